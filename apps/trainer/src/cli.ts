@@ -1,0 +1,1 @@
+console.log("trainkit trainer: not built yet");

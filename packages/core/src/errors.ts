@@ -1,0 +1,154 @@
+/**
+ * Typed errors shared by every trainkit package.
+ *
+ * Each class carries a `Symbol.for` marker so that `isInstance` works across
+ * duplicated copies of a package (two versions in one `node_modules`, ESM and
+ * CJS builds side by side), where `instanceof` would fail.
+ */
+
+import { formatValue } from './format-value';
+
+const baseMarker = Symbol.for('trainkit.error');
+const invalidArgumentMarker = Symbol.for('trainkit.error.InvalidArgumentError');
+const shapeMismatchMarker = Symbol.for('trainkit.error.ShapeMismatchError');
+const stateRestoreMarker = Symbol.for('trainkit.error.StateRestoreError');
+
+function hasMarker(error: unknown, marker: symbol): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[marker] === true
+  );
+}
+
+/**
+ * Base class of every error trainkit throws.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   cosineDecay({ initialValue: 0.1, decaySteps: 0 });
+ * } catch (error) {
+ *   if (TrainkitError.isInstance(error)) console.error(error.message);
+ * }
+ * ```
+ */
+export class TrainkitError extends Error {
+  readonly [baseMarker] = true;
+  override name = 'TrainkitError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** True for any trainkit error, from any copy of the package. */
+  static isInstance(error: unknown): error is TrainkitError {
+    return hasMarker(error, baseMarker);
+  }
+}
+
+/** What an {@link InvalidArgumentError} describes. */
+export interface InvalidArgumentDetails {
+  /** The function or class that rejected the argument, e.g. `cosineDecay`. */
+  readonly functionName: string;
+  /** The argument or option, e.g. `decaySteps` or `options.boundaries[2]`. */
+  readonly argument: string;
+  /** The value that was passed. */
+  readonly value: unknown;
+  /** What was expected, phrased to follow "must be", e.g. `> 0`. */
+  readonly expected: string;
+  /** How to fix it, a full sentence. Optional. */
+  readonly fix?: string;
+  readonly cause?: unknown;
+}
+
+/**
+ * An argument or option has a value the function cannot use.
+ *
+ * The message reads `fn: argument must be expected, got value. fix`.
+ */
+export class InvalidArgumentError extends TrainkitError {
+  readonly [invalidArgumentMarker] = true;
+  override name = 'InvalidArgumentError';
+  readonly functionName: string;
+  readonly argument: string;
+  readonly value: unknown;
+  readonly expected: string;
+  readonly fix: string | undefined;
+
+  constructor(details: InvalidArgumentDetails) {
+    const fix = details.fix === undefined ? '' : ` ${details.fix}`;
+    super(
+      `${details.functionName}: ${details.argument} must be ${details.expected}, got ${formatValue(details.value)}.${fix}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
+    this.functionName = details.functionName;
+    this.argument = details.argument;
+    this.value = details.value;
+    this.expected = details.expected;
+    this.fix = details.fix;
+  }
+
+  static override isInstance(error: unknown): error is InvalidArgumentError {
+    return hasMarker(error, invalidArgumentMarker);
+  }
+}
+
+/** What a {@link ShapeMismatchError} describes. */
+export interface ShapeMismatchDetails {
+  readonly functionName: string;
+  /** The argument whose shape or length is wrong. */
+  readonly argument: string;
+  /** The expected shape (or length). */
+  readonly expected: readonly number[] | number | string;
+  /** The shape (or length) that came. */
+  readonly actual: readonly number[] | number | string;
+  readonly fix?: string;
+}
+
+function describeShape(shape: readonly number[] | number | string): string {
+  if (typeof shape === 'string') return shape;
+  if (typeof shape === 'number') return String(shape);
+  return `[${shape.join(', ')}]`;
+}
+
+/** Two tensors, arrays or states do not have compatible shapes or lengths. */
+export class ShapeMismatchError extends TrainkitError {
+  readonly [shapeMismatchMarker] = true;
+  override name = 'ShapeMismatchError';
+  readonly functionName: string;
+  readonly argument: string;
+  readonly expected: readonly number[] | number | string;
+  readonly actual: readonly number[] | number | string;
+
+  constructor(details: ShapeMismatchDetails) {
+    const fix = details.fix === undefined ? '' : ` ${details.fix}`;
+    super(
+      `${details.functionName}: ${details.argument} must have shape ${describeShape(details.expected)}, got ${describeShape(details.actual)}.${fix}`,
+    );
+    this.functionName = details.functionName;
+    this.argument = details.argument;
+    this.expected = details.expected;
+    this.actual = details.actual;
+  }
+
+  static override isInstance(error: unknown): error is ShapeMismatchError {
+    return hasMarker(error, shapeMismatchMarker);
+  }
+}
+
+/** A serialized state cannot be restored (wrong version, kind or content). */
+export class StateRestoreError extends TrainkitError {
+  readonly [stateRestoreMarker] = true;
+  override name = 'StateRestoreError';
+  readonly functionName: string;
+
+  constructor(functionName: string, message: string, options?: { cause?: unknown }) {
+    super(`${functionName}: ${message}`, options);
+    this.functionName = functionName;
+  }
+
+  static override isInstance(error: unknown): error is StateRestoreError {
+    return hasMarker(error, stateRestoreMarker);
+  }
+}
