@@ -1,1 +1,1 @@
-console.log("trainkit trainer: not built yet");
+console.log('trainkit trainer: not built yet');
