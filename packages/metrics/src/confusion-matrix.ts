@@ -1,0 +1,489 @@
+import { checkArguments, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
+import { readHeader } from './json-number';
+import {
+  assertArrayLike,
+  checkLabels,
+  checkSameLength,
+  checkWeights,
+  findBadLabel,
+  type LabelArray,
+  type WeightArray,
+} from './labels';
+
+/** Largest supported class count (`numClasses²` cells must stay addressable). */
+export const MAX_CLASSES = 46_340;
+
+/**
+ * The state of a streaming confusion matrix: a plain object you can carry,
+ * merge, serialize and restore.
+ *
+ * `counts` is row-major, `numClasses × numClasses`, **rows = true class,
+ * columns = predicted class** (scikit-learn's convention): the (weighted)
+ * number of samples of true class `t` predicted as `p` is
+ * `counts[t * numClasses + p]`. Counts are float64 so that sample weights
+ * work; unweighted counts are exact integers up to 2^53.
+ */
+export interface ConfusionMatrixState {
+  readonly kind: 'confusionMatrix';
+  readonly numClasses: number;
+  readonly counts: Float64Array;
+}
+
+/** How to normalize a confusion matrix (scikit-learn's `normalize`). */
+export type ConfusionMatrixNormalization = 'true' | 'pred' | 'all';
+
+/** A confusion matrix given either as a state or as a square matrix of counts. */
+export type ConfusionMatrixInput = ConfusionMatrixState | readonly (readonly number[])[];
+
+/** Options of {@link updateConfusionMatrix}. */
+export interface ConfusionMatrixUpdateOptions {
+  /** One finite weight >= 0 per sample (scikit-learn's `sample_weight`). Default: all 1. */
+  readonly sampleWeight?: WeightArray;
+}
+
+/** Options of the one-shot {@link confusionMatrix}. */
+export interface ConfusionMatrixOptions extends ConfusionMatrixUpdateOptions {
+  /** Number of classes. Default: the largest label in either array plus one. */
+  readonly numClasses?: number;
+}
+
+/** The serialized form written by {@link confusionMatrixToJSON}. */
+export interface ConfusionMatrixJSON {
+  readonly format: 'trainkit.metrics.confusionMatrix';
+  readonly version: 1;
+  readonly numClasses: number;
+  /** Row-major counts, `numClasses²` finite numbers >= 0. */
+  readonly counts: number[];
+}
+
+const FORMAT = 'trainkit.metrics.confusionMatrix';
+
+function checkNumClasses(functionName: string, numClasses: unknown): number {
+  return checkArguments(functionName).integer('numClasses', numClasses, {
+    min: 1,
+    max: MAX_CLASSES,
+    fix: 'Pass the number of classes of the problem, e.g. 10 for MNIST.',
+  });
+}
+
+/**
+ * Throws unless `state` is a well-formed {@link ConfusionMatrixState}. O(1).
+ * @internal
+ */
+export function assertConfusionMatrixState(
+  functionName: string,
+  state: unknown,
+  argument = 'state',
+): asserts state is ConfusionMatrixState {
+  const s = state as Partial<ConfusionMatrixState> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    s.kind !== 'confusionMatrix' ||
+    typeof s.numClasses !== 'number' ||
+    !(s.counts instanceof Float64Array) ||
+    s.counts.length !== s.numClasses * s.numClasses
+  ) {
+    checkArguments(functionName).fail(
+      argument,
+      state,
+      'a confusion matrix state',
+      'Create one with createConfusionMatrix(numClasses) or confusionMatrix(yTrue, yPred).',
+    );
+  }
+}
+
+/**
+ * Creates an empty streaming confusion matrix.
+ *
+ * @param numClasses - Number of classes `C` (1..46340). Labels are `0..C-1`.
+ * @returns A state with `C × C` zero counts.
+ * @throws InvalidArgumentError when `numClasses` is not an integer in range.
+ *
+ * @example
+ * ```ts
+ * const state = createConfusionMatrix(3);
+ * for (const batch of batches) updateConfusionMatrix(state, batch.labels, batch.predictions);
+ * console.log(accuracy(state));
+ * ```
+ */
+export function createConfusionMatrix(numClasses: number): ConfusionMatrixState {
+  const c = checkNumClasses('createConfusionMatrix', numClasses);
+  return { kind: 'confusionMatrix', numClasses: c, counts: new Float64Array(c * c) };
+}
+
+/**
+ * Adds a batch of (true, predicted) label pairs to the matrix, in place.
+ *
+ * All input is validated before the state is touched: on any error nothing of
+ * the batch is added. The hot loop is a single pass over the labels adding
+ * into `counts[t * C + p]`.
+ *
+ * @param state - The matrix to update (mutated and returned, like torchmetrics' `update`).
+ * @param yTrue - True class indices, integers in `[0, C)`.
+ * @param yPred - Predicted class indices, same length as `yTrue`.
+ * @param options - `sampleWeight`: one finite weight >= 0 per sample.
+ * @returns `state`.
+ * @throws InvalidArgumentError for a label that is not an integer in `[0, C)`
+ *   (including NaN) or a negative / non-finite weight, naming its index.
+ * @throws ShapeMismatchError when the lengths differ.
+ *
+ * @example
+ * ```ts
+ * const state = createConfusionMatrix(3);
+ * updateConfusionMatrix(state, [0, 1, 2, 2], [0, 2, 2, 2]);
+ * updateConfusionMatrix(state, new Int32Array([1]), new Int32Array([1]), { sampleWeight: [0.5] });
+ * confusionMatrixToArray(state); // [[1, 0, 0], [0, 0.5, 1], [0, 0, 2]]
+ * ```
+ */
+export function updateConfusionMatrix(
+  state: ConfusionMatrixState,
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: ConfusionMatrixUpdateOptions = {},
+): ConfusionMatrixState {
+  const name = 'updateConfusionMatrix';
+  assertConfusionMatrixState(name, state);
+  const c = state.numClasses;
+  assertArrayLike(name, 'yTrue', yTrue);
+  assertArrayLike(name, 'yPred', yPred);
+  checkSameLength(name, 'yPred', yPred.length, yTrue.length);
+  const weights = options.sampleWeight;
+  if (weights !== undefined) checkWeights(name, 'sampleWeight', weights, yTrue.length);
+  checkLabels(name, 'yTrue', yTrue, c);
+  checkLabels(name, 'yPred', yPred, c);
+  // Validation passed: from here on nothing can throw.
+  if (weights === undefined) addUnweighted(state.counts, c, yTrue, yPred);
+  else addWeighted(state.counts, c, yTrue, yPred, weights);
+  return state;
+}
+
+function addUnweighted(
+  counts: Float64Array,
+  c: number,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): void {
+  const n = yTrue.length;
+  for (let i = 0; i < n; i++) {
+    counts[(yTrue[i] as number) * c + (yPred[i] as number)]! += 1;
+  }
+}
+
+function addWeighted(
+  counts: Float64Array,
+  c: number,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): void {
+  const n = yTrue.length;
+  for (let i = 0; i < n; i++) {
+    counts[(yTrue[i] as number) * c + (yPred[i] as number)]! += weights[i] as number;
+  }
+}
+
+/**
+ * One-shot confusion matrix of two label arrays (the functional form of
+ * {@link createConfusionMatrix} + {@link updateConfusionMatrix}), like
+ * scikit-learn's `confusion_matrix(y_true, y_pred, labels=range(C), sample_weight=...)`.
+ *
+ * @param yTrue - True class indices.
+ * @param yPred - Predicted class indices.
+ * @param options - `numClasses` (default: largest label + 1) and `sampleWeight`.
+ * @returns A new state.
+ *
+ * @example
+ * ```ts
+ * const state = confusionMatrix([2, 0, 2, 2, 0, 1], [0, 0, 2, 2, 0, 2]);
+ * confusionMatrixToArray(state); // [[2, 0, 0], [0, 0, 1], [1, 0, 2]]
+ * confusionMatrixToArray(state, { normalize: 'true' })[0]; // [1, 0, 0]
+ * ```
+ */
+export function confusionMatrix(
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  options: ConfusionMatrixOptions = {},
+): ConfusionMatrixState {
+  const name = 'confusionMatrix';
+  let numClasses = options.numClasses;
+  if (numClasses === undefined) {
+    assertArrayLike(name, 'yTrue', yTrue);
+    assertArrayLike(name, 'yPred', yPred);
+    checkLabels(name, 'yTrue', yTrue, MAX_CLASSES);
+    checkLabels(name, 'yPred', yPred, MAX_CLASSES);
+    let max = -1;
+    for (let i = 0; i < yTrue.length; i++) max = Math.max(max, yTrue[i] as number);
+    for (let i = 0; i < yPred.length; i++) max = Math.max(max, yPred[i] as number);
+    if (max < 0) {
+      checkArguments(name).fail(
+        'options.numClasses',
+        undefined,
+        'given when there are no labels',
+        'Pass numClasses explicitly.',
+      );
+    }
+    numClasses = max + 1;
+  }
+  const state = createConfusionMatrix(checkNumClasses(name, numClasses));
+  return updateConfusionMatrix(
+    state,
+    yTrue,
+    yPred,
+    options.sampleWeight === undefined ? {} : { sampleWeight: options.sampleWeight },
+  );
+}
+
+/**
+ * Adds the counts of `sources` into `target`, in place (for folds or
+ * workers). All class counts are checked first; on a mismatch nothing is added.
+ * Merging is exact for integer counts; weighted counts are float64 sums.
+ *
+ * @param target - The state that receives the counts (mutated and returned).
+ * @param sources - States with the same `numClasses`.
+ * @returns `target`.
+ * @throws ShapeMismatchError when a source has a different number of classes.
+ *
+ * @example
+ * ```ts
+ * const total = createConfusionMatrix(10);
+ * mergeConfusionMatrices(total, foldA, foldB);
+ * ```
+ */
+export function mergeConfusionMatrices(
+  target: ConfusionMatrixState,
+  ...sources: readonly ConfusionMatrixState[]
+): ConfusionMatrixState {
+  const name = 'mergeConfusionMatrices';
+  assertConfusionMatrixState(name, target, 'target');
+  sources.forEach((source, index) => {
+    assertConfusionMatrixState(name, source, `sources[${index}]`);
+    if (source.numClasses !== target.numClasses) {
+      throw new ShapeMismatchError({
+        functionName: name,
+        argument: `sources[${index}].numClasses`,
+        expected: target.numClasses,
+        actual: source.numClasses,
+        fix: 'Only matrices over the same classes can be merged.',
+      });
+    }
+  });
+  const counts = target.counts;
+  for (const source of sources) {
+    const other = source.counts;
+    for (let i = 0; i < counts.length; i++) counts[i]! += other[i]!;
+  }
+  return target;
+}
+
+/**
+ * Sets every count to zero, in place (start of a new epoch).
+ *
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetConfusionMatrix(state);
+ * ```
+ */
+export function resetConfusionMatrix(state: ConfusionMatrixState): ConfusionMatrixState {
+  assertConfusionMatrixState('resetConfusionMatrix', state);
+  state.counts.fill(0);
+  return state;
+}
+
+/**
+ * An independent copy of a state (a snapshot that later updates do not change).
+ *
+ * @example
+ * ```ts
+ * const snapshot = cloneConfusionMatrix(state);
+ * ```
+ */
+export function cloneConfusionMatrix(state: ConfusionMatrixState): ConfusionMatrixState {
+  assertConfusionMatrixState('cloneConfusionMatrix', state);
+  return { kind: 'confusionMatrix', numClasses: state.numClasses, counts: state.counts.slice() };
+}
+
+/**
+ * Accepts a state or a square matrix of non-negative counts and returns a state
+ * (a matrix is copied into a new state; a state is returned as is).
+ * @internal
+ */
+export function toConfusionMatrixState(
+  functionName: string,
+  input: ConfusionMatrixInput,
+): ConfusionMatrixState {
+  if (Array.isArray(input)) {
+    const rows = input as readonly (readonly number[])[];
+    const check = checkArguments(functionName);
+    const c = rows.length;
+    if (c < 1 || c > MAX_CLASSES) {
+      check.fail('matrix', input, `a square matrix with 1..${MAX_CLASSES} rows`);
+    }
+    const counts = new Float64Array(c * c);
+    rows.forEach((row, t) => {
+      if (!Array.isArray(row) || row.length !== c) {
+        throw new ShapeMismatchError({
+          functionName,
+          argument: `matrix[${t}]`,
+          expected: [c],
+          actual: Array.isArray(row) ? [row.length] : 'not an array',
+          fix: 'A confusion matrix is square: one row and one column per class.',
+        });
+      }
+      row.forEach((value, p) => {
+        counts[t * c + p] = check.nonNegative(`matrix[${t}][${p}]`, value);
+      });
+    });
+    return { kind: 'confusionMatrix', numClasses: c, counts };
+  }
+  assertConfusionMatrixState(functionName, input, 'matrix');
+  return input as ConfusionMatrixState;
+}
+
+/**
+ * Normalizes the counts like scikit-learn's `confusion_matrix(normalize=...)`:
+ * `'true'` divides each row by its sum (rows sum to 1: recall per class on the
+ * diagonal), `'pred'` divides each column by its sum (precision on the
+ * diagonal), `'all'` divides by the total. An empty row/column/matrix gives
+ * zeros (scikit-learn's `0/0 -> 0`).
+ *
+ * @param input - A state or a square matrix.
+ * @param normalize - `'true'`, `'pred'` or `'all'`.
+ * @returns A new row-major `C × C` Float64Array.
+ *
+ * @example
+ * ```ts
+ * const rates = normalizeConfusionMatrix(state, 'true');
+ * ```
+ */
+export function normalizeConfusionMatrix(
+  input: ConfusionMatrixInput,
+  normalize: ConfusionMatrixNormalization,
+): Float64Array {
+  const name = 'normalizeConfusionMatrix';
+  const state = toConfusionMatrixState(name, input);
+  checkArguments(name).oneOf('normalize', normalize, ['true', 'pred', 'all']);
+  const c = state.numClasses;
+  const counts = state.counts;
+  const out = new Float64Array(c * c);
+  const divide = (value: number, total: number) => (total === 0 ? 0 : value / total);
+  if (normalize === 'true') {
+    for (let t = 0; t < c; t++) {
+      let sum = 0;
+      for (let p = 0; p < c; p++) sum += counts[t * c + p]!;
+      for (let p = 0; p < c; p++) out[t * c + p] = divide(counts[t * c + p]!, sum);
+    }
+  } else if (normalize === 'pred') {
+    for (let p = 0; p < c; p++) {
+      let sum = 0;
+      for (let t = 0; t < c; t++) sum += counts[t * c + p]!;
+      for (let t = 0; t < c; t++) out[t * c + p] = divide(counts[t * c + p]!, sum);
+    }
+  } else {
+    let sum = 0;
+    for (let i = 0; i < counts.length; i++) sum += counts[i]!;
+    for (let i = 0; i < counts.length; i++) out[i] = divide(counts[i]!, sum);
+  }
+  return out;
+}
+
+/** Options of {@link confusionMatrixToArray}. */
+export interface ConfusionMatrixToArrayOptions {
+  /** Normalize first (see {@link normalizeConfusionMatrix}). Default: raw counts. */
+  readonly normalize?: ConfusionMatrixNormalization;
+}
+
+/**
+ * The matrix as nested arrays, `result[true][pred]`, like scikit-learn's output.
+ *
+ * @example
+ * ```ts
+ * confusionMatrixToArray(confusionMatrix([0, 1, 1], [0, 1, 0])); // [[1, 0], [1, 1]]
+ * ```
+ */
+export function confusionMatrixToArray(
+  input: ConfusionMatrixInput,
+  options: ConfusionMatrixToArrayOptions = {},
+): number[][] {
+  const name = 'confusionMatrixToArray';
+  const state = toConfusionMatrixState(name, input);
+  const values =
+    options.normalize === undefined
+      ? state.counts
+      : normalizeConfusionMatrix(state, options.normalize);
+  const c = state.numClasses;
+  const rows: number[][] = [];
+  for (let t = 0; t < c; t++) rows.push(Array.from(values.subarray(t * c, t * c + c)));
+  return rows;
+}
+
+/**
+ * Serializes a state to a JSON-safe object. `JSON.stringify` of the result
+ * and {@link confusionMatrixFromJSON} restore the counts bit for bit.
+ *
+ * @example
+ * ```ts
+ * const text = JSON.stringify(confusionMatrixToJSON(state));
+ * const restored = confusionMatrixFromJSON(JSON.parse(text));
+ * ```
+ */
+export function confusionMatrixToJSON(state: ConfusionMatrixState): ConfusionMatrixJSON {
+  assertConfusionMatrixState('confusionMatrixToJSON', state);
+  return {
+    format: FORMAT,
+    version: 1,
+    numClasses: state.numClasses,
+    counts: Array.from(state.counts),
+  };
+}
+
+/**
+ * Restores a state written by {@link confusionMatrixToJSON} (the object or its
+ * JSON string).
+ *
+ * @throws StateRestoreError when the format, version, class count or any count
+ *   is wrong (counts must be `numClasses²` finite numbers >= 0).
+ *
+ * @example
+ * ```ts
+ * const state = confusionMatrixFromJSON(JSON.parse(saved));
+ * ```
+ */
+export function confusionMatrixFromJSON(json: unknown): ConfusionMatrixState {
+  const name = 'confusionMatrixFromJSON';
+  const record = readHeader(name, json, FORMAT, 1);
+  const c = record.numClasses;
+  if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_CLASSES) {
+    throw new StateRestoreError(
+      name,
+      `numClasses must be an integer in [1, ${MAX_CLASSES}], got ${String(c)}.`,
+    );
+  }
+  const raw = record.counts;
+  if (!Array.isArray(raw) || raw.length !== c * c) {
+    throw new StateRestoreError(
+      name,
+      `counts must be an array of ${c * c} numbers (numClasses²), got ${
+        Array.isArray(raw) ? `${raw.length} items` : typeof raw
+      }.`,
+    );
+  }
+  const counts = new Float64Array(c * c);
+  for (let i = 0; i < raw.length; i++) {
+    const value = raw[i];
+    if (typeof value !== 'number' || !(value >= 0 && value < Number.POSITIVE_INFINITY)) {
+      throw new StateRestoreError(
+        name,
+        `counts[${i}] must be a finite number >= 0, got ${JSON.stringify(value) ?? String(value)}.`,
+      );
+    }
+    counts[i] = value;
+  }
+  return { kind: 'confusionMatrix', numClasses: c, counts };
+}
+
+/** @internal Exposed for the tfjs adapter: whether a label array is valid. */
+export function labelsAreValid(labels: ArrayLike<number>, numClasses: number): boolean {
+  return findBadLabel(labels, numClasses) < 0;
+}
