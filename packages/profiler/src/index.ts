@@ -1,1 +1,40 @@
-export {};
+export type { ChromeTrace, ChromeTraceOptions, TraceEvent } from './chrome-trace';
+export { toChromeTrace } from './chrome-trace';
+export type { ProfilerUsageDetails } from './errors';
+export { ProfilerUsageError } from './errors';
+export type { EstimateTimesOptions, TimeEstimate, TimeEstimates } from './estimate-times';
+export { estimateDuration, estimateTimes } from './estimate-times';
+export { formatDuration } from './format-duration';
+export type { FormatProfileReportOptions } from './format-profile-report';
+export { formatProfileReport } from './format-profile-report';
+export type { PhaseAdvice, PhaseCategory } from './phase-advice';
+export { phaseAdvice, phaseAdviceTable } from './phase-advice';
+export type { ProfileJson } from './profile-json';
+export { parseProfileJson, toProfileJson } from './profile-json';
+export type {
+  Profiler,
+  ProfilerOptions,
+  RestoreProfilerOptions,
+  SlowIterationInfo,
+} from './profiler';
+export { createProfiler, restoreProfiler } from './profiler';
+export type {
+  ProfilerSettings,
+  ProfilerState,
+  ProfilerTotals,
+  RecordedIterations,
+  RecordedMarks,
+} from './profiler-state';
+export { MarkCode, validateProfilerState } from './profiler-state';
+export type {
+  Bottleneck,
+  DurationStatistics,
+  PhaseShareWarning,
+  PhaseStatistics,
+  ProfileReport,
+  ProfileWarning,
+  SlowIterationsWarning,
+  SummarizeOptions,
+} from './summarize-profile';
+export { summarizeProfile } from './summarize-profile';
+export type { TrendEstimate } from './trend-estimate';
