@@ -1,0 +1,415 @@
+import { checkArguments, StateRestoreError } from '@trainkit/core';
+
+/**
+ * The serializable state of a {@link Random} generator: plain JSON, restored
+ * bit for bit by {@link restoreRandom} or {@link Random.setState}.
+ *
+ * `state` and `increment` are the two 64-bit words of PCG32 as 16 lowercase
+ * hexadecimal digits (the same numbers the reference C code keeps in
+ * `pcg32_random_t.state` and `.inc`).
+ */
+export interface RandomState {
+  readonly algorithm: 'pcg32';
+  /** The 64-bit LCG state, 16 hex digits. */
+  readonly state: string;
+  /** The 64-bit odd increment (selects the stream), 16 hex digits. */
+  readonly increment: string;
+}
+
+/** Options of {@link createRandom}. */
+export interface RandomOptions {
+  /** Seed: a safe integer in [0, 2^53). PCG32's `initstate`. */
+  readonly seed: number;
+  /**
+   * Stream selector: a safe integer in [0, 2^53), default 0. PCG32's `initseq`;
+   * two generators with the same seed and different streams give different
+   * sequences.
+   */
+  readonly stream?: number;
+}
+
+/** An array a {@link Random} can shuffle in place: any typed array or JS array. */
+export interface ShuffleableArray<T> {
+  length: number;
+  [index: number]: T;
+}
+
+/**
+ * A seeded pseudo-random generator (PCG32, see {@link createRandom}) with
+ * explicit, serializable state.
+ *
+ * Every method advances the state; the same seed and the same calls give the
+ * same numbers on every platform and JavaScript engine (only 32-bit integer
+ * and exactly representable float arithmetic is used).
+ */
+export interface Random {
+  /** The algorithm, `'pcg32'`. */
+  readonly algorithm: 'pcg32';
+  /** The next raw 32-bit output, an integer in [0, 2^32). One draw. */
+  nextUint32(): number;
+  /**
+   * A float uniform in [0, 1) with 53 random bits:
+   * `((a >>> 5) * 2^26 + (b >>> 6)) / 2^53` from two draws `a`, `b`
+   * (the `genrand_res53` construction of the Mersenne Twister reference code).
+   */
+  nextFloat(): number;
+  /** A float uniform in [low, high): `low + (high - low) * nextFloat()`. */
+  uniform(low: number, high: number): number;
+  /**
+   * An integer uniform in [0, bound) without modulo bias, by rejection: draws
+   * below `2^32 mod bound` are discarded, the first other draw `r` gives
+   * `r % bound` (`pcg32_boundedrand_r` of the PCG reference code, so the
+   * results equal the published pcg32-demo "Coins" and "Rolls").
+   *
+   * @param bound - An integer in [1, 2^32].
+   */
+  nextInt(bound: number): number;
+  /**
+   * An integer uniform in [low, high) (numpy's `integers(low, high)`
+   * convention), `low + nextInt(high - low)`.
+   *
+   * @param low - A safe integer.
+   * @param high - A safe integer with `1 <= high - low <= 2^32`.
+   */
+  nextIntInRange(low: number, high: number): number;
+  /**
+   * Shuffles `array` in place with the Fisher-Yates algorithm and returns it:
+   * for `i` from `length` down to 2, swap element `i - 1` with element
+   * `nextInt(i)`. This is the card deal of the pcg32-demo reference program,
+   * so a deck of 52 shuffles to its published output. `length - 1` draws
+   * (more only on the rare rejections of {@link Random.nextInt}).
+   */
+  shuffle<A extends ShuffleableArray<unknown>>(array: A): A;
+  /** A random permutation of 0..n-1: `shuffle` applied to `[0, 1, ..., n-1]`. */
+  permutation(n: number): Int32Array;
+  /** A snapshot of the state (plain JSON). */
+  getState(): RandomState;
+  /** Replaces the state with `state`; the following draws continue exactly from it. */
+  setState(state: RandomState): void;
+  /** An independent generator with the same state. */
+  clone(): Random;
+}
+
+// PCG32 multiplier 6364136223846793005 = 0x5851f42d_4c957f2d.
+const multiplierHigh = 0x5851f42d;
+const multiplierLow = 0x4c957f2d;
+const multiplierLow16High = 0x4c95;
+const multiplierLow16Low = 0x7f2d;
+const two32 = 4294967296;
+const maxSeed = 2 ** 53;
+
+/**
+ * PCG32 (PCG-XSH-RR 64/32) on four unsigned 32-bit words. The 64-bit product
+ * is assembled from 16-bit x 32-bit partial products, every one exact in a
+ * double, so no BigInt is needed and the output is engine-independent.
+ */
+class Pcg32 implements Random {
+  readonly algorithm = 'pcg32' as const;
+  private stateHigh = 0;
+  private stateLow = 0;
+  private incrementHigh = 0;
+  private incrementLow = 1;
+
+  constructor(stateHigh: number, stateLow: number, incrementHigh: number, incrementLow: number) {
+    this.stateHigh = stateHigh;
+    this.stateLow = stateLow;
+    this.incrementHigh = incrementHigh;
+    this.incrementLow = incrementLow;
+  }
+
+  /** state += (high, low) (mod 2^64): the seeding step of `pcg32_srandom_r`. */
+  addToState(high: number, low: number): void {
+    let newLow = this.stateLow + low;
+    let newHigh = this.stateHigh + high;
+    if (newLow >= two32) {
+      newLow -= two32;
+      newHigh += 1;
+    }
+    this.stateLow = newLow;
+    this.stateHigh = newHigh >>> 0;
+  }
+
+  /** state = state * multiplier + increment (mod 2^64). */
+  private step(): void {
+    const high = this.stateHigh;
+    const low = this.stateLow;
+    // low * multiplierLow as a 64-bit product: low * m16low < 2^48, low * m16high < 2^48.
+    const productLowPart = low * multiplierLow16Low;
+    const productHighPart = low * multiplierLow16High;
+    const resultLow = ((productHighPart % 65536) * 65536 + productLowPart) % two32;
+    const carryHigh = Math.floor((productHighPart + Math.floor(productLowPart / 65536)) / 65536);
+    let newHigh = carryHigh + Math.imul(high, multiplierLow) + Math.imul(low, multiplierHigh);
+    let newLow = resultLow + this.incrementLow;
+    if (newLow >= two32) {
+      newLow -= two32;
+      newHigh += 1;
+    }
+    this.stateLow = newLow;
+    this.stateHigh = (newHigh + this.incrementHigh) >>> 0;
+  }
+
+  nextUint32(): number {
+    const high = this.stateHigh;
+    const low = this.stateLow;
+    this.step();
+    // xorshifted = ((old >> 18) ^ old) >> 27, truncated to 32 bits.
+    const xorHigh = high ^ (high >>> 18);
+    const xorLow = low ^ ((low >>> 18) | (high << 14));
+    const xorshifted = ((xorLow >>> 27) | (xorHigh << 5)) >>> 0;
+    const rotation = high >>> 27;
+    return ((xorshifted >>> rotation) | (xorshifted << (-rotation & 31))) >>> 0;
+  }
+
+  nextFloat(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.nextFloat();
+  }
+
+  nextInt(bound: number): number {
+    if (!(bound >= 1 && bound <= two32 && Number.isInteger(bound))) {
+      checkArguments('Random.nextInt').integer('bound', bound, { min: 1, max: two32 });
+    }
+    return this.bounded(bound);
+  }
+
+  /** Unchecked `nextInt` for internal hot loops; `bound` in [1, 2^32]. */
+  bounded(bound: number): number {
+    const threshold = (two32 - bound) % bound;
+    for (;;) {
+      const r = this.nextUint32();
+      if (r >= threshold) return r % bound;
+    }
+  }
+
+  nextIntInRange(low: number, high: number): number {
+    const check = checkArguments('Random.nextIntInRange');
+    check.integer('low', low);
+    check.integer('high', high, {
+      min: low + 1,
+      max: low + two32,
+      fix: 'high is exclusive and high - low must be between 1 and 2^32.',
+    });
+    return low + this.bounded(high - low);
+  }
+
+  shuffle<A extends ShuffleableArray<unknown>>(array: A): A {
+    if (array instanceof Int32Array) {
+      shuffleInt32(this, array, array.length);
+      return array;
+    }
+    for (let i = array.length; i > 1; i--) {
+      const j = this.bounded(i);
+      const value = array[j];
+      array[j] = array[i - 1];
+      array[i - 1] = value;
+    }
+    return array;
+  }
+
+  permutation(n: number): Int32Array {
+    checkArguments('Random.permutation').integer('n', n, { min: 0, max: 2 ** 31 - 1 });
+    const result = new Int32Array(n);
+    for (let i = 0; i < n; i++) result[i] = i;
+    shuffleInt32(this, result, n);
+    return result;
+  }
+
+  getState(): RandomState {
+    return {
+      algorithm: 'pcg32',
+      state: toHex64(this.stateHigh, this.stateLow),
+      increment: toHex64(this.incrementHigh, this.incrementLow),
+    };
+  }
+
+  setState(state: RandomState): void {
+    const [stateHigh, stateLow, incrementHigh, incrementLow] = parseState('Random.setState', state);
+    this.stateHigh = stateHigh;
+    this.stateLow = stateLow;
+    this.incrementHigh = incrementHigh;
+    this.incrementLow = incrementLow;
+  }
+
+  clone(): Random {
+    return new Pcg32(this.stateHigh, this.stateLow, this.incrementHigh, this.incrementLow);
+  }
+}
+
+/**
+ * Fisher-Yates on the first `length` elements of an Int32Array (the hot path
+ * of every split). Same draws and swaps as {@link Random.shuffle}.
+ *
+ * @internal
+ */
+export function shuffleInt32(random: Random, array: Int32Array, length: number): void {
+  const generator = random as Pcg32;
+  for (let i = length; i > 1; i--) {
+    const j = generator.bounded(i);
+    const value = array[j]!;
+    array[j] = array[i - 1]!;
+    array[i - 1] = value;
+  }
+}
+
+/**
+ * The first `count` steps of {@link shuffleInt32} on `array[0..length)`: afterwards
+ * `array[length - count .. length)` holds a uniformly random `count`-subset of
+ * the elements in random order (the remaining elements keep arbitrary order).
+ *
+ * @internal
+ */
+export function partialShuffleInt32(
+  random: Random,
+  array: Int32Array,
+  length: number,
+  count: number,
+): void {
+  const generator = random as Pcg32;
+  const stop = Math.max(length - count, 1);
+  for (let i = length; i > stop; i--) {
+    const j = generator.bounded(i);
+    const value = array[j]!;
+    array[j] = array[i - 1]!;
+    array[i - 1] = value;
+  }
+}
+
+function toHex64(high: number, low: number): string {
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
+}
+
+function parseState(functionName: string, state: unknown): [number, number, number, number] {
+  const record = state as Partial<Record<keyof RandomState, unknown>> | null;
+  if (typeof record !== 'object' || record === null) {
+    throw new StateRestoreError(
+      functionName,
+      `expected a RandomState object like {"algorithm":"pcg32","state":"…","increment":"…"}, got ${String(state)}.`,
+    );
+  }
+  if (record.algorithm !== 'pcg32') {
+    throw new StateRestoreError(
+      functionName,
+      `expected algorithm "pcg32", got ${JSON.stringify(record.algorithm)}. Pass a state saved by Random.getState().`,
+    );
+  }
+  const words: number[] = [];
+  for (const key of ['state', 'increment'] as const) {
+    const text = record[key];
+    if (typeof text !== 'string' || !/^[0-9a-f]{16}$/.test(text)) {
+      throw new StateRestoreError(
+        functionName,
+        `${key} must be 16 lowercase hex digits, got ${JSON.stringify(text)}. Pass a state saved by Random.getState().`,
+      );
+    }
+    words.push(Number.parseInt(text.slice(0, 8), 16), Number.parseInt(text.slice(8), 16));
+  }
+  if ((words[3]! & 1) === 0) {
+    throw new StateRestoreError(
+      functionName,
+      `increment must be odd (PCG32 streams always are), got "${record.increment as string}". The state is corrupted.`,
+    );
+  }
+  return words as [number, number, number, number];
+}
+
+/**
+ * Creates a seeded PCG32 generator.
+ *
+ * **Algorithm.** PCG32 is PCG-XSH-RR with 64-bit state and 32-bit output
+ * (M. E. O'Neill, "PCG: A Family of Simple Fast Space-Efficient Statistically
+ * Good Algorithms for Random Number Generation", HMC-CS-2014-0905,
+ * https://www.pcg-random.org). Seeding is the reference `pcg32_srandom_r(seed,
+ * stream)`. Why PCG32: it passes TestU01 BigCrush, its state is two 64-bit
+ * words (small to checkpoint), its arithmetic maps exactly onto 32-bit
+ * JavaScript integers (identical output on every engine), and its reference
+ * program pcg32-demo publishes test vectors for raw outputs, bounded integers
+ * and a Fisher-Yates card shuffle; the tests check all three against
+ * `pcg-c/test-high/expected/check-pcg32.out` (seed 42, stream 54).
+ * Not cryptographically secure.
+ *
+ * @param options - `seed` and optional `stream`, safe integers in [0, 2^53).
+ * @returns A {@link Random} whose state is explicit and serializable.
+ *
+ * @example
+ * ```ts
+ * const random = createRandom({ seed: 42, stream: 54 });
+ * random.nextUint32(); // 0xa15c02b7, the first pcg32-demo output
+ * const saved = random.getState(); // JSON, store it in a checkpoint
+ * const resumed = restoreRandom(saved);
+ * resumed.nextFloat() === random.nextFloat(); // true
+ * ```
+ */
+export function createRandom(options: RandomOptions): Random {
+  const check = checkArguments('createRandom');
+  if (typeof options !== 'object' || options === null) {
+    check.fail('options', options, 'an object like { seed: 42 }');
+  }
+  const fix = 'Use a non-negative safe integer, e.g. 42.';
+  const seed = check.integer('seed', options.seed, { min: 0, max: maxSeed - 1, fix });
+  const stream = check.integer('stream', options.stream ?? 0, {
+    min: 0,
+    max: maxSeed - 1,
+    fix,
+  });
+  const streamHigh = Math.floor(stream / two32);
+  const streamLow = stream % two32;
+  // increment = (initseq << 1) | 1
+  const incrementHigh = ((streamHigh << 1) | (streamLow >>> 31)) >>> 0;
+  const incrementLow = ((streamLow << 1) | 1) >>> 0;
+  const generator = new Pcg32(0, 0, incrementHigh, incrementLow);
+  generator.nextUint32();
+  generator.addToState(Math.floor(seed / two32), seed % two32);
+  generator.nextUint32();
+  return generator;
+}
+
+/**
+ * Recreates a generator from a state saved with {@link Random.getState}; the
+ * next draws are exactly those the saved generator would have made.
+ *
+ * @throws StateRestoreError when the state is not a valid PCG32 state.
+ *
+ * @example
+ * ```ts
+ * const random = createRandom({ seed: 7 });
+ * const checkpoint = JSON.stringify(random.getState());
+ * const restored = restoreRandom(JSON.parse(checkpoint));
+ * ```
+ */
+export function restoreRandom(state: RandomState): Random {
+  const [stateHigh, stateLow, incrementHigh, incrementLow] = parseState('restoreRandom', state);
+  return new Pcg32(stateHigh, stateLow, incrementHigh, incrementLow);
+}
+
+/**
+ * Derives an independent seed from a seed and a key (an epoch, a repetition,
+ * a trial number): a pure function, so "the order of epoch e" or "the folds of
+ * repetition r" depend only on `(seed, key)`.
+ *
+ * Definition: the first two outputs `a`, `b` of PCG32 seeded with `seed` on
+ * stream `key` give `(a >>> 11) * 2^32 + b`, a safe integer in [0, 2^53).
+ *
+ * @param seed - A safe integer in [0, 2^53).
+ * @param key - A safe integer in [0, 2^53).
+ * @returns A seed for {@link createRandom}.
+ *
+ * @example
+ * ```ts
+ * const epochRandom = createRandom({ seed: deriveSeed(42, epoch) });
+ * ```
+ */
+export function deriveSeed(seed: number, key: number): number {
+  const check = checkArguments('deriveSeed');
+  const fix = 'Use a non-negative safe integer.';
+  check.integer('seed', seed, { min: 0, max: maxSeed - 1, fix });
+  check.integer('key', key, { min: 0, max: maxSeed - 1, fix });
+  const generator = createRandom({ seed, stream: key });
+  const a = generator.nextUint32() >>> 11;
+  const b = generator.nextUint32();
+  return a * two32 + b;
+}
