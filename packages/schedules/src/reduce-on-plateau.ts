@@ -175,7 +175,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
       }
       let { best, badEpochs, cooldownRemaining, learningRate, reductions } = state;
       if (isBetter(metric, best)) {
-        best = metric;
+        best = metric + 0; // -0 becomes 0, which JSON keeps
         badEpochs = 0;
       } else {
         badEpochs += 1;

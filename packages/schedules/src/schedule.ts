@@ -56,7 +56,10 @@ export function checkBoundaries(
   for (let index = 0; index < boundaries.length; index++) {
     const boundary = check.integer(`${argument}[${index}]`, boundaries[index], {
       min: 1,
-      fix: 'Boundaries are step counts; a boundary at 0 would hide the first value.',
+      fix:
+        boundaries[index] === 0
+          ? 'A boundary at 0 would hide the first value; drop it.'
+          : 'Boundaries are whole numbers of steps (or epochs).',
     });
     const previous = copy[index - 1];
     if (previous !== undefined && (allowRepeats ? boundary < previous : boundary <= previous)) {
