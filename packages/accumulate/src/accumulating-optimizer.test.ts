@@ -7,6 +7,15 @@ import { NonFiniteGradientError } from './errors';
 import { registerAccumulatingOptimizer } from './register';
 import { batchOf, type Dataset, type Mlp, makeDataset, makeMlp, maxAbsDiff } from './test-support';
 
+/** Runs `fn` in a tf.tidy scope and returns its (non-tensor) result. */
+function scoped<T>(fn: () => T): T {
+  let result!: T;
+  tf.tidy(() => {
+    result = fn();
+  });
+  return result;
+}
+
 const created: { dispose(): void }[] = [];
 function track<T extends { dispose(): void }>(item: T): T {
   created.push(item);
@@ -264,7 +273,7 @@ describe('bad input', () => {
     ];
     const grads = gradientsOf(model, data, 8, 16);
     const stray = track(tf.variable(tf.zeros([2])));
-    const cases: [string, () => unknown, Function, string][] = [
+    const cases: [string, () => unknown, abstract new (...args: never[]) => Error, string][] = [
       [
         'sample count 0',
         () => optimizer.accumulate(grads, { sampleCount: 0 }),
@@ -388,7 +397,7 @@ describe('options', () => {
       gb: number[],
       sampleCount: number,
     ) =>
-      tf.tidy(() =>
+      scoped(() =>
         optimizer.accumulate(
           [
             { name: a.name, tensor: tf.tensor1d(ga) },
@@ -419,7 +428,7 @@ describe('options', () => {
     for (const [ga, gb, n] of cancelling) step(optimizer, ga, gb, n);
     const unclipped = expectedUpdate(cancelling, 1);
     expect(Math.hypot(...unclipped)).toBeLessThan(1);
-    values().forEach((v, j) => expect(v).toBeCloseTo(-unclipped[j]!, 6));
+    for (const [j, v] of values().entries()) expect(v).toBeCloseTo(-unclipped[j]!, 6);
 
     // A mean with norm 5 is scaled to norm 2.
     a.assign(tf.zeros([2]));
@@ -431,7 +440,7 @@ describe('options', () => {
     const clipping = track(new AccumulatingOptimizer(tf.train.sgd(1), { k: 2, clipNorm: 2 }));
     for (const [ga, gb, n] of large) step(clipping, ga, gb, n);
     const clipped = expectedUpdate(large, 2);
-    values().forEach((v, j) => expect(v).toBeCloseTo(-clipped[j]!, 6));
+    for (const [j, v] of values().entries()) expect(v).toBeCloseTo(-clipped[j]!, 6);
     expect(Math.hypot(...values())).toBeCloseTo(2, 6);
   });
 
@@ -479,7 +488,7 @@ describe('options', () => {
     const optimizer = track(
       new AccumulatingOptimizer(tf.train.sgd(1), { k: 1, nonFinite: 'propagate' }),
     );
-    tf.tidy(() =>
+    scoped(() =>
       optimizer.accumulate({ [v.name]: tf.tensor1d([Number.NaN, 0]) }, { sampleCount: 1 }),
     );
     expect(Array.from(v.dataSync())).toEqual([Number.NaN, 1]);
@@ -525,7 +534,9 @@ describe('updates, learning rate and memory', () => {
     }
     expect(optimizer.iterations).toBe(4);
     expect(optimizer.inner.iterations).toBe(4);
-    [0, 1, 0, 0.5, 0, 1 / 3, 0, 0.25].forEach((d, i) => expect(deltas[i]).toBeCloseTo(d, 6));
+    [0, 1, 0, 0.5, 0, 1 / 3, 0, 0.25].forEach((d, i) => {
+      expect(deltas[i]).toBeCloseTo(d, 6);
+    });
     optimizer.learningRate = 0.125;
     expect((optimizer.inner as unknown as { learningRate: number }).learningRate).toBe(0.125);
   });
@@ -621,7 +632,7 @@ describe('state and serialization', () => {
 
       // A fresh model (other variable names) with the same weights, and a fresh optimizer.
       const copy = track(makeMlp());
-      copy.variables.forEach((v, i) => v.assign(original.variables[i]!));
+      for (const [i, v] of copy.variables.entries()) v.assign(original.variables[i]!);
       const restored = track(new AccumulatingOptimizer(makeInner(), { k: 3 }));
       const saved = await copyWeights(await optimizer.getWeights());
       await restored.setWeights(saved);
@@ -690,7 +701,7 @@ describe('state and serialization', () => {
     const fresh = track(new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 3 }));
     await fresh.setWeights(good);
     const call = () =>
-      tf.tidy(() => fresh.accumulate({ [other.name]: tf.zeros([3]) }, { sampleCount: 1 }));
+      scoped(() => fresh.accumulate({ [other.name]: tf.zeros([3]) }, { sampleCount: 1 }));
     expect(call).toThrow(ShapeMismatchError);
     expect(call).toThrow(
       'AccumulatingOptimizer.accumulate: gradients (number of variables) must have shape 4, got 1.',

@@ -37,6 +37,7 @@ import { NonFiniteGradientError } from './errors';
 import { getLearningRate, setLearningRate } from './learning-rate';
 
 const className = 'AccumulatingOptimizer';
+const marker = Symbol.for('trainkit.accumulate.AccumulatingOptimizer');
 const counterNames = [
   'iter',
   'accumulate/mini_step',
@@ -170,6 +171,21 @@ export class AccumulatingOptimizer extends Optimizer {
   static get className(): string {
     return className;
   }
+
+  /**
+   * True for an AccumulatingOptimizer from any copy of this package. (`instanceof`
+   * works too: tf.Optimizer's own `instanceof` is duck-typed and would accept
+   * any optimizer, so this class checks its marker instead.)
+   */
+  static isInstance(value: unknown): value is AccumulatingOptimizer {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[marker] === true
+    );
+  }
+
+  readonly [marker] = true;
 
   /** The wrapped optimizer that applies each accumulated update. */
   readonly inner: Optimizer;
@@ -796,6 +812,10 @@ export class AccumulatingOptimizer extends Optimizer {
     this.snapshot = [];
   }
 }
+
+Object.defineProperty(AccumulatingOptimizer, Symbol.hasInstance, {
+  value: (value: unknown) => AccumulatingOptimizer.isInstance(value),
+});
 
 function isVariable(tensor: Tensor): boolean {
   return typeof (tensor as { assign?: unknown }).assign === 'function';

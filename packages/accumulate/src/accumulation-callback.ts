@@ -79,10 +79,11 @@ export function accumulationCallback(
   options: AccumulationCallbackOptions = {},
 ): AccumulationCallback {
   const check = checkArguments('accumulationCallback');
-  if (!(optimizer instanceof AccumulatingOptimizer)) {
+  if (!AccumulatingOptimizer.isInstance(optimizer)) {
+    const given = optimizer as { getClassName?: () => string } | undefined;
     check.fail(
       'optimizer',
-      optimizer,
+      typeof given?.getClassName === 'function' ? `${given.getClassName()} optimizer` : optimizer,
       'an AccumulatingOptimizer',
       'Pass the optimizer that was given to model.compile.',
     );

@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidArgumentError } from '@trainkit/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AccumulatingOptimizer } from './accumulating-optimizer';
+import { accumulationCallback } from './accumulation-callback';
+import { registerAccumulatingOptimizer } from './register';
+import { initialWeights, makeDataset, maxAbsDiff } from './test-support';
+
+const disposables: { dispose(): unknown }[] = [];
+afterEach(() => {
+  for (const item of disposables.splice(0)) item.dispose();
+});
+
+/** The 8-16-4 MLP as a tfjs-layers model with the seeded initial weights. */
+function makeModel(optimizer: tf.Optimizer): tfl.Sequential {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: 16, inputShape: [8], activation: 'relu' }),
+      tfl.layers.dense({ units: 4, activation: 'softmax' }),
+    ],
+  });
+  const weights = initialWeights(7).map(({ shape, values }) => tf.tensor(values, shape));
+  model.setWeights(weights);
+  tf.dispose(weights);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+  disposables.push(model, optimizer);
+  return model;
+}
+
+function tensorsOf(n: number): [tf.Tensor2D, tf.Tensor2D] {
+  const data = makeDataset(n);
+  const xs = tf.tensor2d(data.xs);
+  const ys = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor1d(data.labels, 'int32'), 4), 'float32'),
+  ) as tf.Tensor2D;
+  disposables.push(xs, ys);
+  return [xs, ys];
+}
+
+const fitOptions = { epochs: 3, shuffle: false, verbose: 0 as const };
+
+describe('model.fit with an AccumulatingOptimizer', () => {
+  it('batch size 8 with k = 4 equals batch size 32 (128 samples: whole groups)', async () => {
+    const [xs, ys] = tensorsOf(128);
+    const reference = makeModel(tf.train.adam(0.01));
+    await reference.fit(xs, ys, { ...fitOptions, batchSize: 32 });
+    const optimizer = new AccumulatingOptimizer(tf.train.adam(0.01), { k: 4 });
+    const model = makeModel(optimizer);
+    await model.fit(xs, ys, { ...fitOptions, batchSize: 8 });
+    expect(optimizer.iterations).toBe(12);
+    const diff = maxAbsDiff(model.getWeights(), reference.getWeights());
+    console.info(`fit, 128 samples, 8 x 4 vs 32: max |Δw| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(model.getWeights(), makeModel(tf.train.sgd(0)).getWeights())).toBeGreaterThan(
+      1e-2,
+    );
+  });
+
+  it('with accumulationCallback, a partial last batch and group match too (75 training samples, validationSplit)', async () => {
+    // 100 samples, validationSplit 0.25: 75 training samples, i.e. batches of
+    // 32, 32, 11 versus micro-batches of 8 (x9) and 3, grouped as 4, 4, 1 + 1.
+    const [xs, ys] = tensorsOf(100);
+    const options = { ...fitOptions, validationSplit: 0.25 };
+    const reference = makeModel(tf.train.adam(0.01));
+    const referenceHistory = await reference.fit(xs, ys, { ...options, batchSize: 32 });
+    const optimizer = new AccumulatingOptimizer(tf.train.adam(0.01), { k: 4 });
+    const model = makeModel(optimizer);
+    const history = await model.fit(xs, ys, {
+      ...options,
+      batchSize: 8,
+      callbacks: [accumulationCallback(optimizer)],
+    });
+    expect(optimizer.iterations).toBe(9);
+    expect(optimizer.state.miniStep).toBe(0);
+    const diff = maxAbsDiff(model.getWeights(), reference.getWeights());
+    console.info(`fit, 75 samples, 8 x 4 + callback vs 32: max |Δw| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    // The partial group is applied inside the last batch, so validation at the
+    // end of each epoch already sees it.
+    const valLoss = history.history.val_loss as number[];
+    const referenceValLoss = referenceHistory.history.val_loss as number[];
+    valLoss.forEach((loss, epoch) => {
+      expect(loss).toBeCloseTo(referenceValLoss[epoch]!, 5);
+    });
+  });
+
+  it('also works in a list of tf.Callback instances (params through setParams)', async () => {
+    const [xs, ys] = tensorsOf(44);
+    const reference = makeModel(tf.train.momentum(0.05, 0.9));
+    await reference.fit(xs, ys, { ...fitOptions, batchSize: 15 });
+    const optimizer = new AccumulatingOptimizer(tf.train.momentum(0.05, 0.9), { k: 3 });
+    const model = makeModel(optimizer);
+    const stopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
+    await model.fit(xs, ys, {
+      ...fitOptions,
+      batchSize: 5,
+      callbacks: [stopper, accumulationCallback(optimizer) as never],
+    });
+    expect(optimizer.iterations).toBe(9);
+    expect(maxAbsDiff(model.getWeights(), reference.getWeights())).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('without the callback, fit weighs micro-batches equally and groups run across epochs', async () => {
+    const [xs, ys] = tensorsOf(100);
+    const optimizer = new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 4 });
+    const model = makeModel(optimizer);
+    await model.fit(xs, ys, { ...fitOptions, epochs: 1, batchSize: 8 });
+    // 13 micro-batches (12 of 8, one of 4): 3 updates, 1 micro-batch pending,
+    // counted with weight 1 like the full ones.
+    expect(optimizer.state).toMatchObject({ updateCount: 3, miniStep: 1, sampleCount: 1 });
+    await model.fit(xs, ys, { ...fitOptions, epochs: 1, batchSize: 8 });
+    expect(optimizer.state).toMatchObject({ updateCount: 6, miniStep: 2, sampleCount: 2 });
+  });
+
+  it('model.save with the optimizer mid-accumulation, then load, continues identically', async () => {
+    registerAccumulatingOptimizer();
+    const [xs, ys] = tensorsOf(40);
+    const optimizer = new AccumulatingOptimizer(tf.train.adam(0.01), { k: 3, clipNorm: 5 });
+    const model = makeModel(optimizer);
+    const callbacks = () => [accumulationCallback(optimizer, { flushAtEpochEnd: false })];
+    await model.fit(xs, ys, { ...fitOptions, epochs: 1, batchSize: 8, callbacks: callbacks() });
+    expect(optimizer.state).toMatchObject({ updateCount: 1, miniStep: 2, sampleCount: 16 });
+
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (saved) => {
+        artifacts = saved;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+      { includeOptimizer: true },
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const restored = loaded.optimizer as AccumulatingOptimizer;
+    disposables.push(loaded, restored);
+    expect(restored).toBeInstanceOf(AccumulatingOptimizer);
+    const adam = tf.train.adam();
+    disposables.push(adam);
+    expect(AccumulatingOptimizer.isInstance(adam)).toBe(false);
+    expect(adam instanceof AccumulatingOptimizer).toBe(false);
+    expect(restored.getConfig()).toEqual(optimizer.getConfig());
+    expect(restored.state).toEqual({ ...optimizer.state, variableNames: null });
+
+    const more = { ...fitOptions, epochs: 2, batchSize: 8 };
+    await model.fit(xs, ys, { ...more, callbacks: callbacks() });
+    await loaded.fit(xs, ys, {
+      ...more,
+      callbacks: [accumulationCallback(restored, { flushAtEpochEnd: false })],
+    });
+    expect(restored.iterations).toBe(optimizer.iterations);
+    expect(restored.state.miniStep).toBe(optimizer.state.miniStep);
+    expect(maxAbsDiff(loaded.getWeights(), model.getWeights())).toBe(0);
+  });
+
+  it('rejects a callback for something that is not an AccumulatingOptimizer', () => {
+    const sgd = tf.train.sgd(0.1);
+    disposables.push(sgd);
+    const call = () => accumulationCallback(sgd as never);
+    expect(call).toThrow(InvalidArgumentError);
+    expect(call).toThrow(
+      'accumulationCallback: optimizer must be an AccumulatingOptimizer, got "SGD optimizer". Pass the optimizer that was given to model.compile.',
+    );
+  });
+});
