@@ -49,8 +49,9 @@ export interface ChromeTraceOptions {
  * phase occurrence a complete event (`cat: 'phase'`) nested inside it on the
  * same thread; time outside every phase shows as a gap. Times are rounded to
  * whole microseconds relative to the origin, end points first and durations
- * as their difference, so nesting is exact. Events are sorted by `ts`, the
- * enclosing event first. Metadata events name the process and the thread.
+ * as their difference, so nesting is exact; phase occurrences that round to
+ * 0 µs are left out. Events are sorted by `ts`, each iteration before its
+ * phases. Metadata events name the process and the thread.
  *
  * @param state - From `profiler.state()`.
  * @param options - See {@link ChromeTraceOptions}.
@@ -113,18 +114,21 @@ export function toChromeTrace(state: ProfilerState, options: ChromeTraceOptions 
   };
   const closePhase = (t: number): void => {
     if (running < 0) return;
+    const phase = valid.phases[running]!;
     const ts = us(runningStart);
+    const dur = us(t) - ts;
+    running = -1;
+    if (dur === 0) return; // invisible, and ambiguous to nest for viewers
     events.push({
-      name: valid.phases[running]!,
+      name: phase,
       cat: 'phase',
       ph: 'X',
       ts,
-      dur: us(t) - ts,
+      dur,
       pid,
       tid,
       args: { iteration, durationMs: t - runningStart },
     });
-    running = -1;
   };
   for (let i = 0; i < code.length; i += 1) {
     const c = code[i]!;
@@ -169,13 +173,10 @@ export function toChromeTrace(state: ProfilerState, options: ChromeTraceOptions 
       runningStart = t;
     }
   }
-  // Stable sort: by start, enclosing (longer) event first; metadata stays in front.
-  const metadata = events.slice(0, 2);
-  const complete = events
-    .slice(2)
-    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0) || rank(a) - rank(b));
+  // Marks are chronological, an iteration's event precedes its phases, and
+  // rounding is monotone: the events are already sorted by ts, parents first.
   return {
-    traceEvents: [...metadata, ...complete],
+    traceEvents: events,
     displayTimeUnit: 'ms',
     otherData: {
       producer: '@trainkit/profiler',
@@ -184,8 +185,4 @@ export function toChromeTrace(state: ProfilerState, options: ChromeTraceOptions 
       originMs: origin,
     },
   };
-}
-
-function rank(event: TraceEvent): number {
-  return event.cat === 'iteration' ? 0 : 1;
 }
