@@ -1,0 +1,229 @@
+import { checkArguments, StateRestoreError } from '@trainkit/core';
+
+/** Options of {@link earlyStopping}. */
+export interface EarlyStoppingOptions {
+  /**
+   * Number of epochs without improvement to tolerate; training stops at the
+   * first epoch after which `patience` consecutive epochs did not improve
+   * (`patience: 0` stops at the first epoch that does not improve). Default 0,
+   * as Keras and `tf.callbacks.earlyStopping`.
+   */
+  readonly patience?: number;
+  /** An improvement must beat the best by more than this (>= 0). Default 0. */
+  readonly minDelta?: number;
+  /** `'min'` for losses (default), `'max'` for accuracies. */
+  readonly mode?: 'min' | 'max';
+  /**
+   * A value the monitored quantity must beat: an improvement that does not
+   * also beat the baseline does not reset the patience counter (Keras 3).
+   */
+  readonly baseline?: number;
+  /** Ignore epochs before this one (warm-up). Default 0. */
+  readonly startFromEpoch?: number;
+  /**
+   * Stop at once when the monitored value is NaN or infinite (PyTorch
+   * Lightning's `check_finite`). Default `true`.
+   */
+  readonly stopOnNonFinite?: boolean;
+}
+
+/** The explicit, JSON-serializable state of early stopping. */
+export interface EarlyStoppingState {
+  /** Index of the next epoch (number of values seen). */
+  readonly epoch: number;
+  /** Best value so far, `null` before the first finite one. */
+  readonly best: number | null;
+  /** Epoch of the best value, `null` before the first. */
+  readonly bestEpoch: number | null;
+  /** Consecutive epochs without an improvement (that also beats the baseline). */
+  readonly wait: number;
+  /** The epoch at which stopping was first requested, `null` while running. */
+  readonly stoppedEpoch: number | null;
+  /** Why stopping was requested, `null` while running. */
+  readonly stopReason: 'patience' | 'non-finite' | null;
+}
+
+/** What one {@link EarlyStopping.update} decided. */
+export interface EarlyStoppingUpdate {
+  /** The new state (the old one is not modified). */
+  readonly state: EarlyStoppingState;
+  /** This epoch's value is the new best: snapshot the weights now. */
+  readonly improved: boolean;
+  /** Stop training now (stays true once requested). */
+  readonly shouldStop: boolean;
+  /** Why training should stop, `undefined` while it should not. */
+  readonly reason: 'patience' | 'non-finite' | undefined;
+}
+
+/** Resolved options plus the two pure functions of the state machine. */
+export interface EarlyStopping {
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly mode: 'min' | 'max';
+  readonly baseline: number | undefined;
+  readonly startFromEpoch: number;
+  readonly stopOnNonFinite: boolean;
+  /** The state before the first epoch. */
+  init(): EarlyStoppingState;
+  /** Feeds one epoch's monitored value; returns the new state and the decision. */
+  update(state: EarlyStoppingState, value: number): EarlyStoppingUpdate;
+}
+
+/**
+ * Early stopping as a pure state machine (optax style: a factory validates
+ * the options once; the state is a plain object the caller carries), with
+ * Keras 3 semantics:
+ *
+ * 1. epochs before `startFromEpoch` are ignored;
+ * 2. a non-finite value stops at once when `stopOnNonFinite` (default);
+ * 3. `wait += 1`; the value improves when `value < best - minDelta` (`'min'`)
+ *    or `value > best + minDelta` (`'max'`), and any finite value improves on
+ *    "no best yet". On improvement: `best = value`, and `wait = 0` if the
+ *    value also beats `baseline` (when given); then this epoch cannot stop;
+ * 4. otherwise stop when `wait >= patience` (never at epoch 0).
+ *
+ * The tfjs `model.fit` callback {@link earlyStoppingCallback} (from
+ * `@trainkit/curves/tfjs`) wraps this and can restore the best weights.
+ *
+ * @param options - patience (0), minDelta (0), mode ('min'), baseline, startFromEpoch (0), stopOnNonFinite (true).
+ * @returns `{ init, update }` and the resolved options.
+ * @throws InvalidArgumentError for a negative patience or minDelta, an unknown mode, a non-finite baseline.
+ * @example
+ * ```ts
+ * const stopper = earlyStopping({ patience: 2, minDelta: 1e-3 });
+ * let state = stopper.init();
+ * for (const valLoss of [0.9, 0.7, 0.71, 0.7, 0.72]) {
+ *   const step = stopper.update(state, valLoss);
+ *   state = step.state;
+ *   if (step.shouldStop) break; // stops after the 4th value (epoch 3), best 0.7 at epoch 1
+ * }
+ * ```
+ */
+export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+  const check = checkArguments('earlyStopping');
+  const patience =
+    options.patience === undefined
+      ? 0
+      : check.integer('options.patience', options.patience, { min: 0 });
+  const minDelta =
+    options.minDelta === undefined ? 0 : check.nonNegative('options.minDelta', options.minDelta);
+  const mode =
+    options.mode === undefined
+      ? 'min'
+      : check.oneOf('options.mode', options.mode, ['min', 'max'] as const);
+  const baseline =
+    options.baseline === undefined ? undefined : check.finite('options.baseline', options.baseline);
+  const startFromEpoch =
+    options.startFromEpoch === undefined
+      ? 0
+      : check.integer('options.startFromEpoch', options.startFromEpoch, { min: 0 });
+  const stopOnNonFinite =
+    options.stopOnNonFinite === undefined
+      ? true
+      : check.boolean('options.stopOnNonFinite', options.stopOnNonFinite);
+
+  const beats = (value: number, reference: number): boolean =>
+    mode === 'min' ? value < reference - minDelta : value > reference + minDelta;
+
+  return {
+    patience,
+    minDelta,
+    mode,
+    baseline,
+    startFromEpoch,
+    stopOnNonFinite,
+    init: () => ({
+      epoch: 0,
+      best: null,
+      bestEpoch: null,
+      wait: 0,
+      stoppedEpoch: null,
+      stopReason: null,
+    }),
+    update(state, value) {
+      if (typeof value !== 'number') {
+        checkArguments('earlyStopping.update').fail('value', value, 'a number');
+      }
+      const epoch = state.epoch;
+      const decide = (
+        next: EarlyStoppingState,
+        improved: boolean,
+        stop: EarlyStoppingState['stopReason'],
+      ): EarlyStoppingUpdate => {
+        // Once stopping was requested it stays requested, with its first reason.
+        const stopReason = state.stopReason ?? stop;
+        const stoppedEpoch = state.stoppedEpoch ?? (stop === null ? null : epoch);
+        const final = { ...next, stoppedEpoch, stopReason };
+        return {
+          state: final,
+          improved,
+          shouldStop: stopReason !== null,
+          reason: stopReason ?? undefined,
+        };
+      };
+      if (epoch < startFromEpoch) return decide({ ...state, epoch: epoch + 1 }, false, null);
+      const wait = state.wait + 1;
+      if (!Number.isFinite(value) && stopOnNonFinite) {
+        return decide({ ...state, epoch: epoch + 1, wait }, false, 'non-finite');
+      }
+      if (Number.isFinite(value) && (state.best === null || beats(value, state.best))) {
+        const resetWait = baseline === undefined || beats(value, baseline);
+        return decide(
+          { ...state, epoch: epoch + 1, best: value, bestEpoch: epoch, wait: resetWait ? 0 : wait },
+          true,
+          null,
+        );
+      }
+      const stop = wait >= patience && epoch > 0 ? 'patience' : null;
+      return decide({ ...state, epoch: epoch + 1, wait }, false, stop);
+    },
+  };
+}
+
+/**
+ * Validates a state read back from JSON (e.g. a checkpoint) so that a resumed
+ * run continues exactly where it stopped.
+ *
+ * @param value - Parsed JSON.
+ * @returns The state.
+ * @throws StateRestoreError when a field is missing or has the wrong type.
+ * @example
+ * ```ts
+ * const state = restoreEarlyStoppingState(JSON.parse(text));
+ * ```
+ */
+export function restoreEarlyStoppingState(value: unknown): EarlyStoppingState {
+  const fail = (message: string): never => {
+    throw new StateRestoreError('restoreEarlyStoppingState', message);
+  };
+  if (typeof value !== 'object' || value === null) return fail('the state must be an object.');
+  const record = value as Record<string, unknown>;
+  const count = (name: string, nullable: boolean): number | null => {
+    const field = record[name];
+    if (field === null && nullable) return null;
+    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) {
+      return fail(
+        `${name} must be an integer >= 0${nullable ? ' or null' : ''}, got ${JSON.stringify(field)}.`,
+      );
+    }
+    return field;
+  };
+  const best = record.best;
+  if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) {
+    return fail(`best must be a finite number or null, got ${JSON.stringify(best)}.`);
+  }
+  const stopReason = record.stopReason;
+  if (stopReason !== null && stopReason !== 'patience' && stopReason !== 'non-finite') {
+    return fail(
+      `stopReason must be 'patience', 'non-finite' or null, got ${JSON.stringify(stopReason)}.`,
+    );
+  }
+  return {
+    epoch: count('epoch', false)!,
+    best: best as number | null,
+    bestEpoch: count('bestEpoch', true),
+    wait: count('wait', false)!,
+    stoppedEpoch: count('stoppedEpoch', true),
+    stopReason,
+  };
+}
