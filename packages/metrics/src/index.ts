@@ -45,6 +45,48 @@ export {
   resetConfusionMatrix,
   updateConfusionMatrix,
 } from './confusion-matrix';
+export type { EmaJSON, EmaState } from './ema';
+export { createEma, emaFromJSON, emaToJSON, emaValue, resetEma, smoothEma, updateEma } from './ema';
 export type { LabelArray, WeightArray } from './labels';
 export type { MetricFunction, MetricMetadata } from './metric-metadata';
 export { defineMetric } from './metric-metadata';
+export type { RunningMeanJSON, RunningMeanState } from './running-mean';
+export {
+  createRunningMean,
+  cumulativeMean,
+  mergeRunningMeans,
+  resetRunningMean,
+  runningMeanFromJSON,
+  runningMeanToJSON,
+  runningMeanValue,
+  updateRunningMean,
+  weightedMean,
+} from './running-mean';
+export type {
+  ScoreMatrix,
+  TopKAccuracyJSON,
+  TopKAccuracyOptions,
+  TopKAccuracyState,
+  TopKAccuracyStateOptions,
+  TopKAccuracyUpdateOptions,
+} from './top-k-accuracy';
+export {
+  createTopKAccuracy,
+  mergeTopKAccuracy,
+  resetTopKAccuracy,
+  topKAccuracy,
+  topKAccuracyFromJSON,
+  topKAccuracyToJSON,
+  topKAccuracyValue,
+  updateTopKAccuracy,
+} from './top-k-accuracy';
+export type { WindowMeanJSON, WindowMeanOptions, WindowMeanState } from './window-mean';
+export {
+  createWindowMean,
+  resetWindowMean,
+  updateWindowMean,
+  windowMean,
+  windowMeanFromJSON,
+  windowMeanToJSON,
+  windowMeanValue,
+} from './window-mean';

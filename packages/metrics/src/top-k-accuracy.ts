@@ -1,0 +1,405 @@
+import { checkArguments, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
+import { decodeFinite, readHeader } from './json-number';
+import {
+  assertArrayLike,
+  checkLabels,
+  checkSameLength,
+  checkWeights,
+  type LabelArray,
+  type WeightArray,
+} from './labels';
+import { defineMetric } from './metric-metadata';
+
+/**
+ * Scores (logits or probabilities) of N samples over C classes: either one
+ * flat row-major array of length N·C (e.g. the `Float32Array` of a `[N, C]`
+ * tensor) or N rows of length C.
+ */
+export type ScoreMatrix = ArrayLike<number> | readonly ArrayLike<number>[];
+
+/** Streaming top-k accuracy: how many samples had their true class among the k best scores. */
+export interface TopKAccuracyState {
+  readonly kind: 'topKAccuracy';
+  readonly numClasses: number;
+  readonly k: number;
+  /** (Weighted) number of hits. */
+  correct: number;
+  /** (Weighted) number of samples. */
+  total: number;
+}
+
+/** Options of {@link createTopKAccuracy}. */
+export interface TopKAccuracyStateOptions {
+  /** Number of classes C (columns of the scores). */
+  readonly numClasses: number;
+  /** A hit is the true class among the k highest scores. Default 2 (scikit-learn's default). */
+  readonly k?: number;
+}
+
+/** Options of {@link updateTopKAccuracy}. */
+export interface TopKAccuracyUpdateOptions {
+  /** One finite weight >= 0 per sample. */
+  readonly sampleWeight?: WeightArray;
+}
+
+/** Options of the one-shot {@link topKAccuracy}. */
+export interface TopKAccuracyOptions extends TopKAccuracyUpdateOptions {
+  /** Default 2 (scikit-learn's default). */
+  readonly k?: number;
+  /** Number of classes; required when `scores` is flat. Default: the row length. */
+  readonly numClasses?: number;
+  /** Return the (weighted) fraction of hits (default `true`) or their (weighted) count. */
+  readonly normalize?: boolean;
+}
+
+/** The serialized form written by {@link topKAccuracyToJSON}. */
+export interface TopKAccuracyJSON {
+  readonly format: 'trainkit.metrics.topKAccuracy';
+  readonly version: 1;
+  readonly numClasses: number;
+  readonly k: number;
+  readonly correct: number;
+  readonly total: number;
+}
+
+const FORMAT = 'trainkit.metrics.topKAccuracy';
+
+function assertState(
+  functionName: string,
+  state: unknown,
+  argument = 'state',
+): asserts state is TopKAccuracyState {
+  const s = state as Partial<TopKAccuracyState> | null;
+  if (typeof s !== 'object' || s === null || s.kind !== 'topKAccuracy') {
+    checkArguments(functionName).fail(
+      argument,
+      state,
+      'a top-k accuracy state',
+      'Create one with createTopKAccuracy({ numClasses, k }).',
+    );
+  }
+}
+
+/**
+ * Creates an empty streaming top-k accuracy counter.
+ *
+ * @param options - `numClasses` and `k` (default 2).
+ * @returns A state with zero hits and samples.
+ *
+ * @example
+ * ```ts
+ * const top5 = createTopKAccuracy({ numClasses: 1000, k: 5 });
+ * updateTopKAccuracy(top5, labels, logits);
+ * topKAccuracyValue(top5);
+ * ```
+ */
+export function createTopKAccuracy(options: TopKAccuracyStateOptions): TopKAccuracyState {
+  const name = 'createTopKAccuracy';
+  const check = checkArguments(name);
+  const numClasses = check.integer('numClasses', options?.numClasses, {
+    min: 1,
+    fix: 'Pass the number of score columns.',
+  });
+  const k = check.integer('k', options.k ?? 2, {
+    min: 1,
+    fix: 'k counts the best-scored classes.',
+  });
+  return { kind: 'topKAccuracy', numClasses, k, correct: 0, total: 0 };
+}
+
+/** Flattens and validates scores; returns the flat array. */
+function flatScores(
+  functionName: string,
+  scores: unknown,
+  n: number,
+  numClasses: number,
+): ArrayLike<number> {
+  assertArrayLike(functionName, 'scores', scores);
+  let flat: ArrayLike<number>;
+  if (scores.length > 0 && typeof scores[0] !== 'number') {
+    const rows = scores as unknown as readonly ArrayLike<number>[];
+    checkSameLength(functionName, 'scores', rows.length, n);
+    const out = new Float64Array(n * numClasses);
+    rows.forEach((row, i) => {
+      assertArrayLike(functionName, `scores[${i}]`, row);
+      if (row.length !== numClasses) {
+        throw new ShapeMismatchError({
+          functionName,
+          argument: `scores[${i}]`,
+          expected: [numClasses],
+          actual: [row.length],
+          fix: 'Each row holds one score per class.',
+        });
+      }
+      for (let j = 0; j < numClasses; j++) out[i * numClasses + j] = row[j] as number;
+    });
+    flat = out;
+  } else {
+    if (scores.length !== n * numClasses) {
+      throw new ShapeMismatchError({
+        functionName,
+        argument: 'scores',
+        expected: [n * numClasses],
+        actual: [scores.length],
+        fix: `Flat scores are row-major [samples, classes]: ${n} samples × ${numClasses} classes.`,
+      });
+    }
+    flat = scores;
+  }
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number' || Number.isNaN(v)) {
+      checkArguments(functionName).fail(
+        `scores[${Math.floor(i / numClasses)}][${i % numClasses}]`,
+        v,
+        'a number (not NaN)',
+        'NaN scores cannot be ranked; check the model output for divergence.',
+      );
+    }
+  }
+  return flat;
+}
+
+/**
+ * Whether the true class is among the k best scores of one row. Ties rank the
+ * higher class index first, exactly like scikit-learn's reversed stable
+ * argsort: rank = #{j : s_j > s_t} + #{j > t : s_j = s_t}.
+ */
+function isHit(
+  scores: ArrayLike<number>,
+  offset: number,
+  numClasses: number,
+  t: number,
+  k: number,
+): boolean {
+  const st = scores[offset + t] as number;
+  let rank = 0;
+  for (let j = 0; j < numClasses; j++) {
+    const v = scores[offset + j] as number;
+    if (v > st || (v === st && j > t)) {
+      rank++;
+      if (rank >= k) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Counts a batch of hits into the state, in place. Everything is validated
+ * before the state changes.
+ *
+ * @param state - The counter (mutated and returned).
+ * @param yTrue - True class indices, N integers in `[0, C)`.
+ * @param scores - N×C scores (flat row-major or rows). NaN is rejected; ±Infinity ranks normally.
+ * @param options - `sampleWeight`.
+ * @returns `state`.
+ * @throws InvalidArgumentError / ShapeMismatchError for bad labels, scores or weights.
+ *
+ * @example
+ * ```ts
+ * updateTopKAccuracy(state, [2, 0], [[0.1, 0.5, 0.4], [0.2, 0.3, 0.5]]);
+ * ```
+ */
+export function updateTopKAccuracy(
+  state: TopKAccuracyState,
+  yTrue: LabelArray,
+  scores: ScoreMatrix,
+  options: TopKAccuracyUpdateOptions = {},
+): TopKAccuracyState {
+  const name = 'updateTopKAccuracy';
+  assertState(name, state);
+  const c = state.numClasses;
+  checkLabels(name, 'yTrue', yTrue, c);
+  const n = yTrue.length;
+  const flat = flatScores(name, scores, n, c);
+  const weights = options.sampleWeight;
+  if (weights !== undefined) checkWeights(name, 'sampleWeight', weights, n);
+  let correct = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights === undefined ? 1 : (weights[i] as number);
+    if (isHit(flat, i * c, c, yTrue[i] as number, state.k)) correct += w;
+    total += w;
+  }
+  state.correct += correct;
+  state.total += total;
+  return state;
+}
+
+/**
+ * The (weighted) fraction of hits so far; NaN before any sample.
+ * Higher is better; in [0, 1].
+ *
+ * @example
+ * ```ts
+ * topKAccuracyValue(state); // 0.93
+ * ```
+ */
+export const topKAccuracyValue = defineMetric(
+  (state: TopKAccuracyState): number => {
+    assertState('topKAccuracyValue', state);
+    return state.total === 0 ? Number.NaN : state.correct / state.total;
+  },
+  { metricName: 'topKAccuracy', higherIsBetter: true, lowerBound: 0, upperBound: 1 },
+);
+
+/**
+ * Adds the counts of `sources` into `target` (same `numClasses` and `k`).
+ *
+ * @returns `target`.
+ * @example
+ * ```ts
+ * mergeTopKAccuracy(total, workerA, workerB);
+ * ```
+ */
+export function mergeTopKAccuracy(
+  target: TopKAccuracyState,
+  ...sources: readonly TopKAccuracyState[]
+): TopKAccuracyState {
+  const name = 'mergeTopKAccuracy';
+  assertState(name, target, 'target');
+  sources.forEach((source, i) => {
+    assertState(name, source, `sources[${i}]`);
+    if (source.numClasses !== target.numClasses || source.k !== target.k) {
+      checkArguments(name).fail(
+        `sources[${i}]`,
+        { numClasses: source.numClasses, k: source.k },
+        `a state with numClasses ${target.numClasses} and k ${target.k}`,
+      );
+    }
+  });
+  for (const source of sources) {
+    target.correct += source.correct;
+    target.total += source.total;
+  }
+  return target;
+}
+
+/**
+ * Sets the counts to zero, in place.
+ *
+ * @example
+ * ```ts
+ * resetTopKAccuracy(state);
+ * ```
+ */
+export function resetTopKAccuracy(state: TopKAccuracyState): TopKAccuracyState {
+  assertState('resetTopKAccuracy', state);
+  state.correct = 0;
+  state.total = 0;
+  return state;
+}
+
+/**
+ * Serializes the state (exact through `JSON.stringify`).
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(topKAccuracyToJSON(state));
+ * ```
+ */
+export function topKAccuracyToJSON(state: TopKAccuracyState): TopKAccuracyJSON {
+  assertState('topKAccuracyToJSON', state);
+  return {
+    format: FORMAT,
+    version: 1,
+    numClasses: state.numClasses,
+    k: state.k,
+    correct: state.correct,
+    total: state.total,
+  };
+}
+
+/**
+ * Restores a state written by {@link topKAccuracyToJSON}.
+ *
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = topKAccuracyFromJSON(JSON.parse(saved));
+ * ```
+ */
+export function topKAccuracyFromJSON(json: unknown): TopKAccuracyState {
+  const name = 'topKAccuracyFromJSON';
+  const record = readHeader(name, json, FORMAT, 1);
+  const integer = (field: 'numClasses' | 'k') => {
+    const v = record[field];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+      throw new StateRestoreError(name, `${field} must be an integer >= 1, got ${String(v)}.`);
+    }
+    return v;
+  };
+  const correct = decodeFinite(name, 'correct', record.correct);
+  const total = decodeFinite(name, 'total', record.total);
+  if (correct < 0 || total < correct) {
+    throw new StateRestoreError(
+      name,
+      `need 0 <= correct <= total, got correct ${correct}, total ${total}.`,
+    );
+  }
+  return {
+    kind: 'topKAccuracy',
+    numClasses: integer('numClasses'),
+    k: integer('k'),
+    correct,
+    total,
+  };
+}
+
+/**
+ * One-shot top-k accuracy like scikit-learn's
+ * `top_k_accuracy_score(y_true, y_score, k=k, labels=range(C))` for
+ * multiclass scores: the (weighted) fraction of samples whose true class is
+ * among the k highest scores. Ties rank the higher class index first (as
+ * scikit-learn). With `k >= C` every sample is a hit. No samples gives NaN.
+ *
+ * @param yTrue - True class indices.
+ * @param scores - N×C scores, flat row-major (then pass `numClasses`) or rows.
+ * @param options - `k` (default 2), `numClasses`, `sampleWeight`, `normalize`.
+ * @returns The fraction of hits, or their (weighted) count with `normalize: false`.
+ *
+ * @example
+ * ```ts
+ * topKAccuracy([0, 1, 2, 2], [
+ *   [0.5, 0.2, 0.2],
+ *   [0.3, 0.4, 0.2],
+ *   [0.2, 0.4, 0.3],
+ *   [0.7, 0.2, 0.1],
+ * ], { k: 2 }); // 0.75
+ * ```
+ */
+export function topKAccuracy(
+  yTrue: LabelArray,
+  scores: ScoreMatrix,
+  options: TopKAccuracyOptions = {},
+): number {
+  const name = 'topKAccuracy';
+  assertArrayLike(name, 'scores', scores);
+  let numClasses = options.numClasses;
+  if (numClasses === undefined) {
+    const first = scores[0] as unknown;
+    if (scores.length > 0 && typeof first !== 'number') {
+      assertArrayLike(name, 'scores[0]', first);
+      numClasses = first.length;
+    } else {
+      checkArguments(name).fail(
+        'options.numClasses',
+        undefined,
+        'given for flat scores',
+        'Pass numClasses, or pass the scores as rows.',
+      );
+    }
+  }
+  const state = createTopKAccuracy({ numClasses: numClasses as number, k: options.k ?? 2 });
+  updateTopKAccuracy(
+    state,
+    yTrue,
+    scores,
+    options.sampleWeight === undefined ? {} : { sampleWeight: options.sampleWeight },
+  );
+  const normalize =
+    options.normalize === undefined
+      ? true
+      : checkArguments(name).boolean('normalize', options.normalize);
+  return normalize ? topKAccuracyValue(state) : state.correct;
+}

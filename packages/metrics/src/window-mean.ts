@@ -1,0 +1,372 @@
+import { checkArguments, StateRestoreError } from '@trainkit/core';
+import {
+  decodeCount,
+  decodeNumber,
+  encodeNumber,
+  type JsonNumber,
+  readHeader,
+} from './json-number';
+import { assertArrayLike, checkSameLength } from './labels';
+
+/**
+ * Streaming (weighted) mean of the last `window` values: a trailing moving
+ * average for noisy loss curves.
+ *
+ * Running sums make each update O(1); they are recomputed from the buffer
+ * every `window` updates so rounding cannot drift. Non-finite values are
+ * counted separately: while a NaN (or both +Infinity and −Infinity) is inside
+ * the window the mean is NaN, while only +Infinity (−Infinity) is, it is
+ * +Infinity (−Infinity); once it leaves the window the mean is finite again.
+ */
+export interface WindowMeanState {
+  readonly kind: 'windowMean';
+  /** Window length (number of most recent updates averaged). */
+  readonly window: number;
+  /** Ring buffers of the last `window` values and weights. */
+  readonly values: Float64Array;
+  readonly weights: Float64Array;
+  /** Index of the oldest entry in the ring. */
+  start: number;
+  /** Number of entries in the ring (<= window). */
+  size: number;
+  /** Σ w·x over the finite entries with w > 0. */
+  sum: number;
+  /** Σ w over the finite entries. */
+  weightSum: number;
+  /** Entries with w > 0 that are NaN, +Infinity, −Infinity. */
+  nanCount: number;
+  positiveInfinityCount: number;
+  negativeInfinityCount: number;
+  /** Updates since the sums were last recomputed from the buffer. */
+  sinceRecompute: number;
+}
+
+/** The serialized form written by {@link windowMeanToJSON}. */
+export interface WindowMeanJSON {
+  readonly format: 'trainkit.metrics.windowMean';
+  readonly version: 1;
+  readonly window: number;
+  /** Buffered entries, oldest first. */
+  readonly values: JsonNumber[];
+  readonly weights: number[];
+  readonly sum: number;
+  readonly weightSum: number;
+  readonly sinceRecompute: number;
+}
+
+/** Options of {@link windowMean}. */
+export interface WindowMeanOptions {
+  /** Weights >= 0, one per value (e.g. minibatch sizes). Default all 1. */
+  readonly weights?: ArrayLike<number>;
+}
+
+const FORMAT = 'trainkit.metrics.windowMean';
+
+function checkWindow(functionName: string, window: unknown): number {
+  return checkArguments(functionName).integer('window', window, {
+    min: 1,
+    max: 10_000_000,
+    fix: 'The window is the number of most recent values averaged, e.g. 50.',
+  });
+}
+
+function assertState(functionName: string, state: unknown): asserts state is WindowMeanState {
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    (state as WindowMeanState).kind !== 'windowMean'
+  ) {
+    checkArguments(functionName).fail(
+      'state',
+      state,
+      'a window mean state',
+      'Create one with createWindowMean(window).',
+    );
+  }
+}
+
+/**
+ * Creates an empty trailing-window mean.
+ *
+ * @param window - Number of most recent values averaged (>= 1).
+ *
+ * @example
+ * ```ts
+ * const recent = createWindowMean(100);
+ * updateWindowMean(recent, loss, batchSize);
+ * windowMeanValue(recent);
+ * ```
+ */
+export function createWindowMean(window: number): WindowMeanState {
+  const w = checkWindow('createWindowMean', window);
+  return {
+    kind: 'windowMean',
+    window: w,
+    values: new Float64Array(w),
+    weights: new Float64Array(w),
+    start: 0,
+    size: 0,
+    sum: 0,
+    weightSum: 0,
+    nanCount: 0,
+    positiveInfinityCount: 0,
+    negativeInfinityCount: 0,
+    sinceRecompute: 0,
+  };
+}
+
+function countSpecial(state: WindowMeanState, value: number, delta: number): void {
+  if (Number.isNaN(value)) state.nanCount += delta;
+  else if (value === Number.POSITIVE_INFINITY) state.positiveInfinityCount += delta;
+  else state.negativeInfinityCount += delta;
+}
+
+function push(state: WindowMeanState, value: number, weight: number): void {
+  const capacity = state.window;
+  if (state.size === capacity) {
+    const oldValue = state.values[state.start]!;
+    const oldWeight = state.weights[state.start]!;
+    if (oldWeight > 0) {
+      if (Number.isFinite(oldValue)) {
+        state.sum -= oldValue * oldWeight;
+        state.weightSum -= oldWeight;
+      } else countSpecial(state, oldValue, -1);
+    }
+    state.values[state.start] = value;
+    state.weights[state.start] = weight;
+    state.start = (state.start + 1) % capacity;
+  } else {
+    const index = (state.start + state.size) % capacity;
+    state.values[index] = value;
+    state.weights[index] = weight;
+    state.size++;
+  }
+  if (weight > 0) {
+    if (Number.isFinite(value)) {
+      state.sum += value * weight;
+      state.weightSum += weight;
+    } else countSpecial(state, value, 1);
+  }
+  state.sinceRecompute++;
+  if (state.sinceRecompute >= capacity) recompute(state);
+}
+
+/** Recomputes the sums from the buffer, oldest first. */
+function recompute(state: WindowMeanState): void {
+  let sum = 0;
+  let weightSum = 0;
+  for (let i = 0; i < state.size; i++) {
+    const index = (state.start + i) % state.window;
+    const v = state.values[index]!;
+    const w = state.weights[index]!;
+    if (w > 0 && Number.isFinite(v)) {
+      sum += v * w;
+      weightSum += w;
+    }
+  }
+  state.sum = sum;
+  state.weightSum = weightSum;
+  state.sinceRecompute = 0;
+}
+
+/**
+ * Adds one value (weight default 1), dropping the oldest when the window is full.
+ *
+ * @param state - The window (mutated and returned).
+ * @param value - Any number (non-finite values are handled as described on {@link WindowMeanState}).
+ * @param weight - A finite number >= 0. Default 1.
+ * @returns `state`.
+ * @throws InvalidArgumentError for a non-number value or a bad weight (state unchanged).
+ *
+ * @example
+ * ```ts
+ * updateWindowMean(state, 0.25);
+ * ```
+ */
+export function updateWindowMean(
+  state: WindowMeanState,
+  value: number,
+  weight = 1,
+): WindowMeanState {
+  const name = 'updateWindowMean';
+  assertState(name, state);
+  const check = checkArguments(name);
+  if (typeof value !== 'number') check.fail('value', value, 'a number');
+  const w = check.nonNegative('weight', weight, 'Use the minibatch size, or 1 for a plain mean.');
+  push(state, value, w);
+  return state;
+}
+
+/**
+ * The weighted mean of the values in the window; NaN when the window is
+ * empty or its weights sum to 0.
+ *
+ * @example
+ * ```ts
+ * windowMeanValue(state);
+ * ```
+ */
+export function windowMeanValue(state: WindowMeanState): number {
+  assertState('windowMeanValue', state);
+  if (state.nanCount > 0 || (state.positiveInfinityCount > 0 && state.negativeInfinityCount > 0)) {
+    return Number.NaN;
+  }
+  if (state.positiveInfinityCount > 0) return Number.POSITIVE_INFINITY;
+  if (state.negativeInfinityCount > 0) return Number.NEGATIVE_INFINITY;
+  return state.weightSum > 0 ? state.sum / state.weightSum : Number.NaN;
+}
+
+/**
+ * Empties the window in place (keeps its length).
+ *
+ * @example
+ * ```ts
+ * resetWindowMean(state);
+ * ```
+ */
+export function resetWindowMean(state: WindowMeanState): WindowMeanState {
+  assertState('resetWindowMean', state);
+  Object.assign(state, createWindowMean(state.window));
+  return state;
+}
+
+/**
+ * Serializes the state (buffer oldest first and the running sums), exact
+ * through `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(windowMeanToJSON(state));
+ * ```
+ */
+export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
+  assertState('windowMeanToJSON', state);
+  const values: JsonNumber[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < state.size; i++) {
+    const index = (state.start + i) % state.window;
+    values.push(encodeNumber(state.values[index]!));
+    weights.push(state.weights[index]!);
+  }
+  return {
+    format: FORMAT,
+    version: 1,
+    window: state.window,
+    values,
+    weights,
+    sum: state.sum,
+    weightSum: state.weightSum,
+    sinceRecompute: state.sinceRecompute,
+  };
+}
+
+/**
+ * Restores a state written by {@link windowMeanToJSON}; later updates give
+ * bit-identical results to an uninterrupted stream.
+ *
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = windowMeanFromJSON(JSON.parse(saved));
+ * ```
+ */
+export function windowMeanFromJSON(json: unknown): WindowMeanState {
+  const name = 'windowMeanFromJSON';
+  const record = readHeader(name, json, FORMAT, 1);
+  const window = record.window;
+  if (
+    typeof window !== 'number' ||
+    !Number.isInteger(window) ||
+    window < 1 ||
+    window > 10_000_000
+  ) {
+    throw new StateRestoreError(
+      name,
+      `window must be an integer in [1, 10000000], got ${String(window)}.`,
+    );
+  }
+  const values = record.values;
+  const weights = record.weights;
+  if (
+    !Array.isArray(values) ||
+    !Array.isArray(weights) ||
+    values.length !== weights.length ||
+    values.length > window
+  ) {
+    throw new StateRestoreError(
+      name,
+      `values and weights must be arrays of the same length <= window (${window}).`,
+    );
+  }
+  const state = createWindowMean(window);
+  values.forEach((raw, i) => {
+    const value = decodeNumber(name, `values[${i}]`, raw);
+    const weight = weights[i];
+    if (typeof weight !== 'number' || !(weight >= 0 && weight < Number.POSITIVE_INFINITY)) {
+      throw new StateRestoreError(
+        name,
+        `weights[${i}] must be a finite number >= 0, got ${String(weight)}.`,
+      );
+    }
+    state.values[i] = value;
+    state.weights[i] = weight;
+    if (weight > 0 && !Number.isFinite(value)) countSpecial(state, value, 1);
+  });
+  state.size = values.length;
+  const sum = decodeNumber(name, 'sum', record.sum);
+  const weightSum = decodeNumber(name, 'weightSum', record.weightSum);
+  if (!Number.isFinite(sum) || !Number.isFinite(weightSum)) {
+    throw new StateRestoreError(name, 'sum and weightSum must be finite numbers.');
+  }
+  state.sum = sum;
+  state.weightSum = weightSum;
+  state.sinceRecompute = decodeCount(name, 'sinceRecompute', record.sinceRecompute);
+  if (state.sinceRecompute >= window) {
+    throw new StateRestoreError(
+      name,
+      `sinceRecompute must be < window, got ${state.sinceRecompute}.`,
+    );
+  }
+  return state;
+}
+
+/**
+ * Trailing moving average of a series: `out[i]` is the (weighted) mean of
+ * `values[max(0, i − window + 1) .. i]` (shorter windows at the start), the
+ * same numbers {@link windowMeanValue} reports after each update.
+ *
+ * @param values - The series.
+ * @param window - Window length >= 1.
+ * @param options - Optional `weights` (>= 0, one per value).
+ * @returns A new Float64Array of the same length.
+ *
+ * @example
+ * ```ts
+ * windowMean([1, 2, 3, 4, 5], 2); // Float64Array [1, 1.5, 2.5, 3.5, 4.5]
+ * ```
+ */
+export function windowMean(
+  values: ArrayLike<number>,
+  window: number,
+  options: WindowMeanOptions = {},
+): Float64Array {
+  const name = 'windowMean';
+  assertArrayLike(name, 'values', values);
+  const check = checkArguments(name);
+  const state = createWindowMean(checkWindow(name, window));
+  const weights = options.weights;
+  if (weights !== undefined) {
+    assertArrayLike(name, 'options.weights', weights);
+    checkSameLength(name, 'options.weights', weights.length, values.length);
+    for (let i = 0; i < weights.length; i++) check.nonNegative(`options.weights[${i}]`, weights[i]);
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (typeof values[i] !== 'number') check.fail(`values[${i}]`, values[i], 'a number');
+  }
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    push(state, values[i]!, weights === undefined ? 1 : weights[i]!);
+    out[i] = windowMeanValue(state);
+  }
+  return out;
+}
