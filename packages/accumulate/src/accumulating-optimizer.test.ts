@@ -483,6 +483,16 @@ describe('options', () => {
     expect(maxAbsDiff(model.variables, reference.variables)).toBe(0);
   });
 
+  it('finite gradients whose sum overflows float32 are not taken for non-finite', () => {
+    const v = track(tf.variable(tf.tensor1d([0, 0, 0])));
+    const optimizer = track(new AccumulatingOptimizer(tf.train.sgd(1e-38), { k: 1 }));
+    const result = scoped(() =>
+      optimizer.accumulate({ [v.name]: tf.tensor1d([3e38, 3e38, -1e38]) }, { sampleCount: 1 }),
+    );
+    expect(result).toMatchObject({ updated: true, skipped: false });
+    expect(Array.from(v.dataSync()).map((x) => Math.round(x))).toEqual([-3, -3, 1]);
+  });
+
   it("nonFinite: 'propagate' lets NaN through like the plain optimizer", () => {
     const v = track(tf.variable(tf.tensor1d([1, 1])));
     const optimizer = track(

@@ -827,9 +827,11 @@ function nonFiniteVariables(list: GradientList): string[] {
     .map((tensor, i) => ({ tensor, name: list.names[i]! }))
     .filter((entry): entry is { tensor: Tensor; name: string } => entry.tensor !== null);
   if (present.length === 0) return [];
-  // x·0 is 0 for finite x and NaN for NaN/±Infinity, so the sum is NaN exactly
-  // when some element is not finite (a plain sum could overflow instead).
-  const total = tidy(() => addN(present.map(({ tensor }) => sum(mul(tensor, 0)))));
+  // A sum is finite only if every element is (NaN and ±Infinity propagate), so
+  // one reduction per variable and one sync decide the common case. A
+  // non-finite total may also be an overflow of finite values: the slow path
+  // below tells them apart with x·0, which is 0 for finite x and NaN otherwise.
+  const total = tidy(() => addN(present.map(({ tensor }) => sum(tensor))));
   const finite = Number.isFinite(total.dataSync()[0]);
   total.dispose();
   if (finite) return [];
