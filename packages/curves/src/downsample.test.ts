@@ -17,7 +17,7 @@ describe('minMaxIndices', () => {
   });
   it('keeps the global extremes, first and last, at most maxPoints, in order (property)', () => {
     fc.assert(
-      fc.property(curve, fc.integer({ min: 3, max: 100 }), ({ xs, values }, maxPoints) => {
+      fc.property(curve, fc.integer({ min: 4, max: 100 }), ({ xs, values }, maxPoints) => {
         const kept = minMaxIndices(xs, values, maxPoints);
         expect(kept.length).toBeLessThanOrEqual(Math.max(maxPoints, 0));
         expect(isStrictlyIncreasing(kept)).toBe(true);
@@ -38,7 +38,7 @@ describe('lttbIndices', () => {
   });
   it('returns exactly maxPoints indices in order with first and last (property)', () => {
     fc.assert(
-      fc.property(curve, fc.integer({ min: 3, max: 100 }), ({ xs, values }, maxPoints) => {
+      fc.property(curve, fc.integer({ min: 4, max: 100 }), ({ xs, values }, maxPoints) => {
         const kept = lttbIndices(xs, values, maxPoints);
         expect(kept.length).toBe(Math.min(values.length, maxPoints));
         expect(isStrictlyIncreasing(kept)).toBe(true);
@@ -75,9 +75,9 @@ describe('downsample', () => {
   });
   it('rejects bad options with typed errors', () => {
     const series = { iterations: [0, 1], values: [1, 2] };
-    expect(() => downsample(series, { maxPoints: 2 })).toThrow(InvalidArgumentError);
-    expect(() => downsample(series, { maxPoints: 2 })).toThrow(
-      'downsample: options.maxPoints must be an integer >= 3, got 2.',
+    expect(() => downsample(series, { maxPoints: 3 })).toThrow(InvalidArgumentError);
+    expect(() => downsample(series, { maxPoints: 3 })).toThrow(
+      'downsample: options.maxPoints must be an integer >= 4, got 3.',
     );
     expect(() => downsample(series, { maxPoints: 5, method: 'mean' as 'lttb' })).toThrow(
       "downsample: options.method must be one of 'min-max', 'lttb', got \"mean\".",

@@ -6,7 +6,7 @@ export type DownsampleMethod = 'min-max' | 'lttb';
 
 /** Options of {@link downsample}. */
 export interface DownsampleOptions {
-  /** Keep at most this many points (>= 3). */
+  /** Keep at most this many points (>= 4). */
   readonly maxPoints: number;
   /** `'min-max'` (default; keeps every bucket's extremes) or `'lttb'`. */
   readonly method?: DownsampleMethod;
@@ -19,7 +19,7 @@ function validate(
   maxPoints: number,
 ): void {
   const check = checkArguments(functionName);
-  check.integer('maxPoints', maxPoints, { min: 3 });
+  check.integer('maxPoints', maxPoints, { min: 4 });
   if (xs.length !== ys.length) {
     throw new ShapeMismatchError({
       functionName,
@@ -50,7 +50,7 @@ function validate(
  *
  * @param iterations - x, same length as `values`, finite.
  * @param values - y, finite.
- * @param maxPoints - Upper bound on the number of indices returned, >= 3.
+ * @param maxPoints - Upper bound on the number of indices returned, >= 4.
  * @returns Strictly increasing indices; all of them when `values.length <= maxPoints`.
  * @example
  * ```ts
@@ -96,7 +96,7 @@ export function minMaxIndices(
  *
  * @param iterations - x, same length as `values`, finite.
  * @param values - y, finite.
- * @param maxPoints - Number of indices returned (when the curve is longer), >= 3.
+ * @param maxPoints - Number of indices returned (when the curve is longer), >= 4.
  * @returns Strictly increasing indices.
  * @example
  * ```ts
@@ -173,7 +173,7 @@ export function downsample(series: Series, options: DownsampleOptions): Series {
     options.method === undefined
       ? 'min-max'
       : check.oneOf('options.method', options.method, ['min-max', 'lttb'] as const);
-  check.integer('options.maxPoints', options.maxPoints, { min: 3 });
+  check.integer('options.maxPoints', options.maxPoints, { min: 4 });
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < series.values.length; i++) {

@@ -65,12 +65,12 @@ describe('JSON round trip', () => {
         fc.string(),
         (train, validation, evaluation, name) => {
           const history = createHistory({ name });
-          train.forEach((v, i) => recordTraining(history, i, v));
-          validation.forEach((v, i) => recordValidation(history, i * 5 + 3, v));
-          evaluation.forEach((v, i) => recordTrainingEvaluation(history, i * 7, v));
-          validation.forEach((v, i) =>
-            recordEpoch(history, i, i * 5 + 3, { val_loss: v, acc: 0.5 }),
-          );
+          for (const [i, v] of train.entries()) recordTraining(history, i, v);
+          for (const [i, v] of validation.entries()) {
+            recordValidation(history, i * 5 + 3, v);
+            recordEpoch(history, i, i * 5 + 3, { val_loss: v, acc: 0.5 });
+          }
+          for (const [i, v] of evaluation.entries()) recordTrainingEvaluation(history, i * 7, v);
           const restored = historyFromJson(historyToJson(history));
           // toStrictEqual distinguishes -0 from 0 and treats NaN as equal to NaN.
           expect(restored).toStrictEqual(history);
