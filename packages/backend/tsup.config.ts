@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
+  // `import.meta.url` locates the installed wasm binaries in the CJS build too.
+  shims: true,
 });

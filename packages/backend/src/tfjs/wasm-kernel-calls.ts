@@ -1,0 +1,72 @@
+/**
+ * Calls to kernels registered for the WebAssembly backend at the TensorInfo
+ * level, for kernels composed from other kernels. Intermediate results are
+ * tracked in a {@link KernelScope} and released when the composed kernel
+ * returns, so a composed kernel leaks nothing and adds no tensors to the
+ * engine's bookkeeping.
+ */
+import {
+  getKernel,
+  type KernelBackend,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/** The backend name TensorFlow.js registers the WebAssembly backend under. */
+export const WASM = 'wasm';
+
+/** Runs registered wasm kernels and disposes the intermediates it made. */
+export class KernelScope {
+  private readonly made: TensorInfo[] = [];
+
+  constructor(readonly backend: KernelBackend) {}
+
+  /**
+   * Runs the kernel currently registered for wasm under `kernelName` and
+   * remembers its output for disposal by {@link KernelScope.release}.
+   */
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const config = getKernel(kernelName, WASM);
+    if (config === undefined) {
+      throw new Error(`Kernel '${kernelName}' not registered for backend '${WASM}'`);
+    }
+    const out = config.kernelFunc({ inputs, attrs, backend: this.backend }) as TensorInfo;
+    this.made.push(out);
+    return out;
+  }
+
+  /** Hands `result` to the caller (it is not disposed) and disposes the rest. */
+  release(result: TensorInfo): TensorInfo {
+    for (const info of this.made) {
+      if (info !== result) this.backend.disposeData(info.dataId);
+    }
+    this.made.length = 0;
+    return result;
+  }
+
+  /** Disposes every intermediate (used when a composed kernel throws). */
+  releaseAll(): void {
+    for (const info of this.made) this.backend.disposeData(info.dataId);
+    this.made.length = 0;
+  }
+}
+
+/**
+ * Runs `body` with a fresh {@link KernelScope}; returns its result and
+ * disposes every other intermediate, also when `body` throws.
+ */
+export function composeKernels(
+  backend: KernelBackend,
+  body: (scope: KernelScope) => TensorInfo,
+): TensorInfo {
+  const scope = new KernelScope(backend);
+  let result: TensorInfo;
+  try {
+    result = body(scope);
+  } catch (error) {
+    scope.releaseAll();
+    throw error;
+  }
+  return scope.release(result);
+}
