@@ -1,0 +1,153 @@
+/**
+ * CRC-32C (Castagnoli), the checksum of TFRecord framing, and TensorFlow's
+ * "masked" form of it.
+ *
+ * Reflected polynomial 0x82F63B78 (normal form 0x1EDC6F41), initial value
+ * 0xFFFFFFFF, final XOR 0xFFFFFFFF, as in RFC 3720 (iSCSI) appendix B.4. The
+ * implementation is table-driven, slicing-by-8: eight 256-entry tables let the
+ * loop consume 8 bytes per iteration with 8 independent lookups, which is about
+ * 4-6x faster in V8 than the byte-at-a-time loop. Pure TypeScript, no native
+ * code, works in browsers.
+ *
+ * @see Castagnoli, Bräuer, Herrmann, "Optimization of Cyclic Redundancy-Check
+ *   Codes with 24 and 32 Parity Bits", IEEE Trans. Communications 41(6), 1993.
+ * @see Kounavis, Berry, "A Systematic Approach to Building High Performance,
+ *   Software-based, CRC Generators" (slicing-by-8), ISCC 2005.
+ */
+
+const polynomial = 0x82f63b78;
+
+/** `tables[k][b]`: the CRC contribution of byte `b` followed by `k` zero bytes. */
+const tables: Uint32Array[] = buildTables();
+
+function buildTables(): Uint32Array[] {
+  const result: Uint32Array[] = [];
+  const first = new Uint32Array(256);
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = byte;
+    for (let bit = 0; bit < 8; bit++) {
+      crc = crc & 1 ? (crc >>> 1) ^ polynomial : crc >>> 1;
+    }
+    first[byte] = crc >>> 0;
+  }
+  result.push(first);
+  for (let k = 1; k < 8; k++) {
+    const previous = result[k - 1]!;
+    const table = new Uint32Array(256);
+    for (let byte = 0; byte < 256; byte++) {
+      const value = previous[byte]!;
+      table[byte] = ((value >>> 8) ^ first[value & 0xff]!) >>> 0;
+    }
+    result.push(table);
+  }
+  return result;
+}
+
+const t0 = tables[0]!;
+const t1 = tables[1]!;
+const t2 = tables[2]!;
+const t3 = tables[3]!;
+const t4 = tables[4]!;
+const t5 = tables[5]!;
+const t6 = tables[6]!;
+const t7 = tables[7]!;
+
+/**
+ * Continues a CRC-32C over `bytes[start, end)` from a raw (unfinalized)
+ * register value. Internal building block of {@link crc32c}.
+ */
+function update(register: number, bytes: Uint8Array, start: number, end: number): number {
+  let crc = register;
+  let i = start;
+  const fastEnd = end - 8;
+  while (i <= fastEnd) {
+    const low =
+      (crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>>
+      0;
+    crc =
+      t7[low & 0xff]! ^
+      t6[(low >>> 8) & 0xff]! ^
+      t5[(low >>> 16) & 0xff]! ^
+      t4[low >>> 24]! ^
+      t3[bytes[i + 4]!]! ^
+      t2[bytes[i + 5]!]! ^
+      t1[bytes[i + 6]!]! ^
+      t0[bytes[i + 7]!]!;
+    i += 8;
+  }
+  while (i < end) {
+    crc = t0[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+    i++;
+  }
+  return crc >>> 0;
+}
+
+/**
+ * CRC-32C of `bytes[start, end)`.
+ *
+ * @param bytes - The data.
+ * @param start - First byte (default 0).
+ * @param end - One past the last byte (default `bytes.length`).
+ * @returns The checksum as an unsigned 32-bit integer.
+ *
+ * @example
+ * ```ts
+ * crc32c(new TextEncoder().encode('123456789')); // 0xe3069283
+ * crc32c(new Uint8Array(32)); // 0x8a9136aa (RFC 3720 B.4)
+ * ```
+ */
+export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
+  return (update(0xffffffff, bytes, start, end) ^ 0xffffffff) >>> 0;
+}
+
+const maskDelta = 0xa282ead8;
+
+/**
+ * TensorFlow's masked CRC: `((crc >>> 15) | (crc << 17)) + 0xa282ead8` modulo
+ * 2^32. Masking keeps a CRC of data that itself contains CRCs from being
+ * trivially predictable; TFRecord stores masked CRCs only.
+ *
+ * @param crc - An unsigned 32-bit CRC-32C.
+ * @returns The masked value, an unsigned 32-bit integer.
+ *
+ * @example
+ * ```ts
+ * maskCrc32c(0); // 0xa282ead8
+ * ```
+ */
+export function maskCrc32c(crc: number): number {
+  return (((crc >>> 15) | (crc << 17)) + maskDelta) >>> 0;
+}
+
+/**
+ * Inverse of {@link maskCrc32c}.
+ *
+ * @param masked - A masked CRC as stored in a TFRecord.
+ * @returns The plain CRC-32C.
+ *
+ * @example
+ * ```ts
+ * unmaskCrc32c(maskCrc32c(0x12345678)); // 0x12345678
+ * ```
+ */
+export function unmaskCrc32c(masked: number): number {
+  const rotated = (masked - maskDelta) >>> 0;
+  return ((rotated >>> 17) | (rotated << 15)) >>> 0;
+}
+
+/**
+ * Masked CRC-32C of `bytes[start, end)`, the value TFRecord framing stores.
+ *
+ * @param bytes - The data.
+ * @param start - First byte (default 0).
+ * @param end - One past the last byte (default `bytes.length`).
+ * @returns `maskCrc32c(crc32c(bytes, start, end))`.
+ *
+ * @example
+ * ```ts
+ * maskedCrc32c(new Uint8Array(8)); // CRC of an all-zero uint64 length, masked
+ * ```
+ */
+export function maskedCrc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
+  return maskCrc32c(crc32c(bytes, start, end));
+}
