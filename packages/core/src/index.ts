@@ -8,3 +8,9 @@ export {
   TrainkitError,
 } from './errors';
 export { formatValue } from './format-value';
+export type { LineChartOptions, LineChartSeries } from './line-chart-scale';
+export { formatTick, niceTicks } from './line-chart-scale';
+export type { LineChartSvgOptions } from './line-chart-svg';
+export { escapeXml, lineChartColors, lineChartSvg } from './line-chart-svg';
+export type { LineChartTerminalOptions } from './line-chart-terminal';
+export { lineChartTerminal } from './line-chart-terminal';

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from './errors';
+import { escapeXml, lineChartSvg } from './line-chart-svg';
+
+const paths = (svg: string) => [
+  ...svg.matchAll(/<path d="([^"]*)" stroke="(#[0-9a-f]{6})"><title>/g),
+];
+
+describe('lineChartSvg', () => {
+  it('maps data to the plot area: a 0→1 line spans the axes corner to corner', () => {
+    const svg = lineChartSvg({ series: [{ name: 'up', y: [0, 1] }], width: 200, height: 120 });
+    // Layout for this input: plot from x = 33 to 182, y = 14 (value 1) to 90 (value 0).
+    expect(svg).toContain('<path d="M33 14V90H182" stroke="#555555" fill="none"/>');
+    expect(paths(svg).map((match) => match[1])).toEqual(['M33 90L182 14']);
+    expect(
+      svg.startsWith(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120" viewBox="0 0 200 120"',
+      ),
+    ).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    // y ticks 0, 0.5, 1 and x ticks 0, 0.5, 1
+    expect([...svg.matchAll(/>([^<]+)<\/text>/g)].map((match) => match[1])).toEqual([
+      '0',
+      '0.5',
+      '1',
+      '0',
+      '0.5',
+      '1',
+    ]);
+  });
+
+  it('is deterministic', () => {
+    const options = {
+      title: 'loss',
+      series: [
+        { name: 'train', y: [3, 2, 1.5, 1.2] },
+        { name: 'validation', y: [3.1, 2.4, 2.2, 2.3] },
+      ],
+    };
+    expect(lineChartSvg(options)).toBe(lineChartSvg(options));
+  });
+
+  it('draws several series with a legend, each in its own color', () => {
+    const svg = lineChartSvg({
+      series: [
+        { name: 'train', y: [3, 2, 1] },
+        { name: 'validation', y: [3, 2.5, 2.4] },
+      ],
+    });
+    expect(paths(svg).map((match) => match[2])).toEqual(['#1f77b4', '#ff7f0e']);
+    expect(svg).toContain('>train</text>');
+    expect(svg).toContain('>validation</text>');
+    expect(lineChartSvg({ series: [{ name: 'only', y: [1, 2] }] })).not.toContain('>only</text>');
+  });
+
+  it('leaves a gap at NaN (a new subpath) and at non-positive values on a log scale', () => {
+    const linear = lineChartSvg({ series: [{ name: 'a', y: [1, 2, Number.NaN, 3, 4] }] });
+    expect(paths(linear)[0]?.[1]?.match(/M/g)).toHaveLength(2);
+    const log = lineChartSvg({ yScale: 'log', series: [{ name: 'a', y: [1, 10, 0, 100, 1000] }] });
+    const d = paths(log)[0]?.[1] ?? '';
+    expect(d.match(/M/g)).toHaveLength(2);
+    expect(d.match(/L/g)).toHaveLength(2);
+    // decades as tick labels
+    for (const label of ['>1<', '>10<', '>100<', '>1000<']) expect(log).toContain(label);
+  });
+
+  it('reduces 100,000 points to a path no longer than a few points per pixel column', () => {
+    const y = Array.from({ length: 100_000 }, (_, t) => Math.sin(t / 100));
+    const d = paths(lineChartSvg({ series: [{ name: 'a', y }] }))[0]?.[1] ?? '';
+    const commands = d.match(/[ML]/g)?.length ?? 0;
+    expect(commands).toBeGreaterThan(500);
+    expect(commands).toBeLessThanOrEqual(4 * 600);
+    // the extremes survive the reduction
+    const ys = [...d.matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((match) => Number(match[1]));
+    expect(Math.min(...ys)).toBe(14);
+  });
+
+  it('escapes every piece of text', () => {
+    const svg = lineChartSvg({
+      title: '<script>alert("x")</script>',
+      xLabel: 'a & b',
+      yLabel: "it's",
+      series: [
+        { name: '</title><g>', y: [1, 2] },
+        { name: 'b', y: [2, 1] },
+      ],
+    });
+    expect(svg).not.toContain('<script');
+    expect(svg).not.toContain('</title><g>');
+    expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(svg).toContain('>a &amp; b<');
+    expect(svg).toContain('>it&#39;s<');
+    expect(escapeXml('a\u0000b\u001fc')).toBe('abc');
+  });
+
+  it('validates its size', () => {
+    expect(() => lineChartSvg({ series: [{ name: 'a', y: [1] }], width: 100 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => lineChartSvg({ series: [{ name: 'a', y: [1] }], width: 100 })).toThrow(
+      'lineChartSvg: width must be an integer >= 160, got 100.',
+    );
+  });
+});
