@@ -25,6 +25,8 @@ export type { PiecewiseConstantOptions } from './piecewise-constant';
 export { piecewiseConstant } from './piecewise-constant';
 export type { PolynomialDecayOptions } from './polynomial-decay';
 export { polynomialDecay } from './polynomial-decay';
+export type { PreviewScheduleOptions } from './preview';
+export { previewSchedule } from './preview';
 export type {
   ReduceOnPlateau,
   ReduceOnPlateauOptions,
