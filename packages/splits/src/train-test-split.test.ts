@@ -11,8 +11,14 @@ const sizeOptions = (c: { testSize: number | null; trainSize: number | null }) =
 
 describe('trainTestSplit', () => {
   const plain = fixtures.trainTestSplit.plain;
-  const valid = plain.filter((c) => !('error' in c)) as (typeof plain)[number] &
-    { train: number; test: number }[];
+  type Case = {
+    n: number;
+    testSize: number | null;
+    trainSize: number | null;
+    train: number;
+    test: number;
+  };
+  const valid = plain.filter((c) => !('error' in c)) as Case[];
   const invalid = plain.filter((c) => 'error' in c);
 
   it(`has scikit-learn train_test_split sizes in all ${valid.length} valid fixture cases`, () => {
