@@ -45,8 +45,14 @@ export {
   resetConfusionMatrix,
   updateConfusionMatrix,
 } from './confusion-matrix';
+export type { ConfusionMatrixPngOptions } from './confusion-matrix-png';
+export { confusionMatrixToPng } from './confusion-matrix-png';
+export type { ConfusionMatrixSvgOptions } from './confusion-matrix-svg';
+export { confusionMatrixToSvg } from './confusion-matrix-svg';
+export { confusionMatrixToText } from './confusion-matrix-text';
 export type { EmaJSON, EmaState } from './ema';
 export { createEma, emaFromJSON, emaToJSON, emaValue, resetEma, smoothEma, updateEma } from './ema';
+export type { ConfusionMatrixDisplayOptions, ConfusionMatrixImageOptions } from './heatmap';
 export type { LabelArray, WeightArray } from './labels';
 export type { MetricFunction, MetricMetadata } from './metric-metadata';
 export { defineMetric } from './metric-metadata';
