@@ -34,6 +34,15 @@ export function checkRatios(functionName: string, ratios: unknown): number[] {
   return (list as number[]).map((ratio) => ratio / sum);
 }
 
+/**
+ * A fractional remainder rounded to 1e-9, so that remainders equal in exact
+ * arithmetic (15/205 and 97/205 of 280 both leave 100/205) compare as ties
+ * and go to the lower index whatever the float noise.
+ */
+function quantize(remainder: number): number {
+  return Math.max(0, Math.round(remainder * 1e9));
+}
+
 /** floor(q), except that a q within 1e-9 below an integer counts as that integer. */
 function snappedFloor(quota: number): number {
   const floor = Math.floor(quota);
@@ -48,7 +57,8 @@ function snappedFloor(quota: number): number {
  * remainders `ratio * n - floor(ratio * n)`, ties to the lower part index.
  * Quotas within 1e-9 below an integer count as that integer, so that float
  * noise (0.7 * 10 = 7.000000000000001, 0.29 * 100 = 28.999999999999996) never
- * changes a size. Each size is `floor` or `ceil` of its exact quota and the
+ * changes a size, and remainders are compared rounded to 1e-9 so that exact
+ * ties stay ties. Each size is `floor` or `ceil` of its exact quota and the
  * sizes sum to `n`.
  *
  * This is the rounding rule of every ratio split in this package except
@@ -80,7 +90,7 @@ export function largestRemainder(n: number, ratios: readonly number[]): Int32Arr
     const base = Math.min(snappedFloor(quota), n);
     sizes[p] = base;
     assigned += base;
-    remainders[p] = Math.max(0, quota - base);
+    remainders[p] = quantize(quota - base);
   }
   // More than n assigned can only come from snapping; take it back from the smallest remainders.
   while (assigned > n) {
@@ -89,7 +99,7 @@ export function largestRemainder(n: number, ratios: readonly number[]): Int32Arr
       if (sizes[p]! > 0 && (pick < 0 || remainders[p]! < remainders[pick]!)) pick = p;
     }
     sizes[pick]! -= 1;
-    remainders[pick] = 1;
+    remainders[pick] = 1e9;
     assigned -= 1;
   }
   const order = Array.from({ length: parts }, (_, p) => p).sort(
@@ -137,7 +147,7 @@ export function stratifiedSizes(
       const quota = ratios[p]! * count;
       const base = Math.min(snappedFloor(quota), count);
       cells[c * parts + p] = base;
-      remainders[c * parts + p] = Math.max(0, quota - base);
+      remainders[c * parts + p] = quantize(quota - base);
       assigned += base;
       columnNeed[p]! -= base;
     }
