@@ -50,7 +50,6 @@ export function confusionMatrixToText(
     cells.push(row);
   }
   const widths = cells[0]!.map((_, j) => Math.max(...cells.map((row) => row[j]!.length)));
-  return (
-    cells.map((row) => row.map((cell, j) => cell.padStart(widths[j]!)).join('  ')).join('\n') + '\n'
-  );
+  const lines = cells.map((row) => row.map((cell, j) => cell.padStart(widths[j]!)).join('  '));
+  return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,6 @@ import {
   checkLabels,
   checkSameLength,
   checkWeights,
-  findBadLabel,
   type LabelArray,
   type WeightArray,
 } from './labels';
@@ -142,13 +141,25 @@ export function updateConfusionMatrix(
   yPred: LabelArray,
   options: ConfusionMatrixUpdateOptions = {},
 ): ConfusionMatrixState {
-  const name = 'updateConfusionMatrix';
+  return addLabels('updateConfusionMatrix', state, yTrue, yPred, options.sampleWeight);
+}
+
+/**
+ * {@link updateConfusionMatrix} with the caller's name in error messages.
+ * @internal
+ */
+export function addLabels(
+  name: string,
+  state: ConfusionMatrixState,
+  yTrue: LabelArray,
+  yPred: LabelArray,
+  weights: WeightArray | undefined,
+): ConfusionMatrixState {
   assertConfusionMatrixState(name, state);
   const c = state.numClasses;
   assertArrayLike(name, 'yTrue', yTrue);
   assertArrayLike(name, 'yPred', yPred);
   checkSameLength(name, 'yPred', yPred.length, yTrue.length);
-  const weights = options.sampleWeight;
   if (weights !== undefined) checkWeights(name, 'sampleWeight', weights, yTrue.length);
   checkLabels(name, 'yTrue', yTrue, c);
   checkLabels(name, 'yPred', yPred, c);
@@ -481,9 +492,4 @@ export function confusionMatrixFromJSON(json: unknown): ConfusionMatrixState {
     counts[i] = value;
   }
   return { kind: 'confusionMatrix', numClasses: c, counts };
-}
-
-/** @internal Exposed for the tfjs adapter: whether a label array is valid. */
-export function labelsAreValid(labels: ArrayLike<number>, numClasses: number): boolean {
-  return findBadLabel(labels, numClasses) < 0;
 }
