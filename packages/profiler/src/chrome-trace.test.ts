@@ -3,64 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toChromeTrace } from './chrome-trace';
 import { createProfiler } from './profiler';
-import { loadFixtureCases, replayCase } from './test-helpers';
-
-/**
- * Checks a parsed trace against the Trace Event Format as Perfetto and
- * chrome://tracing read it; returns the problems found (empty when valid).
- */
-export function traceProblems(trace: unknown): string[] {
-  const problems: string[] = [];
-  if (typeof trace !== 'object' || trace === null) return ['not an object'];
-  const { traceEvents, displayTimeUnit } = trace as Record<string, unknown>;
-  if (!Array.isArray(traceEvents)) return ['traceEvents is not an array'];
-  if (displayTimeUnit !== 'ms' && displayTimeUnit !== 'ns') problems.push('displayTimeUnit');
-  const lastTs = new Map<string, number>();
-  const iterations = new Map<string, { ts: number; end: number }>();
-  const lastIterationEnd = new Map<string, number>();
-  const named = { process: false, thread: false };
-  traceEvents.forEach((event: Record<string, unknown>, i) => {
-    const where = `event ${i}`;
-    if (typeof event.name !== 'string') problems.push(`${where}: name`);
-    if (typeof event.ph !== 'string') problems.push(`${where}: ph`);
-    if (!Number.isInteger(event.pid) || !Number.isInteger(event.tid))
-      problems.push(`${where}: pid/tid`);
-    if (typeof event.args !== 'object' || event.args === null) problems.push(`${where}: args`);
-    if (event.ph === 'M') {
-      const args = event.args as Record<string, unknown>;
-      if (event.name === 'process_name') named.process = typeof args.name === 'string';
-      if (event.name === 'thread_name') named.thread = typeof args.name === 'string';
-      return;
-    }
-    if (event.ph !== 'X') {
-      problems.push(`${where}: unexpected ph ${String(event.ph)}`);
-      return;
-    }
-    if (typeof event.cat !== 'string') problems.push(`${where}: cat`);
-    const ts = event.ts as number;
-    const dur = event.dur as number;
-    if (typeof ts !== 'number' || !Number.isFinite(ts) || ts < 0) problems.push(`${where}: ts`);
-    if (typeof dur !== 'number' || !Number.isFinite(dur) || dur < 0) problems.push(`${where}: dur`);
-    const thread = `${event.pid}/${event.tid}`;
-    if (ts < (lastTs.get(thread) ?? Number.NEGATIVE_INFINITY))
-      problems.push(`${where}: ts goes back`);
-    lastTs.set(thread, ts);
-    const index = (event.args as Record<string, unknown>).iteration;
-    const key = `${thread}#${String(index)}`;
-    if (event.cat === 'iteration') {
-      if (ts < (lastIterationEnd.get(thread) ?? 0)) problems.push(`${where}: iterations overlap`);
-      lastIterationEnd.set(thread, ts + dur);
-      iterations.set(key, { ts, end: ts + dur });
-    } else if (event.cat === 'phase') {
-      const parent = iterations.get(key);
-      if (parent === undefined || ts < parent.ts)
-        problems.push(`${where}: phase outside an iteration`);
-      else if (ts + dur > parent.end) problems.push(`${where}: phase ends after its iteration`);
-    } else problems.push(`${where}: unexpected cat`);
-  });
-  if (!named.process || !named.thread) problems.push('process or thread is not named');
-  return problems;
-}
+import { loadFixtureCases, replayCase, traceProblems } from './test-helpers';
 
 describe('toChromeTrace', () => {
   it('writes iterations with nested phases in microseconds', () => {

@@ -37,4 +37,11 @@ export type {
   SummarizeOptions,
 } from './summarize-profile';
 export { summarizeProfile } from './summarize-profile';
-export type { TrendEstimate } from './trend-estimate';
+export type {
+  IterationScalarsOptions,
+  ProfileScalarsOptions,
+  ScalarWriter,
+} from './tensorboard-scalars';
+export { writeIterationScalars, writeProfileScalars } from './tensorboard-scalars';
+export type { TrendEstimate, TrendEstimateOptions } from './trend-estimate';
+export { criticalZ, estimateTimeToTrend } from './trend-estimate';

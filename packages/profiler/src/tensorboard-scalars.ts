@@ -1,0 +1,144 @@
+import { checkArguments } from '@trainkit/core';
+import { type SummaryWriter, suggestTag } from '@trainkit/tensorboard';
+import { type ProfilerState, validateProfilerState } from './profiler-state';
+import { summarizeProfile } from './summarize-profile';
+
+/** The part of a `@trainkit/tensorboard` `SummaryWriter` the export uses. */
+export type ScalarWriter = Pick<SummaryWriter, 'scalars'>;
+
+/** Options of {@link writeIterationScalars}. */
+export interface IterationScalarsOptions {
+  /** Tag prefix. Default `'profiler'`. */
+  readonly prefix?: string;
+  /**
+   * Skip iterations with a smaller index (pass the previous call's return
+   * value to write only new iterations). Default `0`.
+   */
+  readonly fromIteration?: number;
+}
+
+/** Options of {@link writeProfileScalars}. */
+export interface ProfileScalarsOptions {
+  /** The TensorBoard step of these values (e.g. the optimizer updates so far). */
+  readonly step: number;
+  /** Tag prefix. Default `'profiler'`. */
+  readonly prefix?: string;
+  /** Summarize only iterations from this index on (e.g. since the last call). Default `0`. */
+  readonly fromIteration?: number;
+}
+
+function prefixOf(check: ReturnType<typeof checkArguments>, prefix: unknown): string {
+  if (prefix === undefined) return 'profiler';
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    return check.fail('prefix', prefix, 'a non-empty tag prefix', "Use e.g. 'profiler'.");
+  }
+  return prefix;
+}
+
+/**
+ * Writes one TensorBoard event per retained iteration (step = the
+ * iteration's index over the run) through a `@trainkit/tensorboard` writer:
+ * `<prefix>/iteration_ms`, `<prefix>/phase_ms/<phase>` for every phase, and
+ * `<prefix>/samples_per_second` when the iteration reported samples. Phase
+ * names become tags through `suggestTag` (`between batches` →
+ * `between_batches`).
+ *
+ * @param writer - A `SummaryWriter` from `createSummaryWriter`.
+ * @param state - From `profiler.state()`.
+ * @param options - Prefix and first iteration.
+ * @returns The index after the last written iteration: pass it as `fromIteration` next time.
+ * @throws InvalidArgumentError for bad options; the writer's errors for bad tags.
+ *
+ * @example
+ * ```ts
+ * const writer = await createSummaryWriter('runs/exp1/train');
+ * let next = 0;
+ * // every epoch:
+ * next = writeIterationScalars(writer, profiler.state(), { fromIteration: next });
+ * ```
+ */
+export function writeIterationScalars(
+  writer: ScalarWriter,
+  state: ProfilerState,
+  options: IterationScalarsOptions = {},
+): number {
+  const check = checkArguments('writeIterationScalars');
+  const valid = validateProfilerState('writeIterationScalars', state);
+  const prefix = prefixOf(check, options.prefix);
+  const from =
+    options.fromIteration === undefined
+      ? 0
+      : check.integer('fromIteration', options.fromIteration, { min: 0 });
+  if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
+    check.fail('writer', writer, 'a SummaryWriter from @trainkit/tensorboard');
+  }
+  const phaseTags = valid.phases.map((name) => `${prefix}/phase_ms/${suggestTag(name)}`);
+  const { first, startMs, endMs, samples, phaseMs } = valid.iterations;
+  for (let row = Math.max(0, from - first); row < startMs.length; row += 1) {
+    const duration = endMs[row]! - startMs[row]!;
+    const values: Record<string, number> = { [`${prefix}/iteration_ms`]: duration };
+    phaseTags.forEach((tag, p) => {
+      values[tag] = phaseMs[row]![p]!;
+    });
+    if (samples[row]! > 0 && duration > 0) {
+      values[`${prefix}/samples_per_second`] = (samples[row]! * 1000) / duration;
+    }
+    writer.scalars(values, first + row);
+  }
+  return Math.max(from, valid.totals.iterations);
+}
+
+/**
+ * Writes a summary of the iterations since `fromIteration` as scalars at one
+ * step: `<prefix>/mean_ms/iteration`, `<prefix>/mean_ms/<phase>`,
+ * `<prefix>/share/<phase>` (including `unattributed`),
+ * `<prefix>/iterations_per_second` and `<prefix>/samples_per_second` (when
+ * known). Nothing is written when there is no iteration to summarize.
+ *
+ * @param writer - A `SummaryWriter` from `createSummaryWriter`.
+ * @param state - From `profiler.state()`.
+ * @param options - Step, prefix, first iteration.
+ * @returns The index after the last summarized iteration: pass it as `fromIteration` next time.
+ *
+ * @example
+ * ```ts
+ * let since = 0;
+ * // at the end of each epoch:
+ * since = writeProfileScalars(writer, profiler.state(), { step: updates, fromIteration: since });
+ * ```
+ */
+export function writeProfileScalars(
+  writer: ScalarWriter,
+  state: ProfilerState,
+  options: ProfileScalarsOptions,
+): number {
+  const check = checkArguments('writeProfileScalars');
+  if (typeof options !== 'object' || options === null) {
+    check.fail('options', options, 'an object with a step');
+  }
+  const step = check.integer('step', options.step, { min: 0 });
+  const prefix = prefixOf(check, options.prefix);
+  const from =
+    options.fromIteration === undefined
+      ? 0
+      : check.integer('fromIteration', options.fromIteration, { min: 0 });
+  if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
+    check.fail('writer', writer, 'a SummaryWriter from @trainkit/tensorboard');
+  }
+  const report = summarizeProfile(state, { warmupIterations: from });
+  if (report.iterations > 0) {
+    const values: Record<string, number> = {
+      [`${prefix}/mean_ms/iteration`]: report.iteration.meanMs,
+      [`${prefix}/iterations_per_second`]: report.throughput.iterationsPerSecond,
+    };
+    for (const phase of [...report.phases, report.unattributed]) {
+      values[`${prefix}/mean_ms/${suggestTag(phase.name)}`] = phase.meanMs;
+      values[`${prefix}/share/${suggestTag(phase.name)}`] = phase.share;
+    }
+    if (report.throughput.samplesPerSecond !== null) {
+      values[`${prefix}/samples_per_second`] = report.throughput.samplesPerSecond;
+    }
+    writer.scalars(values, step);
+  }
+  return Math.max(from, report.totalIterations);
+}

@@ -1,0 +1,318 @@
+import { CustomCallback } from '@tensorflow/tfjs-layers';
+import { checkArguments } from '@trainkit/core';
+import { type EstimateTimesOptions, estimateTimes, type TimeEstimates } from '../estimate-times';
+import { formatDuration } from '../format-duration';
+import { formatProfileReport } from '../format-profile-report';
+import { createProfiler, type Profiler } from '../profiler';
+import { type ProfileReport, summarizeProfile } from '../summarize-profile';
+import { estimateTimeToTrend, type TrendEstimate } from '../trend-estimate';
+
+/** The phase names {@link profilerCallback} records. */
+export const fitPhases = {
+  /** onBatchBegin to onBatchEnd: slicing the batch, forward, backward and the update, all inside tfjs. */
+  step: 'step',
+  /** Between batches: other callbacks, yielding, and with `fitDataset` loading the next batch. */
+  betweenBatches: 'between batches',
+  /** Validation: measured exactly inside `fit`, or the gap before the epoch end with `fitDataset`. */
+  evaluation: 'evaluation',
+} as const;
+
+/** What {@link ProfilerCallbackOptions.onReport} receives at the end of training. */
+export interface FitProfileResult {
+  readonly report: ProfileReport;
+  /** Time per epoch; `null` when no batch completed. */
+  readonly estimates: TimeEstimates | null;
+  /** Time until the batch losses showed a clear trend; `null` without losses. */
+  readonly trend: TrendEstimate | null;
+  /** The printed text. */
+  readonly text: string;
+}
+
+/** Options of {@link profilerCallback}. */
+export interface ProfilerCallbackOptions {
+  /**
+   * Record into this profiler (keep it to export the trace later). Default: a
+   * new one with the phases of {@link fitPhases}. The callback also exposes
+   * it as `callback.profiler`.
+   */
+  readonly profiler?: Profiler;
+  /** Threshold of the slow-iteration warning for a new profiler. Default 500 ms. */
+  readonly slowIterationMs?: number;
+  /** Clock of a new profiler, in milliseconds. Default `performance.now()`. */
+  readonly clock?: () => number;
+  /** Receives the report text at the end of training. Default `console.log`. */
+  readonly log?: (text: string) => void;
+  /** Also log one line per epoch (epoch time, estimate of the rest). Default `false`. */
+  readonly logEveryEpoch?: boolean;
+  /** Receives the structured result at the end of training. */
+  readonly onReport?: (result: FitProfileResult) => void;
+  /** First batches left out of the statistics (warm-up). Default 0. */
+  readonly warmupIterations?: number;
+  /**
+   * Time validation inside `model.fit` exactly by wrapping the model's
+   * (private) `testLoop` during training. Default `true`; with `false`,
+   * `fit`'s validation counts toward the last batch's step.
+   */
+  readonly measureValidation?: boolean;
+}
+
+/** A tfjs-layers callback that profiles `model.fit` / `model.fitDataset`. */
+export type ProfilerCallback = CustomCallback & { readonly profiler: Profiler };
+
+interface TestLoopOwner {
+  testLoop?: (...args: unknown[]) => unknown;
+}
+
+/**
+ * A `model.fit` / `model.fitDataset` callback that times every batch and
+ * epoch and prints a profile at the end of training.
+ *
+ * Inside tfjs-layers the forward pass, backward pass and update of a batch
+ * run in one call, so one iteration (batch) splits into `step` (onBatchBegin
+ * to onBatchEnd), `between batches` (the gap until the next batch: other
+ * callbacks, yielding and, with `fitDataset`, loading the next batch; the
+ * first batch of an epoch also gets the gap since the epoch began) and
+ * `evaluation` (validation: `fit` runs it inside the last batch, timed
+ * exactly through the wrapped `testLoop`; `fitDataset` runs it after the last
+ * batch, so the gap before `onEpochEnd` counts as evaluation when the epoch
+ * logs hold `val_` values).
+ *
+ * Timing is synchronized: tfjs-layers reads the batch's loss back before it
+ * calls `onBatchEnd`, so asynchronous backends finish the step first.
+ *
+ * @param options - See {@link ProfilerCallbackOptions}.
+ * @returns A `CustomCallback` with a `profiler` property.
+ *
+ * @example
+ * ```ts
+ * const callback = profilerCallback({ log: (text) => console.log(text) });
+ * await model.fit(xs, ys, { epochs: 5, batchSize: 64, validationSplit: 0.1, callbacks: [callback] });
+ * writeFileSync('fit.trace.json', JSON.stringify(toChromeTrace(callback.profiler.state())));
+ * ```
+ */
+export function profilerCallback(options: ProfilerCallbackOptions = {}): ProfilerCallback {
+  const check = checkArguments('profilerCallback');
+  const log =
+    options.log === undefined
+      ? (text: string) => console.log(text)
+      : check.callable<(text: string) => void>('log', options.log);
+  const onReport =
+    options.onReport === undefined
+      ? undefined
+      : check.callable<(result: FitProfileResult) => void>('onReport', options.onReport);
+  const logEveryEpoch =
+    options.logEveryEpoch === undefined
+      ? false
+      : check.boolean('logEveryEpoch', options.logEveryEpoch);
+  const measureValidation =
+    options.measureValidation === undefined
+      ? true
+      : check.boolean('measureValidation', options.measureValidation);
+  const warmupIterations =
+    options.warmupIterations === undefined
+      ? 0
+      : check.integer('warmupIterations', options.warmupIterations, { min: 0 });
+  let profiler: Profiler;
+  if (options.profiler === undefined) {
+    profiler = createProfiler({
+      phases: [fitPhases.step, fitPhases.betweenBatches, fitPhases.evaluation],
+      ...(options.slowIterationMs === undefined
+        ? {}
+        : { slowIterationMs: options.slowIterationMs }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+  } else {
+    profiler = options.profiler;
+    if (typeof profiler !== 'object' || profiler === null || typeof profiler.phase !== 'function') {
+      check.fail('profiler', profiler, 'a profiler from createProfiler');
+    }
+  }
+  const step = profiler.phaseId(fitPhases.step);
+  const between = profiler.phaseId(fitPhases.betweenBatches);
+  const evaluation = profiler.phaseId(fitPhases.evaluation);
+
+  let model: TestLoopOwner | undefined;
+  let originalTestLoop: TestLoopOwner['testLoop'];
+  let ownTestLoop = false;
+  let active = false;
+  let epochStart = 0;
+  let firstBatchOfEpoch = true;
+  let gapStart = -1; // start of the gap after the last batch end, not yet recorded
+  let lastSamples = 0;
+  let evaluatedThisEpoch = false;
+  let running = -1;
+  let epochsDone = 0;
+  const losses: number[] = [];
+
+  const mark = (phase: number, at: number): void => {
+    profiler.phase(phase, at);
+    running = phase;
+  };
+  const flushGap = (label: number): void => {
+    if (gapStart < 0) return;
+    mark(label, gapStart);
+    gapStart = -1;
+  };
+
+  const batchesPerEpoch = (params: Record<string, unknown> | undefined): number | undefined => {
+    if (params === undefined) return undefined;
+    const { steps, samples, batchSize } = params;
+    if (typeof steps === 'number' && steps > 0) return steps;
+    if (typeof samples === 'number' && typeof batchSize === 'number' && batchSize > 0) {
+      return Math.ceil(samples / batchSize);
+    }
+    return undefined;
+  };
+
+  const estimate = (
+    extra: Omit<EstimateTimesOptions, 'warmupIterations'>,
+  ): TimeEstimates | null => {
+    const state = profiler.state();
+    if (state.totals.iterations <= warmupIterations) return null;
+    return estimateTimes(state, { ...extra, warmupIterations });
+  };
+
+  const callback = new CustomCallback(
+    {
+      onTrainBegin: () => {
+        active = true;
+        epochsDone = 0;
+        losses.length = 0;
+        if (measureValidation && model !== undefined && typeof model.testLoop === 'function') {
+          const owner = model;
+          ownTestLoop = Object.hasOwn(owner, 'testLoop');
+          const original = owner.testLoop!;
+          originalTestLoop = original;
+          owner.testLoop = function profiledTestLoop(this: unknown, ...args: unknown[]) {
+            if (!active || !profiler.iterationOpen) return original.apply(this, args);
+            flushGap(between);
+            const resume = running;
+            evaluatedThisEpoch = true;
+            mark(evaluation, profiler.now());
+            try {
+              return original.apply(this, args);
+            } finally {
+              if (resume >= 0) mark(resume, profiler.now());
+              else {
+                profiler.endPhase();
+                running = -1;
+              }
+            }
+          };
+        }
+      },
+      onEpochBegin: () => {
+        epochStart = profiler.now();
+        firstBatchOfEpoch = true;
+        evaluatedThisEpoch = false;
+      },
+      onBatchBegin: () => {
+        const now = profiler.now();
+        if (profiler.iterationOpen) {
+          flushGap(between);
+          profiler.endIteration(lastSamples, now);
+          running = -1;
+        }
+        if (firstBatchOfEpoch) {
+          profiler.beginIteration(epochStart);
+          if (now > epochStart) mark(between, epochStart);
+          firstBatchOfEpoch = false;
+        } else {
+          profiler.beginIteration(now);
+        }
+        mark(step, now);
+      },
+      onBatchEnd: (_batch, logs) => {
+        const now = profiler.now();
+        gapStart = now;
+        const size = logs?.size;
+        lastSamples = typeof size === 'number' && size >= 0 ? size : 0;
+        const loss = logs?.loss;
+        if (typeof loss === 'number') losses.push(loss);
+      },
+      onEpochEnd: (epoch, logs) => {
+        const now = profiler.now();
+        if (profiler.iterationOpen) {
+          // fitDataset (no sample count in params) validates after the last batch;
+          // fit validates inside the last batch (timed by the testLoop wrapper or left in the step).
+          const params = callback.params as Record<string, unknown> | undefined;
+          const validatesAfterLastBatch = params !== undefined && params.samples == null;
+          const validated =
+            validatesAfterLastBatch &&
+            !evaluatedThisEpoch &&
+            logs !== undefined &&
+            Object.keys(logs).some((key) => key.startsWith('val_'));
+          flushGap(validated ? evaluation : between);
+          profiler.endIteration(lastSamples, now);
+          running = -1;
+        }
+        epochsDone += 1;
+        if (logEveryEpoch) {
+          const perEpoch = batchesPerEpoch(callback.params as Record<string, unknown> | undefined);
+          const epochs = (callback.params as Record<string, unknown> | undefined)?.epochs;
+          const totalEpochs = typeof epochs === 'number' ? epochs : undefined;
+          const estimates =
+            perEpoch === undefined
+              ? null
+              : estimate({
+                  iterationsPerEpoch: perEpoch,
+                  ...(totalEpochs === undefined
+                    ? {}
+                    : { totalIterations: Math.max(1, totalEpochs * perEpoch) }),
+                  completedIterations: profiler.completedIterations,
+                });
+          const rest =
+            estimates?.remaining != null && estimates.remaining.iterations > 0
+              ? `; about ${formatRange(estimates.remaining.expectedMs, estimates.remaining.lowMs, estimates.remaining.highMs)} left`
+              : '';
+          log(`epoch ${epoch + 1}: ${formatDuration(now - epochStart)}${rest}`);
+        }
+      },
+      onTrainEnd: () => {
+        active = false;
+        if (model !== undefined && originalTestLoop !== undefined) {
+          if (ownTestLoop) model.testLoop = originalTestLoop;
+          else delete model.testLoop;
+          originalTestLoop = undefined;
+        }
+        if (profiler.iterationOpen) {
+          flushGap(between);
+          profiler.endIteration(lastSamples);
+          running = -1;
+        }
+        const state = profiler.state();
+        const report = summarizeProfile(state, { warmupIterations });
+        const perEpoch = batchesPerEpoch(callback.params as Record<string, unknown> | undefined);
+        const estimates =
+          perEpoch === undefined ? null : estimate({ iterationsPerEpoch: perEpoch });
+        const finite = losses.filter((value) => Number.isFinite(value));
+        const trend =
+          finite.length === 0
+            ? null
+            : estimateTimeToTrend(finite, {
+                ...(report.iterations > 0 ? { msPerIteration: report.iteration.meanMs } : {}),
+              });
+        const text = [
+          `profilerCallback: ${epochsDone} epoch(s), ${state.totals.iterations} batches. Phases: step = forward + backward + update inside tfjs; between batches = callbacks, yielding, data loading (fitDataset); evaluation = validation.`,
+          formatProfileReport(report, {
+            ...(estimates === null ? {} : { estimates }),
+            ...(trend === null ? {} : { trend }),
+          }),
+        ].join('\n');
+        log(text);
+        onReport?.({ report, estimates, trend, text });
+      },
+    },
+    'never',
+  );
+  const setModel = callback.setModel.bind(callback);
+  callback.setModel = (container) => {
+    setModel(container);
+    model = container as unknown as TestLoopOwner;
+  };
+  return Object.assign(callback, { profiler });
+}
+
+function formatRange(expected: number, low: number, high: number): string {
+  return `${formatDuration(expected)} (${formatDuration(low)} to ${formatDuration(high)})`;
+}
