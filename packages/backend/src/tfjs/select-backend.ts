@@ -71,19 +71,27 @@ type Outcome =
   | { ok: false; reason: string; cause?: unknown };
 
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.message;
+  if (error instanceof Error) return (error.message.split('\n')[0] ?? '').replace(/\.$/, '');
   if (typeof error === 'object' && error !== null && 'message' in error) {
     return String((error as { message: unknown }).message);
   }
   return String(error);
 }
 
-/** True when `error` says the package itself (not one of its files) is missing. */
+/**
+ * True when `error` says the package itself (not one of its files, such as a
+ * native binding) is missing: Node's `ERR_MODULE_NOT_FOUND` /
+ * `MODULE_NOT_FOUND`, or a bundler's or Vite's "could not resolve", naming the
+ * package in quotes.
+ */
 function isPackageMissing(error: unknown, packageName: string): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
   const message = errorMessage(error);
-  return message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`);
+  const missing =
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    /cannot find (module|package)|could not resolve|failed to resolve/i.test(message);
+  return missing && (message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`));
 }
 
 function loadFailure(backend: BackendName, error: unknown): Outcome {

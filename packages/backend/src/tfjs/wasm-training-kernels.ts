@@ -11,6 +11,7 @@ import { explicitTransposeMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { flippedFilterConvBackpropInputConfig } from './conv2d-backprop-input';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
+import { explicitSamePaddingConfig } from './same-padding';
 import { WASM } from './wasm-kernel-calls';
 
 /** The kernels {@link registerWasmTrainingKernels} can register for the wasm backend. */
@@ -21,6 +22,10 @@ export const WASM_TRAINING_KERNELS = [
   '_FusedMatMul',
   'MaxPoolGrad',
   'AvgPoolGrad',
+  'Conv2D',
+  'FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2D',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -64,6 +69,18 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   },
   AvgPoolGrad: {
     build: (stock) => (stock === undefined ? undefined : avgPoolGradJsConfig(stock)),
+  },
+  Conv2D: {
+    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, false)),
+  },
+  FusedConv2D: {
+    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, false)),
+  },
+  DepthwiseConv2dNative: {
+    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, true)),
+  },
+  FusedDepthwiseConv2D: {
+    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, true)),
   },
 };
 

@@ -1,0 +1,628 @@
+/**
+ * Exactness of the wasm training kernels against the CPU backend's stock
+ * gradients. Relative error is the max-norm ratio
+ * `max|wasm − cpu| / max(max|cpu|, 1e-6)`; float32 results must agree to 1e-4
+ * (pooling gradients exactly).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { selectBackend } from './select-backend';
+import {
+  registeredWasmTrainingKernels,
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+  type WasmTrainingKernelName,
+} from './wasm-training-kernels';
+
+type BackendName = 'cpu' | 'wasm';
+interface Data {
+  readonly values: Float32Array;
+  readonly shape: number[];
+}
+
+/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+function data(shape: number[], seed: number, round = false): Data {
+  const next = random(seed);
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = round ? Math.round(next() * 2) : next();
+  return { values, shape };
+}
+
+/** `max|a − b| / max(max|b|, 1e-6)`. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / Math.max(scale, 1e-6);
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  return diff;
+}
+
+/**
+ * Gradients of `sum(f(inputs) * projection)` with respect to every input on
+ * one backend, as plain arrays.
+ */
+async function gradients(
+  backend: BackendName,
+  f: (...inputs: tf.Tensor[]) => tf.Tensor,
+  inputs: readonly Data[],
+  seed: number,
+): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const tensors = inputs.map((d) => tf.tensor(d.values, d.shape));
+    const out = f(...tensors);
+    const projection = data(out.shape, seed);
+    const loss = (...xs: tf.Tensor[]) =>
+      tf.sum(tf.mul(f(...xs), tf.tensor(projection.values, projection.shape)));
+    return tf
+      .grads(loss)(tensors)
+      .map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+async function compare(
+  f: (...inputs: tf.Tensor[]) => tf.Tensor,
+  inputs: readonly Data[],
+  seed: number,
+): Promise<number[]> {
+  const cpu = await gradients('cpu', f, inputs, seed);
+  const wasm = await gradients('wasm', f, inputs, seed);
+  return wasm.map((g, i) => relativeError(g, cpu[i] as Float32Array));
+}
+
+const stock: Partial<Record<WasmTrainingKernelName, tf.KernelConfig | undefined>> = {};
+
+beforeAll(async () => {
+  await selectBackend({ backend: 'wasm', trainingKernels: false });
+  for (const name of WASM_TRAINING_KERNELS) stock[name] = tf.getKernel(name, 'wasm');
+  registerWasmTrainingKernels();
+});
+
+afterAll(async () => {
+  registerWasmTrainingKernels();
+  await tf.setBackend('cpu');
+});
+
+interface ConvCase {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: [number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  fused: 'none' | 'linear' | 'relu';
+}
+
+function convFunction(c: ConvCase): (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor) => tf.Tensor {
+  return (x, w, bias) =>
+    c.fused === 'none'
+      ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad)
+      : tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          strides: c.strides,
+          pad: c.pad,
+          bias,
+          activation: c.fused,
+        });
+}
+
+async function convErrors(c: ConvCase, seed: number): Promise<number[]> {
+  const [kh, kw] = c.kernel;
+  const inputs = [
+    data([c.batch, c.height, c.width, c.inChannels], seed),
+    data([kh, kw, c.inChannels, c.outChannels], seed + 1),
+    data([c.outChannels], seed + 2),
+  ];
+  return compare(
+    convFunction(c) as (...inputs: tf.Tensor[]) => tf.Tensor,
+    c.fused === 'none' ? inputs.slice(0, 2) : inputs,
+    seed + 3,
+  );
+}
+
+const convCase: fc.Arbitrary<ConvCase> = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 6 }),
+    inChannels: fc.integer({ min: 1, max: 4 }),
+    outChannels: fc.integer({ min: 1, max: 4 }),
+    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    strides: fc.constantFrom<[number, number]>([1, 1], [2, 2], [1, 2], [2, 1]),
+    pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+    extra: fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })),
+    fused: fc.constantFrom<ConvCase['fused']>('none', 'none', 'linear', 'relu'),
+  })
+  .map(({ extra, ...rest }) => ({
+    ...rest,
+    height: rest.kernel[0] + extra[0],
+    width: rest.kernel[1] + extra[1],
+  }));
+
+describe('Conv2D gradients on wasm with the training kernels', () => {
+  it('equal the CPU stock gradients for random shapes, strides, paddings and kernels', async () => {
+    await fc.assert(
+      fc.asyncProperty(convCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+        const [dx, dw, dbias] = await convErrors(c, seed);
+        expect(dx).toBeLessThanOrEqual(1e-4);
+        expect(dw).toBeLessThanOrEqual(1e-4);
+        if (c.fused !== 'none') expect(dbias).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each<[string, ConvCase]>([
+    [
+      'batch 64, odd kernel, stride 1, valid',
+      {
+        batch: 64,
+        height: 9,
+        width: 9,
+        inChannels: 2,
+        outChannels: 4,
+        kernel: [3, 3],
+        strides: [1, 1],
+        pad: 'valid',
+        fused: 'none',
+      },
+    ],
+    [
+      'batch 64, even kernel, stride 2, same, fused relu',
+      {
+        batch: 64,
+        height: 8,
+        width: 8,
+        inChannels: 2,
+        outChannels: 4,
+        kernel: [4, 4],
+        strides: [2, 2],
+        pad: 'same',
+        fused: 'relu',
+      },
+    ],
+    [
+      'CNN layer 1 shape, batch 4',
+      {
+        batch: 4,
+        height: 28,
+        width: 28,
+        inChannels: 1,
+        outChannels: 16,
+        kernel: [3, 3],
+        strides: [1, 1],
+        pad: 'valid',
+        fused: 'none',
+      },
+    ],
+    [
+      'CNN layer 2 shape, batch 4',
+      {
+        batch: 4,
+        height: 13,
+        width: 13,
+        inChannels: 16,
+        outChannels: 32,
+        kernel: [3, 3],
+        strides: [1, 1],
+        pad: 'valid',
+        fused: 'none',
+      },
+    ],
+    [
+      'batch 33, odd sizes, stride 2, valid (unread border), fused linear',
+      {
+        batch: 33,
+        height: 15,
+        width: 12,
+        inChannels: 3,
+        outChannels: 5,
+        kernel: [3, 2],
+        strides: [2, 2],
+        pad: 'valid',
+        fused: 'linear',
+      },
+    ],
+  ])('equal the CPU stock gradients: %s', async (_name, c) => {
+    const errors = await convErrors(c, 7);
+    for (const error of errors.slice(0, 2)) expect(error).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('computes NCHW and explicit-padding filter gradients like the CPU kernel', async () => {
+    const x = data([2, 3, 7, 6], 11);
+    const dy = data([2, 4, 4, 3], 12);
+    const attrs = {
+      strides: [2, 2],
+      pad: [
+        [0, 0],
+        [0, 0],
+        [1, 2],
+        [0, 1],
+      ],
+      dataFormat: 'NCHW',
+      dimRoundingMode: undefined,
+      filterShape: [3, 3, 3, 4],
+    };
+    const run = async (backend: BackendName) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const out = tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: tf.tensor(x.values, x.shape), dy: tf.tensor(dy.values, dy.shape) },
+            attrs as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor;
+        return { shape: out.shape, values: out.dataSync() as Float32Array };
+      });
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(wasm.shape).toEqual([3, 3, 3, 4]);
+    expect(relativeError(wasm.values, cpu.values)).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+interface MatMulCase {
+  m: number;
+  k: number;
+  n: number;
+  batch: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+  fused: 'none' | 'linear' | 'relu';
+}
+
+const matMulCase: fc.Arbitrary<MatMulCase> = fc
+  .record({
+    m: fc.integer({ min: 1, max: 12 }),
+    k: fc.integer({ min: 1, max: 12 }),
+    n: fc.integer({ min: 1, max: 12 }),
+    batch: fc.constantFrom<number[]>([], [], [1], [3], [2, 2]),
+    transposeA: fc.boolean(),
+    transposeB: fc.boolean(),
+    fused: fc.constantFrom<MatMulCase['fused']>('none', 'none', 'linear', 'relu'),
+  })
+  .map((c) => (c.batch.length > 0 ? { ...c, fused: 'none' as const } : c));
+
+async function matMulErrors(c: MatMulCase, seed: number): Promise<number[]> {
+  const aShape = [...c.batch, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])];
+  const bShape = [...c.batch, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])];
+  const f = (a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor) =>
+    c.fused === 'none'
+      ? tf.matMul(a, b, c.transposeA, c.transposeB)
+      : tf.fused.matMul({
+          a: a as tf.Tensor2D,
+          b: b as tf.Tensor2D,
+          transposeA: c.transposeA,
+          transposeB: c.transposeB,
+          bias,
+          activation: c.fused,
+        });
+  const inputs = [data(aShape, seed), data(bShape, seed + 1), data([c.n], seed + 2)];
+  return compare(
+    f as (...inputs: tf.Tensor[]) => tf.Tensor,
+    c.fused === 'none' ? inputs.slice(0, 2) : inputs,
+    seed + 3,
+  );
+}
+
+describe('MatMul gradients on wasm with the training kernels', () => {
+  it('equal the CPU stock gradients for every transpose combination', async () => {
+    await fc.assert(
+      fc.asyncProperty(matMulCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+        const [da, db] = await matMulErrors(c, seed);
+        expect(da).toBeLessThanOrEqual(1e-4);
+        expect(db).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('equals the CPU stock gradients for a dense layer of the MLP, batch 64', async () => {
+    const errors = await matMulErrors(
+      { m: 64, k: 784, n: 64, batch: [], transposeA: false, transposeB: false, fused: 'relu' },
+      5,
+    );
+    for (const error of errors) expect(error).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+interface PoolCase {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  filter: [number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  kind: 'max' | 'avg';
+  ties: boolean;
+}
+
+const poolCase: fc.Arbitrary<PoolCase> = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 4 }),
+    channels: fc.integer({ min: 1, max: 3 }),
+    filter: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    strides: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+    kind: fc.constantFrom<'max' | 'avg'>('max', 'avg'),
+    ties: fc.boolean(),
+    extra: fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })),
+  })
+  .map(({ extra, ...rest }) => ({
+    ...rest,
+    height: rest.filter[0] + extra[0],
+    width: rest.filter[1] + extra[1],
+  }));
+
+async function poolGradients(backend: BackendName, c: PoolCase, seed: number) {
+  const pool = (x: tf.Tensor) =>
+    c.kind === 'max'
+      ? tf.maxPool(x as tf.Tensor4D, c.filter, c.strides, c.pad)
+      : tf.avgPool(x as tf.Tensor4D, c.filter, c.strides, c.pad);
+  const [dx] = await gradients(
+    backend,
+    pool,
+    [data([c.batch, c.height, c.width, c.channels], seed, c.ties)],
+    seed + 1,
+  );
+  return dx as Float32Array;
+}
+
+describe('pooling gradients on wasm with the training kernels', () => {
+  it('equal the CPU stock gradients exactly (first maximum wins ties, as on CPU)', async () => {
+    await fc.assert(
+      fc.asyncProperty(poolCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+        const cpu = await poolGradients('cpu', c, seed);
+        const wasm = await poolGradients('wasm', c, seed);
+        expect(maxAbsDifference(wasm, cpu)).toBe(0);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('equals the CPU stock gradient exactly for a 2x2 pool, batch 64, with ties', async () => {
+    const c: PoolCase = {
+      batch: 64,
+      height: 12,
+      width: 12,
+      channels: 4,
+      filter: [2, 2],
+      strides: [2, 2],
+      pad: 'valid',
+      kind: 'max',
+      ties: true,
+    };
+    const cpu = await poolGradients('cpu', c, 3);
+    const wasm = await poolGradients('wasm', c, 3);
+    expect(maxAbsDifference(wasm, cpu)).toBe(0);
+  });
+});
+
+describe('registration', () => {
+  const convGradient = () =>
+    tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((w: tf.Tensor) =>
+            tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')),
+          )(tf.ones([2, 2, 1, 1]))
+          .dataSync(),
+      ),
+    );
+  // A window of negative values: the gradient belongs to its maximum, -1.
+  const negativeWindowGradient = () =>
+    tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')))(
+            tf.tensor4d([-4, -3, -2, -1], [1, 2, 2, 1]),
+          )
+          .dataSync(),
+      ),
+    );
+
+  it('registers every kernel once; registering twice changes nothing and warns nothing', async () => {
+    await tf.setBackend('wasm');
+    const warn = vi.spyOn(console, 'warn');
+    const before = WASM_TRAINING_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
+    const again = registerWasmTrainingKernels();
+    expect(again).toEqual({ kernels: [...WASM_TRAINING_KERNELS], registered: [] });
+    expect(WASM_TRAINING_KERNELS.map((name) => tf.getKernel(name, 'wasm'))).toEqual(before);
+    expect(registeredWasmTrainingKernels()).toEqual([...WASM_TRAINING_KERNELS]);
+    expect(convGradient()).toEqual([9, 9, 9, 9]);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('unregistering restores the stock kernels: CNN gradients throw again, and re-registering fixes them', async () => {
+    await tf.setBackend('wasm');
+    const warn = vi.spyOn(console, 'warn');
+    expect(negativeWindowGradient()).toEqual([0, 0, 0, 1]);
+    expect(unregisterWasmTrainingKernels()).toEqual([...WASM_TRAINING_KERNELS]);
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBe(stock[name]);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    expect(registeredWasmTrainingKernels()).toEqual([]);
+    expect(convGradient).toThrow("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+    // The shipped wasm MaxPoolGrad sends the gradient of an all-negative window to its first element.
+    expect(negativeWindowGradient()).toEqual([1, 0, 0, 0]);
+    expect(unregisterWasmTrainingKernels()).toEqual([]);
+    expect(registerWasmTrainingKernels({ kernels: ['Conv2DBackpropFilter'] }).registered).toEqual([
+      'Conv2DBackpropFilter',
+    ]);
+    expect(convGradient()).toEqual([9, 9, 9, 9]);
+    expect(registerWasmTrainingKernels().registered).toEqual(
+      WASM_TRAINING_KERNELS.filter((name) => name !== 'Conv2DBackpropFilter'),
+    );
+    expect(negativeWindowGradient()).toEqual([0, 0, 0, 1]);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('leaves the CPU backend bit-for-bit unchanged', async () => {
+    const c: ConvCase = {
+      batch: 3,
+      height: 7,
+      width: 6,
+      inChannels: 2,
+      outChannels: 3,
+      kernel: [3, 2],
+      strides: [2, 1],
+      pad: 'same',
+      fused: 'relu',
+    };
+    const f = convFunction(c) as (...inputs: tf.Tensor[]) => tf.Tensor;
+    const inputs = [data([3, 7, 6, 2], 1), data([3, 2, 2, 3], 2), data([3], 3)];
+    const withKernels = await gradients('cpu', f, inputs, 4);
+    unregisterWasmTrainingKernels();
+    const without = await gradients('cpu', f, inputs, 4);
+    registerWasmTrainingKernels();
+    for (let i = 0; i < without.length; i++) {
+      expect(maxAbsDifference(withKernels[i] as Float32Array, without[i] as Float32Array)).toBe(0);
+    }
+  });
+
+  it('leaks no tensors and no wasm memory', async () => {
+    await tf.setBackend('wasm');
+    const step = () =>
+      tf.tidy(() => {
+        const x = tf.tensor(data([2, 9, 9, 3], 1).values, [2, 9, 9, 3]) as tf.Tensor4D;
+        const w = tf.tensor(data([3, 3, 3, 4], 2).values, [3, 3, 3, 4]) as tf.Tensor4D;
+        const m = tf.tensor(data([5, 7], 3).values, [5, 7]) as tf.Tensor2D;
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          tf.add(
+            tf.sum(
+              tf.avgPool(
+                tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), 2, 1, 'same'),
+                2,
+                1,
+                'valid',
+              ),
+            ),
+            tf.sum(tf.matMul(c, c, true, false)),
+          );
+        return tf.grads(f)([x, w, m]);
+      });
+    tf.dispose(step());
+    const tensors = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    tf.dispose(step());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+  });
+
+  it('rejects unknown kernel names', () => {
+    expect(() =>
+      registerWasmTrainingKernels({ kernels: ['Conv3D' as WasmTrainingKernelName] }),
+    ).toThrow(
+      `registerWasmTrainingKernels: kernels[0] must be one of 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', got "Conv3D".`,
+    );
+    expect(() => unregisterWasmTrainingKernels({ kernels: [] })).toThrow(
+      'unregisterWasmTrainingKernels: kernels must be a non-empty array, got []. Leave kernels out to use all.',
+    );
+  });
+});
+
+describe('a tiny CNN on wasm with the training kernels', () => {
+  // 10x10 images whose class is the quadrant (top/bottom) with the larger sum.
+  const images = data([32, 10, 10, 1], 21);
+  const labels = (() => {
+    const oneHot = new Float32Array(32 * 2);
+    for (let i = 0; i < 32; i++) {
+      let top = 0;
+      let bottom = 0;
+      for (let p = 0; p < 100; p++) {
+        const v = images.values[i * 100 + p] as number;
+        if (p < 50) top += v;
+        else bottom += v;
+      }
+      oneHot[i * 2 + (top > bottom ? 0 : 1)] = 1;
+    }
+    return oneHot;
+  })();
+  const initial = [data([3, 3, 1, 4], 31), data([4], 32), data([64, 2], 33), data([2], 34)];
+
+  function model(params: tf.Variable[]) {
+    const [w1, b1, w2, b2] = params as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+    return () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(images.values, [32, 10, 10, 1]);
+        const h = tf.maxPool(
+          tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'valid'), b1)) as tf.Tensor4D,
+          2,
+          2,
+          'valid',
+        );
+        const logits = tf.add(tf.matMul(tf.reshape(h, [32, 64]), w2), b2);
+        return tf.losses.softmaxCrossEntropy(tf.tensor2d(labels, [32, 2]), logits) as tf.Scalar;
+      });
+  }
+
+  async function train(backend: BackendName, optimizer: tf.Optimizer, steps: number) {
+    await tf.setBackend(backend);
+    const params = initial.map((d) => tf.variable(tf.tensor(d.values, d.shape)));
+    const loss = model(params);
+    const losses: number[] = [];
+    const { grads } = tf.variableGrads(loss, params);
+    const firstGrads = params.map((p) => grads[p.name]?.dataSync() as Float32Array);
+    tf.dispose(grads);
+    for (let i = 0; i < steps; i++) {
+      const value = optimizer.minimize(loss, true, params) as tf.Scalar;
+      losses.push(value.dataSync()[0] as number);
+      value.dispose();
+    }
+    const weights = params.map((p) => p.dataSync() as Float32Array);
+    tf.dispose(params);
+    optimizer.dispose();
+    return { losses, firstGrads, weights };
+  }
+
+  it('trains: the loss falls over 15 Adam steps', async () => {
+    const { losses } = await train('wasm', tf.train.adam(0.02), 15);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[14] as number).toBeLessThan(0.8 * (losses[0] as number));
+  });
+
+  it('matches the CPU backend for one SGD step (loss, gradients and updated weights)', async () => {
+    const cpu = await train('cpu', tf.train.sgd(0.1), 1);
+    const wasm = await train('wasm', tf.train.sgd(0.1), 1);
+    expect(Math.abs((wasm.losses[0] as number) - (cpu.losses[0] as number))).toBeLessThanOrEqual(
+      1e-4 * Math.abs(cpu.losses[0] as number),
+    );
+    for (let i = 0; i < initial.length; i++) {
+      expect(
+        relativeError(wasm.firstGrads[i] as Float32Array, cpu.firstGrads[i] as Float32Array),
+      ).toBeLessThanOrEqual(1e-4);
+      expect(
+        relativeError(wasm.weights[i] as Float32Array, cpu.weights[i] as Float32Array),
+      ).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});
