@@ -39,15 +39,15 @@ function run(optimizer: tf.Optimizer, rate: (step: number) => number | undefined
 
 function expectClose(actual: number[][], expected: number[][], relative = 2e-6): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((row, step) =>
+  actual.forEach((row, step) => {
     row.forEach((value, index) => {
       const want = expected[step]?.[index] as number;
       expect(
         Math.abs(value - want),
         `step ${step} [${index}]: ${value} vs ${want}`,
       ).toBeLessThanOrEqual(relative * Math.abs(want) + 1e-9);
-    }),
-  );
+    });
+  });
 }
 
 describe('setLearningRate on SGD and Momentum (hand-derived updates)', () => {
