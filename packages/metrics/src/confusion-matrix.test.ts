@@ -357,6 +357,61 @@ describe('bad input: typed errors and nothing partially added', () => {
   });
 });
 
+describe('large batches (single-pass path, N >= 4·C²)', () => {
+  it('counts like a naive loop for every length and type (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }).chain((c) =>
+          fc.tuple(
+            fc.constant(c),
+            fc.array(
+              fc.tuple(fc.integer({ min: 0, max: c - 1 }), fc.integer({ min: 0, max: c - 1 })),
+              {
+                maxLength: 150,
+              },
+            ),
+          ),
+        ),
+        ([c, pairs]) => {
+          const naive = new Float64Array(c * c);
+          for (const [t, p] of pairs) naive[t * c + p]! += 1;
+          const yTrue = Int32Array.from(pairs, (x) => x[0]);
+          const yPred = pairs.map((x) => x[1]);
+          const state = createConfusionMatrix(c);
+          updateConfusionMatrix(state, yTrue, yPred);
+          updateConfusionMatrix(state, yTrue, yPred);
+          expect(state.counts).toEqual(naive.map((v) => 2 * v));
+        },
+      ),
+    );
+  });
+
+  it('reports the first bad label of yTrue, then of yPred, and adds nothing', () => {
+    const n = 1001;
+    const yTrue = new Int32Array(n).map((_, i) => i % 3);
+    const yPred = new Float64Array(n).map((_, i) => (i + 1) % 3);
+    yPred[500] = 2.5;
+    yTrue[700] = 3;
+    yTrue[1000] = -1;
+    const state = confusionMatrix([0], [0], { numClasses: 3 });
+    expect(() => updateConfusionMatrix(state, yTrue, yPred)).toThrow(
+      'updateConfusionMatrix: yTrue[700] must be an integer class index in [0, 2], got 3.',
+    );
+    yTrue[700] = 0;
+    expect(() => updateConfusionMatrix(state, yTrue, yPred)).toThrow(
+      'yTrue[1000] must be an integer class index in [0, 2], got -1.',
+    );
+    yTrue[1000] = 0;
+    expect(() => updateConfusionMatrix(state, yTrue, yPred)).toThrow(
+      'yPred[500] must be an integer class index in [0, 2], got 2.5.',
+    );
+    expect(Array.from(state.counts)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    yPred[500] = 2;
+    updateConfusionMatrix(state, yTrue, yPred);
+    expect(state.counts.reduce((a, b) => a + b, 0)).toBe(1 + n);
+  });
+});
+
 describe('confusionMatrixFromJSON rejects malformed state', () => {
   const good = confusionMatrixToJSON(confusionMatrix([0, 1], [1, 1]));
   it.each([

@@ -115,8 +115,9 @@ export function createConfusionMatrix(numClasses: number): ConfusionMatrixState 
  * Adds a batch of (true, predicted) label pairs to the matrix, in place.
  *
  * All input is validated before the state is touched: on any error nothing of
- * the batch is added. The hot loop is a single pass over the labels adding
- * into `counts[t * C + p]`.
+ * the batch is added. For large unweighted batches (N >= 4·C²) the hot loop is
+ * a single pass that validates and counts `t * C + p` into scratch histograms
+ * merged at the end; small or weighted batches are validated first, then added.
  *
  * @param state - The matrix to update (mutated and returned, like torchmetrics' `update`).
  * @param yTrue - True class indices, integers in `[0, C)`.
@@ -160,12 +161,19 @@ export function addLabels(
   assertArrayLike(name, 'yTrue', yTrue);
   assertArrayLike(name, 'yPred', yPred);
   checkSameLength(name, 'yPred', yPred.length, yTrue.length);
-  if (weights !== undefined) checkWeights(name, 'sampleWeight', weights, yTrue.length);
-  checkLabels(name, 'yTrue', yTrue, c);
-  checkLabels(name, 'yPred', yPred, c);
-  // Validation passed: from here on nothing can throw.
-  if (weights === undefined) addUnweighted(state.counts, c, yTrue, yPred);
-  else addWeighted(state.counts, c, yTrue, yPred, weights);
+  if (weights !== undefined) {
+    checkWeights(name, 'sampleWeight', weights, yTrue.length);
+    checkLabels(name, 'yTrue', yTrue, c);
+    checkLabels(name, 'yPred', yPred, c);
+    // Validation passed: from here on nothing can throw.
+    addWeighted(state.counts, c, yTrue, yPred, weights);
+  } else if (yTrue.length >= 4 * c * c) {
+    countLargeBatch(name, state.counts, c, yTrue, yPred);
+  } else {
+    checkLabels(name, 'yTrue', yTrue, c);
+    checkLabels(name, 'yPred', yPred, c);
+    addUnweighted(state.counts, c, yTrue, yPred);
+  }
   return state;
 }
 
@@ -179,6 +187,71 @@ function addUnweighted(
   for (let i = 0; i < n; i++) {
     counts[(yTrue[i] as number) * c + (yPred[i] as number)]! += 1;
   }
+}
+
+/** Whether a label is an integer in [0, c); `(v | 0) !== v` also rejects NaN and non-numbers. */
+function bad(v: number, c: number): boolean {
+  return !(v >= 0 && v < c) || (v | 0) !== v;
+}
+
+/**
+ * The hot loop for large unweighted batches: a single pass that validates and
+ * counts into four interleaved scratch histograms (independent increments
+ * pipeline better than a chain on one array), merged into the state only when
+ * every label was valid. Nothing is added on error.
+ */
+function countLargeBatch(
+  name: string,
+  counts: Float64Array,
+  c: number,
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+): void {
+  const cells = c * c;
+  const h = new Uint32Array(4 * cells);
+  const n = yTrue.length;
+  const end = n - (n % 4);
+  let ok = true;
+  for (let i = 0; i < end; i += 4) {
+    const t0 = yTrue[i] as number;
+    const p0 = yPred[i] as number;
+    const t1 = yTrue[i + 1] as number;
+    const p1 = yPred[i + 1] as number;
+    const t2 = yTrue[i + 2] as number;
+    const p2 = yPred[i + 2] as number;
+    const t3 = yTrue[i + 3] as number;
+    const p3 = yPred[i + 3] as number;
+    if (
+      bad(t0, c) ||
+      bad(p0, c) ||
+      bad(t1, c) ||
+      bad(p1, c) ||
+      bad(t2, c) ||
+      bad(p2, c) ||
+      bad(t3, c) ||
+      bad(p3, c)
+    ) {
+      ok = false;
+      break;
+    }
+    h[t0 * c + p0]!++;
+    h[cells + t1 * c + p1]!++;
+    h[2 * cells + t2 * c + p2]!++;
+    h[3 * cells + t3 * c + p3]!++;
+  }
+  for (let i = end; ok && i < n; i++) {
+    const t = yTrue[i] as number;
+    const p = yPred[i] as number;
+    if (bad(t, c) || bad(p, c)) ok = false;
+    else h[t * c + p]!++;
+  }
+  if (!ok) {
+    // Report the first bad label exactly as the two-pass validation does.
+    checkLabels(name, 'yTrue', yTrue, c);
+    checkLabels(name, 'yPred', yPred, c);
+  }
+  for (let k = 0; k < cells; k++)
+    counts[k]! += h[k]! + h[cells + k]! + h[2 * cells + k]! + h[3 * cells + k]!;
 }
 
 function addWeighted(
