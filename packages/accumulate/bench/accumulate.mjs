@@ -23,8 +23,8 @@ const sizes = [784, 256, 128, 10];
 const microBatch = 32;
 const k = 4;
 const batch = microBatch * k;
-const updatesPerRound = Number(process.env.UPDATES ?? 8);
-const rounds = Number(process.env.ROUNDS ?? 3);
+const updatesPerRound = Number(process.env.UPDATES ?? 2);
+const rounds = Number(process.env.ROUNDS ?? 15);
 
 function seeded(seed) {
   let state = seed >>> 0;
@@ -37,6 +37,12 @@ function seeded(seed) {
   };
 }
 
+function parameterCount() {
+  let count = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) count += sizes[i] * sizes[i + 1] + sizes[i + 1];
+  return count;
+}
+
 function makeMlp(seed) {
   const random = seeded(seed);
   const variables = [];
@@ -46,8 +52,8 @@ function makeMlp(seed) {
       { length: sizes[i] * sizes[i + 1] },
       () => (2 * random() - 1) * limit,
     );
-    variables.push(tf.variable(tf.tensor2d(kernel, [sizes[i], sizes[i + 1]])));
-    variables.push(tf.variable(tf.zeros([sizes[i + 1]])));
+    variables.push(tf.tidy(() => tf.variable(tf.tensor2d(kernel, [sizes[i], sizes[i + 1]]))));
+    variables.push(tf.tidy(() => tf.variable(tf.zeros([sizes[i + 1]]))));
   }
   const loss = (xs, ys) =>
     tf.tidy(() => {
@@ -108,6 +114,16 @@ function microStep(model, optimizer, [x, y]) {
   tf.dispose([value, grads]);
 }
 
+// Lower bound of any accumulation scheme: the same 4 gradient computations of
+// 32 samples and one inner update per 128 samples, without accumulating.
+function lowerBoundStep(model, optimizer, [x, y], index) {
+  const { value, grads } = tf.variableGrads(() => model.loss(x, y), model.variables);
+  sample();
+  if (index % k === k - 1) optimizer.applyGradients(grads);
+  sample();
+  tf.dispose([value, grads]);
+}
+
 const setups = {
   plain: () => {
     const model = makeMlp(1);
@@ -127,49 +143,109 @@ const setups = {
       run: () => microBatches.forEach((b) => microStep(model, optimizer, b)),
     };
   },
+  ...(process.env.LOWER_BOUND
+    ? {
+        lowerBound: () => {
+          const model = makeMlp(1);
+          const optimizer = tf.train.adam(1e-3);
+          return {
+            model,
+            optimizer,
+            run: () => microBatches.forEach((b, i) => lowerBoundStep(model, optimizer, b, i)),
+          };
+        },
+      }
+    : {}),
 };
 
-const results = {
-  plain: { rates: [], peakSampled: 0, peakProfiled: 0 },
-  accumulated: { rates: [], peakSampled: 0, peakProfiled: 0 },
-};
-const instances = Object.fromEntries(Object.entries(setups).map(([name, make]) => [name, make()]));
-// Warm-up (kernels, Adam slots) and the profiled peak over one full round of each.
-for (const [name, { run }] of Object.entries(instances)) {
-  run();
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const results = Object.fromEntries(
+  Object.keys(setups).map((name) => [
+    name,
+    { wall: [], cpu: [], peakProfiled: 0, peakSampled: 0, resting: 0 },
+  ]),
+);
+
+// Memory, one setup at a time (the data tensors are the baseline): the
+// per-kernel peak of tf.memory().numBytes during one round (tf.profile), and
+// the largest value sampled between calls over that round.
+const dataBytes = tf.memory().numBytes;
+for (const [name, make] of Object.entries(setups)) {
+  const { model, optimizer, run } = make();
+  run(); // warm-up: kernels, Adam slots
+  const resting = tf.memory().numBytes;
+  peakSampled = 0;
   const profile = await tf.profile(() => run());
-  results[name].peakProfiled = profile.peakBytes;
+  Object.assign(results[name], {
+    peakProfiled: profile.peakBytes - dataBytes,
+    peakSampled: peakSampled - dataBytes,
+    resting: resting - dataBytes,
+  });
+  optimizer.dispose();
+  tf.dispose(model.variables);
+  if (process.env.VERBOSE)
+    console.log(`${name}: ${tf.memory().numBytes - dataBytes} bytes left after dispose`);
 }
+
+// Throughput: both setups alive, rounds alternate. Wall time and this
+// process's CPU time (the CPU backend runs on the main thread, so CPU time is
+// robust to other processes sharing the machine).
+const instances = Object.fromEntries(Object.entries(setups).map(([name, make]) => [name, make()]));
+for (const { run } of Object.values(instances)) run();
 for (let round = 0; round < rounds; round++) {
   for (const [name, { run }] of Object.entries(instances)) {
-    peakSampled = 0;
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run();
     const seconds = (performance.now() - start) / 1000;
-    results[name].rates.push(samples / seconds);
-    results[name].peakSampled = Math.max(results[name].peakSampled, peakSampled);
+    const cpu = process.cpuUsage(cpuStart);
+    results[name].wall.push(samples / seconds);
+    results[name].cpu.push(samples / ((cpu.user + cpu.system) / 1e6));
   }
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+const rate = (values) => `${median(values).toFixed(0)} samples/s`;
 console.log(
-  `backend: ${tf.getBackend()}, MLP ${sizes.join('-')}, Adam, ${updatesPerRound} updates x ${rounds} rounds`,
+  `backend: ${tf.getBackend()}, MLP ${sizes.join('-')} (${parameterCount()} parameters), Adam 1e-3, ` +
+    `${samples} samples per round, ${rounds} rounds (median)`,
 );
 for (const [name, label] of [
   ['plain', `plain batches of ${batch}`],
   ['accumulated', `k=${k} micro-batches of ${microBatch}`],
+  ...(results.lowerBound ? [['lowerBound', `${k} x ${microBatch}, no accumulation`]] : []),
 ]) {
   const r = results[name];
   console.log(
-    `${label.padEnd(26)} ${median(r.rates).toFixed(0).padStart(7)} samples/s (rounds: ${r.rates.map((x) => x.toFixed(0)).join(', ')})  ` +
-      `peak numBytes: ${mb(r.peakProfiled)} (per kernel), ${mb(r.peakSampled)} (sampled between calls)`,
+    `${label.padEnd(26)} wall ${rate(r.wall).padStart(15)}  cpu ${rate(r.cpu).padStart(15)}  ` +
+      `numBytes above data: peak ${mb(r.peakProfiled)} (per kernel), ${mb(r.peakSampled)} (sampled), resting ${mb(r.resting)}`,
   );
 }
-const ratio = median(results.accumulated.rates) / median(results.plain.rates);
-console.log(`per-sample throughput ratio accumulated/plain: ${ratio.toFixed(3)}x (target >= 0.9x)`);
+const ratios = (key, name = 'accumulated') =>
+  results[name][key].map((value, i) => value / results.plain[key][i]);
+if (process.env.VERBOSE)
+  console.log(
+    ratios('cpu')
+      .map((r) => r.toFixed(2))
+      .join(' '),
+    '|',
+    ratios('wall')
+      .map((r) => r.toFixed(2))
+      .join(' '),
+  );
 console.log(
-  `peak memory ratio accumulated/plain: ${(results.accumulated.peakProfiled / results.plain.peakProfiled).toFixed(3)}x`,
+  `per-sample throughput accumulated/plain: ${median(ratios('cpu')).toFixed(3)}x by CPU time, ` +
+    `${median(ratios('wall')).toFixed(3)}x by wall time (median of paired rounds; target >= 0.9x)`,
+);
+if (results.lowerBound) {
+  console.log(
+    `lower bound (${k} gradient computations of ${microBatch}, no accumulation)/plain: ` +
+      `${median(ratios('cpu', 'lowerBound')).toFixed(3)}x by CPU time, ${median(ratios('wall', 'lowerBound')).toFixed(3)}x by wall time`,
+  );
+}
+console.log(
+  `peak memory accumulated/plain: ${(results.accumulated.peakProfiled / results.plain.peakProfiled).toFixed(3)}x ` +
+    `(+${mb(results.accumulated.peakProfiled - results.plain.peakProfiled)}; the accumulators are one copy of the parameters)`,
 );
 for (const { model, optimizer } of Object.values(instances)) {
   optimizer.dispose();

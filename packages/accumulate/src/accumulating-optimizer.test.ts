@@ -272,7 +272,7 @@ describe('bad input', () => {
       tf.Variable,
     ];
     const grads = gradientsOf(model, data, 8, 16);
-    const stray = track(tf.variable(tf.zeros([2])));
+    const stray = track(tf.tidy(() => tf.variable(tf.zeros([2]))));
     const cases: [string, () => unknown, abstract new (...args: never[]) => Error, string][] = [
       [
         'sample count 0',
@@ -389,8 +389,8 @@ describe('options', () => {
   });
 
   it('clips the accumulated mean gradient once to the global norm (hand-computed)', () => {
-    const a = track(tf.variable(tf.tensor1d([0, 0])));
-    const b = track(tf.variable(tf.tensor1d([0, 0, 0])));
+    const a = track(tf.tidy(() => tf.variable(tf.tensor1d([0, 0]))));
+    const b = track(tf.tidy(() => tf.variable(tf.tensor1d([0, 0, 0]))));
     const step = (
       optimizer: AccumulatingOptimizer,
       ga: number[],
@@ -484,7 +484,7 @@ describe('options', () => {
   });
 
   it('finite gradients whose sum overflows float32 are not taken for non-finite', () => {
-    const v = track(tf.variable(tf.tensor1d([0, 0, 0])));
+    const v = track(tf.tidy(() => tf.variable(tf.tensor1d([0, 0, 0]))));
     const optimizer = track(new AccumulatingOptimizer(tf.train.sgd(1e-38), { k: 1 }));
     const result = scoped(() =>
       optimizer.accumulate({ [v.name]: tf.tensor1d([3e38, 3e38, -1e38]) }, { sampleCount: 1 }),
@@ -494,7 +494,7 @@ describe('options', () => {
   });
 
   it("nonFinite: 'propagate' lets NaN through like the plain optimizer", () => {
-    const v = track(tf.variable(tf.tensor1d([1, 1])));
+    const v = track(tf.tidy(() => tf.variable(tf.tensor1d([1, 1]))));
     const optimizer = track(
       new AccumulatingOptimizer(tf.train.sgd(1), { k: 1, nonFinite: 'propagate' }),
     );
@@ -505,8 +505,8 @@ describe('options', () => {
   });
 
   it('a null gradient adds zero, and a variable without any gradient is left to the inner optimizer', () => {
-    const a = track(tf.variable(tf.tensor1d([0])));
-    const b = track(tf.variable(tf.tensor1d([0])));
+    const a = track(tf.tidy(() => tf.variable(tf.tensor1d([0]))));
+    const b = track(tf.tidy(() => tf.variable(tf.tensor1d([0]))));
     const optimizer = track(new AccumulatingOptimizer(tf.train.sgd(1), { k: 2 }));
     tf.tidy(() => {
       optimizer.accumulate(
@@ -531,7 +531,7 @@ describe('options', () => {
 
 describe('updates, learning rate and memory', () => {
   it('iterations and the inner learning rate follow updates, not micro-batches', () => {
-    const v = track(tf.variable(tf.tensor1d([0])));
+    const v = track(tf.tidy(() => tf.variable(tf.tensor1d([0]))));
     const optimizer = track(new AccumulatingOptimizer(tf.train.sgd(0.5), { k: 2 }));
     expect(optimizer.learningRate).toBe(0.5);
     const deltas: number[] = [];
@@ -707,7 +707,7 @@ describe('state and serialization', () => {
     expect(await stateOf(optimizer)).toEqual(before);
 
     // Restoring into a model of another shape fails at the next micro-batch.
-    const other = track(tf.variable(tf.zeros([3])));
+    const other = track(tf.tidy(() => tf.variable(tf.zeros([3]))));
     const fresh = track(new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 3 }));
     await fresh.setWeights(good);
     const call = () =>

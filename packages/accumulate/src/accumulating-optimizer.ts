@@ -641,6 +641,18 @@ export class AccumulatingOptimizer extends Optimizer {
     if (first) this.disposeAccumulators();
     const ratio = first ? 1 : sampleCount / this.firstSampleCount;
     const previous = first ? list.tensors.map(() => null) : this.accumulators;
+    this.accumulators = previous;
+    this.variableNames = list.names;
+    this.slotShapes = list.shapes;
+    this.slotNames = null;
+    if (first) this.firstSampleCount = sampleCount;
+    this.sampleCount += sampleCount;
+    if (this.miniStep + 1 >= groupSize) {
+      // The last micro-batch of the group goes straight into the mean: the
+      // sum including it is never stored.
+      this.finishGroup({ tensors: list.tensors, ratio });
+      return this.result(true, false);
+    }
     // tidy ignores the null entries of the returned list.
     const next = tidy(
       () =>
@@ -660,16 +672,7 @@ export class AccumulatingOptimizer extends Optimizer {
       }
     });
     this.accumulators = next;
-    this.variableNames = list.names;
-    this.slotShapes = list.shapes;
-    this.slotNames = null;
     this.miniStep += 1;
-    this.sampleCount += sampleCount;
-    if (first) this.firstSampleCount = sampleCount;
-    if (this.miniStep >= groupSize) {
-      this.applyUpdate();
-      return this.result(true, false);
-    }
     return this.result(false, false);
   }
 
@@ -779,27 +782,59 @@ export class AccumulatingOptimizer extends Optimizer {
   }
 
   private applyUpdate(): void {
+    this.finishGroup(null);
+  }
+
+  /**
+   * Applies the group's sample-weighted mean through the inner optimizer.
+   * `last` is the group's final micro-batch when it has not been added yet.
+   * The mean is formed variable by variable and each accumulator is freed as
+   * soon as its mean exists, so the update needs one extra copy of the
+   * parameters at most. The group is over afterwards, even if the inner
+   * optimizer throws (which it does not for valid gradients).
+   */
+  private finishGroup(last: { tensors: (Tensor | null)[]; ratio: number } | null): void {
     const names = this.variableNames!;
     const divisor = this.sampleCount / this.firstSampleCount;
     const clipNorm = this.options.clipNorm;
-    tidy(() => {
-      let gradients = this.accumulators.map((sumOfGradients) =>
-        sumOfGradients === null || divisor === 1 ? sumOfGradients : div(sumOfGradients, divisor),
-      );
-      const present = gradients.filter((gradient): gradient is Tensor => gradient !== null);
-      if (clipNorm !== undefined && present.length > 0) {
-        const norm = sqrt(addN(present.map((gradient) => sum(square(gradient)))));
-        const factor = div(clipNorm, maximum(norm, clipNorm));
-        gradients = gradients.map((gradient) => (gradient === null ? null : mul(gradient, factor)));
-      }
-      this.inner.applyGradients(names.map((name, i) => ({ name, tensor: gradients[i] as Tensor })));
+    const accumulators = this.accumulators;
+    const owned: Tensor[] = [];
+    let means = names.map((_, i) => {
+      const sumSoFar = accumulators[i] ?? null;
+      const gradient = last?.tensors[i] ?? null;
+      const mean = tidy(() => {
+        let total = sumSoFar;
+        if (gradient !== null) {
+          const weighted = last!.ratio === 1 ? gradient : mul(gradient, last!.ratio);
+          total = sumSoFar === null ? weighted : add(sumSoFar, weighted);
+        }
+        if (total === null) return null as unknown as Tensor;
+        return divisor === 1 ? total : div(total, divisor);
+      }) as Tensor | null;
+      if (mean !== null && mean !== gradient) owned.push(mean === sumSoFar ? mean : keep(mean));
+      if (sumSoFar !== null && mean !== sumSoFar) sumSoFar.dispose();
+      return mean;
     });
-    this.releaseSnapshot();
-    this.disposeAccumulators();
     this.accumulators = [];
     this.miniStep = 0;
     this.sampleCount = 0;
     this.firstSampleCount = 0;
+    this.releaseSnapshot();
+    try {
+      const present = means.filter((mean): mean is Tensor => mean !== null);
+      if (clipNorm !== undefined && present.length > 0) {
+        const clipped = tidy(() => {
+          const norm = sqrt(addN(present.map((mean) => sum(square(mean)))));
+          const factor = div(clipNorm, maximum(norm, clipNorm));
+          return means.map((mean) => (mean === null ? null : mul(mean, factor))) as Tensor[];
+        }) as (Tensor | null)[];
+        for (const tensor of clipped) if (tensor !== null) owned.push(keep(tensor));
+        means = clipped;
+      }
+      this.inner.applyGradients(names.map((name, i) => ({ name, tensor: means[i] as Tensor })));
+    } finally {
+      for (const tensor of owned) tensor.dispose();
+    }
     this.incrementIterations();
   }
 

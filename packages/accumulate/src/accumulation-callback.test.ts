@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@trainkit/core';
+import { exponentialDecay } from '@trainkit/schedules';
+import { batchLearningRateScheduler, getLearningRate } from '@trainkit/schedules/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccumulatingOptimizer } from './accumulating-optimizer';
 import { accumulationCallback } from './accumulation-callback';
@@ -150,6 +152,37 @@ describe('model.fit with an AccumulatingOptimizer', () => {
     expect(restored.iterations).toBe(optimizer.iterations);
     expect(restored.state.miniStep).toBe(optimizer.state.miniStep);
     expect(maxAbsDiff(loaded.getWeights(), model.getWeights())).toBe(0);
+  });
+
+  it('a @trainkit/schedules batch scheduler steps per update: the inner optimizer applies schedule(updates)', async () => {
+    const [xs, ys] = tensorsOf(40);
+    const schedule = exponentialDecay({ initialValue: 0.2, decayRate: 0.5 });
+    const inner = tf.train.sgd(1);
+    const optimizer = new AccumulatingOptimizer(inner, { k: 2 });
+    const model = makeModel(optimizer);
+    // Record the rate in force each time the inner optimizer applies an update.
+    const applied: number[] = [];
+    const apply = inner.applyGradients.bind(inner);
+    inner.applyGradients = (gradients) => {
+      applied.push((inner as unknown as { learningRate: number }).learningRate);
+      apply(gradients);
+    };
+    await model.fit(xs, ys, {
+      ...fitOptions,
+      epochs: 2,
+      batchSize: 5,
+      callbacks: [
+        batchLearningRateScheduler({ schedule }),
+        accumulationCallback(optimizer) as never,
+      ],
+    });
+    // 8 micro-batches per epoch, 2 epochs, k = 2: 8 updates, each with the
+    // rate for its own update count (the schedule is read before every
+    // micro-batch but only changes when an update has happened).
+    expect(optimizer.iterations).toBe(8);
+    expect(applied).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((step) => schedule(step)));
+    expect(getLearningRate(optimizer)).toBe(schedule(7));
+    expect(optimizer.learningRate).toBe(schedule(7));
   });
 
   it('rejects a callback for something that is not an AccumulatingOptimizer', () => {

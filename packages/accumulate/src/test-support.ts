@@ -45,7 +45,7 @@ export interface Mlp {
 /** An 8-16-4 MLP (ReLU, softmax cross-entropy, mean over the batch) with seeded weights. */
 export function makeMlp(seed = 7): Mlp {
   const variables = initialWeights(seed).map(({ shape, values }) =>
-    tf.variable(tf.tensor(values, shape, 'float32')),
+    tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'))),
   );
   const [w1, b1, w2, b2] = variables as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
   return {
