@@ -6,25 +6,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { WASM } from './wasm-kernel-calls';
-
-/**
- * The parts of the wasm backend (`BackendWasm` of
- * `@tensorflow/tfjs-backend-wasm`) the pooling gradients use to read and write
- * tensors in place in WebAssembly memory.
- */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
-
-function isHeapBackend(backend: unknown): backend is HeapBackend {
-  const candidate = backend as Partial<HeapBackend> | null;
-  return (
-    typeof candidate?.makeOutput === 'function' &&
-    typeof candidate.typedArrayFromHeap === 'function'
-  );
-}
+import { isHeapBackend, WASM } from './wasm-kernel-calls';
 
 /** The first output row (or column) whose pooling window covers input row `x`. */
 function firstCovering(x: number, padBefore: number, filter: number, stride: number): number {
@@ -113,9 +95,9 @@ export function maxPoolGradJs(stock: KernelConfig): KernelFunc {
     const { top, left } = info.padInfo;
     const out = backend.makeOutput(x.shape.slice(), 'float32');
     // Views after the allocation: growing WebAssembly memory detaches old views.
-    const xs = backend.typedArrayFromHeap(x);
-    const dys = backend.typedArrayFromHeap(dy);
-    const dxs = backend.typedArrayFromHeap(out);
+    const xs = backend.typedArrayFromHeap(x) as Float32Array;
+    const dys = backend.typedArrayFromHeap(dy) as Float32Array;
+    const dxs = backend.typedArrayFromHeap(out) as Float32Array;
     const positions = firstMaxPositions(xs, info);
     if (strideHeight >= fh && strideWidth >= fw) {
       // Windows do not overlap: each input receives at most one gradient.
@@ -193,8 +175,8 @@ export function avgPoolGradJs(stock: KernelConfig): KernelFunc {
     const { top, left } = info.padInfo;
     const multiplier = 1 / (info.filterHeight * info.filterWidth);
     const out = backend.makeOutput(x.shape.slice(), 'float32');
-    const dys = backend.typedArrayFromHeap(dy);
-    const dxs = backend.typedArrayFromHeap(out);
+    const dys = backend.typedArrayFromHeap(dy) as Float32Array;
+    const dxs = backend.typedArrayFromHeap(out) as Float32Array;
     let q = 0;
     for (let b = 0; b < batchSize; ++b) {
       const outImage = b * outHeight;

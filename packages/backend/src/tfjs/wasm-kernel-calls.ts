@@ -6,6 +6,7 @@
  * engine's bookkeeping.
  */
 import {
+  type DataType,
   getKernel,
   type KernelBackend,
   type NamedAttrMap,
@@ -69,4 +70,23 @@ export function composeKernels(
     throw error;
   }
   return scope.release(result);
+}
+
+/**
+ * The parts of the wasm backend (`BackendWasm` of
+ * `@tensorflow/tfjs-backend-wasm`) that kernels written in JavaScript use to
+ * read and write tensors in place in WebAssembly memory.
+ */
+export interface HeapBackend {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** True when `backend` exposes {@link HeapBackend} (the wasm backend does). */
+export function isHeapBackend(backend: unknown): backend is HeapBackend & KernelBackend {
+  const candidate = backend as Partial<HeapBackend> | null;
+  return (
+    typeof candidate?.makeOutput === 'function' &&
+    typeof candidate.typedArrayFromHeap === 'function'
+  );
 }

@@ -426,6 +426,49 @@ describe('pooling gradients on wasm with the training kernels', () => {
   });
 });
 
+describe('GatherV2 on wasm with the training kernels', () => {
+  it('equals the CPU result bit for bit for random shapes, axes, index shapes and dtypes', async () => {
+    const gatherCase = fc.record({
+      shape: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
+      axisSeed: fc.nat(),
+      indexShape: fc.constantFrom<number[]>([0], [1], [4], [2, 3]),
+      dtype: fc.constantFrom<'float32' | 'int32' | 'bool'>('float32', 'int32', 'bool'),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(gatherCase, async ({ shape, axisSeed, indexShape, dtype, seed }) => {
+        const axis = axisSeed % shape.length;
+        const x = data(shape, seed, true);
+        const next = random(seed + 1);
+        const count = indexShape.reduce((a, b) => a * b, 1);
+        const indices = Array.from({ length: count }, () =>
+          Math.floor(((next() + 1) / 2) * (shape[axis] as number)),
+        );
+        const run = async (backend: BackendName) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => {
+            const out = tf.gather(
+              tf.tensor(x.values, x.shape, dtype),
+              tf.tensor(indices, indexShape, 'int32'),
+              axis,
+            );
+            return { shape: out.shape, values: Array.from(out.dataSync()) };
+          });
+        };
+        expect(await run('wasm')).toEqual(await run('cpu'));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects an out-of-range index like the stock kernel', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([0, 3], 'int32')))).toThrow(
+      'GatherV2: the index value 3 is not in [0, 2]',
+    );
+  });
+});
+
 describe('registration', () => {
   const convGradient = () =>
     tf.tidy(() =>
@@ -542,7 +585,7 @@ describe('registration', () => {
     expect(() =>
       registerWasmTrainingKernels({ kernels: ['Conv3D' as WasmTrainingKernelName] }),
     ).toThrow(
-      `registerWasmTrainingKernels: kernels[0] must be one of 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', got "Conv3D".`,
+      `registerWasmTrainingKernels: kernels[0] must be one of 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'GatherV2', got "Conv3D".`,
     );
     expect(() => unregisterWasmTrainingKernels({ kernels: [] })).toThrow(
       'unregisterWasmTrainingKernels: kernels must be a non-empty array, got []. Leave kernels out to use all.',

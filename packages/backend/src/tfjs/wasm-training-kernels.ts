@@ -10,6 +10,7 @@ import { BackendUnavailableError } from '../errors';
 import { explicitTransposeMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { flippedFilterConvBackpropInputConfig } from './conv2d-backprop-input';
+import { contiguousGatherConfig } from './gather';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
 import { WASM } from './wasm-kernel-calls';
@@ -26,6 +27,7 @@ export const WASM_TRAINING_KERNELS = [
   'FusedConv2D',
   'DepthwiseConv2dNative',
   'FusedDepthwiseConv2D',
+  'GatherV2',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -81,6 +83,9 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   },
   FusedDepthwiseConv2D: {
     build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, true)),
+  },
+  GatherV2: {
+    build: (stock) => (stock === undefined ? undefined : contiguousGatherConfig(stock)),
   },
 };
 
