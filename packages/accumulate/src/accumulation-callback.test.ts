@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@trainkit/core';
 import { exponentialDecay } from '@trainkit/schedules';
 import { batchLearningRateScheduler, getLearningRate } from '@trainkit/schedules/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccumulatingOptimizer } from './accumulating-optimizer';
 import { accumulationCallback } from './accumulation-callback';
 import { registerAccumulatingOptimizer } from './register';
@@ -193,5 +194,27 @@ describe('model.fit with an AccumulatingOptimizer', () => {
     expect(call).toThrow(
       'accumulationCallback: optimizer must be an AccumulatingOptimizer, got "SGD optimizer". Pass the optimizer that was given to model.compile.',
     );
+  });
+});
+
+describe('README examples', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+  it.each([
+    [
+      'examples/custom-loop.ts',
+      ['epoch 0: 4 updates', 'epoch 1: 8 updates', 'epoch 2: 12 updates'],
+    ],
+    ['examples/model-fit.ts', ['12 updates', 'restored: AccumulatingOptimizer, 12 updates']],
+  ])('%s is in the README verbatim and prints what its comments say', async (file, expected) => {
+    const source = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+    expect(readme).toContain(`<!-- example: ${file} -->\n\`\`\`ts\n${source}\`\`\``);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(`../${file}`);
+      expect(log.mock.calls.map((call) => call.join(' '))).toEqual(expected);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
