@@ -8,7 +8,7 @@ export {
   TrainkitError,
 } from './errors';
 export { formatValue } from './format-value';
-export type { LineChartOptions, LineChartSeries } from './line-chart-scale';
+export type { LineChartOptions, LineChartSeries, LineChartVerticalLine } from './line-chart-scale';
 export { formatTick, niceTicks } from './line-chart-scale';
 export type { LineChartSvgOptions } from './line-chart-svg';
 export { escapeXml, lineChartColors, lineChartSvg } from './line-chart-svg';

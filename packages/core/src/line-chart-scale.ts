@@ -17,6 +17,14 @@ export interface LineChartSeries {
   readonly x?: ArrayLike<number>;
 }
 
+/** A vertical line across the plot at one x, e.g. an event such as the onset of overfitting. */
+export interface LineChartVerticalLine {
+  /** Where to draw it, in x units; lines outside the x domain are not drawn. */
+  readonly x: number;
+  /** Short label shown next to the line (SVG) or in the legend row (terminal). */
+  readonly label?: string;
+}
+
 /** Options shared by {@link lineChartSvg} and {@link lineChartTerminal}. */
 export interface LineChartOptions {
   /** One or more series, drawn in order (later ones on top). */
@@ -35,6 +43,8 @@ export interface LineChartOptions {
   readonly xRange?: readonly [number, number];
   /** Fixed y domain `[min, max]` in data units; default: the data's. */
   readonly yRange?: readonly [number, number];
+  /** Vertical marker lines (dashed in SVG, `:` columns in the terminal). Default none. */
+  readonly verticalLines?: readonly LineChartVerticalLine[];
 }
 
 /** A series ready to draw: coordinates in scale space (log10 for a log y scale), NaN for gaps. */
@@ -56,6 +66,8 @@ export interface PreparedChart {
   readonly xLabel: string | undefined;
   readonly yLabel: string | undefined;
   readonly legend: boolean;
+  /** Vertical lines inside the x domain, validated. */
+  readonly verticalLines: readonly { readonly x: number; readonly label: string | undefined }[];
 }
 
 const isList = (value: unknown): value is ArrayLike<number> =>
@@ -179,6 +191,18 @@ export function prepareLineChart(functionName: string, options: LineChartOptions
   }
   const legend =
     options.legend === undefined ? series.length > 1 : check.boolean('legend', options.legend);
+  const lines = options.verticalLines ?? [];
+  if (!Array.isArray(lines)) check.fail('verticalLines', lines, 'an array of { x, label? }');
+  const verticalLines = lines
+    .map((line, index) => {
+      if (typeof line !== 'object' || line === null) {
+        return check.fail(`verticalLines[${index}]`, line, 'an object { x, label? }');
+      }
+      const x = check.finite(`verticalLines[${index}].x`, line.x);
+      const label = optionalText(check, `verticalLines[${index}].label`, line.label);
+      return { x, label };
+    })
+    .filter((line) => line.x >= xDomain[0] && line.x <= xDomain[1]);
   return {
     series,
     x: xDomain,
@@ -188,6 +212,7 @@ export function prepareLineChart(functionName: string, options: LineChartOptions
     xLabel: optionalText(check, 'xLabel', options.xLabel),
     yLabel: optionalText(check, 'yLabel', options.yLabel),
     legend,
+    verticalLines,
   };
 }
 

@@ -102,3 +102,36 @@ describe('lineChartSvg', () => {
     );
   });
 });
+
+describe('lineChartSvg vertical lines', () => {
+  it('draws a dashed line at x with its label, only inside the x domain', () => {
+    const svg = lineChartSvg({
+      series: [{ name: 'up', y: [0, 1] }],
+      width: 200,
+      height: 120,
+      verticalLines: [{ x: 0.5, label: 'onset <1>' }, { x: 7 }],
+    });
+    // Plot from x = 33 to 182 (see the first test): x = 0.5 sits at 107.5.
+    expect(svg).toContain(
+      '<path d="M107.5 14V90" stroke="#666666" stroke-dasharray="4 3" fill="none" class="vertical-line"/>',
+    );
+    expect(svg).toContain('>onset &lt;1&gt;</text>');
+    expect(svg.match(/class="vertical-line"/g)).toHaveLength(1);
+    // Without vertical lines the output is unchanged.
+    expect(
+      lineChartSvg({ series: [{ name: 'up', y: [0, 1] }], width: 200, height: 120 }),
+    ).not.toContain('vertical-line');
+  });
+
+  it('validates the lines', () => {
+    expect(() =>
+      lineChartSvg({ series: [{ name: 'a', y: [1, 2] }], verticalLines: [{ x: Number.NaN }] }),
+    ).toThrow('lineChartSvg: verticalLines[0].x must be a finite number, got NaN.');
+    expect(() =>
+      lineChartSvg({
+        series: [{ name: 'a', y: [1, 2] }],
+        verticalLines: 'x' as unknown as [],
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
+});

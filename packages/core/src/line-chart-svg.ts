@@ -227,6 +227,19 @@ export function lineChartSvg(options: LineChartSvgOptions): string {
   });
   out.push('</g>');
 
+  // Vertical marker lines, dashed, with their labels at the top of the plot.
+  for (const line of chart.verticalLines) {
+    const x = coordinate(toX(line.x));
+    out.push(
+      `<path d="M${x} ${top}V${top + plotHeight}" stroke="#666666" stroke-dasharray="4 3" fill="none" class="vertical-line"/>`,
+    );
+    if (line.label !== undefined) {
+      out.push(
+        `<text x="${coordinate(toX(line.x) + 4)}" y="${top + 12}" fill="#444444">${escapeXml(line.label)}</text>`,
+      );
+    }
+  }
+
   if (chart.legend) {
     const rowHeight = 16;
     const textWidth =

@@ -80,3 +80,25 @@ describe('lineChartTerminal', () => {
     );
   });
 });
+
+describe('lineChartTerminal vertical lines', () => {
+  it('fills the empty cells of the marker column with ":" and lists the label', () => {
+    const text = lineChartTerminal({
+      series: [{ name: 'up', y: [0, 1, 2, 3] }],
+      width: 24,
+      height: 4,
+      verticalLines: [{ x: 1.5, label: 'onset' }],
+    });
+    expect(text).toBe(
+      [
+        '3 +          :      ****',
+        '2 +          *******',
+        '  |    *******',
+        '0 +****      :',
+        '  +---------------------',
+        '   0        1.5        3',
+        '   : onset',
+      ].join('\n'),
+    );
+  });
+});

@@ -118,6 +118,13 @@ export function lineChartTerminal(options: LineChartTerminalOptions): string {
     }
   });
 
+  // Vertical marker lines: ':' in the empty cells of their column.
+  const markerColumns = new Set(
+    chart.verticalLines.map((line) =>
+      Math.min(columns - 1, Math.max(0, Math.round(((line.x - x0) / (x1 - x0)) * (columns - 1)))),
+    ),
+  );
+
   const paint = (text: string, series: number) =>
     color ? `\u001b[${ansiColors[series % ansiColors.length]}m${text}\u001b[0m` : text;
   const axis = braille
@@ -135,7 +142,7 @@ export function lineChartTerminal(options: LineChartTerminalOptions): string {
       const cell = row * columns + column;
       const value = bits[cell] as number;
       if (value === 0) {
-        line += ' ';
+        line += markerColumns.has(column) ? ':' : ' ';
       } else {
         const series = owner[cell] as number;
         const glyph = braille
@@ -163,11 +170,16 @@ export function lineChartTerminal(options: LineChartTerminalOptions): string {
   place(right, Math.max(left.length + 1, columns - right.length));
   lines.push(`${' '.repeat(gutter + 2)}${ticks.join('')}`.trimEnd());
   if (chart.xLabel !== undefined) lines.push(center(chart.xLabel, width));
-  if (chart.legend) {
-    const entries = chart.series.map((series, index) => {
-      const key = braille ? '⣿' : (markers[index % markers.length] as string);
-      return `${paint(key, index)} ${series.name}`;
-    });
+  const entries = chart.legend
+    ? chart.series.map((series, index) => {
+        const key = braille ? '⣿' : (markers[index % markers.length] as string);
+        return `${paint(key, index)} ${series.name}`;
+      })
+    : [];
+  for (const line of chart.verticalLines) {
+    if (line.label !== undefined) entries.push(`: ${line.label}`);
+  }
+  if (entries.length > 0) {
     lines.push(`${' '.repeat(gutter + 2)}${entries.join('   ')}`.trimEnd());
   }
   return lines.join('\n');
