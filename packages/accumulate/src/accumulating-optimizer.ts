@@ -176,6 +176,11 @@ export class AccumulatingOptimizer extends Optimizer {
    * True for an AccumulatingOptimizer from any copy of this package. (`instanceof`
    * works too: tf.Optimizer's own `instanceof` is duck-typed and would accept
    * any optimizer, so this class checks its marker instead.)
+   *
+   * @example
+   * ```ts
+   * AccumulatingOptimizer.isInstance(model.optimizer);
+   * ```
    */
   static isInstance(value: unknown): value is AccumulatingOptimizer {
     return (
@@ -211,6 +216,11 @@ export class AccumulatingOptimizer extends Optimizer {
    * @param options `k` (micro-batches per update, or a schedule of it),
    *   `clipNorm`, `nonFinite`. See {@link AccumulatingOptimizerOptions}.
    * @throws InvalidArgumentError for a bad inner optimizer or option.
+   *
+   * @example
+   * ```ts
+   * const optimizer = new AccumulatingOptimizer(tf.train.adam(1e-3), { k: 4, clipNorm: 1 });
+   * ```
    */
   constructor(inner: Optimizer, options: AccumulatingOptimizerOptions) {
     super();
@@ -238,7 +248,15 @@ export class AccumulatingOptimizer extends Optimizer {
     return this.options.nonFinite;
   }
 
-  /** The counters as a plain record; see {@link AccumulationState}. */
+  /**
+   * The counters as a plain record; see {@link AccumulationState}.
+   *
+   * @example
+   * ```ts
+   * optimizer.state;
+   * // { updateCount: 12, miniStep: 1, sampleCount: 32, skippedMicroBatches: 0, variableNames: [...] }
+   * ```
+   */
   get state(): AccumulationState {
     return {
       updateCount: this.iterations,
@@ -263,6 +281,11 @@ export class AccumulatingOptimizer extends Optimizer {
    * `setLearningRate` and scheduler callbacks call).
    *
    * @param learningRate The new rate, a finite number >= 0.
+   *
+   * @example
+   * ```ts
+   * optimizer.setLearningRate(schedule(optimizer.iterations));
+   * ```
    */
   setLearningRate(learningRate: number): void {
     setLearningRate(this.inner, learningRate);
@@ -332,6 +355,12 @@ export class AccumulatingOptimizer extends Optimizer {
    *
    * @param microBatch `{ sampleCount, endOfEpoch? }`.
    * @throws InvalidArgumentError for a sample count that is not a positive number.
+   *
+   * @example
+   * ```ts
+   * optimizer.setNextMicroBatch({ sampleCount: 12, endOfEpoch: true });
+   * optimizer.minimize(() => loss(lastXs, lastYs)); // weight 12, then the group is applied
+   * ```
    */
   setNextMicroBatch(microBatch: NextMicroBatchOptions): void {
     const check = checkArguments(`${className}.setNextMicroBatch`);
@@ -354,6 +383,11 @@ export class AccumulatingOptimizer extends Optimizer {
    * micro-batch weighs the same) when nothing was announced.
    *
    * @param variableGradients Gradients by variable name or as a list.
+   *
+   * @example
+   * ```ts
+   * optimizer.minimize(() => loss(xs, ys)); // computeGradients + applyGradients
+   * ```
    */
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
     const announced = this.nextMicroBatch;
@@ -374,6 +408,11 @@ export class AccumulatingOptimizer extends Optimizer {
    *
    * The tensors belong to the optimizer and stay valid until its next
    * micro-batch, update, `setWeights` or `dispose`; clone them to keep them longer.
+   *
+   * @example
+   * ```ts
+   * const state = (await optimizer.getWeights()).map(({ name, tensor }) => ({ name, tensor: tensor.clone() }));
+   * ```
    */
   override async getWeights(): Promise<NamedTensor[]> {
     this.releaseSnapshot();
@@ -420,6 +459,12 @@ export class AccumulatingOptimizer extends Optimizer {
    * @param weightValues The list from `getWeights()`.
    * @throws StateRestoreError for a list that does not have that layout, or
    *   that the inner optimizer rejects. Nothing changes in this wrapper then.
+   *
+   * @example
+   * ```ts
+   * const restored = new AccumulatingOptimizer(tf.train.adam(1e-3), { k: 4 });
+   * await restored.setWeights(await optimizer.getWeights());
+   * ```
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const functionName = `${className}.setWeights`;
@@ -520,6 +565,12 @@ export class AccumulatingOptimizer extends Optimizer {
    *
    * @throws InvalidArgumentError when k is a schedule (a function cannot be
    *   serialized); `model.save` then fails before anything is written.
+   *
+   * @example
+   * ```ts
+   * optimizer.getConfig();
+   * // { k: 4, clipNorm: null, nonFinite: 'skip', optimizer: { className: 'Adam', config: { ... } } }
+   * ```
    */
   override getConfig(): serialization.ConfigDict {
     const { k, clipNorm, nonFinite } = this.options;
@@ -547,6 +598,11 @@ export class AccumulatingOptimizer extends Optimizer {
    * built-in optimizers are).
    *
    * @throws StateRestoreError for an unknown inner class or a bad config.
+   *
+   * @example
+   * ```ts
+   * const copy = AccumulatingOptimizer.fromConfig(AccumulatingOptimizer, optimizer.getConfig());
+   * ```
    */
   static override fromConfig<T extends serialization.Serializable>(
     cls: serialization.SerializableConstructor<T>,
@@ -589,7 +645,14 @@ export class AccumulatingOptimizer extends Optimizer {
     }
   }
 
-  /** Frees the accumulators, the tensors of the last `getWeights()` and the inner optimizer. */
+  /**
+   * Frees the accumulators, the tensors of the last `getWeights()` and the inner optimizer.
+   *
+   * @example
+   * ```ts
+   * optimizer.dispose(); // also disposes optimizer.inner
+   * ```
+   */
   override dispose(): void {
     this.releaseSnapshot();
     this.disposeAccumulators();
