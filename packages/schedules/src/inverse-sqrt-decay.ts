@@ -22,6 +22,9 @@ export interface InverseSqrtDecayOptions {
  * (e.g. T5's `1/√max(step, warmup)`); to ramp up first, wrap it in
  * {@link warmup}. Monotone non-increasing, bounded in `(0, k·α0]`.
  *
+ * Reference: Vaswani et al., "Attention Is All You Need", NeurIPS 2017,
+ * https://arxiv.org/abs/1706.03762 (warmup, then `∝ 1/√step`).
+ *
  * @param options - {@link InverseSqrtDecayOptions}
  * @returns A {@link Schedule}.
  * @example

@@ -27,6 +27,10 @@ export interface PolynomialDecayOptions {
  * then `T` becomes `T · ⌈t / T⌉` (1 at `t = 0`) and nothing is clamped.
  * Monotone without `cycle`, bounded between `endValue` and `initialValue`.
  *
+ * Reference: Chen et al., "DeepLab: Semantic Image Segmentation with Deep
+ * Convolutional Nets, Atrous Convolution, and Fully Connected CRFs", 2016,
+ * https://arxiv.org/abs/1606.00915 (the "poly" policy, power 0.9).
+ *
  * @param options - {@link PolynomialDecayOptions}
  * @returns A {@link Schedule}.
  * @example
