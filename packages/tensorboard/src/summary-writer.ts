@@ -250,13 +250,14 @@ class EventFileWriter implements SummaryWriter {
 
   private async openNewFile(): Promise<void> {
     const { fileSystem, clock, hostname, pid, filenameSuffix } = this.options;
+    const now = clock();
     let handle: EventFileHandle | undefined;
     let path = '';
     for (let attempt = 0; handle === undefined; attempt++) {
       path = fileSystem.join(
         this.logdir,
         eventFileName({
-          seconds: Math.floor(clock()),
+          seconds: Math.floor(now),
           hostname,
           pid,
           counter: fileCounter++,
@@ -273,7 +274,7 @@ class EventFileWriter implements SummaryWriter {
     }
     const header = new ProtoWriter(64);
     const start = beginRecord(header);
-    writeEvent(header, { wallTime: clock(), step: 0, fileVersion });
+    writeEvent(header, { wallTime: now, step: 0, fileVersion });
     endRecord(header, start);
     try {
       await this.writeFully(handle, header.bytes.subarray(0, header.length), 0);
@@ -361,7 +362,8 @@ class EventFileWriter implements SummaryWriter {
             ? pluginNames.histograms
             : value.content.kind === 'image'
               ? pluginNames.images
-              : '');
+              : // A tensor without metadata belongs to whoever wrote the tag's metadata.
+                (this.tagPlugins.get(value.tag) ?? ''));
       this.claimTag(method, value.tag, plugin);
       if (value.metadata !== undefined && this.tagsWithMetadata.has(value.tag)) {
         summary.push({ tag: value.tag, content: value.content });

@@ -1,0 +1,253 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Logs } from '@tensorflow/tfjs-layers';
+import { CustomCallback } from '@tensorflow/tfjs-layers';
+import { checkArguments } from '@trainkit/core';
+import type { HParamValue, MetricDefinition } from '../hparams';
+import {
+  createSummaryWriter,
+  type SummaryWriter,
+  type SummaryWriterOptions,
+} from '../summary-writer';
+import {
+  createTrainValidationWriters,
+  type TrainValidationWriters,
+} from '../train-validation-writers';
+import { tensorHistogram } from './tensor-summaries';
+
+/** Options of {@link tensorBoardCallback}. */
+export interface TensorBoardCallbackOptions {
+  /**
+   * `epoch` (default): scalars once per epoch (`epoch_<metric>`, step = epoch).
+   * `batch`: also every batch (`batch_<metric>`, step = batches seen so far).
+   * A number n: batch scalars every n batches.
+   */
+  readonly updateFreq?: 'batch' | 'epoch' | number;
+  /** Histograms of every weight each n epochs (at epochs 0, n, 2n, ...); 0 (default) turns them off. */
+  readonly histogramFreq?: number;
+  /** Training run directory under `logdir`. Default `train`. */
+  readonly trainRun?: string;
+  /** Validation run directory under `logdir`. Default `validation`. */
+  readonly validationRun?: string;
+  /**
+   * Hyperparameters of this training session. When given, `logdir` itself
+   * becomes an hparams session: its values at the start, the experiment (with
+   * the epoch metrics of both runs) after the first epoch, the end status at the
+   * end, so TensorBoard's HParams tab compares runs by them.
+   */
+  readonly hparams?: Readonly<Record<string, HParamValue>>;
+  /** Writer options (file system, clock, fsync, ...). The flush timer is always off: I/O happens at epoch end. */
+  readonly writerOptions?: Omit<SummaryWriterOptions, 'flushIntervalMs' | 'maxBufferedBytes'>;
+}
+
+/** What `setModel` receives (tfjs-layers does not export its `Container` type). */
+type FitModel = Parameters<CustomCallback['setModel']>[0];
+
+/** The part of a model the callback reads: its weights. */
+interface WeightedModel {
+  readonly weights: readonly { readonly name: string; read(): Tensor }[];
+}
+
+/** Keys of `model.fit` logs that are bookkeeping, not metrics. */
+const ignoredKeys = new Set(['batch', 'size']);
+
+/**
+ * The callback {@link tensorBoardCallback} returns: a `tf.CustomCallback`
+ * that writes TensorBoard logs.
+ */
+export class TensorBoardCallback extends CustomCallback {
+  /** The log directory. */
+  readonly logdir: string;
+  private trainedModel: WeightedModel | undefined;
+  private runs: TrainValidationWriters | undefined;
+  private session: SummaryWriter | undefined;
+  private batchesSeen = 0;
+  private experimentWritten = false;
+
+  constructor(
+    logdir: string,
+    options: Required<Pick<TensorBoardCallbackOptions, 'updateFreq' | 'histogramFreq'>> &
+      TensorBoardCallbackOptions,
+  ) {
+    const state: { self?: TensorBoardCallback } = {};
+    super(
+      {
+        onTrainBegin: () => state.self!.startTraining(),
+        onBatchEnd: (batch, logs) => state.self!.endBatch(batch, logs),
+        onEpochEnd: (epoch, logs) => state.self!.endEpoch(epoch, logs),
+        onTrainEnd: () => state.self!.endTraining(),
+      },
+      'never',
+    );
+    state.self = this;
+    this.logdir = logdir;
+    this.options = options;
+  }
+
+  private readonly options: Required<
+    Pick<TensorBoardCallbackOptions, 'updateFreq' | 'histogramFreq'>
+  > &
+    TensorBoardCallbackOptions;
+
+  override setModel(model: FitModel): void {
+    super.setModel(model);
+    this.trainedModel = model as unknown as WeightedModel;
+  }
+
+  private writerOptions(): SummaryWriterOptions {
+    return {
+      ...this.options.writerOptions,
+      flushIntervalMs: 0,
+      // Batch records stay in memory until the epoch ends.
+      maxBufferedBytes: 64 * 1024 * 1024,
+    };
+  }
+
+  private async startTraining(): Promise<void> {
+    this.batchesSeen = 0;
+    this.experimentWritten = false;
+    this.runs = await createTrainValidationWriters(this.logdir, {
+      ...this.writerOptions(),
+      ...(this.options.trainRun === undefined ? {} : { trainRun: this.options.trainRun }),
+      ...(this.options.validationRun === undefined
+        ? {}
+        : { validationRun: this.options.validationRun }),
+    });
+    if (this.options.hparams !== undefined) {
+      this.session = await createSummaryWriter(this.logdir, this.writerOptions());
+      this.session.hparams(this.options.hparams);
+      await this.session.flush();
+    }
+  }
+
+  private writeLogs(prefix: string, logs: Logs | undefined, step: number): void {
+    if (logs === undefined || this.runs === undefined) return;
+    for (const [key, value] of Object.entries(logs)) {
+      if (ignoredKeys.has(key) || typeof value !== 'number') continue;
+      if (key.startsWith('val_'))
+        this.runs.validation.scalar(`${prefix}${key.slice(4)}`, value, step);
+      else this.runs.train.scalar(`${prefix}${key}`, value, step);
+    }
+  }
+
+  private async endBatch(_batch: number, logs?: Logs): Promise<void> {
+    const { updateFreq } = this.options;
+    const step = this.batchesSeen++;
+    if (updateFreq === 'epoch') return;
+    if (updateFreq === 'batch' || step % updateFreq === 0) this.writeLogs('batch_', logs, step);
+  }
+
+  private async endEpoch(epoch: number, logs?: Logs): Promise<void> {
+    const runs = this.runs;
+    if (runs === undefined) return;
+    this.writeLogs('epoch_', logs, epoch);
+    const { histogramFreq } = this.options;
+    if (histogramFreq > 0 && epoch % histogramFreq === 0 && this.trainedModel !== undefined) {
+      for (const weight of this.trainedModel.weights) {
+        runs.train.histogram(weight.name, await tensorHistogram(weight.read()), epoch);
+      }
+    }
+    if (this.session !== undefined && !this.experimentWritten && logs !== undefined) {
+      this.session.hparamsConfig({
+        hparams: Object.keys(this.options.hparams ?? {}).map((name) => ({ name })),
+        metrics: this.metricsOf(logs),
+      });
+      this.experimentWritten = true;
+    }
+    await Promise.all([runs.flush(), this.session?.flush()]);
+  }
+
+  private metricsOf(logs: Logs): MetricDefinition[] {
+    const trainRun = this.options.trainRun ?? 'train';
+    const validationRun = this.options.validationRun ?? 'validation';
+    return Object.keys(logs)
+      .filter((key) => !ignoredKeys.has(key))
+      .map((key) =>
+        key.startsWith('val_')
+          ? {
+              tag: `epoch_${key.slice(4)}`,
+              group: validationRun,
+              datasetType: 'validation' as const,
+            }
+          : { tag: `epoch_${key}`, group: trainRun, datasetType: 'training' as const },
+      );
+  }
+
+  private async endTraining(): Promise<void> {
+    const runs = this.runs;
+    const session = this.session;
+    this.runs = undefined;
+    this.session = undefined;
+    if (session !== undefined) session.hparamsEnd({ status: 'success' });
+    const results = await Promise.allSettled([runs?.close(), session?.close()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+}
+
+/**
+ * A `model.fit` callback that writes TensorBoard logs, like
+ * `tf.node.tensorBoard` but in pure TypeScript (no native TensorFlow): loss
+ * and metrics of training in `<logdir>/train` and of validation (`val_*` logs,
+ * prefix dropped) in `<logdir>/validation`, so TensorBoard overlays the two
+ * curves; optionally histograms of the weights and hparams.
+ *
+ * Batch values are buffered in memory; files are written at the end of each
+ * epoch (and closed at the end of training).
+ *
+ * @param logdir - The experiment directory, e.g. `runs/mlp-lr0.01`.
+ * @param options - `updateFreq` (`epoch`), `histogramFreq` (0), run names, hparams.
+ * @returns The callback, for `model.fit(x, y, { callbacks: [...] })`.
+ * @throws InvalidArgumentError for invalid options.
+ *
+ * @example
+ * ```ts
+ * await model.fit(xs, ys, {
+ *   epochs: 10,
+ *   validationSplit: 0.2,
+ *   callbacks: [tensorBoardCallback('runs/exp1', { updateFreq: 'batch', histogramFreq: 1 })],
+ * });
+ * // tensorboard --logdir runs
+ * ```
+ */
+export function tensorBoardCallback(
+  logdir: string,
+  options?: TensorBoardCallbackOptions,
+): TensorBoardCallback {
+  const check = checkArguments('tensorBoardCallback');
+  if (typeof logdir !== 'string' || logdir.length === 0) {
+    check.fail('logdir', logdir, 'a non-empty directory path');
+  }
+  const updateFreq = options?.updateFreq ?? 'epoch';
+  if (typeof updateFreq === 'number') {
+    check.integer('options.updateFreq', updateFreq, {
+      min: 1,
+      fix: "Use 'batch', 'epoch' or a number of batches >= 1.",
+    });
+  } else {
+    check.oneOf('options.updateFreq', updateFreq, ['batch', 'epoch']);
+  }
+  const histogramFreq = check.integer('options.histogramFreq', options?.histogramFreq ?? 0, {
+    min: 0,
+  });
+  if (options?.hparams !== undefined) {
+    if (typeof options.hparams !== 'object' || options.hparams === null) {
+      check.fail(
+        'options.hparams',
+        options.hparams,
+        'an object of name -> number | string | boolean',
+      );
+    }
+    for (const [name, value] of Object.entries(options.hparams)) {
+      if (
+        !(
+          typeof value === 'string' ||
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isFinite(value))
+        )
+      ) {
+        check.fail(`options.hparams.${name}`, value, 'a finite number, a string or a boolean');
+      }
+    }
+  }
+  return new TensorBoardCallback(logdir, { ...options, updateFreq, histogramFreq });
+}
