@@ -233,6 +233,15 @@ export function precisionRecallFscoreSupport(
   input: ConfusionMatrixInput,
   options?: PrecisionRecallOptions & { readonly average?: undefined },
 ): PerClassScores;
+/**
+ * Averaged precision, recall, F-beta and total support (see the per-class
+ * overload for the formulas, averages and zero-division rules).
+ *
+ * @example
+ * ```ts
+ * precisionRecallFscoreSupport(state, { average: 'weighted', zeroDivision: 1 });
+ * ```
+ */
 export function precisionRecallFscoreSupport(
   input: ConfusionMatrixInput,
   options: AveragedPrecisionRecallOptions,
