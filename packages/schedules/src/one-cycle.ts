@@ -178,7 +178,7 @@ function evaluateOneCycle(
  * a phase from `a` to `b` with progress `x ∈ [0, 1]`: cosine
  * `b + (a − b)/2 · (cos(πx) + 1)`, linear `(b − a)·x + a`. Identical to
  * PyTorch's `OneCycleLR` (same defaults, same phase boundaries). Past
- * `N − 1` the value is clamped at the final value (PyTorch raises at `t > N`).
+ * `N − 1` the value is clamped at the final value (PyTorch extrapolates at `t = N` and raises after).
  * Bounded in `[final, maxValue]`.
  *
  * Reference: Smith & Topin, "Super-Convergence: Very Fast Training of Neural
