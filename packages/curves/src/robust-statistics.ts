@@ -31,20 +31,21 @@ export function medianOf(scratch: Float64Array): number {
 
 /**
  * A robust estimate of the point-to-point noise of a curve: the standard
- * deviation sigma of independent noise added to a slowly changing signal,
- * estimated from first differences so that the trend does not count as noise.
+ * deviation sigma of independent noise added to a smoothly changing signal,
+ * estimated from second differences so that the trend (even a curving one,
+ * like a loss curve's) does not count as noise.
  *
- * `sigma = 1.4826 * median(|d - median(d)|) / sqrt(2)`, with `d[i] = v[i+1] - v[i]`
- * (the median absolute deviation of the differences, scaled to a normal
- * standard deviation; a difference of two independent noises has variance
- * `2 sigma^2`). Spikes and NaN-free outliers barely move it; a smooth trend
- * adds only its (nearly constant) slope, which the centring removes.
+ * `sigma = 1.4826 * median(|d - median(d)|) / sqrt(6)`, with
+ * `d[i] = v[i+1] - 2 v[i] + v[i-1]` (the median absolute deviation of the
+ * second differences, scaled to a normal standard deviation; a second
+ * difference of independent noises has variance `6 sigma^2`). Spikes barely
+ * move it; a locally linear trend cancels exactly.
  *
  * @param values - The curve's values in order (non-finite values are skipped).
- * @returns sigma, or 0 with fewer than 3 finite values.
+ * @returns sigma, or 0 with fewer than 4 finite values.
  * @example
  * ```ts
- * robustNoise([1, 1.1, 0.9, 1.1, 0.9]); // about 0.2
+ * robustNoise([1, 1.1, 0.9, 1.1, 0.9, 1.1]); // about 0.12
  * ```
  */
 export function robustNoise(values: ArrayLike<number>): number {
@@ -53,12 +54,14 @@ export function robustNoise(values: ArrayLike<number>): number {
     const value = values[i]!;
     if (Number.isFinite(value)) finite.push(value);
   }
-  if (finite.length < 3) return 0;
-  const differences = new Float64Array(finite.length - 1);
-  for (let i = 0; i + 1 < finite.length; i++) differences[i] = finite[i + 1]! - finite[i]!;
+  if (finite.length < 4) return 0;
+  const differences = new Float64Array(finite.length - 2);
+  for (let i = 1; i + 1 < finite.length; i++) {
+    differences[i - 1] = finite[i + 1]! - 2 * finite[i]! + finite[i - 1]!;
+  }
   const center = medianOf(Float64Array.from(differences));
   for (let i = 0; i < differences.length; i++) {
     differences[i] = Math.abs(differences[i]! - center);
   }
-  return (madToSigma * medianOf(differences)) / Math.SQRT2;
+  return (madToSigma * medianOf(differences)) / Math.sqrt(6);
 }

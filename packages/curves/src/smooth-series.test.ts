@@ -1,0 +1,28 @@
+import { InvalidArgumentError } from '@trainkit/core';
+import { smoothEma, windowMean } from '@trainkit/metrics';
+import { describe, expect, it } from 'vitest';
+import { smoothSeries } from './smooth-series';
+
+describe('smoothSeries', () => {
+  const series = { iterations: [0, 5, 10, 15], values: [1, 0, 1, 0] };
+  it('uses the metrics package EMA (TensorBoard debiased) and window mean', () => {
+    const ema = smoothSeries(series, { method: 'ema', weight: 0.5 });
+    expect(ema.iterations).toEqual([0, 5, 10, 15]);
+    // Hand-derived: last = 0.5, 0.25, 0.625, 0.3125 over 1 - 0.5^n = 0.5, 0.75, 0.875, 0.9375.
+    expect(ema.values[0]).toBe(1);
+    expect(ema.values[1]).toBeCloseTo(1 / 3, 15);
+    expect(ema.values[2]).toBeCloseTo(5 / 7, 15);
+    expect(ema.values[3]).toBeCloseTo(1 / 3, 15);
+    expect(ema.values).toEqual(Array.from(smoothEma(series.values, 0.5)));
+    const window = smoothSeries(series, { method: 'window', window: 2 });
+    expect(window.values).toEqual([1, 0.5, 0.5, 0.5]);
+    expect(window.values).toEqual(Array.from(windowMean(series.values, 2)));
+    expect(smoothSeries(series, { method: 'none' })).toEqual(series);
+  });
+  it('rejects bad smoothing with typed errors', () => {
+    expect(() => smoothSeries(series, { method: 'gauss' } as never)).toThrow(
+      "smoothSeries: smoothing.method must be one of 'none', 'ema', 'window', got \"gauss\".",
+    );
+    expect(() => smoothSeries(series, { method: 'ema', weight: 1 })).toThrow(InvalidArgumentError);
+  });
+});
