@@ -188,7 +188,7 @@ describe('zero division', () => {
     expect(
       precisionRecallFscoreSupport(state, { labels: [2], average: 'weighted', zeroDivision: 1 }),
     ).toEqual({ precision: 1, recall: 1, fScore: 1, support: 0 });
-    // Averaging over class 1 and 2 with no true samples for 2 only... class 1 has support.
+    // Averaging over a class that is predicted but never true: (0, zeroDivision, 0).
     const predictedOnly = confusionMatrix([0, 0], [1, 1], { numClasses: 2 });
     expect(
       precisionRecallFscoreSupport(predictedOnly, {
