@@ -169,6 +169,17 @@ export class TensorBoardCallback extends CustomCallback {
               datasetType: 'validation' as const,
             }
           : { tag: `epoch_${key}`, group: trainRun, datasetType: 'training' as const },
+      )
+      .sort((a, b) =>
+        a.datasetType !== b.datasetType
+          ? a.datasetType === 'training'
+            ? -1
+            : 1
+          : a.tag < b.tag
+            ? -1
+            : a.tag > b.tag
+              ? 1
+              : 0,
       );
   }
 
