@@ -426,6 +426,87 @@ describe('pooling gradients on wasm with the training kernels', () => {
   });
 });
 
+describe('depthwise convolution gradients on wasm with the training kernels', () => {
+  it('equal the CPU stock gradients for random shapes, multipliers, strides and paddings', async () => {
+    const depthwiseCase = fc
+      .record({
+        batch: fc.integer({ min: 1, max: 4 }),
+        channels: fc.integer({ min: 1, max: 4 }),
+        multiplier: fc.integer({ min: 1, max: 3 }),
+        kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+        stride: fc.constantFrom(1, 2),
+        pad: fc.constantFrom<'same' | 'valid'>('same', 'valid'),
+        extra: fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 })),
+        seed: fc.integer({ min: 1, max: 1e6 }),
+      })
+      .map(({ extra, ...rest }) => ({
+        ...rest,
+        height: rest.kernel[0] + extra[0],
+        width: rest.kernel[1] + extra[1],
+      }));
+    await fc.assert(
+      fc.asyncProperty(depthwiseCase, async (c) => {
+        const errors = await compare(
+          (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad),
+          [
+            data([c.batch, c.height, c.width, c.channels], c.seed),
+            data([...c.kernel, c.channels, c.multiplier], c.seed + 1),
+          ],
+          c.seed + 2,
+        );
+        for (const error of errors) expect(error).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('UnsortedSegmentSum on wasm with the training kernels (gather gradients)', () => {
+  it('gives the CPU stock gradient of tf.gather for random shapes, axes and repeated indices', async () => {
+    const gatherGradCase = fc.record({
+      shape: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
+      axisSeed: fc.nat(),
+      count: fc.integer({ min: 1, max: 8 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(gatherGradCase, async ({ shape, axisSeed, count, seed }) => {
+        const axis = axisSeed % shape.length;
+        const next = random(seed + 7);
+        const indices = Array.from({ length: count }, () =>
+          Math.floor(((next() + 1) / 2) * (shape[axis] as number)),
+        );
+        const [dx] = await compare(
+          (x) => tf.gather(x, tf.tensor1d(indices, 'int32'), axis),
+          [data(shape, seed)],
+          seed + 1,
+        );
+        expect(dx).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('sums rows into their segments and drops ids out of range', async () => {
+    await tf.setBackend('wasm');
+    const out = tf.tidy(() =>
+      Array.from(
+        (
+          tf.engine().runKernel(
+            'UnsortedSegmentSum',
+            {
+              x: tf.tensor2d([1, 2, 10, 20, 100, 200, 7, 7], [4, 2]),
+              segmentIds: tf.tensor1d([2, 0, 2, -1], 'int32'),
+            },
+            { numSegments: 3 },
+          ) as tf.Tensor
+        ).dataSync(),
+      ),
+    );
+    expect(out).toEqual([10, 20, 0, 0, 101, 202]);
+  });
+});
+
 describe('GatherV2 on wasm with the training kernels', () => {
   it('equals the CPU result bit for bit for random shapes, axes, index shapes and dtypes', async () => {
     const gatherCase = fc.record({
@@ -585,7 +666,7 @@ describe('registration', () => {
     expect(() =>
       registerWasmTrainingKernels({ kernels: ['Conv3D' as WasmTrainingKernelName] }),
     ).toThrow(
-      `registerWasmTrainingKernels: kernels[0] must be one of 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'GatherV2', got "Conv3D".`,
+      `registerWasmTrainingKernels: kernels[0] must be one of ${WASM_TRAINING_KERNELS.map((n) => `'${n}'`).join(', ')}, got "Conv3D".`,
     );
     expect(() => unregisterWasmTrainingKernels({ kernels: [] })).toThrow(
       'unregisterWasmTrainingKernels: kernels must be a non-empty array, got []. Leave kernels out to use all.',

@@ -10,9 +10,14 @@ import { BackendUnavailableError } from '../errors';
 import { explicitTransposeMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { flippedFilterConvBackpropInputConfig } from './conv2d-backprop-input';
+import {
+  depthwiseConv2dBackpropFilterJsConfig,
+  depthwiseConv2dBackpropInputJsConfig,
+} from './depthwise-conv2d-backprop';
 import { contiguousGatherConfig } from './gather';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
+import { unsortedSegmentSumJsConfig } from './unsorted-segment-sum';
 import { WASM } from './wasm-kernel-calls';
 
 /** The kernels {@link registerWasmTrainingKernels} can register for the wasm backend. */
@@ -28,6 +33,9 @@ export const WASM_TRAINING_KERNELS = [
   'DepthwiseConv2dNative',
   'FusedDepthwiseConv2D',
   'GatherV2',
+  'UnsortedSegmentSum',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -86,6 +94,16 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   },
   GatherV2: {
     build: (stock) => (stock === undefined ? undefined : contiguousGatherConfig(stock)),
+  },
+  // wasm has none of these three; if some other library registered one, keep theirs.
+  UnsortedSegmentSum: {
+    build: (stock) => (stock === undefined ? unsortedSegmentSumJsConfig : undefined),
+  },
+  DepthwiseConv2dNativeBackpropFilter: {
+    build: (stock) => (stock === undefined ? depthwiseConv2dBackpropFilterJsConfig : undefined),
+  },
+  DepthwiseConv2dNativeBackpropInput: {
+    build: (stock) => (stock === undefined ? depthwiseConv2dBackpropInputJsConfig : undefined),
   },
 };
 
