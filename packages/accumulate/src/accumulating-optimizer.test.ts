@@ -638,7 +638,18 @@ describe('state and serialization', () => {
       const optimizer = track(new AccumulatingOptimizer(makeInner(), { k: 3 }));
       for (let start = 0; start < 40; start += 8)
         microStep(original, optimizer, data, start, start + 8);
-      expect(optimizer.state.miniStep).toBe(2);
+      const poisoned = scoped(() =>
+        optimizer.accumulate(
+          original.variables.map((v) => ({ name: v.name, tensor: tf.fill(v.shape, Number.NaN) })),
+          { sampleCount: 8 },
+        ),
+      );
+      expect(poisoned.skipped).toBe(true);
+      expect(optimizer.state).toMatchObject({
+        miniStep: 2,
+        sampleCount: 16,
+        skippedMicroBatches: 1,
+      });
 
       // A fresh model (other variable names) with the same weights, and a fresh optimizer.
       const copy = track(makeMlp());
