@@ -22,7 +22,7 @@ describe('formatBackendSelection', () => {
     };
     expect(formatBackendSelection(selection)).toBe(
       [
-        'backend: wasm (SIMD; 1 thread; training kernels: Conv2DBackpropFilter, BatchMatMul) - the native backend is not available',
+        'backend: wasm (SIMD; 1 thread; 2 trainkit training kernels) - the native backend is not available',
         '  tensorflow: no - not installed (optional peer @tensorflow/tfjs-node)',
         '  wasm: yes - SIMD binary from /x/dist/',
       ].join('\n'),

@@ -74,9 +74,9 @@ export function installHint(backend: BackendName): string {
  * @example
  * ```ts
  * console.log(formatBackendSelection(await selectBackend()));
- * // backend: wasm (SIMD, 1 thread, 3 training kernels) - @tensorflow/tfjs-node is not installed; …
+ * // backend: wasm (SIMD; 1 thread; 14 trainkit training kernels) - the native backend is not available; …
  * //   tensorflow: no - not installed (optional peer @tensorflow/tfjs-node)
- * //   wasm: yes - loaded the SIMD binary from …/tfjs-backend-wasm/dist/
+ * //   wasm: yes - SIMD binary from …/tfjs-backend-wasm/dist/
  * ```
  */
 export function formatBackendSelection(selection: BackendSelection): string {
@@ -85,9 +85,8 @@ export function formatBackendSelection(selection: BackendSelection): string {
   if (selection.threads !== null) {
     details.push(`${selection.threads} thread${selection.threads === 1 ? '' : 's'}`);
   }
-  if (selection.trainingKernels.length > 0) {
-    details.push(`training kernels: ${selection.trainingKernels.join(', ')}`);
-  }
+  const kernels = selection.trainingKernels.length;
+  if (kernels > 0) details.push(`${kernels} trainkit training kernel${kernels === 1 ? '' : 's'}`);
   const head = `backend: ${selection.backend}${details.length > 0 ? ` (${details.join('; ')})` : ''} - ${selection.reason}`;
   const lines = selection.tried.map(
     (attempt) => `  ${attempt.name}: ${attempt.ok ? 'yes' : 'no'} - ${attempt.reason}`,

@@ -137,16 +137,27 @@ function requestedKernels(
 
 /**
  * Registers trainkit's training kernels for the TensorFlow.js WebAssembly
- * backend. They fill its training gaps with kernels it has:
+ * backend (`wasm` only; other backends are untouched). They are built from
+ * kernels wasm has (or, where none fits, JavaScript loops over WebAssembly
+ * memory) and fill three kinds of gaps:
  *
- * - `Conv2DBackpropFilter` (wasm ships none, so training any CNN throws):
- *   a `Conv2D` over transposed tensors, dilated by the forward stride.
- * - `Conv2DBackpropInput`: the shipped one is a scalar loop (measured 5-6x
- *   slower than this); replaced by an XNNPACK `Conv2D` of the zero-stuffed
- *   output gradient with the flipped filter.
- * - `BatchMatMul` and `_FusedMatMul` with `transposeA`/`transposeB` (every
- *   dense-layer gradient): explicit `Transpose` then the fast untransposed
- *   XNNPACK path (the shipped transposed path is about 10x slower).
+ * - Missing kernels (training throws without them): `Conv2DBackpropFilter`
+ *   (every CNN; an XNNPACK `Conv2D` over transposed tensors, dilated by the
+ *   forward stride), `UnsortedSegmentSum` (gradient of `tf.gather`, every
+ *   `embedding` layer), `DepthwiseConv2dNativeBackpropFilter` and
+ *   `DepthwiseConv2dNativeBackpropInput` (`depthwiseConv2d`,
+ *   `separableConv2d`; JavaScript loops, CPU-backend speed).
+ * - Wrong results: `MaxPoolGrad` (the shipped kernel sends the gradient of an
+ *   all-negative window to its first element and breaks ties at the last
+ *   maximum; replaced by an exact loop matching the CPU backend), and
+ *   `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative`, `FusedDepthwiseConv2D`
+ *   with 'same' padding (zeros when a kernel dimension of 1 meets a stride of
+ *   2; fixed by passing the equivalent explicit padding).
+ * - Slow kernels: `BatchMatMul` / `_FusedMatMul` with transposed operands
+ *   (every dense-layer gradient; explicit `Transpose` then the fast XNNPACK
+ *   path, about 10x faster), `Conv2DBackpropInput` (a scalar loop; replaced
+ *   by an XNNPACK `Conv2D` with the flipped filter), `AvgPoolGrad` and
+ *   `GatherV2` (every `model.fit` batch; contiguous copies).
  *
  * Each applies only where it is exact (it equals the CPU backend's result up
  * to float32 summation order); other cases run the stock kernel. Only the
