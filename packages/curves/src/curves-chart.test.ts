@@ -2,12 +2,7 @@ import { InvalidArgumentError } from '@trainkit/core';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { curvesChartData, curvesSvg, curvesTerminal } from './curves-chart';
-import {
-  createHistory,
-  recordTraining,
-  recordValidation,
-  type TrainingHistory,
-} from './history';
+import { createHistory, recordTraining, recordValidation, type TrainingHistory } from './history';
 import { buildHistory, scenarios } from './synthetic-curves.test-helper';
 
 interface SvgNode {
@@ -132,11 +127,14 @@ describe('curvesSvg', () => {
     const svg = curvesSvg(history, { width: 800 });
     const lines = elements(svg, 'path').filter((p) => p.class === 'vertical-line');
     expect(lines).toHaveLength(1);
-    const [[x]] = pathPoints(String(lines[0]!.d).replace('V', ' L0 '));
+    const x = pathPoints(String(lines[0]!.d))[0]![0];
     const box = plotBox(svg);
     const train = seriesPaths(svg).get('train')!;
     // The x domain ends at the last recorded iteration of any curve (validation at 1000).
-    const lastIteration = Math.max(history.train.iterations.at(-1)!, history.validation.iterations.at(-1)!);
+    const lastIteration = Math.max(
+      history.train.iterations.at(-1)!,
+      history.validation.iterations.at(-1)!,
+    );
     expect(lastIteration).toBe(1000);
     expect(x).toBeCloseTo(box.left + (onset / lastIteration) * (box.right - box.left), 1);
     expect(train[0]![0]).toBeCloseTo(box.left, 1);

@@ -5,7 +5,7 @@ import {
   lineChartSvg,
   lineChartTerminal,
 } from '@trainkit/core';
-import { type Diagnosis, type DiagnoseOptions, diagnose } from './diagnose';
+import { type DiagnoseOptions, type Diagnosis, diagnose } from './diagnose';
 import { type DownsampleMethod, downsample } from './downsample';
 import type { Series, TrainingHistory } from './history';
 import { type Smoothing, smoothSeries } from './smooth-series';
@@ -160,7 +160,9 @@ export function curvesChartData(
           label: `${prefix}overfitting from ${verdict.range.start}`,
         });
       } else if (verdict.kind === 'divergence') {
-        const nonFinite = Object.keys(verdict.evidence).some((k) => k.endsWith('NonFiniteIteration'));
+        const nonFinite = Object.keys(verdict.evidence).some((k) =>
+          k.endsWith('NonFiniteIteration'),
+        );
         if (nonFinite) {
           verticalLines.push({
             x: verdict.range.start,
