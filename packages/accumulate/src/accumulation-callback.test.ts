@@ -186,6 +186,73 @@ describe('model.fit with an AccumulatingOptimizer', () => {
     expect(optimizer.learningRate).toBe(schedule(7));
   });
 
+  it('fitDataset-style hooks: sizes from logs.size, the flush after batch steps - 1', async () => {
+    const v = tf.tidy(() => tf.variable(tf.zeros([2])));
+    disposables.push(v);
+    const optimizer = new AccumulatingOptimizer(tf.train.sgd(1), { k: 4 });
+    disposables.push(optimizer);
+    const callback = accumulationCallback(optimizer);
+    // tfjs-layers calls the hooks as methods of a tf.CustomCallback whose
+    // `params` it has set; fitDataset passes steps (batches per epoch), not samples.
+    const wrapper = { params: { steps: 3, samples: null, batchSize: null } };
+    const batch = async (index: number, size: number, gradient: number[]) => {
+      await callback.onBatchBegin.call(wrapper, index, { batch: index, size });
+      tf.tidy(() => optimizer.applyGradients({ [v.name]: tf.tensor1d(gradient) }));
+    };
+    await callback.onEpochBegin(0);
+    await batch(0, 6, [1, 0]);
+    await batch(1, 6, [0, 1]);
+    expect(optimizer.state).toMatchObject({ miniStep: 2, sampleCount: 12, updateCount: 0 });
+    await batch(2, 3, [4, 4]);
+    // Applied after the last batch: (6·[1,0] + 6·[0,1] + 3·[4,4]) / 15 = [1.2, 1.2].
+    expect(optimizer.state).toMatchObject({ miniStep: 0, updateCount: 1 });
+    expect(Array.from(v.dataSync()).map((x) => Number(x.toFixed(5)))).toEqual([-1.2, -1.2]);
+    await callback.onEpochEnd(0);
+    expect(optimizer.iterations).toBe(1);
+
+    // Without params (an unknown runner) nothing is announced: weight 1 each,
+    // and the epoch end still flushes.
+    await callback.onBatchBegin.call(undefined, 0, {});
+    tf.tidy(() => optimizer.applyGradients({ [v.name]: tf.tensor1d([1, 1]) }));
+    expect(optimizer.state).toMatchObject({ miniStep: 1, sampleCount: 1 });
+    await callback.onEpochEnd(1);
+    expect(optimizer.state).toMatchObject({ miniStep: 0, updateCount: 2 });
+  });
+
+  it('saves and restores a model whose optimizer has not stepped yet', async () => {
+    registerAccumulatingOptimizer();
+    const optimizer = new AccumulatingOptimizer(tf.train.adam(0.01), { k: 2 });
+    const model = makeModel(optimizer);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (saved) => {
+        artifacts = saved;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+      { includeOptimizer: true },
+    );
+    expect(
+      artifacts!.weightSpecs!.filter((spec) => spec.group === 'optimizer').map((spec) => spec.name),
+    ).toEqual([
+      'iter',
+      'accumulate/mini_step',
+      'accumulate/skipped',
+      'accumulate/sample_count',
+      'accumulate/first_sample_count',
+      'accumulate/has_gradient',
+      'inner/iter',
+    ]);
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    disposables.push(loaded, loaded.optimizer);
+    expect((loaded.optimizer as AccumulatingOptimizer).state).toEqual({
+      updateCount: 0,
+      miniStep: 0,
+      sampleCount: 0,
+      skippedMicroBatches: 0,
+      variableNames: null,
+    });
+  });
+
   it('rejects a callback for something that is not an AccumulatingOptimizer', () => {
     const sgd = tf.train.sgd(0.1);
     disposables.push(sgd);
