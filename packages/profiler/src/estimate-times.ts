@@ -57,6 +57,12 @@ export interface TimeEstimates {
  * @param durations - Iteration durations in milliseconds, oldest first (non-empty).
  * @param horizon - Iterations to estimate (integer >= 0).
  * @returns A {@link TimeEstimate}.
+ *
+ * @example
+ * ```ts
+ * estimateDuration([3, 1, 4, 10, 5, 9, 2, 6, 8, 7], 1);
+ * // { iterations: 1, expectedMs: 5.5, lowMs: 1.9, highMs: 9.1 }
+ * ```
  */
 export function estimateDuration(durations: ArrayLike<number>, horizon: number): TimeEstimate {
   const n = durations.length;

@@ -41,6 +41,11 @@ const faster =
  * compression, faster storage, prefetch); TensorFlow's input-pipeline analysis
  * treats input as the bottleneck when waiting for the next batch is a visible
  * part of the step.
+ *
+ * @example
+ * ```ts
+ * for (const row of phaseAdviceTable) console.log(row.category, row.names.join(', '));
+ * ```
  */
 export const phaseAdviceTable: readonly PhaseAdvice[] = [
   {

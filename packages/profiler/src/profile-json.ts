@@ -37,6 +37,11 @@ export function toProfileJson(state: ProfilerState, options: SummarizeOptions = 
  * @param json - The JSON text or the parsed value.
  * @returns The typed document.
  * @throws StateRestoreError when the text is not JSON or not a profile of this version.
+ *
+ * @example
+ * ```ts
+ * const { report, state } = parseProfileJson(readFileSync('profile.json', 'utf8'));
+ * ```
  */
 export function parseProfileJson(json: string | unknown): ProfileJson {
   let value: unknown = json;

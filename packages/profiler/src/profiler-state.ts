@@ -4,6 +4,12 @@ import { StateRestoreError } from '@trainkit/core';
  * Codes stored beside each mark's time in {@link RecordedMarks.code}. A code
  * `>= 0` is a phase id (an index into {@link ProfilerState.phases}) and means
  * "this phase starts here"; the negative codes are the structural marks.
+ *
+ * @example
+ * ```ts
+ * const { code } = profiler.state().marks;
+ * const iterations = code.filter((c) => c === MarkCode.beginIteration).length;
+ * ```
  */
 export const MarkCode = {
   /** An iteration begins (no phase is running yet). */
@@ -109,6 +115,12 @@ function isCount(value: unknown, min = 0): value is number {
  * @param functionName - Named in the error message.
  * @param value - A parsed state (for example from `JSON.parse`).
  * @returns The same object, typed.
+ * @throws StateRestoreError naming the first problem.
+ *
+ * @example
+ * ```ts
+ * const state = validateProfilerState('loadCheckpoint', JSON.parse(text));
+ * ```
  */
 export function validateProfilerState(functionName: string, value: unknown): ProfilerState {
   const fail = (problem: string): never => {

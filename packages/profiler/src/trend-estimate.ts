@@ -56,6 +56,11 @@ export interface TrendEstimate {
  *
  * @param alpha - Significance level in (0, 1).
  * @returns The critical |z|, e.g. 1.959964 for 0.05.
+ *
+ * @example
+ * ```ts
+ * criticalZ(0.01); // 2.5758...
+ * ```
  */
 export function criticalZ(alpha: number): number {
   const p = 1 - alpha / 2;

@@ -7,7 +7,15 @@ import { createProfiler, type Profiler } from '../profiler';
 import { type ProfileReport, summarizeProfile } from '../summarize-profile';
 import { estimateTimeToTrend, type TrendEstimate } from '../trend-estimate';
 
-/** The phase names {@link profilerCallback} records. */
+/**
+ * The phase names {@link profilerCallback} records.
+ *
+ * @example
+ * ```ts
+ * const report = summarizeProfile(callback.profiler.state());
+ * report.phases.find((p) => p.name === fitPhases.evaluation)?.share;
+ * ```
+ */
 export const fitPhases = {
   /** onBatchBegin to onBatchEnd: slicing the batch, forward, backward and the update, all inside tfjs. */
   step: 'step',
