@@ -551,6 +551,26 @@ describe('updates, learning rate and memory', () => {
     expect((optimizer.inner as unknown as { learningRate: number }).learningRate).toBe(0.125);
   });
 
+  it('forwards momentum to the inner optimizer, so momentum schedules work through the wrapper', () => {
+    const v = track(tf.tidy(() => tf.variable(tf.tensor1d([0]))));
+    const optimizer = track(new AccumulatingOptimizer(tf.train.momentum(1, 0.9), { k: 1 }));
+    expect(optimizer.getMomentum()).toBeCloseTo(0.9, 12);
+    optimizer.setMomentum(0.5);
+    expect(optimizer.getMomentum()).toBe(0.5);
+    // Momentum with lr 1: accumulation a <- m*a + g; step -a. Two unit gradients: 1, then 1.5.
+    const deltas: number[] = [];
+    for (let step = 0; step < 2; step++) {
+      const before = v.dataSync()[0]!;
+      tf.tidy(() => optimizer.applyGradients({ [v.name]: tf.tensor1d([1]) }));
+      deltas.push(before - v.dataSync()[0]!);
+    }
+    expect(deltas[0]).toBeCloseTo(1, 6);
+    expect(deltas[1]).toBeCloseTo(1.5, 6);
+    const adam = track(new AccumulatingOptimizer(tf.train.adam(0.1, 0.8), { k: 2 }));
+    adam.setMomentum(0.7);
+    expect((adam.inner as unknown as { beta1: number }).beta1).toBe(0.7);
+  });
+
   it('keeps tf.memory().numTensors flat over 1,000 micro-batches and frees everything on dispose', async () => {
     const data = makeDataset(96);
     const model = track(makeMlp());

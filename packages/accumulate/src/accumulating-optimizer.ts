@@ -26,6 +26,12 @@ import {
   StateRestoreError,
 } from '@trainkit/core';
 import {
+  getLearningRate,
+  getMomentum,
+  setLearningRate,
+  setMomentum,
+} from '@trainkit/schedules/optimizer';
+import {
   type AccumulatingOptimizerOptions,
   type AccumulationStepsSchedule,
   groupSizeAt,
@@ -34,7 +40,6 @@ import {
   resolveAccumulationOptions,
 } from './accumulation-options';
 import { NonFiniteGradientError } from './errors';
-import { getLearningRate, setLearningRate } from './learning-rate';
 
 const className = 'AccumulatingOptimizer';
 const marker = Symbol.for('trainkit.accumulate.AccumulatingOptimizer');
@@ -289,6 +294,22 @@ export class AccumulatingOptimizer extends Optimizer {
    */
   setLearningRate(learningRate: number): void {
     setLearningRate(this.inner, learningRate);
+  }
+
+  /**
+   * Sets the inner optimizer's momentum (Momentum's `momentum`, Adam's and
+   * Adamax's `beta1`, RMSProp's `momentum`), so that one-cycle and cyclic
+   * momentum schedules work through the wrapper.
+   *
+   * @param momentum The new momentum, in [0, 1).
+   */
+  setMomentum(momentum: number): void {
+    setMomentum(this.inner, momentum);
+  }
+
+  /** The inner optimizer's momentum (or `beta1`). */
+  getMomentum(): number {
+    return getMomentum(this.inner);
   }
 
   /**
