@@ -73,7 +73,7 @@ export interface CurveMeasurements {
   /** Lowest value of the smoothed curve (running median of 3). */
   readonly bestLevel: number;
   readonly bestIteration: number;
-  /** Robust point-to-point noise (see `robustNoise`), over the second half for training. */
+  /** Robust point-to-point noise sigma (see `robustNoise`), over the second half for training. */
   readonly noise: number;
   /** The trend over the end window, when it has at least 4 points. */
   readonly endTrend: WindowTrend | undefined;
@@ -484,8 +484,10 @@ export const verdictAdvice: Readonly<Record<VerdictKind, readonly string[]>> = {
  * points in the preceding half validation spacing (at least span/50, 3 points).
  *
  * 1. divergence (critical): a NaN/infinite training or validation loss, or a
- *    final training level above `divergenceFactor` [1.5] x the start level.
- *    When found, only divergence is reported.
+ *    final training level above `divergenceFactor` [1.5] x the lower of the
+ *    first training loss and the best bucket median, by more than
+ *    `noiseSigmas` noise sd (assumes a non-negative loss). When found, only
+ *    divergence is reported.
  * 2. insufficient-data (info): fewer than `minPoints` [20] finite training
  *    points; nothing else is reported.
  * 3. training-not-falling (critical): the training curve's `buckets` [60]
@@ -508,10 +510,10 @@ export const verdictAdvice: Readonly<Record<VerdictKind, readonly string[]>> = {
  *    `noiseSigmas` x 1.64 sigma) (1.64 sigma: standard error of a difference
  *    of two medians of 3) nor a significant downward trend with the best at
  *    least `minProgress` below the start.
- * 8. underfitting (warning): training's end-window trend is falling, and
- *    validation agrees (its end-window change is a fall of at least
- *    `minRelativeChange`, significance not required: it has few points), or
- *    there is no validation.
+ * 8. underfitting (warning): both curves still fall at the end: one end-window
+ *    trend is falling by the strict rule and the other agrees (strictly
+ *    falling, or a fall of at least `minRelativeChange` over the window); with
+ *    no validation, training alone must be strictly falling.
  * 9. validation-better-than-training (warning): in the end window (at least
  *    3 validation points) at least 80% of validation points are below the
  *    local training level, by a median relative margin >=
@@ -523,11 +525,12 @@ export const verdictAdvice: Readonly<Record<VerdictKind, readonly string[]>> = {
  * 11. generalization-gap (warning): training fell, no overfitting or
  *    validation-not-falling, neither end trend falling, and (final validation
  *    - local training) / final validation > `gapTolerance` [0.2].
- * 12. ideal (info): no warning or critical verdict, training's end trend flat,
- *    validation's not rising, relative gap within `gapTolerance`.
+ * 12. ideal (info): no warning or critical verdict, both end trends flat,
+ *    relative gap within `gapTolerance`.
  *
- * Measured false-alarm rate on the synthetic scenarios of the tests with 1-5%
- * extra multiplicative noise: about 1 flipped verdict set in 3,000 runs.
+ * Measured on the synthetic scenarios of the tests with 1% and 5% extra
+ * multiplicative noise (seeds 1-400, 8,800 runs): 2 runs changed their set of
+ * verdicts (both a spurious overfitting on a flat, noisy validation curve).
  *
  * @param history - A recorded history (see `createHistory`).
  * @param options - Thresholds, see {@link DiagnoseOptions}.
@@ -623,13 +626,28 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
   const span = Math.max(last - first, 1);
   const windowStart = last - resolved.endFraction * span;
   const t = measure(train, 'train', windowStart, resolved);
-  if (t.finalLevel > resolved.divergenceFactor * t.startLevel && t.finalLevel > t.startLevel) {
+  // The reference is the lower of the very first loss and the best smoothed level, so that
+  // an explosion in the first iterations and a late blow-up after a good fall both count; the
+  // rise must also exceed the noise (a single first value can be low by chance).
+  const reference = Math.min(train.ys[0]!, t.bestLevel);
+  if (
+    reference > 0 &&
+    t.finalLevel > resolved.divergenceFactor * reference &&
+    t.finalLevel - reference > resolved.noiseSigmas * t.noise
+  ) {
+    const ratio = t.finalLevel / reference;
     add(
       'divergence',
       'critical',
-      `The training loss rose from ${format(t.startLevel)} to ${format(t.finalLevel)} (${format(t.finalLevel / t.startLevel)}x, limit ${resolved.divergenceFactor}x).`,
-      { start: first, end: last },
-      { startLevel: t.startLevel, finalLevel: t.finalLevel, ratio: t.finalLevel / t.startLevel },
+      `The training loss rose to ${format(t.finalLevel)} at the end, ${format(ratio)}x its ${reference === t.bestLevel ? `best level ${format(reference)} (iteration ${t.bestIteration})` : `first value ${format(reference)}`} (limit ${resolved.divergenceFactor}x).`,
+      { start: reference === t.bestLevel ? t.bestIteration : first, end: last },
+      {
+        firstValue: train.ys[0]!,
+        bestLevel: t.bestLevel,
+        bestIteration: t.bestIteration,
+        finalLevel: t.finalLevel,
+        ratio,
+      },
     );
   }
   if (verdicts.length > 0) return finish(t, undefined);
@@ -786,13 +804,16 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
     // 8. Underfitting.
     const tEnd = t.endTrend;
     const vEnd = v?.endTrend;
-    // Validation has few points: it only has to agree (its Theil-Sen change over the window
-    // is a fall of at least minRelativeChange); the significance comes from training.
-    const validationFalls =
-      vEnd === undefined ||
-      vEnd.direction === 'falling' ||
-      vEnd.relativeChange <= -resolved.minRelativeChange;
-    if (tEnd?.direction === 'falling' && validationFalls) {
+    // One curve must be falling by the strict rule and the other must agree (a fall of at least
+    // minRelativeChange over the window); validation is then not needed to be significant with
+    // its few points, nor noisy batch losses when a smooth validation curve clearly falls.
+    const agrees = (trend: WindowTrend | undefined) =>
+      trend !== undefined &&
+      (trend.direction === 'falling' || trend.relativeChange <= -resolved.minRelativeChange);
+    const stillFalling =
+      (tEnd?.direction === 'falling' && (vEnd === undefined || agrees(vEnd))) ||
+      (vEnd?.direction === 'falling' && agrees(tEnd));
+    if (tEnd !== undefined && stillFalling) {
       add(
         'underfitting',
         'warning',
@@ -899,7 +920,7 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
       !problems &&
       tEnd?.direction === 'flat' &&
       vEnd !== undefined &&
-      vEnd.direction !== 'rising' &&
+      vEnd.direction === 'flat' &&
       Math.abs(relativeGap) <= resolved.gapTolerance
     ) {
       add(

@@ -45,7 +45,7 @@ export function medianOf(scratch: Float64Array): number {
  * @returns sigma, or 0 with fewer than 4 finite values.
  * @example
  * ```ts
- * robustNoise([1, 1.1, 0.9, 1.1, 0.9, 1.1]); // about 0.12
+ * robustNoise([1, 1.1, 0.9, 1.1, 0.9, 1.1]); // 0.2118
  * ```
  */
 export function robustNoise(values: ArrayLike<number>): number {
