@@ -8,10 +8,15 @@ import { checkArguments, ShapeMismatchError } from '@trainkit/core';
  */
 export type Labels = ArrayLike<number> | ArrayLike<string>;
 
-/** Labels encoded as dense class codes 0..classCount-1 in order of first appearance. */
+/**
+ * Labels encoded as class codes 0..classCount-1 in order of first
+ * appearance. The code of sample i is `table[keys[i]]`: for integer labels in
+ * [0, 4096) `keys` is the caller's label array itself (no copy), otherwise it
+ * holds per-sample codes and `table` is the identity.
+ */
 export interface EncodedLabels {
-  /** The code of each sample. */
-  readonly codes: Int32Array;
+  readonly keys: ArrayLike<number>;
+  readonly table: Int32Array;
   /** Number of distinct values. */
   readonly classCount: number;
   /** Members per class, indexed by code. */
@@ -20,13 +25,55 @@ export interface EncodedLabels {
   readonly values: readonly (number | string)[];
 }
 
-/** Labels sorted by class: `order[offsets[c] .. offsets[c + 1])` are the members of class c, ascending. */
-export interface ClassOrder {
-  readonly order: Int32Array;
-  readonly offsets: Int32Array;
+const denseTableLimit = 1 << 24;
+
+const smallLimit = 4096;
+
+/**
+ * The common case of integer labels in [0, 4096): count them in one pass and
+ * number the classes in order of first appearance with a dense table; the
+ * labels themselves serve as keys (no per-sample code array). Returns
+ * undefined as soon as a value is out of range.
+ */
+function encodeSmallIntegers(values: ArrayLike<number>): EncodedLabels | undefined {
+  const valueCounts = new Int32Array(smallLimit);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!(value >= 0 && value < smallLimit)) return undefined;
+    valueCounts[value]! += 1;
+  }
+  let distinct = 0;
+  for (let v = 0; v < smallLimit; v++) if (valueCounts[v]! > 0) distinct++;
+  // Scan until every distinct value has been seen once.
+  const table = new Int32Array(smallLimit).fill(-1);
+  const originals: number[] = [];
+  for (let i = 0; originals.length < distinct; i++) {
+    const value = values[i]!;
+    if (table[value]! < 0) {
+      table[value] = originals.length;
+      originals.push(value);
+    }
+  }
+  return {
+    keys: values,
+    table,
+    classCount: distinct,
+    counts: Int32Array.from(originals, (value) => valueCounts[value]!),
+    values: originals,
+  };
 }
 
-const denseTableLimit = 1 << 24;
+function isIntegerTypedArray(values: unknown): values is ArrayLike<number> {
+  return (
+    values instanceof Int32Array ||
+    values instanceof Uint8Array ||
+    values instanceof Int16Array ||
+    values instanceof Uint16Array ||
+    values instanceof Int8Array ||
+    values instanceof Uint32Array ||
+    values instanceof Uint8ClampedArray
+  );
+}
 
 /**
  * Validates and encodes labels (or groups) for `n` samples.
@@ -62,33 +109,47 @@ export function encodeLabels(
   }
   const codes = new Int32Array(n);
   // Fast path: integers in a compact range, looked up in a dense table.
+  if (isIntegerTypedArray(values)) {
+    const small = encodeSmallIntegers(values);
+    if (small !== undefined) return small;
+  }
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let integral = true;
-  for (let i = 0; i < n; i++) {
-    const value = values[i];
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) {
-        check.fail(
-          `${argument}[${i}]`,
-          value,
-          'a finite number or a string',
-          `Remove or relabel samples with a missing ${argument === 'groups' ? 'group' : 'label'}.`,
-        );
-      }
+  if (isIntegerTypedArray(values)) {
+    // Always finite integers: only the range is needed.
+    for (let i = 0; i < n; i++) {
+      const value = values[i]!;
       if (value < min) min = value;
       if (value > max) max = value;
-      if (integral && !Number.isInteger(value)) integral = false;
-    } else if (typeof value !== 'string') {
-      check.fail(`${argument}[${i}]`, value, 'a finite number or a string');
-    } else {
-      integral = false;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) {
+          check.fail(
+            `${argument}[${i}]`,
+            value,
+            'a finite number or a string',
+            `Remove or relabel samples with a missing ${argument === 'groups' ? 'group' : 'label'}.`,
+          );
+        }
+        if (value < min) min = value;
+        if (value > max) max = value;
+        if (integral && !Number.isInteger(value)) integral = false;
+      } else if (typeof value !== 'string') {
+        check.fail(`${argument}[${i}]`, value, 'a finite number or a string');
+      } else {
+        integral = false;
+      }
     }
   }
   const originals: (number | string)[] = [];
-  let counts: number[] = [];
+  let counts: Int32Array;
   if (integral && n > 0 && max - min < Math.min(denseTableLimit, 4 * n + 1024)) {
     const table = new Int32Array(max - min + 1).fill(-1);
+    const codeCounts = new Int32Array(max - min + 1);
     const numbers = values as ArrayLike<number>;
     for (let i = 0; i < n; i++) {
       const slot = numbers[i]! - min;
@@ -97,14 +158,14 @@ export function encodeLabels(
         code = originals.length;
         table[slot] = code;
         originals.push(numbers[i]!);
-        counts.push(0);
       }
       codes[i] = code;
-      counts[code]! += 1;
+      codeCounts[code]! += 1;
     }
+    counts = codeCounts.slice(0, originals.length);
   } else {
     const map = new Map<unknown, number>();
-    counts = [];
+    const codeCounts: number[] = [];
     for (let i = 0; i < n; i++) {
       const value = values[i];
       let code = map.get(value);
@@ -112,63 +173,14 @@ export function encodeLabels(
         code = originals.length;
         map.set(value, code);
         originals.push(value as number | string);
-        counts.push(0);
+        codeCounts.push(0);
       }
       codes[i] = code;
-      counts[code]! += 1;
+      codeCounts[code]! += 1;
     }
+    counts = Int32Array.from(codeCounts);
   }
-  return {
-    codes,
-    classCount: originals.length,
-    counts: Int32Array.from(counts),
-    values: originals,
-  };
-}
-
-/**
- * Counting sort of sample indices by class code; stable, so each class's
- * members stay in ascending index order.
- *
- * @internal
- */
-export function sortByClass(encoded: EncodedLabels): ClassOrder {
-  const { codes, classCount, counts } = encoded;
-  const offsets = new Int32Array(classCount + 1);
-  for (let c = 0; c < classCount; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
-  const cursor = offsets.slice(0, classCount);
-  const order = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i]!;
-    order[cursor[code]!] = i;
-    cursor[code]! += 1;
-  }
-  return { order, offsets };
-}
-
-/**
- * Collects, for each part 0..partCount-1, the indices i with `partOf[i] === part`
- * in ascending order.
- *
- * @internal
- */
-export function collectParts(
-  partOf: Int32Array,
-  partCount: number,
-  sizes?: ArrayLike<number>,
-): Int32Array[] {
-  let partSizes = sizes;
-  if (partSizes === undefined) {
-    const counted = new Int32Array(partCount);
-    for (let i = 0; i < partOf.length; i++) counted[partOf[i]!]! += 1;
-    partSizes = counted;
-  }
-  const parts = Array.from({ length: partCount }, (_, p) => new Int32Array(partSizes[p]!));
-  const cursor = new Int32Array(partCount);
-  for (let i = 0; i < partOf.length; i++) {
-    const part = partOf[i]!;
-    parts[part]![cursor[part]!] = i;
-    cursor[part]! += 1;
-  }
-  return parts;
+  const identity = new Int32Array(originals.length);
+  for (let c = 0; c < identity.length; c++) identity[c] = c;
+  return { keys: codes, table: identity, classCount: originals.length, counts, values: originals };
 }

@@ -1,4 +1,5 @@
 import { checkArguments } from '@trainkit/core';
+import { complement, type Partition } from './partition';
 
 /**
  * One cross-validation fold: the indices to train on and the held-out
@@ -69,33 +70,27 @@ export function createFolds(
 }
 
 /**
- * Folds defined by an assignment `foldOf[i]` in 0..k-1 per repetition: fold
- * `f` of repetition `r` validates on the samples assigned to `f`.
+ * Folds from one partition per repetition: fold `f` of repetition `r`
+ * validates on part `f` of partition `r` and trains on the rest.
  *
  * @internal
  */
-export function assignmentFolds(
+export function partitionFolds(
   functionName: string,
   k: number,
-  assignments: readonly Int32Array[],
-  sizes: Int32Array,
+  partitions: readonly Partition[],
 ): Folds {
-  const n = assignments[0]!.length;
-  const validationSizes = new Int32Array(k * assignments.length);
-  for (let r = 0; r < assignments.length; r++) validationSizes.set(sizes, r * k);
+  const n = partitions[0]!.order.length;
+  const validationSizes = new Int32Array(k * partitions.length);
+  partitions.forEach(({ offsets }, r) => {
+    for (let f = 0; f < k; f++) validationSizes[r * k + f] = offsets[f + 1]! - offsets[f]!;
+  });
   return createFolds(functionName, n, validationSizes, (index) => {
     const repetition = Math.floor(index / k);
     const target = index - repetition * k;
-    const foldOf = assignments[repetition]!;
-    const validation = new Int32Array(sizes[target]!);
-    const train = new Int32Array(n - validation.length);
-    let v = 0;
-    let t = 0;
-    for (let i = 0; i < n; i++) {
-      if (foldOf[i] === target) validation[v++] = i;
-      else train[t++] = i;
-    }
-    return { index, repetition, train, validation };
+    const { order, offsets } = partitions[repetition]!;
+    const validation = order.slice(offsets[target]!, offsets[target + 1]!);
+    return { index, repetition, train: complement(validation, n), validation };
   });
 }
 

@@ -1,5 +1,6 @@
 import { encodeLabels, type Labels } from './encode-labels';
-import { assignmentFolds, type Folds } from './folds';
+import { type Folds, partitionFolds } from './folds';
+import { partitionOf } from './partition';
 import { createRandom } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
@@ -68,6 +69,7 @@ export function groupKFold(n: number, options: GroupKFoldOptions): Folds {
     foldOfGroup[group] = lightest;
   }
   const foldOf = new Int32Array(samples);
-  for (let i = 0; i < samples; i++) foldOf[i] = foldOfGroup[encoded.codes[i]!]!;
-  return assignmentFolds(name, k, [foldOf], Int32Array.from(foldTotals));
+  const { keys, table } = encoded;
+  for (let i = 0; i < samples; i++) foldOf[i] = foldOfGroup[table[keys[i]!]!]!;
+  return partitionFolds(name, k, [partitionOf(foldOf, k)]);
 }

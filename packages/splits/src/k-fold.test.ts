@@ -52,9 +52,16 @@ describe('kFold', () => {
     );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
-    // Definition: block fold ids [0 x10, 1 x10, ...] shuffled by PCG32(seed), Fisher-Yates.
-    const foldOf = Array.from({ length: 50 }, (_, i) => Math.floor(i / 10));
-    createRandom({ seed: 9 }).shuffle(foldOf);
+    // Definition: sample i, in order, draws its fold without replacement from the open sizes.
+    const random = createRandom({ seed: 9 });
+    const open = [10, 10, 10, 10, 10];
+    const foldOf = Array.from({ length: 50 }, (_, i) => {
+      let r = random.nextInt(50 - i);
+      let f = 0;
+      while (r >= open[f]!) r -= open[f++]!;
+      open[f]! -= 1;
+      return f;
+    });
     expect(a[2]).toEqual(foldOf.flatMap((f, i) => (f === 2 ? [i] : [])));
   });
 

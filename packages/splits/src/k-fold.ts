@@ -1,6 +1,7 @@
 import { checkArguments } from '@trainkit/core';
-import { assignmentFolds, contiguousFold, createFolds, equalFoldSizes, type Folds } from './folds';
-import { createRandom, deriveSeed, shuffleInt32 } from './random';
+import { contiguousFold, createFolds, equalFoldSizes, type Folds, partitionFolds } from './folds';
+import { drawPartition } from './partition';
+import { createRandom, deriveSeed } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link kFold}. */
@@ -29,9 +30,11 @@ export interface RepeatedKFoldOptions {
  * `KFold`); each fold is once the validation set while the others train.
  *
  * Without `shuffle` the folds are contiguous blocks in index order and equal
- * scikit-learn's `KFold(k).split` index for index. With `shuffle` the samples
- * are assigned to folds by a seeded Fisher-Yates shuffle (same sizes; the
- * indices differ from scikit-learn, whose random generator differs).
+ * scikit-learn's `KFold(k).split` index for index. With `shuffle` every
+ * sample, in index order, draws its fold without replacement from the fold
+ * sizes still open (PCG32 with `seed`): every assignment with these sizes is
+ * equally likely. Same sizes as scikit-learn; the indices differ (different
+ * random generator).
  *
  * @param n - Number of samples, an integer >= 2.
  * @param options - `k`, `shuffle`, `seed`.
@@ -66,7 +69,9 @@ export function kFold(n: number, options: KFoldOptions): Folds {
     );
   }
   const seed = checkSeed(name, options.seed, true);
-  return assignmentFolds(name, k, [shuffledBlocks(samples, sizes, seed)], sizes);
+  return partitionFolds(name, k, [
+    drawPartition(undefined, sizes, k, samples, createRandom({ seed })),
+  ]);
 }
 
 /**
@@ -98,10 +103,10 @@ export function repeatedKFold(n: number, options: RepeatedKFoldOptions): Folds {
   const repeats = checkRepeats(name, options.repeats);
   const seed = checkSeed(name, options.seed, true);
   const sizes = equalFoldSizes(samples, k);
-  const assignments = Array.from({ length: repeats }, (_, r) =>
-    shuffledBlocks(samples, sizes, deriveSeed(seed, r)),
+  const partitions = Array.from({ length: repeats }, (_, r) =>
+    drawPartition(undefined, sizes, k, samples, createRandom({ seed: deriveSeed(seed, r) })),
   );
-  return assignmentFolds(name, k, assignments, sizes);
+  return partitionFolds(name, k, partitions);
 }
 
 /** @internal */
@@ -110,16 +115,4 @@ export function checkRepeats(functionName: string, repeats: unknown): number {
     min: 1,
     fix: 'Pass how many times to repeat the k-fold split, e.g. 3.',
   });
-}
-
-/** Fold ids in blocks of `sizes`, shuffled by `seed`. */
-function shuffledBlocks(n: number, sizes: Int32Array, seed: number): Int32Array {
-  const foldOf = new Int32Array(n);
-  let position = 0;
-  for (let f = 0; f < sizes.length; f++) {
-    foldOf.fill(f, position, position + sizes[f]!);
-    position += sizes[f]!;
-  }
-  shuffleInt32(createRandom({ seed }), foldOf, n);
-  return foldOf;
 }

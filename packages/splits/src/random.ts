@@ -93,71 +93,97 @@ export interface Random {
 // PCG32 multiplier 6364136223846793005 = 0x5851f42d_4c957f2d.
 const multiplierHigh = 0x5851f42d;
 const multiplierLow = 0x4c957f2d;
-const multiplierLow16High = 0x4c95;
-const multiplierLow16Low = 0x7f2d;
 const two32 = 4294967296;
+const twoToMinus32 = 2 ** -32;
 const maxSeed = 2 ** 53;
 
 /**
- * PCG32 (PCG-XSH-RR 64/32) on four unsigned 32-bit words. The 64-bit product
- * is assembled from 16-bit x 32-bit partial products, every one exact in a
- * double, so no BigInt is needed and the output is engine-independent.
+ * PCG32 (PCG-XSH-RR 64/32) on 32-bit words. The state lives in an Int32Array
+ * (no boxed numbers in the hot loop). The 64-bit state product is exact
+ * without BigInt: its low word is `Math.imul(low, multiplierLow)`, its high
+ * words come from `Math.imul` except for the carry part `mulhi(low,
+ * multiplierLow)`, which is `round((low * multiplierLow - productLow) /
+ * 2^32)` in doubles: the double product (< 2^63) and the subtraction are each
+ * off by at most 2^9, so the quotient is within 2^-22 of the exact integer
+ * and rounding recovers it. The output is therefore engine-independent.
  */
-class Pcg32 implements Random {
+/** @internal */
+export class Pcg32 implements Random {
   readonly algorithm = 'pcg32' as const;
-  private stateHigh = 0;
-  private stateLow = 0;
-  private incrementHigh = 0;
-  private incrementLow = 1;
+  /** [state high, state low, increment high, increment low], as int32. */
+  private readonly words = new Int32Array(4);
 
   constructor(stateHigh: number, stateLow: number, incrementHigh: number, incrementLow: number) {
-    this.stateHigh = stateHigh;
-    this.stateLow = stateLow;
-    this.incrementHigh = incrementHigh;
-    this.incrementLow = incrementLow;
+    this.words[0] = stateHigh;
+    this.words[1] = stateLow;
+    this.words[2] = incrementHigh;
+    this.words[3] = incrementLow;
   }
 
   /** state += (high, low) (mod 2^64): the seeding step of `pcg32_srandom_r`. */
   addToState(high: number, low: number): void {
-    let newLow = this.stateLow + low;
-    let newHigh = this.stateHigh + high;
-    if (newLow >= two32) {
-      newLow -= two32;
-      newHigh += 1;
-    }
-    this.stateLow = newLow;
-    this.stateHigh = newHigh >>> 0;
-  }
-
-  /** state = state * multiplier + increment (mod 2^64). */
-  private step(): void {
-    const high = this.stateHigh;
-    const low = this.stateLow;
-    // low * multiplierLow as a 64-bit product: low * m16low < 2^48, low * m16high < 2^48.
-    const productLowPart = low * multiplierLow16Low;
-    const productHighPart = low * multiplierLow16High;
-    const resultLow = ((productHighPart % 65536) * 65536 + productLowPart) % two32;
-    const carryHigh = Math.floor((productHighPart + Math.floor(productLowPart / 65536)) / 65536);
-    let newHigh = carryHigh + Math.imul(high, multiplierLow) + Math.imul(low, multiplierHigh);
-    let newLow = resultLow + this.incrementLow;
-    if (newLow >= two32) {
-      newLow -= two32;
-      newHigh += 1;
-    }
-    this.stateLow = newLow;
-    this.stateHigh = (newHigh + this.incrementHigh) >>> 0;
+    const words = this.words;
+    const sumLow = (words[1]! >>> 0) + low;
+    words[1] = sumLow | 0;
+    words[0] = ((words[0]! >>> 0) + high + (sumLow >= two32 ? 1 : 0)) | 0;
   }
 
   nextUint32(): number {
-    const high = this.stateHigh;
-    const low = this.stateLow;
-    this.step();
-    // xorshifted = ((old >> 18) ^ old) >> 27, truncated to 32 bits.
+    const words = this.words;
+    const high = words[0]!;
+    const low = words[1]!;
+    // state = state * multiplier + increment (mod 2^64), see productHigh().
+    const productLow = Math.imul(low, multiplierLow) >>> 0;
+    const productHigh = Math.round(((low >>> 0) * multiplierLow - productLow) * twoToMinus32);
+    const sumLow = productLow + (words[3]! >>> 0); // < 2^33
+    words[1] = sumLow | 0;
+    words[0] =
+      (productHigh +
+        Math.imul(high, multiplierLow) +
+        Math.imul(low, multiplierHigh) +
+        words[2]! +
+        (sumLow >= two32 ? 1 : 0)) |
+      0;
+    // Output of the old state: rotr32(((old >> 18) ^ old) >> 27, old >> 59).
     const xorHigh = high ^ (high >>> 18);
     const xorLow = low ^ ((low >>> 18) | (high << 14));
-    const xorshifted = ((xorLow >>> 27) | (xorHigh << 5)) >>> 0;
+    const xorshifted = (xorLow >>> 27) | (xorHigh << 5);
     const rotation = high >>> 27;
     return ((xorshifted >>> rotation) | (xorshifted << (-rotation & 31))) >>> 0;
+  }
+
+  /**
+   * Writes the next `count` outputs into `target[0..count)`, exactly as
+   * `count` calls of {@link nextUint32} would (same numbers, same final
+   * state), with the state in local variables for speed.
+   */
+  fill(target: Uint32Array, count: number): void {
+    const words = this.words;
+    let high = words[0]!;
+    let low = words[1]!;
+    const incrementHigh = words[2]!;
+    const incrementLow = words[3]! >>> 0;
+    for (let i = 0; i < count; i++) {
+      const productLow = Math.imul(low, multiplierLow) >>> 0;
+      const productHigh = Math.round(((low >>> 0) * multiplierLow - productLow) * twoToMinus32);
+      const sumLow = productLow + incrementLow;
+      const nextHigh =
+        (productHigh +
+          Math.imul(high, multiplierLow) +
+          Math.imul(low, multiplierHigh) +
+          incrementHigh +
+          (sumLow >= two32 ? 1 : 0)) |
+        0;
+      const xorHigh = high ^ (high >>> 18);
+      const xorLow = low ^ ((low >>> 18) | (high << 14));
+      const xorshifted = (xorLow >>> 27) | (xorHigh << 5);
+      const rotation = high >>> 27;
+      target[i] = (xorshifted >>> rotation) | (xorshifted << (-rotation & 31));
+      high = nextHigh;
+      low = sumLow | 0;
+    }
+    words[0] = high;
+    words[1] = low;
   }
 
   nextFloat(): number {
@@ -179,10 +205,16 @@ class Pcg32 implements Random {
 
   /** Unchecked `nextInt` for internal hot loops; `bound` in [1, 2^32]. */
   bounded(bound: number): number {
+    const r = this.nextUint32();
+    // threshold = 2^32 mod bound < bound, so r >= bound is always accepted:
+    // the modulo for the threshold is only needed for the rare small r.
+    // r - floor(r / bound) * bound is r % bound exactly (r < 2^53) and avoids fmod.
+    if (r >= bound) return r - Math.floor(r / bound) * bound;
     const threshold = (two32 - bound) % bound;
+    if (r >= threshold) return r;
     for (;;) {
-      const r = this.nextUint32();
-      if (r >= threshold) return r % bound;
+      const next = this.nextUint32();
+      if (next >= threshold) return next % bound;
     }
   }
 
@@ -220,23 +252,22 @@ class Pcg32 implements Random {
   }
 
   getState(): RandomState {
+    const words = this.words;
     return {
       algorithm: 'pcg32',
-      state: toHex64(this.stateHigh, this.stateLow),
-      increment: toHex64(this.incrementHigh, this.incrementLow),
+      state: toHex64(words[0]!, words[1]!),
+      increment: toHex64(words[2]!, words[3]!),
     };
   }
 
   setState(state: RandomState): void {
     const [stateHigh, stateLow, incrementHigh, incrementLow] = parseState('Random.setState', state);
-    this.stateHigh = stateHigh;
-    this.stateLow = stateLow;
-    this.incrementHigh = incrementHigh;
-    this.incrementLow = incrementLow;
+    this.words.set([stateHigh, stateLow, incrementHigh, incrementLow]);
   }
 
   clone(): Random {
-    return new Pcg32(this.stateHigh, this.stateLow, this.incrementHigh, this.incrementLow);
+    const words = this.words;
+    return new Pcg32(words[0]!, words[1]!, words[2]!, words[3]!);
   }
 }
 
@@ -247,9 +278,9 @@ class Pcg32 implements Random {
  * @internal
  */
 export function shuffleInt32(random: Random, array: Int32Array, length: number): void {
-  const generator = random as Pcg32;
+  const draws = new DrawBuffer(random);
   for (let i = length; i > 1; i--) {
-    const j = generator.bounded(i);
+    const j = draws.bounded(i, i - 1);
     const value = array[j]!;
     array[j] = array[i - 1]!;
     array[i - 1] = value;
@@ -257,30 +288,44 @@ export function shuffleInt32(random: Random, array: Int32Array, length: number):
 }
 
 /**
- * The first `count` steps of {@link shuffleInt32} on `array[0..length)`: afterwards
- * `array[length - count .. length)` holds a uniformly random `count`-subset of
- * the elements in random order (the remaining elements keep arbitrary order).
+ * Buffered bounded draws: PCG32 outputs generated in blocks, consumed exactly
+ * like {@link Random.nextInt}. A block never holds more outputs than the
+ * caller still needs at minimum (`atLeast`: each remaining step needs one
+ * draw), so the generator ends in exactly the state the unbuffered calls
+ * would leave.
  *
  * @internal
  */
-export function partialShuffleInt32(
-  random: Random,
-  array: Int32Array,
-  length: number,
-  count: number,
-): void {
-  const generator = random as Pcg32;
-  const stop = Math.max(length - count, 1);
-  for (let i = length; i > stop; i--) {
-    const j = generator.bounded(i);
-    const value = array[j]!;
-    array[j] = array[i - 1]!;
-    array[i - 1] = value;
+export class DrawBuffer {
+  readonly generator: Pcg32;
+  readonly buffer = new Uint32Array(4096);
+  cursor = 0;
+  available = 0;
+
+  constructor(random: Random) {
+    this.generator = random as Pcg32;
+  }
+
+  /**
+   * `nextInt(bound)`; `atLeast` is a lower bound of the draws still to come,
+   * this one included.
+   */
+  bounded(bound: number, atLeast: number): number {
+    for (;;) {
+      if (this.cursor === this.available) {
+        this.available = Math.min(this.buffer.length, atLeast);
+        this.generator.fill(this.buffer, this.available);
+        this.cursor = 0;
+      }
+      const r = this.buffer[this.cursor++]!;
+      if (r >= bound) return r - Math.floor(r / bound) * bound;
+      if (r >= (two32 - bound) % bound) return r;
+    }
   }
 }
 
 function toHex64(high: number, low: number): string {
-  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
+  return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
 }
 
 function parseState(functionName: string, state: unknown): [number, number, number, number] {

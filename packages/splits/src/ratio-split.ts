@@ -1,6 +1,7 @@
 import { checkArguments } from '@trainkit/core';
-import { collectParts, encodeLabels, type Labels, sortByClass } from './encode-labels';
-import { createRandom, partialShuffleInt32, type Random } from './random';
+import { encodeLabels, type Labels } from './encode-labels';
+import { blockPartition, drawPartition, partitionOf, partsOf } from './partition';
+import { createRandom, type Random } from './random';
 import { checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 import { checkRatios, largestRemainder, stratifiedSizes } from './split-sizes';
 
@@ -33,7 +34,9 @@ export interface GroupSplitOptions extends RandomSplitOptions {
  * Sizes follow the largest-remainder rule of {@link splitSizes}: each part
  * gets `floor(ratio * n)`, the leftover samples go to the largest fractional
  * remainders (ties to the earlier part). Which samples go where is a seeded
- * random choice (a partial Fisher-Yates shuffle); with `shuffle: false` the
+ * random choice: every sample, in index order, draws its part without
+ * replacement from the part sizes still open (PCG32 with `seed`), so every
+ * assignment with these sizes is equally likely. With `shuffle: false` the
  * parts are contiguous blocks in index order. Each part is returned in
  * ascending index order (shuffle batches with {@link miniBatches}).
  *
@@ -60,19 +63,11 @@ export function randomSplitNamed(
   options: RandomSplitOptions,
 ): Int32Array[] {
   const { sizes, random } = prepare(name, n, options);
-  const partOf = new Int32Array(n);
-  if (random === undefined) {
-    let position = 0;
-    for (let p = 0; p < sizes.length; p++) {
-      partOf.fill(p, position, position + sizes[p]!);
-      position += sizes[p]!;
-    }
-  } else {
-    const all = new Int32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
-    assignRandomly(all, sizes, largestPart(sizes), random, partOf);
-  }
-  return collectParts(partOf, sizes.length, sizes);
+  const partition =
+    random === undefined
+      ? blockPartition(undefined, sizes, sizes.length, n)
+      : drawPartition(undefined, sizes, sizes.length, n, random);
+  return partsOf(partition);
 }
 
 /**
@@ -87,7 +82,9 @@ export function randomSplitNamed(
  * part still miss samples, and any conflict left is resolved by moving extras
  * along augmenting paths, so that rows sum to the class sizes and columns to
  * the unstratified totals. The sizes depend only on the class counts; the
- * seed only picks which members.
+ * seed only picks which members (each sample draws its part without
+ * replacement from its class's part counts still open; without `shuffle`
+ * each class fills the parts in index order).
  *
  * @param n - Number of samples, an integer >= 1.
  * @param options - `ratios`, `labels`, `seed`, `shuffle`.
@@ -129,24 +126,12 @@ export function stratifiedPartition(
 ): Int32Array[] {
   const parts = sizes.length;
   const cells = stratifiedSizes(encoded.counts, ratios, sizes);
-  const { order, offsets } = sortByClass(encoded);
-  const partOf = new Int32Array(encoded.codes.length);
-  const largest = largestPart(sizes);
-  const classSizes = new Int32Array(parts);
-  for (let c = 0; c < encoded.classCount; c++) {
-    const members = order.subarray(offsets[c]!, offsets[c + 1]!);
-    classSizes.set(cells.subarray(c * parts, (c + 1) * parts));
-    if (random === undefined) {
-      let position = 0;
-      for (let p = 0; p < parts; p++) {
-        for (let j = position; j < position + classSizes[p]!; j++) partOf[members[j]!] = p;
-        position += classSizes[p]!;
-      }
-    } else {
-      assignRandomly(members, classSizes, largest, random, partOf);
-    }
-  }
-  return collectParts(partOf, parts, sizes);
+  const n = encoded.keys.length;
+  return partsOf(
+    random === undefined
+      ? blockPartition(encoded, cells, parts, n)
+      : drawPartition(encoded, cells, parts, n, random),
+  );
 }
 
 /**
@@ -198,8 +183,9 @@ export function groupSplitNamed(name: string, n: number, options: GroupSplitOpti
     position += size;
   }
   const partOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) partOf[i] = partOfGroup[encoded.codes[i]!]!;
-  const result = collectParts(partOf, sizes.length);
+  const { keys, table } = encoded;
+  for (let i = 0; i < n; i++) partOf[i] = partOfGroup[table[keys[i]!]!]!;
+  const result = partsOf(partitionOf(partOf, sizes.length));
   for (let p = 0; p < result.length; p++) {
     if (ratios[p]! > 0 && result[p]!.length === 0) {
       checkArguments(name).fail(
@@ -254,35 +240,4 @@ export function checkNonEmptyParts(
       );
     }
   }
-}
-
-function largestPart(sizes: Int32Array): number {
-  let largest = 0;
-  for (let p = 1; p < sizes.length; p++) if (sizes[p]! > sizes[largest]!) largest = p;
-  return largest;
-}
-
-/**
- * Assigns `members` (any order) to parts with the given sizes: a partial
- * Fisher-Yates shuffle draws the members of every part except `largest` (so
- * an 80/10/10 split draws only 20% of n random numbers); the rest go to `largest`.
- */
-function assignRandomly(
-  members: Int32Array,
-  sizes: Int32Array,
-  largest: number,
-  random: Random,
-  partOf: Int32Array,
-): void {
-  const count = members.length;
-  const drawn = count - sizes[largest]!;
-  partialShuffleInt32(random, members, count, drawn);
-  let position = count - drawn;
-  for (let p = 0; p < sizes.length; p++) {
-    if (p === largest) continue;
-    const end = position + sizes[p]!;
-    for (let j = position; j < end; j++) partOf[members[j]!] = p;
-    position = end;
-  }
-  for (let j = 0; j < count - drawn; j++) partOf[members[j]!] = largest;
 }

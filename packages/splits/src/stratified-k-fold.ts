@@ -1,7 +1,8 @@
-import { type EncodedLabels, encodeLabels, type Labels, sortByClass } from './encode-labels';
-import { assignmentFolds, equalFoldSizes, type Folds } from './folds';
+import { type EncodedLabels, encodeLabels, type Labels } from './encode-labels';
+import { type Folds, partitionFolds } from './folds';
 import { checkRepeats } from './k-fold';
-import { createRandom, deriveSeed, type Random, shuffleInt32 } from './random';
+import { blockPartition, drawPartition, type Partition } from './partition';
+import { createRandom, deriveSeed, type Random } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link stratifiedKFold}. */
@@ -35,10 +36,11 @@ export interface RepeatedStratifiedKFoldOptions {
  * sorted position j goes to fold `j % k`. So fold f holds
  * `floor(n_c / k)` or `floor(n_c / k) + 1` members of class c (within one
  * sample of the exact `n_c / k`), fold sizes are those of {@link kFold}, and
- * every class is spread over the folds in blocks, in index order. With
- * `shuffle`, each class's members are shuffled (seeded Fisher-Yates) before
- * the blocks are assigned. Without `shuffle` the result equals scikit-learn's
- * index for index.
+ * without `shuffle` every class is spread over the folds in blocks, in index
+ * order, equal to scikit-learn's index for index. With `shuffle`, every
+ * sample, in index order, draws its fold without replacement from its class's
+ * fold counts still open (PCG32 with `seed`), so every arrangement with these
+ * counts is equally likely (one sequential pass, fast on 10^7 labels).
  *
  * Stricter than scikit-learn, which only warns: every class must have at
  * least k members, otherwise some fold would miss the class.
@@ -64,12 +66,7 @@ export function stratifiedKFold(n: number, options: StratifiedKFoldOptions): Fol
   const k = checkStratifiedK(name, options.k, encoded);
   const shuffle = options.shuffle ?? false;
   const random = shuffle ? createRandom({ seed: checkSeed(name, options.seed, true) }) : undefined;
-  return assignmentFolds(
-    name,
-    k,
-    [stratifiedAssignment(encoded, k, random)],
-    equalFoldSizes(samples, k),
-  );
+  return partitionFolds(name, k, [stratifiedPartition(encoded, k, random)]);
 }
 
 /**
@@ -94,10 +91,10 @@ export function repeatedStratifiedKFold(n: number, options: RepeatedStratifiedKF
   const k = checkStratifiedK(name, options.k, encoded);
   const repeats = checkRepeats(name, options.repeats);
   const seed = checkSeed(name, options.seed, true);
-  const assignments = Array.from({ length: repeats }, (_, r) =>
-    stratifiedAssignment(encoded, k, createRandom({ seed: deriveSeed(seed, r) })),
+  const partitions = Array.from({ length: repeats }, (_, r) =>
+    stratifiedPartition(encoded, k, createRandom({ seed: deriveSeed(seed, r) })),
   );
-  return assignmentFolds(name, k, assignments, equalFoldSizes(samples, k));
+  return partitionFolds(name, k, partitions);
 }
 
 function checkStratifiedK(name: string, k: unknown, encoded: EncodedLabels): number {
@@ -126,25 +123,26 @@ export function roundRobinCount(start: number, count: number, k: number, fold: n
   return Math.floor(count / k) + ((((fold - start) % k) + k) % k < remainder ? 1 : 0);
 }
 
-/** Fold id per sample, scikit-learn's allocation, classes shuffled by `random` if given. */
-function stratifiedAssignment(
+/**
+ * Folds with scikit-learn's allocation. Without `random`, each class's
+ * members (index order) fill fold 0, then fold 1, ... (scikit-learn's
+ * blocks); with `random`, they draw their folds without replacement.
+ */
+function stratifiedPartition(
   encoded: EncodedLabels,
   k: number,
   random: Random | undefined,
-): Int32Array {
-  const { order, offsets } = sortByClass(encoded);
-  const foldOf = new Int32Array(encoded.codes.length);
-  for (let c = 0; c < encoded.classCount; c++) {
-    const start = offsets[c]!;
-    const count = offsets[c + 1]! - start;
-    const members = order.subarray(start, start + count);
-    if (random !== undefined) shuffleInt32(random, members, count);
-    let position = 0;
-    for (let f = 0; f < k; f++) {
-      const end = position + roundRobinCount(start, count, k, f);
-      for (let j = position; j < end; j++) foldOf[members[j]!] = f;
-      position = end;
-    }
+): Partition {
+  const classes = encoded.classCount;
+  const allocation = new Int32Array(classes * k);
+  let start = 0;
+  for (let c = 0; c < classes; c++) {
+    const count = encoded.counts[c]!;
+    for (let f = 0; f < k; f++) allocation[c * k + f] = roundRobinCount(start, count, k, f);
+    start += count;
   }
-  return foldOf;
+  const n = encoded.keys.length;
+  return random === undefined
+    ? blockPartition(encoded, allocation, k, n)
+    : drawPartition(encoded, allocation, k, n, random);
 }

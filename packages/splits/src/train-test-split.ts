@@ -1,6 +1,7 @@
 import { checkArguments } from '@trainkit/core';
-import { collectParts, encodeLabels, type Labels } from './encode-labels';
-import { createRandom, partialShuffleInt32 } from './random';
+import { encodeLabels, type Labels } from './encode-labels';
+import { drawPartition, partsOf } from './partition';
+import { createRandom } from './random';
 import { stratifiedPartition } from './ratio-split';
 import { checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
@@ -132,14 +133,7 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): Train
       random,
     );
   } else {
-    const all = new Int32Array(samples);
-    for (let i = 0; i < samples; i++) all[i] = i;
-    // Draw the test set (and the unused rest) from the end of a partial shuffle; the others train.
-    partialShuffleInt32(random, all, samples, nTest + rest);
-    const partOf = new Int32Array(samples);
-    for (let j = samples - nTest - rest; j < samples - rest; j++) partOf[all[j]!] = 1;
-    for (let j = samples - rest; j < samples; j++) partOf[all[j]!] = 2;
-    parts = collectParts(partOf, 3, sizes);
+    parts = partsOf(drawPartition(undefined, sizes, 3, samples, random));
   }
   return { train: parts[0]!, test: parts[1]! };
 }
