@@ -19,7 +19,7 @@ import {
 import { decodeHParamsPluginData, type HParamsPluginContent, hparamsPluginName } from './hparams';
 import { utf8Decode } from './protobuf';
 import { pluginNames } from './summary-values';
-import { parseRecords } from './tfrecord';
+import { type RecordIssue, scanRecords } from './tfrecord';
 
 /** A summary value interpreted by kind. */
 export type DecodedSummary =
@@ -319,7 +319,6 @@ export function parseEventFile(
   ]);
   const path = options?.path ?? '<bytes>';
   const tagMetadata = options?.tagMetadata ?? new Map<string, SummaryMetadata>();
-  const { records, issues, validLength } = parseRecords(bytes);
   const warnings: EventFileWarning[] = [];
   const fail = (kind: CorruptionKind, offset: number, reason: string, cause?: unknown): void => {
     if (onCorruption === 'throw') {
@@ -332,58 +331,64 @@ export function parseEventFile(
         ...(cause === undefined ? {} : { cause }),
       });
     }
-    warnings.push({ kind, offset, message: reason, ...(options?.path ? { path } : {}) });
+    const warning: { -readonly [K in keyof EventFileWarning]: EventFileWarning[K] } = {
+      kind,
+      offset,
+      message: reason,
+    };
+    if (options?.path) warning.path = path;
+    warnings.push(warning);
   };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const events: TensorBoardEvent[] = [];
-  let issueIndex = 0;
-  const flushIssuesBefore = (offset: number): void => {
-    while (issueIndex < issues.length && issues[issueIndex]!.offset < offset) {
-      const issue = issues[issueIndex++]!;
-      if (issue.kind === 'truncated-tail') {
-        warnings.push({ ...issue, ...(options?.path ? { path } : {}) });
-      } else fail(issue.kind, issue.offset, issue.message);
-    }
+  const onIssue = (issue: RecordIssue): void => {
+    if (issue.kind === 'truncated-tail') {
+      warnings.push(options?.path ? { ...issue, path } : { ...issue });
+    } else fail(issue.kind, issue.offset, issue.message);
   };
-  for (const record of records) {
-    flushIssuesBefore(record.offset);
-    let event: EventData;
-    try {
-      event = decodeEvent(record.payload);
-    } catch (cause) {
-      fail(
-        'invalid-event',
-        record.offset,
-        `the record's CRCs match but its payload is not an Event (${(cause as Error).message}); record skipped`,
-        cause,
-      );
-      continue;
-    }
-    const summaries: DecodedSummary[] = [];
-    for (const value of event.summary ?? []) {
-      if (value.metadata !== undefined && !tagMetadata.has(value.tag)) {
-        tagMetadata.set(value.tag, value.metadata);
-      }
+  const { validLength } = scanRecords(
+    bytes,
+    (offset, start, end) => {
+      let event: EventData;
       try {
-        summaries.push(interpretSummaryValue(value, tagMetadata.get(value.tag)));
+        event = decodeEvent(bytes, start, end, view);
       } catch (cause) {
         fail(
           'invalid-event',
-          record.offset,
-          `summary '${value.tag}' cannot be decoded (${(cause as Error).message}); value skipped`,
+          offset,
+          `the record's CRCs match but its payload is not an Event (${(cause as Error).message}); record skipped`,
           cause,
         );
+        return;
       }
-    }
-    events.push({
-      wallTime: event.wallTime,
-      step: event.step,
-      ...(event.fileVersion === undefined ? {} : { fileVersion: event.fileVersion }),
-      summaries,
-      ...(event.otherField === undefined ? {} : { otherField: event.otherField }),
-      offset: record.offset,
-    });
-  }
-  flushIssuesBefore(Number.POSITIVE_INFINITY);
+      const summaries: DecodedSummary[] = [];
+      for (const value of event.summary ?? []) {
+        if (value.metadata !== undefined && !tagMetadata.has(value.tag)) {
+          tagMetadata.set(value.tag, value.metadata);
+        }
+        try {
+          summaries.push(interpretSummaryValue(value, tagMetadata.get(value.tag)));
+        } catch (cause) {
+          fail(
+            'invalid-event',
+            offset,
+            `summary '${value.tag}' cannot be decoded (${(cause as Error).message}); value skipped`,
+            cause,
+          );
+        }
+      }
+      const decoded: { -readonly [K in keyof TensorBoardEvent]: TensorBoardEvent[K] } = {
+        wallTime: event.wallTime,
+        step: event.step,
+        summaries,
+        offset,
+      };
+      if (event.fileVersion !== undefined) decoded.fileVersion = event.fileVersion;
+      if (event.otherField !== undefined) decoded.otherField = event.otherField;
+      events.push(decoded);
+    },
+    onIssue,
+  );
   return { events, warnings, validLength };
 }
 

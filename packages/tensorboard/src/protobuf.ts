@@ -31,6 +31,16 @@ export function utf8Encode(text: string): Uint8Array {
 
 /** A string from UTF-8 bytes (invalid sequences become U+FFFD). */
 export function utf8Decode(bytes: Uint8Array): string {
+  // Short ASCII strings (most tags) are faster without TextDecoder.
+  if (bytes.length <= 64) {
+    let ascii = '';
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) return textDecoder.decode(bytes);
+      ascii += String.fromCharCode(byte);
+    }
+    return ascii;
+  }
   return textDecoder.decode(bytes);
 }
 
@@ -247,9 +257,9 @@ export class ProtoReader {
   /** Wire type of the current field. */
   wireType = 0;
 
-  constructor(bytes: Uint8Array, start = 0, end: number = bytes.length) {
+  constructor(bytes: Uint8Array, start = 0, end: number = bytes.length, view?: DataView) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.position = start;
     this.end = end;
   }
@@ -334,7 +344,7 @@ export class ProtoReader {
   message(): ProtoReader {
     const length = this.varint();
     this.need(length);
-    const reader = new ProtoReader(this.bytes, this.position, this.position + length);
+    const reader = new ProtoReader(this.bytes, this.position, this.position + length, this.view);
     this.position += length;
     return reader;
   }

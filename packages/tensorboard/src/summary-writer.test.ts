@@ -354,6 +354,23 @@ describe('SummaryWriter buffering', () => {
     await writer.close();
   });
 
+  it('installs one process exit listener that writes what is buffered', async () => {
+    const before = process.listeners('exit');
+    const memory = new MemoryFileSystem();
+    const first = await createSummaryWriter('a', { flushIntervalMs: 0, fileSystem: memory });
+    const second = await createSummaryWriter('b', { flushIntervalMs: 0, fileSystem: memory });
+    const added = process.listeners('exit').filter((listener) => !before.includes(listener));
+    expect(added).toHaveLength(1);
+    first.scalar('x', 1, 1);
+    second.scalar('y', 2, 2);
+    (added[0] as () => void)();
+    expect(parseEventFile(memory.files.get(first.path)!).events.map((e) => e.step)).toEqual([0, 1]);
+    expect(parseEventFile(memory.files.get(second.path)!).events.map((e) => e.step)).toEqual([
+      0, 2,
+    ]);
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it('writes what is buffered at process exit (synchronously)', async () => {
     const memory = new MemoryFileSystem();
     const writer = await createSummaryWriter('logs', { ...quiet, fileSystem: memory });

@@ -10,6 +10,7 @@ import {
   type HistogramData,
   type SummaryValue,
   writeEvent,
+  writeSimpleScalarEvent,
 } from './event-codec';
 import { eventFileName } from './event-file-name';
 import {
@@ -29,7 +30,7 @@ import {
   hparamsSessionStartValue,
 } from './hparams';
 import type { ImageInput } from './image';
-import { ProtoWriter } from './protobuf';
+import { ProtoWriter, utf8Encode } from './protobuf';
 import {
   histogramValue,
   type ImageOptions,
@@ -216,10 +217,14 @@ class EventFileWriter implements SummaryWriter {
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** A background flush is queued or running. */
+  private flushScheduled = false;
   /** Tag -> plugin that owns it, for tags already checked. */
   private readonly tagPlugins = new Map<string, string>();
   /** Tags whose metadata was already written. */
   private readonly tagsWithMetadata = new Set<string>();
+  /** UTF-8 bytes of validated scalar tags, for the scalar hot path. */
+  private readonly simpleScalarTags = new Map<string, Uint8Array>();
 
   constructor(logdir: string, options: ResolvedOptions) {
     this.logdir = logdir;
@@ -240,7 +245,7 @@ class EventFileWriter implements SummaryWriter {
     await this.openNewFile();
     if (this.options.flushIntervalMs > 0) {
       this.timer = setInterval(() => {
-        if (this.activeRecords > 0 && this.inFlight === undefined) this.backgroundFlush();
+        if (this.activeRecords > 0) this.backgroundFlush();
       }, this.options.flushIntervalMs);
       (this.timer as { unref?: () => void }).unref?.();
     }
@@ -380,12 +385,18 @@ class EventFileWriter implements SummaryWriter {
       this.active.length = start;
       throw error;
     }
-    this.activeRecords++;
-    for (const value of values)
+    for (const value of values) {
       if (value.metadata !== undefined) this.tagsWithMetadata.add(value.tag);
+    }
+    this.afterAppend();
+  }
+
+  /** Counts a buffered record and starts a background flush when the buffer is full. */
+  private afterAppend(): void {
+    this.activeRecords++;
     if (
       this.active.length >= this.options.maxBufferedBytes &&
-      this.inFlight === undefined &&
+      !this.flushScheduled &&
       this.failure === undefined
     ) {
       this.backgroundFlush();
@@ -394,28 +405,28 @@ class EventFileWriter implements SummaryWriter {
 
   scalar(tag: string, value: number, step: number, options?: ScalarOptions & WriteOptions): void {
     this.assertWritable('scalar');
-    validateStep('SummaryWriter.scalar', step);
+    if (!(typeof step === 'number' && Number.isSafeInteger(step) && step >= 0)) {
+      validateStep('SummaryWriter.scalar', step);
+    }
     const wallTime = this.wallTime('scalar', options);
-    const encoding = options?.encoding ?? this.options.scalarEncoding;
-    const known = this.tagPlugins.get(tag) === pluginNames.scalars;
-    if (
-      known &&
-      typeof value === 'number' &&
+    const plain =
+      (options?.encoding ?? this.options.scalarEncoding) === 'simple-value' &&
       options?.description === undefined &&
-      options?.displayName === undefined
-    ) {
-      // Fast path: a tag already validated; build the value without re-checking it.
-      const summaryValue: SummaryValue =
-        encoding === 'simple-value'
-          ? { tag, content: { kind: 'simple', value } }
-          : {
-              tag,
-              content: { kind: 'tensor', tensor: { dtype: 1, shape: [], floatValues: [value] } },
-            };
-      this.append('scalar', [summaryValue], step, wallTime);
+      options?.displayName === undefined;
+    const tagBytes = plain ? this.simpleScalarTags.get(tag) : undefined;
+    if (tagBytes !== undefined && typeof value === 'number') {
+      // Hot path: a scalar tag seen before, written as simple_value without metadata.
+      const writer = this.active;
+      const start = beginRecord(writer);
+      writeSimpleScalarEvent(writer, wallTime, step, tagBytes, value);
+      endRecord(writer, start);
+      this.afterAppend();
       return;
     }
-    this.append('scalar', [scalarValue(tag, value, { ...options, encoding })], step, wallTime);
+    const encoding = options?.encoding ?? this.options.scalarEncoding;
+    const summaryValue = scalarValue(tag, value, { ...options, encoding });
+    this.append('scalar', [summaryValue], step, wallTime);
+    if (summaryValue.content.kind === 'simple') this.simpleScalarTags.set(tag, utf8Encode(tag));
   }
 
   scalars(values: Readonly<Record<string, number>>, step: number, options?: WriteOptions): void {
@@ -515,8 +526,14 @@ class EventFileWriter implements SummaryWriter {
   }
 
   private backgroundFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
     // The error is kept in `failure` and surfaces from the next call.
-    this.flush().catch(() => undefined);
+    this.flush()
+      .catch(() => undefined)
+      .finally(() => {
+        this.flushScheduled = false;
+      });
   }
 
   flush(): Promise<void> {

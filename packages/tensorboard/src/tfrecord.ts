@@ -108,8 +108,8 @@ export interface ParsedRecords {
   /** Truncation and damage, in order of offset. */
   readonly issues: RecordIssue[];
   /**
-   * Offset just past the last intact record that is followed only by intact
-   * records or by nothing: where an appending writer could resume safely.
+   * Offset just past the last fully framed record (before a truncated tail or
+   * an unframeable length): the whole records end here.
    */
   readonly validLength: number;
 }
@@ -119,25 +119,26 @@ function hex(value: number): string {
 }
 
 /**
- * Splits TFRecord data into records, verifying both CRCs of every record.
+ * Walks TFRecord data, verifying both CRCs of every record, calling `onRecord`
+ * with the payload's position for each intact record and `onIssue` for each
+ * problem, in file order. The allocation-free core of {@link parseRecords}.
  *
- * A payload CRC mismatch skips that record (issue `corrupt-payload`) and goes on,
- * since its length was verified. A length CRC mismatch stops (issue
- * `corrupt-length`): without a trusted length the next record cannot be found.
- * Data that ends inside a record gives the issue `truncated-tail`.
- *
- * @param bytes - The file contents.
- * @returns The intact records and the issues.
- *
- * @example
- * ```ts
- * const { records, issues } = parseRecords(fileBytes);
- * ```
+ * @returns The issues and the end of the last fully framed record.
+ * @internal
  */
-export function parseRecords(bytes: Uint8Array): ParsedRecords {
+export function scanRecords(
+  bytes: Uint8Array,
+  onRecord: (offset: number, payloadStart: number, payloadEnd: number) => void,
+  onIssue?: (issue: RecordIssue) => void,
+): { issues: RecordIssue[]; validLength: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const records: RecordSlice[] = [];
-  const issues: RecordIssue[] = [];
+  const found: RecordIssue[] = [];
+  const issues = {
+    push(issue: RecordIssue): void {
+      found.push(issue);
+      onIssue?.(issue);
+    },
+  };
   let offset = 0;
   let validLength = 0;
   while (offset < bytes.length) {
@@ -181,10 +182,34 @@ export function parseRecords(bytes: Uint8Array): ParsedRecords {
         message: `payload CRC ${hex(payloadCrc)} does not match the stored ${hex(storedPayloadCrc)}; record skipped`,
       });
     } else {
-      records.push({ offset, payload: bytes.subarray(payloadStart, payloadEnd) });
+      onRecord(offset, payloadStart, payloadEnd);
     }
     offset += recordBytes;
     validLength = offset;
   }
+  return { issues: found, validLength };
+}
+
+/**
+ * Splits TFRecord data into records, verifying both CRCs of every record.
+ *
+ * A payload CRC mismatch skips that record (issue `corrupt-payload`) and goes on,
+ * since its length was verified. A length CRC mismatch stops (issue
+ * `corrupt-length`): without a trusted length the next record cannot be found.
+ * Data that ends inside a record gives the issue `truncated-tail`.
+ *
+ * @param bytes - The file contents.
+ * @returns The intact records and the issues.
+ *
+ * @example
+ * ```ts
+ * const { records, issues } = parseRecords(fileBytes);
+ * ```
+ */
+export function parseRecords(bytes: Uint8Array): ParsedRecords {
+  const records: RecordSlice[] = [];
+  const { issues, validLength } = scanRecords(bytes, (offset, start, end) => {
+    records.push({ offset, payload: bytes.subarray(start, end) });
+  });
   return { records, issues, validLength };
 }
