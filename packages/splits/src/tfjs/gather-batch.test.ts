@@ -105,3 +105,21 @@ describe('tensorBatches', () => {
     x.dispose();
   });
 });
+
+describe('README example (tfjs)', () => {
+  it('prefetches gathered batches and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const xs = tf.randomNormal([64, 8]);
+    const ys = { values: new Int32Array(64), shape: [64], dtype: 'int32' } as const;
+    const batches = miniBatches(64, { batchSize: 16, seed: 1, epoch: 0 });
+    let rows = 0;
+    for await (const batch of tensorBatches({ x: xs, y: ys }, batches, { depth: 2 })) {
+      rows += batch.x.shape[0];
+      expect(batch.y.shape).toEqual([16]);
+      tf.dispose(batch);
+    }
+    expect(rows).toBe(64);
+    xs.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
