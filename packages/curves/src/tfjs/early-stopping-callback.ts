@@ -23,7 +23,11 @@ export interface EarlyStoppingCallbackOptions extends EarlyStoppingOptions {
    * `tf.callbacks.earlyStopping` cannot). Default `false`.
    */
   readonly restoreBestWeights?: boolean;
-  /** A saved state (e.g. from a checkpoint) to continue from. */
+  /**
+   * A saved state (e.g. from a checkpoint) to continue from. The weight
+   * snapshot is not part of it: after a resume, only epochs that improve on the
+   * saved best can be restored.
+   */
   readonly state?: unknown;
   /** Receives one line when training is stopped and when weights are restored. Default: silent. */
   readonly log?: (text: string) => void;
