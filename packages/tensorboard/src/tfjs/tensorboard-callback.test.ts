@@ -6,6 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitCallbackExample } from '../../examples/fit-callback';
 import { scalarSeries } from '../event-reader';
 import { computeHistogram } from '../histogram';
 import { readLogdir } from '../read-event-files';
@@ -159,6 +160,21 @@ describe('tensorBoardCallback in model.fit', () => {
     expect(trainFiles).toHaveLength(1);
     tf.dispose([xs, ys]);
     model.dispose();
+  });
+
+  it('README example: train and validation runs, batch scalars, histograms and an hparams session', async () => {
+    const logdir = path.join(root, 'readme-fit');
+    const before = tf.memory().numTensors;
+    const history = await fitCallbackExample(logdir);
+    expect(tf.memory().numTensors).toBe(before);
+    const runs = await readLogdir(logdir);
+    expect([...runs.keys()]).toEqual(['.', 'train', 'validation']);
+    const validation = scalarSeries(runs.get('validation')!.events);
+    expect(values(validation, 'epoch_loss')).toEqual(
+      (history.history.val_loss as number[]).map((v, i) => [i, Math.fround(v)]),
+    );
+    // 48 training samples / batch 16 = 3 batches per epoch.
+    expect(values(scalarSeries(runs.get('train')!.events), 'batch_loss')).toHaveLength(9);
   });
 
   it('validates options at construction with typed errors', () => {
