@@ -86,13 +86,13 @@ async function run(
 const kinds = (diagnosis: Diagnosis) => diagnosis.verdicts.map((verdict) => verdict.kind);
 
 describe('curves diagnosis on real MNIST runs', () => {
-  it('overfitting a tiny training set (150 samples, Adam 3e-3, 40 epochs) is diagnosed as overfitting', async () => {
+  it('overfitting a tiny training set (150 samples, Adam 3e-3, 30 epochs) is diagnosed as overfitting', async () => {
     const { history, diagnosis, logged } = await run(
       'tiny train set',
       tf.train.adam(3e-3),
       150,
-      300,
-      40,
+      200,
+      30,
     );
     expect(kinds(diagnosis)).toEqual(['overfitting']);
     const verdict = diagnosis.verdicts[0]!;
