@@ -110,7 +110,6 @@ describe('tensorBoardCallback in model.fit', () => {
     const session = runs.get('.')!.events.flatMap((e) => e.summaries);
     expect(session.map((s) => s.kind === 'hparams' && s.data.kind)).toEqual([
       'session-start',
-      'experiment',
       'session-end',
     ]);
     const start = session[0]!;
@@ -118,21 +117,11 @@ describe('tensorBoardCallback in model.fit', () => {
       start.kind === 'hparams' &&
         start.data.kind === 'session-start' &&
         start.data.sessionStart.hparams,
-    ).toEqual({
-      lr: 0.01,
-      optimizer: 'sgd',
-    });
-    const experiment = session[1]!;
+    ).toEqual({ lr: 0.01, optimizer: 'sgd' });
+    const end = session[1]!;
     expect(
-      experiment.kind === 'hparams' &&
-        experiment.data.kind === 'experiment' &&
-        experiment.data.experiment.metrics,
-    ).toEqual([
-      { tag: 'epoch_loss', group: 'train', datasetType: 'training' },
-      { tag: 'epoch_mse', group: 'train', datasetType: 'training' },
-      { tag: 'epoch_loss', group: 'validation', datasetType: 'validation' },
-      { tag: 'epoch_mse', group: 'validation', datasetType: 'validation' },
-    ]);
+      end.kind === 'hparams' && end.data.kind === 'session-end' && end.data.sessionEnd.status,
+    ).toBe('success');
     tf.dispose([xs, ys, xv, yv]);
     model.dispose();
   });
@@ -175,6 +164,26 @@ describe('tensorBoardCallback in model.fit', () => {
     );
     // 48 training samples / batch 16 = 3 batches per epoch.
     expect(values(scalarSeries(runs.get('train')!.events), 'batch_loss')).toHaveLength(9);
+  });
+
+  it('makes model.fit reject with EventWriteError when the log directory cannot be written', async () => {
+    const model = smallModel();
+    const xs = tf.zeros([4, 2]);
+    const ys = tf.ones([4, 1]);
+    const memory = new MemoryFileSystem();
+    memory.faults.mkdir = 'EACCES';
+    const fit = model.fit(xs, ys, {
+      epochs: 1,
+      verbose: 0,
+      callbacks: [tensorBoardCallback('locked', { writerOptions: { fileSystem: memory } })],
+    });
+    await expect(fit).rejects.toMatchObject({
+      name: 'EventWriteError',
+      code: 'EACCES',
+      operation: 'mkdir',
+    });
+    tf.dispose([xs, ys]);
+    model.dispose();
   });
 
   it('validates options at construction with typed errors', () => {

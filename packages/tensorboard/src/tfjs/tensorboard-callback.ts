@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Logs } from '@tensorflow/tfjs-layers';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
-import type { HParamValue, MetricDefinition } from '../hparams';
+import type { HParamValue } from '../hparams';
 import {
   createSummaryWriter,
   type SummaryWriter,
@@ -30,9 +30,12 @@ export interface TensorBoardCallbackOptions {
   readonly validationRun?: string;
   /**
    * Hyperparameters of this training session. When given, `logdir` itself
-   * becomes an hparams session: its values at the start, the experiment (with
-   * the epoch metrics of both runs) after the first epoch, the end status at the
-   * end, so TensorBoard's HParams tab compares runs by them.
+   * becomes an hparams session (like Keras' `hp.KerasCallback`): the values at
+   * the start, the status `success` at the end. TensorBoard's HParams tab then
+   * compares the sessions under its log directory, inferring the columns from
+   * all sessions' values and the scalar tags of their `train`/`validation`
+   * runs (write an experiment with `SummaryWriter.hparamsConfig` to set domains
+   * or display names).
    */
   readonly hparams?: Readonly<Record<string, HParamValue>>;
   /** Writer options (file system, clock, fsync, ...). The flush timer is always off: I/O happens at epoch end. */
@@ -61,7 +64,6 @@ export class TensorBoardCallback extends CustomCallback {
   private runs: TrainValidationWriters | undefined;
   private session: SummaryWriter | undefined;
   private batchesSeen = 0;
-  private experimentWritten = false;
 
   constructor(
     logdir: string,
@@ -104,7 +106,6 @@ export class TensorBoardCallback extends CustomCallback {
 
   private async startTraining(): Promise<void> {
     this.batchesSeen = 0;
-    this.experimentWritten = false;
     this.runs = await createTrainValidationWriters(this.logdir, {
       ...this.writerOptions(),
       ...(this.options.trainRun === undefined ? {} : { trainRun: this.options.trainRun }),
@@ -113,7 +114,13 @@ export class TensorBoardCallback extends CustomCallback {
         : { validationRun: this.options.validationRun }),
     });
     if (this.options.hparams !== undefined) {
-      this.session = await createSummaryWriter(this.logdir, this.writerOptions());
+      try {
+        this.session = await createSummaryWriter(this.logdir, this.writerOptions());
+      } catch (error) {
+        await this.runs.close().catch(() => undefined);
+        this.runs = undefined;
+        throw error;
+      }
       this.session.hparams(this.options.hparams);
       await this.session.flush();
     }
@@ -146,41 +153,7 @@ export class TensorBoardCallback extends CustomCallback {
         runs.train.histogram(weight.name, await tensorHistogram(weight.read()), epoch);
       }
     }
-    if (this.session !== undefined && !this.experimentWritten && logs !== undefined) {
-      this.session.hparamsConfig({
-        hparams: Object.keys(this.options.hparams ?? {}).map((name) => ({ name })),
-        metrics: this.metricsOf(logs),
-      });
-      this.experimentWritten = true;
-    }
     await Promise.all([runs.flush(), this.session?.flush()]);
-  }
-
-  private metricsOf(logs: Logs): MetricDefinition[] {
-    const trainRun = this.options.trainRun ?? 'train';
-    const validationRun = this.options.validationRun ?? 'validation';
-    return Object.keys(logs)
-      .filter((key) => !ignoredKeys.has(key))
-      .map((key) =>
-        key.startsWith('val_')
-          ? {
-              tag: `epoch_${key.slice(4)}`,
-              group: validationRun,
-              datasetType: 'validation' as const,
-            }
-          : { tag: `epoch_${key}`, group: trainRun, datasetType: 'training' as const },
-      )
-      .sort((a, b) =>
-        a.datasetType !== b.datasetType
-          ? a.datasetType === 'training'
-            ? -1
-            : 1
-          : a.tag < b.tag
-            ? -1
-            : a.tag > b.tag
-              ? 1
-              : 0,
-      );
   }
 
   private async endTraining(): Promise<void> {
