@@ -31,7 +31,7 @@ console.log(
   formatBackendSelection(await selectBackend({ backend: 'wasm', trainingKernels: false })),
 );
 console.log(
-  `model.fit, batch ${BATCH}, Adam(1e-3), shuffle; ${quick ? `--quick: ${wasmSteps} wasm steps / ${cpuSteps} CPU steps per run, extrapolated to an epoch of ${EPOCH} samples` : `full epochs of ${EPOCH} samples on wasm, CPU estimated from ${cpuSteps} steps`}\n`,
+  `model.fit, batch ${BATCH}, Adam(1e-3), shuffle, tf PROD mode; ${quick ? `--quick: ${wasmSteps} wasm steps / ${cpuSteps} CPU steps per run, extrapolated to an epoch of ${EPOCH} samples` : `full epochs of ${EPOCH} samples on wasm, CPU estimated from ${cpuSteps} steps`}\n`,
 );
 
 function mlp() {

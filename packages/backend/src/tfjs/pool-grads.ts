@@ -98,25 +98,43 @@ export function maxPoolGradJs(stock: KernelConfig): KernelFunc {
     const xs = backend.typedArrayFromHeap(x) as Float32Array;
     const dys = backend.typedArrayFromHeap(dy) as Float32Array;
     const dxs = backend.typedArrayFromHeap(out) as Float32Array;
-    const positions = firstMaxPositions(xs, info);
     if (strideHeight >= fh && strideWidth >= fw) {
-      // Windows do not overlap: each input receives at most one gradient.
-      // `+ 0` turns -0 into +0 as the CPU kernel's `0 + dy` does.
+      // Windows do not overlap: each input receives at most one gradient, so
+      // one pass writes it at the first maximum of its window. `+ 0` turns -0
+      // into +0 as the CPU kernel's `0 + dy` does.
       dxs.fill(0);
-      const pixels = inHeight * inWidth;
       let w = 0;
       for (let b = 0; b < batchSize; ++b) {
-        const image = b * pixels * channels;
-        const end = w + outHeight * outWidth * channels;
-        while (w < end) {
-          for (let d = 0; d < channels; ++d, ++w) {
-            const pixel = positions[w] as number;
-            if (pixel >= 0) dxs[image + pixel * channels + d] = (dys[w] as number) + 0;
+        const image = b * inHeight * inWidth;
+        for (let yR = 0; yR < outHeight; ++yR) {
+          const rCorner = yR * strideHeight - top;
+          const rMin = Math.max(0, rCorner);
+          const rMax = Math.min(inHeight, rCorner + fh);
+          for (let yC = 0; yC < outWidth; ++yC) {
+            const cCorner = yC * strideWidth - left;
+            const cMin = Math.max(0, cCorner);
+            const cMax = Math.min(inWidth, cCorner + fw);
+            for (let d = 0; d < channels; ++d, ++w) {
+              let best = Number.NEGATIVE_INFINITY;
+              let at = -1;
+              for (let r = rMin; r < rMax; ++r) {
+                for (let c = cMin; c < cMax; ++c) {
+                  const index = (image + r * inWidth + c) * channels + d;
+                  const value = xs[index] as number;
+                  if (value > best) {
+                    best = value;
+                    at = index;
+                  }
+                }
+              }
+              if (at >= 0) dxs[at] = (dys[w] as number) + 0;
+            }
           }
         }
       }
       return out;
     }
+    const positions = firstMaxPositions(xs, info);
     // Overlapping windows: every input sums, in window order, the gradients of
     // the windows whose maximum it is.
     let q = 0;
