@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@trainkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '../errors';
+import { readmeQuickStart } from './readme-example';
 import { type BackendLoaders, selectBackend, selectBackendWith } from './select-backend';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-training-kernels';
 
@@ -144,6 +145,20 @@ describe('selectBackend', () => {
     await expect(selectBackendWith({ backend: 'wasm' }, loaders)).rejects.toThrow(
       "selectBackend: backend 'wasm' cannot be used: not installed (optional peer @tensorflow/tfjs-backend-wasm). Install it with `npm install @tensorflow/tfjs-backend-wasm@4.22.0`",
     );
+  });
+
+  it('runs the README quick start: a CNN trains one batch on the selected wasm backend', async () => {
+    const lines: string[] = [];
+    const { selection, model } = await readmeQuickStart((line) => lines.push(line));
+    expect(selection.backend).toBe('wasm');
+    expect(lines[0]).toMatch(/^backend: wasm \(/);
+    const xs = tf.zeros([2, 28, 28, 1]);
+    const ys = tf.cast(tf.oneHot(tf.tensor1d([1, 2], 'int32'), 10), 'float32');
+    const loss = (await model.trainOnBatch(xs, ys)) as number;
+    // All-zero images: the softmax starts uniform over 10 classes, loss ln(10).
+    expect(loss).toBeCloseTo(Math.log(10), 4);
+    tf.dispose([xs, ys]);
+    model.dispose();
   });
 
   it.each([
