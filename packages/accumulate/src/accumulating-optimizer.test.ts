@@ -630,6 +630,8 @@ describe('state and serialization', () => {
       'inner/iter',
       ...names.map((n) => `inner/${n}/m`),
       ...names.map((n) => `inner/${n}/v`),
+      'bias_correction/accBeta1',
+      'bias_correction/accBeta2',
     ]);
     expect(weights.slice(0, 6).map((w) => Array.from(w.tensor.dataSync()))).toEqual([
       [1],
@@ -695,6 +697,49 @@ describe('state and serialization', () => {
       expect(diff).toBe(0);
     },
   );
+
+  it("restores Adam's bias-correction products exactly, also with a scheduled beta1", async () => {
+    const data = makeDataset(64);
+    const beta1At = (update: number) => 0.85 + 0.1 * Math.abs(Math.sin(update));
+    const train = (model: Mlp, optimizer: AccumulatingOptimizer, updates: number) => {
+      for (let u = 0; u < updates; u++) {
+        optimizer.setMomentum(beta1At(optimizer.iterations));
+        const start = (optimizer.iterations * 8) % 64;
+        microStep(model, optimizer, data, start, start + 8);
+      }
+    };
+    const original = track(makeMlp());
+    const optimizer = track(new AccumulatingOptimizer(tf.train.adam(0.01), { k: 1 }));
+    train(original, optimizer, 30);
+    const saved = await copyWeights(await optimizer.getWeights());
+
+    const resume = async (weights: typeof saved) => {
+      const copy = track(makeMlp());
+      for (const [i, v] of copy.variables.entries()) v.assign(original.variables[i]!);
+      const restored = track(new AccumulatingOptimizer(tf.train.adam(0.01), { k: 1 }));
+      await restored.setWeights(weights);
+      train(copy, restored, 20);
+      return copy;
+    };
+    const exact = await resume(saved);
+    // tfjs' own restore (beta^(t+1)) for comparison: drop the saved products.
+    const withoutProducts = await resume(
+      saved.filter((w) => !w.name.startsWith('bias_correction/')),
+    );
+    train(original, optimizer, 20);
+    expect(maxAbsDiff(exact.variables, original.variables)).toBe(0);
+    expect(maxAbsDiff(withoutProducts.variables, original.variables)).toBeGreaterThan(0);
+    tf.dispose(saved.map((w) => w.tensor));
+  });
+
+  it('rejects bias corrections for an inner optimizer without them', async () => {
+    const restored = track(new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 1 }));
+    const adam = track(new AccumulatingOptimizer(tf.train.adam(0.1), { k: 1 }));
+    const weights = await adam.getWeights();
+    await expect(restored.setWeights(weights)).rejects.toThrow(
+      'AccumulatingOptimizer.setWeights: the weights hold bias corrections (bias_correction/accBeta1, bias_correction/accBeta2) that the inner SGD optimizer has no place for. Pass the list returned by AccumulatingOptimizer.getWeights().',
+    );
+  });
 
   it('rejects a malformed state with StateRestoreError and changes nothing', async () => {
     const data = makeDataset(16);

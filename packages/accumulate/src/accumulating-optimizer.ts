@@ -9,6 +9,7 @@ import {
   mul,
   type NamedTensorMap,
   Optimizer,
+  type Scalar,
   scalar,
   serialization,
   sqrt,
@@ -17,6 +18,7 @@ import {
   Tensor,
   tensor1d,
   tidy,
+  type Variable,
   zeros,
 } from '@tensorflow/tfjs-core';
 import {
@@ -53,6 +55,22 @@ const counterNames = [
 ] as const;
 const accumulatorSuffix = '/accumulated_gradient';
 const innerPrefix = 'inner/';
+/**
+ * tfjs' Adam rebuilds its bias-correction products as `beta^(t+1)` in
+ * `setWeights` instead of saving them, which differs (in float32, and wholly
+ * once beta1 is scheduled) from the products it accumulated while training.
+ * The wrapper saves them after the inner weights so a restore is exact.
+ */
+const biasCorrectionPrefix = 'bias_correction/';
+const biasCorrectionFields = ['accBeta1', 'accBeta2'] as const;
+
+function biasCorrectionVariables(optimizer: Optimizer): Variable[] | null {
+  const fields = optimizer as unknown as Record<string, unknown>;
+  const found = biasCorrectionFields.map((field) => fields[field]);
+  return found.every((value) => value instanceof Tensor && isVariable(value))
+    ? (found as Variable[])
+    : null;
+}
 
 /** A tensor with the name of its variable (tfjs `NamedTensor`, not exported by tfjs-core). */
 export interface NamedTensor {
@@ -465,8 +483,13 @@ export class AccumulatingOptimizer extends Optimizer {
       created.push(keep(first.tensor));
     }
     this.snapshot = created;
+    const corrections = biasCorrectionVariables(this.inner) ?? [];
     return weights.concat(
       innerWeights.map(({ name, tensor }) => ({ name: `${innerPrefix}${name}`, tensor })),
+      corrections.map((variable, i) => ({
+        name: `${biasCorrectionPrefix}${biasCorrectionFields[i]}`,
+        tensor: variable,
+      })),
     );
   }
 
@@ -547,7 +570,18 @@ export class AccumulatingOptimizer extends Optimizer {
     ) {
       fail(`expected ${slotCount} '<variable>${accumulatorSuffix}' weights after the counters.`);
     }
-    const innerWeights = weightValues.slice(counterNames.length + slotCount);
+    const rest = weightValues.slice(counterNames.length + slotCount);
+    const corrections = rest.filter((weight) => weight.name.startsWith(biasCorrectionPrefix));
+    const innerWeights = rest.filter((weight) => !weight.name.startsWith(biasCorrectionPrefix));
+    const targets = corrections.length > 0 ? biasCorrectionVariables(this.inner) : [];
+    if (
+      targets === null ||
+      (corrections.length > 0 && corrections.length !== biasCorrectionFields.length)
+    ) {
+      fail(
+        `the weights hold bias corrections (${corrections.map((c) => c.name).join(', ')}) that the inner ${this.inner.getClassName()} optimizer has no place for.`,
+      );
+    }
     const foreign = innerWeights.find((weight) => !weight.name.startsWith(innerPrefix));
     if (foreign !== undefined) {
       fail(`weight '${foreign.name}' is neither an accumulator nor an 'inner/' weight.`);
@@ -562,6 +596,9 @@ export class AccumulatingOptimizer extends Optimizer {
         cause,
       );
     }
+    corrections.forEach((correction, i) => {
+      targets![i]!.assign(correction.tensor as Scalar);
+    });
     this.releaseSnapshot();
     this.disposeAccumulators();
     this.accumulators =

@@ -241,6 +241,8 @@ describe('model.fit with an AccumulatingOptimizer', () => {
       'accumulate/first_sample_count',
       'accumulate/has_gradient',
       'inner/iter',
+      'bias_correction/accBeta1',
+      'bias_correction/accBeta2',
     ]);
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     disposables.push(loaded, loaded.optimizer);
