@@ -8,6 +8,8 @@ export {
   TrainkitError,
 } from './errors';
 export { formatValue } from './format-value';
+export type { JsonNumber } from './json-number';
+export { decodeJsonNumber, encodeJsonNumber } from './json-number';
 export type { LineChartOptions, LineChartSeries, LineChartVerticalLine } from './line-chart-scale';
 export { formatTick, niceTicks } from './line-chart-scale';
 export type { LineChartSvgOptions } from './line-chart-svg';

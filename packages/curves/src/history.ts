@@ -1,4 +1,9 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
+import {
+  checkArguments,
+  decodeJsonNumber,
+  encodeJsonNumber,
+  StateRestoreError,
+} from '@trainkit/core';
 
 /**
  * One curve: values measured at increasing iterations. Parallel arrays keep a
@@ -194,34 +199,6 @@ export function recordEpoch(
   history.epochs.push({ epoch, iteration, metrics: copy });
 }
 
-/** JSON cannot hold NaN, infinities or -0; they travel as these strings. */
-function encodeNumber(value: number): number | string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (Object.is(value, -0)) return '-0';
-  return value;
-}
-
-function decodeNumber(value: unknown, where: string): number {
-  if (typeof value === 'number') return value;
-  switch (value) {
-    case 'NaN':
-      return Number.NaN;
-    case 'Infinity':
-      return Number.POSITIVE_INFINITY;
-    case '-Infinity':
-      return Number.NEGATIVE_INFINITY;
-    case '-0':
-      return -0;
-    default:
-      throw new StateRestoreError(
-        'historyFromJson',
-        `${where} must be a number or one of "NaN", "Infinity", "-Infinity", "-0", got ${JSON.stringify(value)}.`,
-      );
-  }
-}
-
 /**
  * Serializes a history to JSON text. NaN, infinities and -0 are written as
  * strings so that {@link historyFromJson} restores every value exactly
@@ -235,7 +212,10 @@ function decodeNumber(value: unknown, where: string): number {
  * ```
  */
 export function historyToJson(history: TrainingHistory): string {
-  const series = (s: Series) => ({ iterations: s.iterations, values: s.values.map(encodeNumber) });
+  const series = (s: Series) => ({
+    iterations: s.iterations,
+    values: s.values.map(encodeJsonNumber),
+  });
   return JSON.stringify({
     format: history.format,
     version: history.version,
@@ -246,7 +226,9 @@ export function historyToJson(history: TrainingHistory): string {
     epochs: history.epochs.map((e) => ({
       epoch: e.epoch,
       iteration: e.iteration,
-      metrics: Object.fromEntries(Object.entries(e.metrics).map(([k, v]) => [k, encodeNumber(v)])),
+      metrics: Object.fromEntries(
+        Object.entries(e.metrics).map(([k, v]) => [k, encodeJsonNumber(v)]),
+      ),
     })),
   });
 }
@@ -285,7 +267,9 @@ function restoreSeries(value: unknown, where: string): Series {
     }
     iterations.push(iteration);
   }
-  const values = value.values.map((v, i) => decodeNumber(v, `${where}.values[${i}]`));
+  const values = value.values.map((v, i) =>
+    decodeJsonNumber('historyFromJson', `${where}.values[${i}]`, v),
+  );
   return { iterations, values };
 }
 
@@ -339,7 +323,7 @@ export function historyFromJson(json: string): TrainingHistory {
     }
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(e.metrics)) {
-      metrics[k] = decodeNumber(v, `epochs[${i}].metrics.${k}`);
+      metrics[k] = decodeJsonNumber('historyFromJson', `epochs[${i}].metrics.${k}`, v);
     }
     return { epoch: e.epoch as number, iteration: e.iteration as number, metrics };
   });

@@ -1,40 +1,8 @@
 import { StateRestoreError } from '@trainkit/core';
 
-/**
- * A number as it appears in a serialized state: finite numbers stay numbers;
- * `NaN`, `Infinity`, `-Infinity` and `-0` become strings so that a JSON round
- * trip is exact (JSON itself turns them into `null` or `0`).
- */
-export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
-
-/** Encodes a number so that `JSON.stringify` keeps it exactly. */
-export function encodeNumber(value: number): JsonNumber {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (Object.is(value, -0)) return '-0';
-  return value;
-}
-
-/** Decodes a {@link JsonNumber}; throws a {@link StateRestoreError} otherwise. */
-export function decodeNumber(functionName: string, field: string, value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  switch (value) {
-    case 'NaN':
-      return Number.NaN;
-    case 'Infinity':
-      return Number.POSITIVE_INFINITY;
-    case '-Infinity':
-      return Number.NEGATIVE_INFINITY;
-    case '-0':
-      return -0;
-    default:
-      throw new StateRestoreError(
-        functionName,
-        `${field} must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${describe(value)}.`,
-      );
-  }
-}
+// NaN, infinities and -0 travel as strings: the shared encoding lives in core.
+export type { JsonNumber } from '@trainkit/core';
+export { decodeJsonNumber as decodeNumber, encodeJsonNumber as encodeNumber } from '@trainkit/core';
 
 /** Reads a finite number field. */
 export function decodeFinite(functionName: string, field: string, value: unknown): number {

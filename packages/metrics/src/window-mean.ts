@@ -33,6 +33,8 @@ export interface WindowMeanState {
   sum: number;
   /** Σ w over the finite entries. */
   weightSum: number;
+  /** Finite entries with w > 0; when it drops to 0 the sums are reset to exactly 0. */
+  finiteCount: number;
   /** Entries with w > 0 that are NaN, +Infinity, −Infinity. */
   nanCount: number;
   positiveInfinityCount: number;
@@ -108,6 +110,7 @@ export function createWindowMean(window: number): WindowMeanState {
     size: 0,
     sum: 0,
     weightSum: 0,
+    finiteCount: 0,
     nanCount: 0,
     positiveInfinityCount: 0,
     negativeInfinityCount: 0,
@@ -128,8 +131,16 @@ function push(state: WindowMeanState, value: number, weight: number): void {
     const oldWeight = state.weights[state.start]!;
     if (oldWeight > 0) {
       if (Number.isFinite(oldValue)) {
-        state.sum -= oldValue * oldWeight;
-        state.weightSum -= oldWeight;
+        state.finiteCount--;
+        if (state.finiteCount === 0) {
+          // Nothing finite left: drop the rounding residue of the subtractions
+          // (else 0/residue would report 0 where the mean is undefined, NaN).
+          state.sum = 0;
+          state.weightSum = 0;
+        } else {
+          state.sum -= oldValue * oldWeight;
+          state.weightSum -= oldWeight;
+        }
       } else countSpecial(state, oldValue, -1);
     }
     state.values[state.start] = value;
@@ -145,6 +156,7 @@ function push(state: WindowMeanState, value: number, weight: number): void {
     if (Number.isFinite(value)) {
       state.sum += value * weight;
       state.weightSum += weight;
+      state.finiteCount++;
     } else countSpecial(state, value, 1);
   }
   state.sinceRecompute++;
@@ -213,7 +225,7 @@ export function windowMeanValue(state: WindowMeanState): number {
   }
   if (state.positiveInfinityCount > 0) return Number.POSITIVE_INFINITY;
   if (state.negativeInfinityCount > 0) return Number.NEGATIVE_INFINITY;
-  return state.weightSum > 0 ? state.sum / state.weightSum : Number.NaN;
+  return state.finiteCount > 0 && state.weightSum > 0 ? state.sum / state.weightSum : Number.NaN;
 }
 
 /**
@@ -310,7 +322,10 @@ export function windowMeanFromJSON(json: unknown): WindowMeanState {
     }
     state.values[i] = value;
     state.weights[i] = weight;
-    if (weight > 0 && !Number.isFinite(value)) countSpecial(state, value, 1);
+    if (weight > 0) {
+      if (Number.isFinite(value)) state.finiteCount++;
+      else countSpecial(state, value, 1);
+    }
   });
   state.size = values.length;
   const sum = decodeNumber(name, 'sum', record.sum);
