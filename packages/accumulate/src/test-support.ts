@@ -1,17 +1,12 @@
 // Shared fixtures of the tfjs tests: a seeded 8-16-4 MLP and seeded data.
 // Not exported from the package.
 import * as tf from '@tensorflow/tfjs-core';
+import { createRandom } from '@trainkit/splits';
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom({ seed });
+  return () => random.nextFloat();
 }
 
 export const layerSizes = [8, 16, 4] as const;

@@ -3,6 +3,8 @@
  * verdict (or none besides it). Deterministic for a seed. Test-only (not
  * exported by the package).
  */
+
+import { createRandom } from '@trainkit/splits';
 import {
   createHistory,
   recordTraining,
@@ -11,16 +13,10 @@ import {
   type TrainingHistory,
 } from './history';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom({ seed });
+  return () => random.nextFloat();
 }
 
 /** Standard normal samples (Box-Muller) from a uniform source. */

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createRandom } from '@trainkit/splits';
 import {
   confusionMatrixToArray,
   createConfusionMatrix,
@@ -21,15 +22,10 @@ const REPEATS = 5;
 const PYTHON = '/usr/bin/python3';
 
 // Deterministic labels: mulberry32, 70% correct predictions.
+/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
 function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom({ seed });
+  return () => random.nextFloat();
 }
 const random = mulberry32(42);
 const yTrue = new Int32Array(N);

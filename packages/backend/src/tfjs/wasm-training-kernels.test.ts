@@ -5,6 +5,7 @@
  * (pooling gradients exactly).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { createRandom } from '@trainkit/splits';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from './select-backend';
@@ -22,16 +23,10 @@ interface Data {
   readonly shape: number[];
 }
 
-/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
+/** Seeded uniform numbers in [-1, 1) from @trainkit/splits' PCG32. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const random = createRandom({ seed });
+  return () => random.nextFloat() * 2 - 1;
 }
 
 function data(shape: number[], seed: number, round = false): Data {
