@@ -45,6 +45,7 @@ export {
   recordTrainingEvaluation,
   recordValidation,
 } from './history';
+export { normalCdf, normalQuantile } from './normal-distribution';
 export { median, robustNoise } from './robust-statistics';
 export type { Smoothing } from './smooth-series';
 export { smoothSeries } from './smooth-series';

@@ -62,7 +62,14 @@ export function twoSidedNormalPValue(z: number): number {
   return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }
 
-/** Standard normal cumulative distribution function. */
+/**
+ * Standard normal cumulative distribution function Φ(z) (via a continued-fraction erfc).
+ *
+ * @example
+ * ```ts
+ * normalCdf(1.959963984540054); // 0.975
+ * ```
+ */
 export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
@@ -81,7 +88,16 @@ const acklamC = [
 ];
 const acklamD = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
 
-/** The p-quantile of the standard normal distribution, 0 < p < 1. */
+/**
+ * The p-quantile Φ⁻¹(p) of the standard normal distribution, 0 < p < 1: Acklam's
+ * rational approximation refined by one Halley step (checked against SciPy's
+ * `norm.ppf` to 1e-12 in the tests).
+ *
+ * @example
+ * ```ts
+ * normalQuantile(0.975); // 1.959963984540054
+ * ```
+ */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) {
     if (p === 0) return Number.NEGATIVE_INFINITY;
