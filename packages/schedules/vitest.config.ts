@@ -1,34 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared';
 
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
-// Two projects so that only the tfjs adapter tests pay for loading TensorFlow.js:
-// the pure schedules are framework-free and their tests do not import it.
-// The package's own name resolves to its sources, so that the README examples
-// (src/tfjs/readme.test.ts) run as written, without a build.
-export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@trainkit\/schedules$/, replacement: source('./src/index.ts') },
-      { find: /^@trainkit\/schedules\/tfjs$/, replacement: source('./src/tfjs/index.ts') },
-    ],
-  },
-  test: {
-    testTimeout: 60_000,
-    projects: [
-      {
-        extends: true,
-        test: { name: 'pure', include: ['src/**/*.test.ts'], exclude: ['src/tfjs/**'] },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'tfjs',
-          include: ['src/tfjs/**/*.test.ts'],
-          setupFiles: ['./vitest.setup.ts'],
-        },
-      },
-    ],
-  },
-});
+// Pure tests without TensorFlow.js, src/tfjs/ tests with it; see vitest.shared.ts.
+export default packageTestConfig('@trainkit/schedules', import.meta.url);
