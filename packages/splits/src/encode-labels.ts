@@ -36,11 +36,32 @@ const smallLimit = 4096;
  * undefined as soon as a value is out of range.
  */
 function encodeSmallIntegers(values: ArrayLike<number>): EncodedLabels | undefined {
-  const valueCounts = new Int32Array(smallLimit);
-  for (let i = 0; i < values.length; i++) {
+  // Four interleaved histograms (lane i % 4): consecutive equal labels do not
+  // wait for each other's increment. (v0 | v1 | v2 | v3) is in [0, 4096)
+  // exactly when all four are (integer typed array values only).
+  const lanes = new Int32Array(4 * smallLimit);
+  const n = values.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v0 = values[i]!;
+    const v1 = values[i + 1]!;
+    const v2 = values[i + 2]!;
+    const v3 = values[i + 3]!;
+    if ((v0 | v1 | v2 | v3) >>> 0 >= smallLimit) return undefined;
+    lanes[v0]! += 1;
+    lanes[smallLimit + v1]! += 1;
+    lanes[2 * smallLimit + v2]! += 1;
+    lanes[3 * smallLimit + v3]! += 1;
+  }
+  for (; i < n; i++) {
     const value = values[i]!;
     if (!(value >= 0 && value < smallLimit)) return undefined;
-    valueCounts[value]! += 1;
+    lanes[value]! += 1;
+  }
+  const valueCounts = new Int32Array(smallLimit);
+  for (let v = 0; v < smallLimit; v++) {
+    valueCounts[v] =
+      lanes[v]! + lanes[smallLimit + v]! + lanes[2 * smallLimit + v]! + lanes[3 * smallLimit + v]!;
   }
   let distinct = 0;
   for (let v = 0; v < smallLimit; v++) if (valueCounts[v]! > 0) distinct++;

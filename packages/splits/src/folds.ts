@@ -1,5 +1,5 @@
 import { checkArguments } from '@trainkit/core';
-import { complement, type Partition } from './partition';
+import { type FoldAssignment, splitByFold } from './fold-assignment';
 
 /**
  * One cross-validation fold: the indices to train on and the held-out
@@ -70,27 +70,30 @@ export function createFolds(
 }
 
 /**
- * Folds from one partition per repetition: fold `f` of repetition `r`
- * validates on part `f` of partition `r` and trains on the rest.
+ * Folds from one fold assignment per repetition: fold `f` of repetition `r`
+ * validates on the samples assigned to f and trains on the rest.
  *
  * @internal
  */
 export function partitionFolds(
   functionName: string,
   k: number,
-  partitions: readonly Partition[],
+  assignments: readonly FoldAssignment[],
 ): Folds {
-  const n = partitions[0]!.order.length;
-  const validationSizes = new Int32Array(k * partitions.length);
-  partitions.forEach(({ offsets }, r) => {
-    for (let f = 0; f < k; f++) validationSizes[r * k + f] = offsets[f + 1]! - offsets[f]!;
+  const n = assignments[0]!.foldOf.length;
+  const validationSizes = new Int32Array(k * assignments.length);
+  assignments.forEach(({ sizes }, r) => {
+    validationSizes.set(sizes, r * k);
   });
   return createFolds(functionName, n, validationSizes, (index) => {
     const repetition = Math.floor(index / k);
     const target = index - repetition * k;
-    const { order, offsets } = partitions[repetition]!;
-    const validation = order.slice(offsets[target]!, offsets[target + 1]!);
-    return { index, repetition, train: complement(validation, n), validation };
+    const { train, validation } = splitByFold(
+      assignments[repetition]!.foldOf,
+      target,
+      validationSizes[index]!,
+    );
+    return { index, repetition, train, validation };
   });
 }
 

@@ -1,6 +1,6 @@
 import { encodeLabels, type Labels } from './encode-labels';
+import { foldAssignment } from './fold-assignment';
 import { type Folds, partitionFolds } from './folds';
-import { partitionOf } from './partition';
 import { createRandom } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
@@ -71,5 +71,5 @@ export function groupKFold(n: number, options: GroupKFoldOptions): Folds {
   const foldOf = new Int32Array(samples);
   const { keys, table } = encoded;
   for (let i = 0; i < samples; i++) foldOf[i] = foldOfGroup[table[keys[i]!]!]!;
-  return partitionFolds(name, k, [partitionOf(foldOf, k)]);
+  return partitionFolds(name, k, [foldAssignment(foldOf, k)]);
 }

@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
+import { dealFolds } from './deal-folds';
 import { contiguousFold, createFolds, equalFoldSizes, type Folds, partitionFolds } from './folds';
-import { drawPartition } from './partition';
-import { createRandom, deriveSeed } from './random';
+import { deriveSeed } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link kFold}. */
@@ -69,9 +69,7 @@ export function kFold(n: number, options: KFoldOptions): Folds {
     );
   }
   const seed = checkSeed(name, options.seed, true);
-  return partitionFolds(name, k, [
-    drawPartition(undefined, sizes, k, samples, createRandom({ seed })),
-  ]);
+  return partitionFolds(name, k, [dealFolds(undefined, sizes, k, samples, seed)]);
 }
 
 /**
@@ -104,7 +102,7 @@ export function repeatedKFold(n: number, options: RepeatedKFoldOptions): Folds {
   const seed = checkSeed(name, options.seed, true);
   const sizes = equalFoldSizes(samples, k);
   const partitions = Array.from({ length: repeats }, (_, r) =>
-    drawPartition(undefined, sizes, k, samples, createRandom({ seed: deriveSeed(seed, r) })),
+    dealFolds(undefined, sizes, k, samples, deriveSeed(seed, r)),
   );
   return partitionFolds(name, k, partitions);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeLabels } from './encode-labels';
-import { blockPartition, complement, drawPartition, partsOf } from './partition';
+import { blockPartition, drawPartition, partsOf } from './partition';
 import { createRandom } from './random';
 import { expectPartition } from './test-helpers';
 
@@ -61,7 +61,7 @@ describe('drawPartition (sequential draws without replacement)', () => {
   });
 });
 
-describe('blockPartition and complement', () => {
+describe('blockPartition', () => {
   it('fills parts class by class in index order', () => {
     const codes = Int32Array.from([0, 1, 0, 1, 0, 1, 0]);
     const parts = partsOf(
@@ -71,10 +71,5 @@ describe('blockPartition and complement', () => {
       [0, 1, 2, 4],
       [3, 5, 6],
     ]);
-  });
-
-  it('complements a sorted list', () => {
-    expect(Array.from(complement(Int32Array.from([0, 3, 4, 9]), 10))).toEqual([1, 2, 5, 6, 7, 8]);
-    expect(Array.from(complement(new Int32Array(0), 3))).toEqual([0, 1, 2]);
   });
 });

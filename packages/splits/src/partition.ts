@@ -165,21 +165,3 @@ export function partsOf(partition: Partition): Int32Array[] {
     order.slice(offsets[p]!, offsets[p + 1]!),
   );
 }
-
-/**
- * The sorted complement of a sorted index list within 0..n-1.
- *
- * @internal
- */
-export function complement(sorted: Int32Array, n: number): Int32Array {
-  const result = new Int32Array(n - sorted.length);
-  let t = 0;
-  let next = 0;
-  for (let j = 0; j < sorted.length; j++) {
-    const index = sorted[j]!;
-    for (let x = next; x < index; x++) result[t++] = x;
-    next = index + 1;
-  }
-  for (let x = next; x < n; x++) result[t++] = x;
-  return result;
-}

@@ -2,7 +2,7 @@ import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/random.json';
-import { createRandom, deriveSeed, restoreRandom } from './random';
+import { createRandom, deriveSeed, type Pcg32, restoreRandom } from './random';
 
 // Published output of the PCG reference program pcg32-demo (pcg-c-basic) and of
 // pcg-c/test-high/expected/check-pcg32.out: seed 42, stream 54, five rounds of
@@ -69,6 +69,23 @@ describe('createRandom (PCG32)', () => {
     const plain = b.shuffle(Array.from({ length: 52 }, (_, i) => i));
     expect(Array.from(typed)).toEqual(plain);
     expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+
+  it('fills a buffer exactly like repeated nextUint32 calls (same outputs, same final state)', () => {
+    const buffered = createRandom({ seed: 42, stream: 54 }) as Pcg32;
+    const buffer = new Uint32Array(6);
+    buffered.fill(buffer, 6);
+    expect(Array.from(buffer)).toEqual(referenceRounds[0]!.numbers);
+    // Many outputs: every carry pattern of the 64-bit state update occurs.
+    for (const seed of [0, 1, 2 ** 53 - 1]) {
+      const a = createRandom({ seed, stream: seed % 1000 }) as Pcg32;
+      const b = a.clone();
+      const many = new Uint32Array(100_000);
+      a.fill(many, many.length);
+      const one = Uint32Array.from({ length: many.length }, () => b.nextUint32());
+      expect(many).toEqual(one);
+      expect(a.getState()).toEqual(b.getState());
+    }
   });
 
   it('has the seeded state of the reference pcg32_srandom_r', () => {

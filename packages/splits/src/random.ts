@@ -98,6 +98,16 @@ const twoToMinus32 = 2 ** -32;
 const maxSeed = 2 ** 53;
 
 /**
+ * The carry out of the 32-bit addition `a + b` whose low word is `sum`, as 0
+ * or 1 (the top bit of `(a & b) | ((a | b) & ~sum)`). Branch-free: the carry
+ * of the PCG32 state update is a coin flip, and a branch on it would be
+ * mispredicted half of the time.
+ */
+function carryOut(a: number, b: number, sum: number): number {
+  return ((a & b) | ((a | b) & ~sum)) >>> 31;
+}
+
+/**
  * PCG32 (PCG-XSH-RR 64/32) on 32-bit words. The state lives in an Int32Array
  * (no boxed numbers in the hot loop). The 64-bit state product is exact
  * without BigInt: its low word is `Math.imul(low, multiplierLow)`, its high
@@ -133,16 +143,19 @@ export class Pcg32 implements Random {
     const high = words[0]!;
     const low = words[1]!;
     // state = state * multiplier + increment (mod 2^64), see productHigh().
-    const productLow = Math.imul(low, multiplierLow) >>> 0;
-    const productHigh = Math.round(((low >>> 0) * multiplierLow - productLow) * twoToMinus32);
-    const sumLow = productLow + (words[3]! >>> 0); // < 2^33
-    words[1] = sumLow | 0;
+    const productLow = Math.imul(low, multiplierLow);
+    const productHigh = Math.round(
+      ((low >>> 0) * multiplierLow - (productLow >>> 0)) * twoToMinus32,
+    );
+    const incrementLow = words[3]!;
+    const sumLow = (productLow + incrementLow) | 0;
+    words[1] = sumLow;
     words[0] =
       (productHigh +
         Math.imul(high, multiplierLow) +
         Math.imul(low, multiplierHigh) +
         words[2]! +
-        (sumLow >= two32 ? 1 : 0)) |
+        carryOut(productLow, incrementLow, sumLow)) |
       0;
     // Output of the old state: rotr32(((old >> 18) ^ old) >> 27, old >> 59).
     const xorHigh = high ^ (high >>> 18);
@@ -162,17 +175,19 @@ export class Pcg32 implements Random {
     let high = words[0]!;
     let low = words[1]!;
     const incrementHigh = words[2]!;
-    const incrementLow = words[3]! >>> 0;
+    const incrementLow = words[3]!;
     for (let i = 0; i < count; i++) {
-      const productLow = Math.imul(low, multiplierLow) >>> 0;
-      const productHigh = Math.round(((low >>> 0) * multiplierLow - productLow) * twoToMinus32);
-      const sumLow = productLow + incrementLow;
+      const productLow = Math.imul(low, multiplierLow);
+      const productHigh = Math.round(
+        ((low >>> 0) * multiplierLow - (productLow >>> 0)) * twoToMinus32,
+      );
+      const sumLow = (productLow + incrementLow) | 0;
       const nextHigh =
         (productHigh +
           Math.imul(high, multiplierLow) +
           Math.imul(low, multiplierHigh) +
           incrementHigh +
-          (sumLow >= two32 ? 1 : 0)) |
+          carryOut(productLow, incrementLow, sumLow)) |
         0;
       const xorHigh = high ^ (high >>> 18);
       const xorLow = low ^ ((low >>> 18) | (high << 14));
@@ -180,7 +195,7 @@ export class Pcg32 implements Random {
       const rotation = high >>> 27;
       target[i] = (xorshifted >>> rotation) | (xorshifted << (-rotation & 31));
       high = nextHigh;
-      low = sumLow | 0;
+      low = sumLow;
     }
     words[0] = high;
     words[1] = low;

@@ -2,8 +2,9 @@ import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/sklearn.json';
+import { kFold } from './k-fold';
 import { repeatedStratifiedKFold, stratifiedKFold } from './stratified-k-fold';
-import { classCounts, expectPartitionFolds } from './test-helpers';
+import { classCounts, expectPartitionFolds, referenceDeal } from './test-helpers';
 
 describe('stratifiedKFold', () => {
   it.each(fixtures.stratifiedKFold.map((c) => [c.n, c.classes, c.k, c] as const))(
@@ -56,6 +57,40 @@ describe('stratifiedKFold', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('shuffles by its definition: folds dealt class by class (independent reference)', () => {
+    // Classes in order of first appearance: 'b' (7 members), 'a' (5), 'c' (3); sorted
+    // position j goes to fold j % 3, so the per-class fold counts are [3, 2, 2], [1, 2, 2], [1, 1, 1].
+    const labels = 'bbabcabbacabcba'.split('');
+    const codes = labels.map((label) => 'bac'.indexOf(label));
+    const counts = [
+      [3, 2, 2],
+      [1, 2, 2],
+      [1, 1, 1],
+    ];
+    for (const seed of [0, 1, 2, 3]) {
+      const folds = stratifiedKFold(labels.length, { k: 3, labels, shuffle: true, seed });
+      const foldOf = referenceDeal(codes, 3, (_size, c) => counts[c]!, seed);
+      for (let f = 0; f < 3; f++) {
+        expect(Array.from(folds.fold(f).validation)).toEqual(
+          foldOf.flatMap((fold, i) => (fold === f ? [i] : [])),
+        );
+      }
+    }
+  });
+
+  it('equals kFold on a single class', () => {
+    const a = stratifiedKFold(37, {
+      k: 4,
+      labels: new Array(37).fill('x'),
+      shuffle: true,
+      seed: 5,
+    });
+    const b = kFold(37, { k: 4, shuffle: true, seed: 5 });
+    expect([...a].map((f) => Array.from(f.validation))).toEqual(
+      [...b].map((f) => Array.from(f.validation)),
     );
   });
 

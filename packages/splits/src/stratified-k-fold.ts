@@ -1,8 +1,10 @@
+import { dealFolds } from './deal-folds';
 import { type EncodedLabels, encodeLabels, type Labels } from './encode-labels';
+import { type FoldAssignment, partitionAssignment } from './fold-assignment';
 import { type Folds, partitionFolds } from './folds';
 import { checkRepeats } from './k-fold';
-import { blockPartition, drawPartition, type Partition } from './partition';
-import { createRandom, deriveSeed, type Random } from './random';
+import { blockPartition } from './partition';
+import { deriveSeed } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link stratifiedKFold}. */
@@ -65,8 +67,8 @@ export function stratifiedKFold(n: number, options: StratifiedKFoldOptions): Fol
   const encoded = encodeLabels(name, 'labels', options.labels, samples);
   const k = checkStratifiedK(name, options.k, encoded);
   const shuffle = options.shuffle ?? false;
-  const random = shuffle ? createRandom({ seed: checkSeed(name, options.seed, true) }) : undefined;
-  return partitionFolds(name, k, [stratifiedPartition(encoded, k, random)]);
+  const seed = shuffle ? checkSeed(name, options.seed, true) : undefined;
+  return partitionFolds(name, k, [stratifiedPartition(encoded, k, seed)]);
 }
 
 /**
@@ -92,7 +94,7 @@ export function repeatedStratifiedKFold(n: number, options: RepeatedStratifiedKF
   const repeats = checkRepeats(name, options.repeats);
   const seed = checkSeed(name, options.seed, true);
   const partitions = Array.from({ length: repeats }, (_, r) =>
-    stratifiedPartition(encoded, k, createRandom({ seed: deriveSeed(seed, r) })),
+    stratifiedPartition(encoded, k, deriveSeed(seed, r)),
   );
   return partitionFolds(name, k, partitions);
 }
@@ -124,15 +126,15 @@ export function roundRobinCount(start: number, count: number, k: number, fold: n
 }
 
 /**
- * Folds with scikit-learn's allocation. Without `random`, each class's
- * members (index order) fill fold 0, then fold 1, ... (scikit-learn's
- * blocks); with `random`, they draw their folds without replacement.
+ * Folds with scikit-learn's allocation. Without `seed`, each class's members
+ * (index order) fill fold 0, then fold 1, ... (scikit-learn's blocks); with
+ * `seed`, they are dealt at random ({@link dealFolds}).
  */
 function stratifiedPartition(
   encoded: EncodedLabels,
   k: number,
-  random: Random | undefined,
-): Partition {
+  seed: number | undefined,
+): FoldAssignment {
   const classes = encoded.classCount;
   const allocation = new Int32Array(classes * k);
   let start = 0;
@@ -142,7 +144,7 @@ function stratifiedPartition(
     start += count;
   }
   const n = encoded.keys.length;
-  return random === undefined
-    ? blockPartition(encoded, allocation, k, n)
-    : drawPartition(encoded, allocation, k, n, random);
+  return seed === undefined
+    ? partitionAssignment(blockPartition(encoded, allocation, k, n))
+    : dealFolds(encoded, allocation, k, n, seed);
 }

@@ -1,6 +1,7 @@
 // Assertions shared by the tests (not exported from the package).
 import { expect } from 'vitest';
 import type { Folds } from './folds';
+import { createRandom } from './random';
 
 /** Every index 0..n-1 appears in exactly one of `parts`, and each part is ascending. */
 export function expectPartition(parts: readonly ArrayLike<number>[], n: number): void {
@@ -61,4 +62,73 @@ export function classCounts(
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * The documented digit rule, written independently with plain arithmetic:
+ * each output cut into b-bit chunks, least significant first; chunk x gives
+ * floor(x * k / 2^b) unless (x * k) mod 2^b < 2^b mod k; b = 32 is nextInt(k).
+ */
+export function referenceDigits(count: number, k: number, seed: number, stream = 0): number[] {
+  const random = createRandom({ seed, stream });
+  const bits = k <= 16 ? 8 : k <= 4096 ? 16 : 32;
+  const digits: number[] = [];
+  while (digits.length < count) {
+    if (bits === 32) {
+      digits.push(random.nextInt(k));
+      continue;
+    }
+    const x = random.nextUint32();
+    const range = 2 ** bits;
+    for (let shift = 0; shift < 32 && digits.length < count; shift += bits) {
+      const chunk = Math.floor(x / 2 ** shift) % range;
+      const m = chunk * k;
+      if (m % range >= range % k) digits.push(Math.floor(m / range));
+    }
+  }
+  return digits;
+}
+
+/** The documented dealing, written independently (arrays, no buffers). */
+export function referenceDeal(
+  labels: readonly number[],
+  k: number,
+  targetsOf: (classSize: number, classIndex: number, start: number) => number[],
+  seed: number,
+): number[] {
+  const n = labels.length;
+  const sequence = referenceDigits(n, k, seed, 0);
+  const picks = createRandom({ seed, stream: 1 });
+  const classes: number[] = [];
+  for (const label of labels) if (!classes.includes(label)) classes.push(label);
+  const members = classes.map((value) =>
+    labels.flatMap((label, i) => (label === value ? [i] : [])),
+  );
+  let start = 0;
+  const starts: number[] = [];
+  members.forEach((indices, c) => {
+    starts.push(start);
+    const size = indices.length;
+    const targets = targetsOf(size, c, start);
+    const counts = new Array<number>(k).fill(0);
+    for (let j = start; j < start + size; j++) counts[sequence[j]!]! += 1;
+    for (let f = 0; f < k; f++) {
+      while (counts[f]! > targets[f]!) {
+        let j = start + picks.nextInt(size);
+        while (sequence[j] !== f) j = start + picks.nextInt(size);
+        const missing = counts.findIndex((count, g) => count < targets[g]!);
+        sequence[j] = missing;
+        counts[f]! -= 1;
+        counts[missing]! += 1;
+      }
+    }
+    start += size;
+  });
+  const foldOf = new Array<number>(n);
+  members.forEach((indices, c) => {
+    indices.forEach((i, j) => {
+      foldOf[i] = sequence[starts[c]! + j]!;
+    });
+  });
+  return foldOf;
 }
