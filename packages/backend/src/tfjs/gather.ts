@@ -44,13 +44,16 @@ export function contiguousGather(stock: KernelConfig): KernelFunc {
       ...x.shape.slice(parsedAxis + 1),
     ];
     const indexValues = backend.typedArrayFromHeap(indices) as Int32Array;
-    for (const index of indexValues) {
-      util.assert(
-        index <= dimSize - 1 && index >= 0,
-        () => `GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`,
-      );
-    }
     const count = indexValues.length;
+    for (let i = 0; i < count; ++i) {
+      const index = indexValues[i] as number;
+      if (index < 0 || index > dimSize - 1) {
+        util.assert(
+          false,
+          () => `GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`,
+        );
+      }
+    }
     const out = backend.makeOutput(outShape, x.dtype);
     if (util.sizeFromShape(outShape) === 0) return out;
     // Views after the allocation: growing WebAssembly memory detaches old views.

@@ -37,10 +37,22 @@ export class KernelScope {
     return out;
   }
 
-  /** Hands `result` to the caller (it is not disposed) and disposes the rest. */
+  /**
+   * Takes `info`, made by a kernel called directly, for disposal by
+   * {@link KernelScope.release} like the outputs of {@link KernelScope.run}.
+   */
+  adopt(info: TensorInfo): TensorInfo {
+    this.made.push(info);
+    return info;
+  }
+
+  /**
+   * Hands `result` to the caller (its data is not disposed, also when it is a
+   * reshaped view of an intermediate) and disposes the rest.
+   */
   release(result: TensorInfo): TensorInfo {
     for (const info of this.made) {
-      if (info !== result) this.backend.disposeData(info.dataId);
+      if (info.dataId !== result.dataId) this.backend.disposeData(info.dataId);
     }
     this.made.length = 0;
     return result;

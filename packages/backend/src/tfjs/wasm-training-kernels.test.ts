@@ -5,9 +5,11 @@
  * (pooling gradients exactly).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { createRandom } from '@trainkit/splits';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { matMulLayout } from './batch-mat-mul';
 import { selectBackend } from './select-backend';
 import {
   registeredWasmTrainingKernels,
@@ -345,6 +347,199 @@ describe('MatMul gradients on wasm with the training kernels', () => {
       5,
     );
     for (const error of errors) expect(error).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('matmul layouts on wasm with the training kernels', () => {
+  it('pack the smaller operand: transposed layout where the right operand is new and large', () => {
+    // The benchmark MLP: first layer forward, its weight gradient, the second layer's input gradient.
+    expect(matMulLayout(128, 784, 256, false, false, false)).toBe('transposed');
+    expect(matMulLayout(784, 128, 256, true, false, false)).toBe('direct');
+    expect(matMulLayout(128, 128, 256, false, true, false)).toBe('transposed');
+    expect(matMulLayout(128, 256, 128, false, false, false)).toBe('direct');
+    // Weights XNNPACK already holds packed (inference) always run direct.
+    expect(matMulLayout(128, 784, 256, false, false, true)).toBe('direct');
+    expect(matMulLayout(1, 784, 256, false, false, true)).toBe('direct');
+  });
+
+  it('give the same product in either layout (bit for bit), the stock product untransposed, and the CPU result to 1e-4', async () => {
+    const productCase = fc.record({
+      m: fc.integer({ min: 1, max: 24 }),
+      k: fc.integer({ min: 1, max: 48 }),
+      n: fc.integer({ min: 1, max: 96 }),
+      batch: fc.constantFrom<number[]>([], [1], [1, 1]),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    let transposedRuns = 0;
+    await fc.assert(
+      fc.asyncProperty(productCase, async (c) => {
+        const a = data([...c.batch, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])], c.seed);
+        const b = data([...c.batch, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])], c.seed + 1);
+        const run = (twice: boolean) =>
+          tf.tidy(() => {
+            const [ta, tb] = [tf.tensor(a.values, a.shape), tf.tensor(b.values, b.shape)];
+            const first = tf.matMul(ta, tb, c.transposeA, c.transposeB);
+            const second = twice ? tf.matMul(ta, tb, c.transposeA, c.transposeB) : first;
+            return [first, second].map((t) => ({
+              shape: t.shape,
+              values: t.dataSync() as Float32Array,
+            }));
+          });
+        await tf.setBackend('cpu');
+        const [cpu] = run(false);
+        await tf.setBackend('wasm');
+        // The first call meets a new right operand, the second one a known one.
+        const [first, second] = run(true);
+        if (matMulLayout(c.m, c.k, c.n, c.transposeA, c.transposeB, false) === 'transposed') {
+          transposedRuns++;
+        }
+        expect(first?.shape).toEqual(cpu?.shape);
+        expect(second?.values).toEqual(first?.values);
+        expect(
+          relativeError(first?.values as Float32Array, cpu?.values as Float32Array),
+        ).toBeLessThanOrEqual(1e-4);
+        if (!c.transposeA && !c.transposeB) {
+          unregisterWasmTrainingKernels({ kernels: ['BatchMatMul'] });
+          const [stockProduct] = run(false);
+          registerWasmTrainingKernels({ kernels: ['BatchMatMul'] });
+          expect(first?.values).toEqual(stockProduct?.values);
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(transposedRuns).toBeGreaterThan(10);
+  });
+
+  it('equal the CPU stock gradients for the first layer of the benchmark MLP, batch 128', async () => {
+    // Forward in the transposed layout, block-split transposes of 128-row matrices.
+    const errors = await matMulErrors(
+      { m: 128, k: 784, n: 256, batch: [], transposeA: false, transposeB: false, fused: 'none' },
+      9,
+    );
+    for (const error of errors) expect(error).toBeLessThanOrEqual(1e-4);
+    const forward = async (backend: BackendName) => {
+      await tf.setBackend(backend);
+      return tf.tidy(
+        () =>
+          tf
+            .matMul(
+              tf.tensor(data([128, 784], 11).values, [128, 784]),
+              tf.tensor(data([784, 256], 12).values, [784, 256]),
+            )
+            .dataSync() as Float32Array,
+      );
+    };
+    expect(relativeError(await forward('wasm'), await forward('cpu'))).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('Identity and Cast on wasm with the training kernels', () => {
+  it('share the data instead of copying it; the copy outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const x = tf.tensor([1.5, -2, 3]);
+    const before = backend.numDataIds();
+    const clone = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    expect(backend.numDataIds()).toBe(before);
+    x.dispose();
+    // Would overwrite x's freed memory if the data had been freed with it.
+    const other = tf.fill([1000], 7);
+    expect(Array.from(clone.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 3]);
+    tf.dispose([clone, same, other]);
+    expect(backend.numDataIds()).toBe(before - 1);
+    // Strings keep the stock kernel.
+    expect(tf.tidy(() => tf.clone(tf.tensor(['a', 'bc'])).dataSync())).toEqual(['a', 'bc']);
+  });
+
+  it('cast like the CPU backend between float32, int32 and bool (to bool is x !== 0)', async () => {
+    const dtypes = ['float32', 'int32', 'bool'] as const;
+    const castCase = fc.record({
+      values: fc.array(fc.constantFrom(0, -0, 0.5, -0.5, 1, -2.5, 3.75, 254, 1e10, Number.NaN), {
+        minLength: 1,
+        maxLength: 12,
+      }),
+      from: fc.constantFrom(...dtypes),
+      to: fc.constantFrom(...dtypes),
+    });
+    await fc.assert(
+      fc.asyncProperty(castCase, async ({ values, from, to }) => {
+        const run = async (backend: BackendName) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => {
+            const out = tf.cast(tf.tensor(values, [values.length], from), to);
+            return { dtype: out.dtype, values: Array.from(out.dataSync()) };
+          });
+        };
+        expect(await run('wasm')).toEqual(await run('cpu'));
+      }),
+      { numRuns: 80 },
+    );
+    // The shipped kernel converts numbers to bytes instead.
+    await tf.setBackend('wasm');
+    const toBool = () =>
+      tf.tidy(() => Array.from(tf.cast(tf.tensor([0.5, -2, 0]), 'bool').dataSync()));
+    expect(toBool()).toEqual([1, 1, 0]);
+    unregisterWasmTrainingKernels({ kernels: ['Cast'] });
+    expect(toBool()).toEqual([0, 254, 0]);
+    registerWasmTrainingKernels({ kernels: ['Cast'] });
+  });
+});
+
+describe('Sum on wasm with the training kernels', () => {
+  it('equals the CPU result bit for bit over leading axes (bias gradients), and to 1e-4 otherwise', async () => {
+    const sumCase = fc
+      .record({
+        shape: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 }),
+        axisBits: fc.nat(15),
+        leading: fc.boolean(),
+        keepDims: fc.boolean(),
+        dtype: fc.constantFrom<'float32' | 'int32'>('float32', 'float32', 'int32'),
+        seed: fc.integer({ min: 1, max: 1e6 }),
+      })
+      .map(({ shape, axisBits, leading, ...rest }) => {
+        // Leading axes 0..r-1, or any subset of the axes.
+        const axes = leading
+          ? Array.from({ length: 1 + (axisBits % shape.length) }, (_, i) => i)
+          : shape.map((_, i) => i).filter((i) => (axisBits >> i) & 1);
+        return { ...rest, shape, axes: axes.length > 0 ? axes : [shape.length - 1] };
+      });
+    await fc.assert(
+      fc.asyncProperty(sumCase, async ({ shape, axes, keepDims, dtype, seed }) => {
+        const x = data(shape, seed, dtype === 'int32');
+        const run = async (backend: BackendName) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => {
+            const out = tf.sum(tf.tensor(x.values, x.shape, dtype), axes, keepDims);
+            return { shape: out.shape, values: out.dataSync() as Float32Array };
+          });
+        };
+        const cpu = await run('cpu');
+        const wasm = await run('wasm');
+        expect(wasm.shape).toEqual(cpu.shape);
+        const isLeading = axes.every((axis, i) => axis === i) && axes.length < shape.length;
+        if (dtype === 'int32' || (isLeading && dtype === 'float32')) {
+          expect(wasm.values).toEqual(cpu.values);
+        } else {
+          expect(relativeError(wasm.values, cpu.values)).toBeLessThanOrEqual(1e-4);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sums the bias gradient of the CNN layer 1 shape like the CPU backend, bit for bit', async () => {
+    const dy = data([8, 26, 26, 16], 41);
+    const run = async (backend: BackendName) => {
+      await tf.setBackend(backend);
+      return tf.tidy(
+        () => tf.sum(tf.tensor(dy.values, dy.shape), [0, 1, 2]).dataSync() as Float32Array,
+      );
+    };
+    expect(await run('wasm')).toEqual(await run('cpu'));
   });
 });
 
@@ -739,6 +934,57 @@ describe('a tiny CNN on wasm with the training kernels', () => {
       expect(
         relativeError(wasm.firstGrads[i] as Float32Array, cpu.firstGrads[i] as Float32Array),
       ).toBeLessThanOrEqual(1e-4);
+      expect(
+        relativeError(wasm.weights[i] as Float32Array, cpu.weights[i] as Float32Array),
+      ).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});
+
+describe('an MLP trained with tfjs-layers model.fit on wasm with the training kernels', () => {
+  // 64 inputs -> 96 relu -> 10 softmax, batches of 8: the first layer's forward
+  // pass runs in the transposed layout; fit gathers every batch (GatherV2),
+  // clones saved tensors (Identity), casts (Cast) and sums bias gradients (Sum).
+  const xs = data([32, 64], 51);
+  const labels = new Float32Array(32 * 10);
+  for (let i = 0; i < 32; i++) labels[i * 10 + (i % 10)] = 1;
+  const initial = [data([64, 96], 52), data([96], 53), data([96, 10], 54), data([10], 55)];
+
+  async function fit(backend: BackendName) {
+    await tf.setBackend(backend);
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [64], units: 96, activation: 'relu' }),
+        tfl.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    const weights = initial.map((d) => tf.tensor(d.values, d.shape));
+    model.setWeights(weights);
+    tf.dispose(weights);
+    const optimizer = tf.train.sgd(0.1);
+    model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+    const [x, y] = [tf.tensor2d(xs.values, [32, 64]), tf.tensor2d(labels, [32, 10])];
+    const history = await model.fit(x, y, { batchSize: 8, epochs: 2, shuffle: false, verbose: 0 });
+    const trained = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+    return { losses: history.history.loss as number[], weights: trained };
+  }
+
+  it('matches the CPU backend after 8 SGD steps (losses and weights to 1e-4) and leaks no tensors', async () => {
+    const cpu = await fit('cpu');
+    await tf.setBackend('wasm');
+    const tensors = tf.memory().numTensors;
+    const wasm = await fit('wasm');
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(cpu.losses[1] as number).toBeLessThan(cpu.losses[0] as number);
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs((wasm.losses[i] as number) - (cpu.losses[i] as number))).toBeLessThanOrEqual(
+        1e-4 * (cpu.losses[i] as number),
+      );
+    }
+    for (let i = 0; i < initial.length; i++) {
       expect(
         relativeError(wasm.weights[i] as Float32Array, cpu.weights[i] as Float32Array),
       ).toBeLessThanOrEqual(1e-4);

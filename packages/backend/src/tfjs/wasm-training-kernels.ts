@@ -7,7 +7,7 @@ import {
 import { checkArguments } from '@trainkit/core';
 import { BACKEND_PACKAGES } from '../backend-selection';
 import { BackendUnavailableError } from '../errors';
-import { explicitTransposeMatMulConfig } from './batch-mat-mul';
+import { wasmMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { flippedFilterConvBackpropInputConfig } from './conv2d-backprop-input';
 import {
@@ -15,10 +15,12 @@ import {
   depthwiseConv2dBackpropInputJsConfig,
 } from './depthwise-conv2d-backprop';
 import { contiguousGatherConfig } from './gather';
+import { leadingAxesSumConfig } from './leading-axes-sum';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
 import { unsortedSegmentSumJsConfig } from './unsorted-segment-sum';
 import { WASM } from './wasm-kernel-calls';
+import { zeroCopyCastConfig, zeroCopyIdentityConfig } from './zero-copy';
 
 /** The kernels {@link registerWasmTrainingKernels} can register for the wasm backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -36,6 +38,9 @@ export const WASM_TRAINING_KERNELS = [
   'UnsortedSegmentSum',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  'Identity',
+  'Cast',
+  'Sum',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -69,10 +74,10 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
       stock === undefined ? undefined : flippedFilterConvBackpropInputConfig(stock),
   },
   BatchMatMul: {
-    build: (stock) => (stock === undefined ? undefined : explicitTransposeMatMulConfig(stock)),
+    build: (stock) => (stock === undefined ? undefined : wasmMatMulConfig(stock)),
   },
   _FusedMatMul: {
-    build: (stock) => (stock === undefined ? undefined : explicitTransposeMatMulConfig(stock)),
+    build: (stock) => (stock === undefined ? undefined : wasmMatMulConfig(stock)),
   },
   MaxPoolGrad: {
     build: (stock) => (stock === undefined ? undefined : maxPoolGradJsConfig(stock)),
@@ -104,6 +109,15 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   },
   DepthwiseConv2dNativeBackpropInput: {
     build: (stock) => (stock === undefined ? depthwiseConv2dBackpropInputJsConfig : undefined),
+  },
+  Identity: {
+    build: (stock) => (stock === undefined ? undefined : zeroCopyIdentityConfig(stock)),
+  },
+  Cast: {
+    build: (stock) => (stock === undefined ? undefined : zeroCopyCastConfig(stock)),
+  },
+  Sum: {
+    build: (stock) => (stock === undefined ? undefined : leadingAxesSumConfig(stock)),
   },
 };
 
