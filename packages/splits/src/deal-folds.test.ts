@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correctFoldCounts, dealFolds, digitBits, fillFoldDigits } from './deal-folds';
 import { encodeLabels } from './encode-labels';
-import { createRandom, type Pcg32 } from './random';
-import { referenceDeal, referenceDigits } from './test-helpers';
+import { createRandom, type Pcg32, Xoshiro128 } from './random';
+import { referenceDeal, referenceDigits, referenceXoshiro } from './test-helpers';
 
 const pcg = (seed: number, stream = 0) => createRandom({ seed, stream }) as Pcg32;
 
@@ -27,8 +27,13 @@ describe('fillFoldDigits (Lemire multiply-shift on 8- or 16-bit chunks of PCG32 
     (k) => {
       for (const count of [0, 1, 3, 4, 5, 4099, 20_000]) {
         const target = k <= 256 ? new Uint8Array(count) : new Int32Array(count);
+        const state = [k, count, 7, 9];
+        fillFoldDigits(target, count, k, new Xoshiro128(k, count, 7, 9));
+        expect(Array.from(target)).toEqual(referenceDigits(count, k, referenceXoshiro(state)));
+        // Any bulk source: PCG32 outputs.
         fillFoldDigits(target, count, k, pcg(k + count));
-        expect(Array.from(target)).toEqual(referenceDigits(count, k, k + count));
+        const random = pcg(k + count);
+        expect(Array.from(target)).toEqual(referenceDigits(count, k, () => random.nextUint32()));
       }
     },
   );
@@ -52,7 +57,8 @@ describe('fillFoldDigits (Lemire multiply-shift on 8- or 16-bit chunks of PCG32 
 });
 
 describe('correctFoldCounts', () => {
-  it('reaches the target counts, changing only surplus entries into missing folds', () => {
+  it('reaches the target counts; by rejection it changes only surplus entries into missing folds', () => {
+    let rejections = 0;
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 60 }),
@@ -73,6 +79,12 @@ describe('correctFoldCounts', () => {
             Array.from({ length: k }, (_, f) => values.filter((d) => d === f).length);
           expect(counts(after)).toEqual(targets);
           const before = counts(digits);
+          let expectedDraws = 0;
+          before.forEach((count, f) => {
+            for (let r = 0; r < count - targets[f]!; r++) expectedDraws += length / (count - r);
+          });
+          if (expectedDraws > length) return; // Fisher-Yates fallback: a fresh arrangement
+          rejections++;
           const moved = before.reduce((sum, count, f) => sum + Math.max(0, count - targets[f]!), 0);
           let changed = 0;
           after.forEach((fold, j) => {
@@ -87,6 +99,7 @@ describe('correctFoldCounts', () => {
       ),
       { numRuns: 200 },
     );
+    expect(rejections).toBeGreaterThan(50);
   });
 });
 
@@ -97,6 +110,8 @@ describe('dealFolds', () => {
       [23, 4, 1],
       [300, 17, 2],
       [1000, 3, 77],
+      [200, 100, 3], // many folds of 2: the Fisher-Yates fallback
+      [2000, 1000, 5],
     ] as const) {
       const sizes = Int32Array.from(
         { length: k },
@@ -174,6 +189,30 @@ describe('dealFolds', () => {
     expect(seen.size).toBe(30);
     // Chi-square with 29 degrees of freedom; 58.3 is the 0.999 quantile.
     expect(chiSquare(seen.values(), runs / 30)).toBeLessThan(58.3);
+  });
+
+  it('is uniform where most draws take the Fisher-Yates fallback (6 samples into [2, 2, 2]: 90 outcomes)', () => {
+    const seen = new Map<string, number>();
+    const runs = 90 * 200;
+    for (let seed = 0; seed < runs; seed++) {
+      const key = Array.from(
+        dealFolds(undefined, Int32Array.from([2, 2, 2]), 3, 6, seed).foldOf,
+      ).join('');
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(90);
+    // Chi-square with 89 degrees of freedom; 135.9 is the 0.999 quantile.
+    expect(chiSquare(seen.values(), runs / 90)).toBeLessThan(135.9);
+  });
+
+  it('stays linear when k is large relative to the class sizes', () => {
+    const n = 200_000;
+    const k = 100_000;
+    const sizes = new Int32Array(k).fill(2);
+    const { foldOf } = dealFolds(undefined, sizes, k, n, 1);
+    const counts = new Int32Array(k);
+    for (const f of foldOf) counts[f]! += 1;
+    expect(counts.every((c) => c === 2)).toBe(true);
   });
 
   it('uses int32 fold ids above 256 folds', () => {

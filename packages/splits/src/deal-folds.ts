@@ -1,6 +1,6 @@
 import type { EncodedLabels } from './encode-labels';
 import type { FoldAssignment } from './fold-assignment';
-import { createRandom, type Pcg32 } from './random';
+import { type BulkSource, createRandom, type Pcg32, xoshiroFrom } from './random';
 
 /**
  * Fold ids of a dealt sequence: bytes for up to 256 folds, else int32.
@@ -23,7 +23,7 @@ export function digitBits(k: number): 8 | 16 | 32 {
 
 /**
  * Fills `target[0..count)` with independent integers uniform in [0, k) from
- * the outputs of `generator`.
+ * the outputs of `source`.
  *
  * Each 32-bit output is cut into chunks of b = {@link digitBits}(k) bits,
  * least significant first. A chunk x becomes a digit by Lemire's
@@ -31,10 +31,11 @@ export function digitBits(k: number): 8 | 16 | 32 {
  * in an Interval", ACM TOMACS 29(1), 2019): `m = x * k`; the chunk is
  * rejected when `m mod 2^b < 2^b mod k`, otherwise the digit is
  * `floor(m / 2^b)`. Exactly uniform; for k a power of two nothing is
- * rejected. With b = 8 one draw gives up to 4 digits (k = 5: 1 chunk in 256
- * rejected), so a split of 10^7 samples needs about 2.5 million PCG32
- * draws instead of 10 million. For b = 32 each digit is `nextInt(k)`
- * (`pcg32_boundedrand_r`). Digits left over in the last draw are discarded.
+ * rejected. With b = 8 one output gives up to 4 digits (k = 5: 1 chunk in
+ * 256 rejected), so 10^7 samples need about 2.5 million outputs. For b = 32
+ * the digit is `r mod k` of the first output `r >= 2^32 mod k`
+ * (`pcg32_boundedrand_r`'s rule). Digits left over in the last output are
+ * discarded.
  *
  * @internal
  */
@@ -42,39 +43,43 @@ export function fillFoldDigits(
   target: FoldSequence,
   count: number,
   k: number,
-  generator: Pcg32,
+  source: BulkSource,
 ): void {
-  const bits = digitBits(k);
-  if (bits === 32) {
-    for (let i = 0; i < count; i++) target[i] = generator.bounded(k);
-    return;
-  }
-  const mask = bits === 8 ? 0xff : 0xffff;
-  const threshold = (mask + 1) % k;
-  const chunks = 32 / bits;
   const buffer = new Uint32Array(wordsPerBlock);
+  const bits = digitBits(k);
+  const threshold = bits === 8 ? 256 % k : bits === 16 ? 65536 % k : 4294967296 % k;
   let i = 0;
   let w = wordsPerBlock;
-  // Fast loop: every chunk of a word can be stored without a bounds test.
-  while (i <= count - chunks) {
-    if (w === wordsPerBlock) {
-      generator.fill(buffer, wordsPerBlock);
-      w = 0;
-    }
-    let x = buffer[w++]!;
-    for (let c = 0; c < chunks; c++) {
-      const m = (x & mask) * k;
-      x >>>= bits;
-      if ((m & mask) >= threshold) target[i++] = m >>> bits;
+  if (bits === 8) {
+    // Unrolled: 4 chunks per output, stored without a bounds test while 4 fit.
+    while (i <= count - 4) {
+      if (w === wordsPerBlock) {
+        source.fill(buffer, wordsPerBlock);
+        w = 0;
+      }
+      const x = buffer[w++]!;
+      let m = (x & 0xff) * k;
+      if ((m & 0xff) >= threshold) target[i++] = m >>> 8;
+      m = ((x >>> 8) & 0xff) * k;
+      if ((m & 0xff) >= threshold) target[i++] = m >>> 8;
+      m = ((x >>> 16) & 0xff) * k;
+      if ((m & 0xff) >= threshold) target[i++] = m >>> 8;
+      m = (x >>> 24) * k;
+      if ((m & 0xff) >= threshold) target[i++] = m >>> 8;
     }
   }
+  const mask = bits === 32 ? 0 : (1 << bits) - 1;
   while (i < count) {
     if (w === wordsPerBlock) {
-      generator.fill(buffer, wordsPerBlock);
+      source.fill(buffer, wordsPerBlock);
       w = 0;
     }
     let x = buffer[w++]!;
-    for (let c = 0; c < chunks && i < count; c++) {
+    if (bits === 32) {
+      if (x >= threshold) target[i++] = x % k;
+      continue;
+    }
+    for (let shift = 0; shift < 32 && i < count; shift += bits) {
       const m = (x & mask) * k;
       x >>>= bits;
       if ((m & mask) >= threshold) target[i++] = m >>> bits;
@@ -87,17 +92,26 @@ export function fillFoldDigits(
  * digits, into a uniformly random arrangement with exactly `targets[f]`
  * entries of each fold f (the targets sum to `length`).
  *
- * For each fold f in order with `m_f > targets[f]` entries, `m_f -
- * targets[f]` times: draw positions `start + nextInt(length)` until one holds
- * f, and overwrite it with the next missing fold, taken in fold order (fold
- * g with `m_g < targets[g]` repeated `targets[g] - m_g` times).
+ * With `m_f` entries of fold f and `e_f = max(0, m_f - targets[f])` excess
+ * ones, picking the excess by rejection (below) takes `T = sum over f of
+ * sum over r < e_f of length / (m_f - r)` draws on average. When T <=
+ * length (always for large classes and few folds: about k^1.5 sqrt(length)
+ * draws), for each fold f in order with `e_f > 0`, `e_f` times: draw
+ * positions `start + nextInt(length)` until one holds f, and overwrite it with
+ * the next missing fold, taken in fold order (fold g with `m_g < targets[g]`
+ * repeated `targets[g] - m_g` times). Otherwise (many folds with few entries
+ * each, where rejection would be slow) the segment is rewritten as fold 0
+ * repeated `targets[0]` times, then fold 1, ..., and shuffled by Fisher-Yates
+ * ({@link Random.shuffle}'s draws), one draw per entry.
  *
  * Why the result is uniform: independent digits are exchangeable (their
- * distribution does not change when positions are permuted), and the
- * correction treats positions symmetrically (it picks among the entries of a
- * fold uniformly, whatever their positions), so the result is exchangeable
- * too. All arrangements with the same fold counts are permutations of each
- * other, so an exchangeable distribution over them is uniform.
+ * distribution does not change when positions are permuted), also given
+ * their counts, and the correction treats positions symmetrically (it picks
+ * among the entries of a fold uniformly, whatever their positions; the
+ * choice between the two methods depends only on the counts), so the result
+ * is exchangeable too. All arrangements with the same fold counts are
+ * permutations of each other, so an exchangeable distribution over them is
+ * uniform.
  *
  * @internal
  */
@@ -110,6 +124,17 @@ export function correctFoldCounts(
   generator: Pcg32,
 ): void {
   const counts = countFolds(sequence, start, length, k);
+  if (expectedPickDraws(counts, targets, length) > length) {
+    let j = start;
+    for (let f = 0; f < k; f++) for (let r = 0; r < targets[f]!; r++) sequence[j++] = f;
+    for (let i = length; i > 1; i--) {
+      const other = start + generator.bounded(i);
+      const value = sequence[other]!;
+      sequence[other] = sequence[start + i - 1]!;
+      sequence[start + i - 1] = value;
+    }
+    return;
+  }
   let missingFold = 0;
   for (let f = 0; f < k; f++) {
     for (let excess = counts[f]! - targets[f]!; excess > 0; excess--) {
@@ -121,6 +146,21 @@ export function correctFoldCounts(
       counts[missingFold]! += 1;
     }
   }
+}
+
+/**
+ * Expected draws of the rejection picks (see {@link correctFoldCounts}),
+ * summed until it exceeds `length`.
+ */
+function expectedPickDraws(counts: Int32Array, targets: ArrayLike<number>, length: number): number {
+  let draws = 0;
+  for (let f = 0; f < counts.length; f++) {
+    for (let r = 0; r < counts[f]! - targets[f]!; r++) {
+      draws += length / (counts[f]! - r);
+      if (draws > length) return draws;
+    }
+  }
+  return draws;
 }
 
 /** Entries of each fold in `sequence[start .. start + length)`. */
@@ -149,7 +189,9 @@ function countFolds(sequence: FoldSequence, start: number, length: number, k: nu
  * `kFold` and `stratifiedKFold` ("dealing" the folds class by class).
  *
  * Definition (so that results can be reproduced elsewhere):
- * 1. `digits` = PCG32(seed, stream 0), `picks` = PCG32(seed, stream 1).
+ * 1. `digits` = xoshiro128** seeded with the first four outputs of
+ *    PCG32(seed, stream 0) ({@link xoshiroFrom}); `picks` = PCG32(seed,
+ *    stream 1).
  * 2. `sequence` = n fold digits from `digits` ({@link fillFoldDigits}).
  * 3. Class c (classes in order of first appearance) owns `sequence[s_c ..
  *    s_c + n_c)`, where `s_c` is the total size of the classes before it;
@@ -157,7 +199,7 @@ function countFolds(sequence: FoldSequence, start: number, length: number, k: nu
  *    c of `cells`, classes in order.
  * 4. The j-th member of class c (index order) goes to fold `sequence[s_c + j]`.
  *
- * Cost: n/4 PCG32 draws (k <= 16), one sequential pass to write the digits,
+ * Cost: n/4 xoshiro128** outputs (k <= 16), one sequential pass to write the digits,
  * one to count them, a few thousand picks for the correction (about
  * sqrt(n_c) per class), and one pass over the labels; no division and no
  * data-dependent branch per sample.
@@ -176,7 +218,7 @@ export function dealFolds(
   n: number,
   seed: number,
 ): FoldAssignment {
-  const digits = createRandom({ seed, stream: 0 }) as Pcg32;
+  const digits = xoshiroFrom(createRandom({ seed, stream: 0 }));
   const picks = createRandom({ seed, stream: 1 }) as Pcg32;
   const sequence: FoldSequence = k <= 256 ? new Uint8Array(n) : new Int32Array(n);
   fillFoldDigits(sequence, n, k, digits);

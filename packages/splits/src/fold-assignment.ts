@@ -49,32 +49,30 @@ export function partitionAssignment(partition: Partition): FoldAssignment {
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * Tables of the 8-samples-at-a-time split: for a mask m of 8 samples (bit b
+ * Table of the 8-samples-at-a-time split: for a mask m of 8 samples (bit b
  * set when the sample in byte b of two consecutive 32-bit words belongs to
- * the set being written), `positions[8 m .. 8 m + count[m])` are the offsets
- * of those samples in ascending order. Byte b of a word holds sample b on a
- * little-endian platform and sample 3 - b on a big-endian one.
+ * the set being written), entry m packs the offsets (0..7) of those samples
+ * in ascending order, 3 bits each from bit 0, and their count in bits 24..27.
+ * Byte b of a word holds sample b on a little-endian platform and sample
+ * 3 - b on a big-endian one.
  *
  * @internal
  */
-export function maskTables(isLittleEndian: boolean): {
-  positions: Int32Array;
-  count: Int32Array;
-} {
-  const positions = new Int32Array(256 * 8);
-  const count = new Int32Array(256);
+export function maskTable(isLittleEndian: boolean): Int32Array {
+  const table = new Int32Array(256);
   for (let m = 0; m < 256; m++) {
-    let c = 0;
+    let count = 0;
+    let packed = 0;
     for (let offset = 0; offset < 8; offset++) {
       const bit = isLittleEndian ? offset : (offset & 4) | (3 - (offset & 3));
-      if ((m >>> bit) & 1) positions[m * 8 + c++] = offset;
+      if ((m >>> bit) & 1) packed |= offset << (3 * count++);
     }
-    count[m] = c;
+    table[m] = packed | (count << 24);
   }
-  return { positions, count };
+  return table;
 }
 
-const tables = maskTables(littleEndian);
+const table = maskTable(littleEndian);
 
 /**
  * Splits 0..n-1 into the samples of fold `fold` (validation) and all others
@@ -85,8 +83,8 @@ const tables = maskTables(littleEndian);
  * is in the fold; `((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x` sets the top bit of
  * every non-zero byte (no carry crosses bytes), and a multiplication by
  * 0x01020408 gathers those four bits into a nibble. The 8-bit mask indexes
- * {@link maskTables}: 8 unconditional stores of `base + positions[...]` to
- * each output, then each cursor advances by its count (the surplus stores are
+ * {@link maskTable} (one load gives all offsets): 8 unconditional stores of
+ * `base + offset` to each output, then each cursor advances by its count (the surplus stores are
  * overwritten by the next step). No branch depends on the data, and V8
  * compiles the loop to straight-line integer code; near the ends of the
  * outputs, where 8 stores could pass the end, a plain loop finishes.
@@ -107,7 +105,6 @@ export function splitByFold(
   if (foldOf instanceof Uint8Array && foldOf.byteOffset % 4 === 0) {
     const words = new Uint32Array(foldOf.buffer, foldOf.byteOffset, n >>> 2);
     const steps = n >>> 3;
-    const { positions, count } = tables;
     const repeated = Math.imul(fold, 0x01010101);
     const lastTrain = train.length - 8;
     const lastValidation = validation.length - 8;
@@ -121,26 +118,26 @@ export function splitByFold(
         (Math.imul(nonZero0, 0x01020408) >>> 24) |
         ((Math.imul(nonZero1, 0x01020408) >>> 20) & 0xf0);
       const base = step << 3;
-      const p = trainMask << 3;
-      train[t] = base + positions[p]!;
-      train[t + 1] = base + positions[p + 1]!;
-      train[t + 2] = base + positions[p + 2]!;
-      train[t + 3] = base + positions[p + 3]!;
-      train[t + 4] = base + positions[p + 4]!;
-      train[t + 5] = base + positions[p + 5]!;
-      train[t + 6] = base + positions[p + 6]!;
-      train[t + 7] = base + positions[p + 7]!;
-      t += count[trainMask]!;
-      const q = (trainMask ^ 0xff) << 3;
-      validation[v] = base + positions[q]!;
-      validation[v + 1] = base + positions[q + 1]!;
-      validation[v + 2] = base + positions[q + 2]!;
-      validation[v + 3] = base + positions[q + 3]!;
-      validation[v + 4] = base + positions[q + 4]!;
-      validation[v + 5] = base + positions[q + 5]!;
-      validation[v + 6] = base + positions[q + 6]!;
-      validation[v + 7] = base + positions[q + 7]!;
-      v += 8 - count[trainMask]!;
+      const p = table[trainMask]!;
+      train[t] = base + (p & 7);
+      train[t + 1] = base + ((p >>> 3) & 7);
+      train[t + 2] = base + ((p >>> 6) & 7);
+      train[t + 3] = base + ((p >>> 9) & 7);
+      train[t + 4] = base + ((p >>> 12) & 7);
+      train[t + 5] = base + ((p >>> 15) & 7);
+      train[t + 6] = base + ((p >>> 18) & 7);
+      train[t + 7] = base + ((p >>> 21) & 7);
+      t += p >>> 24;
+      const q = table[trainMask ^ 0xff]!;
+      validation[v] = base + (q & 7);
+      validation[v + 1] = base + ((q >>> 3) & 7);
+      validation[v + 2] = base + ((q >>> 6) & 7);
+      validation[v + 3] = base + ((q >>> 9) & 7);
+      validation[v + 4] = base + ((q >>> 12) & 7);
+      validation[v + 5] = base + ((q >>> 15) & 7);
+      validation[v + 6] = base + ((q >>> 18) & 7);
+      validation[v + 7] = base + ((q >>> 21) & 7);
+      v += q >>> 24;
     }
     i = step << 3;
   }

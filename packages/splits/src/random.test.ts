@@ -2,7 +2,14 @@ import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/random.json';
-import { createRandom, deriveSeed, type Pcg32, restoreRandom } from './random';
+import {
+  createRandom,
+  deriveSeed,
+  type Pcg32,
+  restoreRandom,
+  Xoshiro128,
+  xoshiroFrom,
+} from './random';
 
 // Published output of the PCG reference program pcg32-demo (pcg-c-basic) and of
 // pcg-c/test-high/expected/check-pcg32.out: seed 42, stream 54, five rounds of
@@ -198,5 +205,39 @@ describe('createRandom (PCG32)', () => {
       'restoreRandom: increment must be odd',
     );
     expect(() => restoreRandom(null as never)).toThrow(StateRestoreError);
+  });
+});
+
+describe('xoshiro128** (internal bulk generator of the k-fold shuffle)', () => {
+  it('reproduces the reference implementation: state [1, 2, 3, 4]', () => {
+    // Output of xoshiro128starstar.c (v1.1) as published in rand_xoshiro's reference test.
+    const generator = new Xoshiro128(1, 2, 3, 4);
+    const outputs = Array.from({ length: 10 }, () => generator.nextUint32());
+    expect(outputs).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597,
+      4258142804,
+    ]);
+  });
+
+  it('seeded from PCG32, matches an independent Python implementation', () => {
+    for (const vector of fixtures.xoshiro128) {
+      const pcg = createRandom({ seed: vector.seed });
+      const generator = xoshiroFrom(pcg);
+      const again = createRandom({ seed: vector.seed });
+      expect(Array.from({ length: 4 }, () => again.nextUint32())).toEqual(vector.state);
+      const buffer = new Uint32Array(40);
+      generator.fill(buffer, 25);
+      generator.fill(buffer.subarray(25), 15);
+      expect(Array.from(buffer)).toEqual(vector.uint32);
+    }
+  });
+
+  it('replaces the all-zero state (which it could never leave) by s0 = 1', () => {
+    const zeros = { nextUint32: () => 0 } as unknown as Pcg32;
+    const generator = xoshiroFrom(zeros);
+    const reference = new Xoshiro128(1, 0, 0, 0);
+    const a = Array.from({ length: 8 }, () => generator.nextUint32());
+    expect(a).toEqual(Array.from({ length: 8 }, () => reference.nextUint32()));
+    expect(a.some((x) => x !== 0)).toBe(true);
   });
 });

@@ -118,7 +118,7 @@ function carryOut(a: number, b: number, sum: number): number {
  * and rounding recovers it. The output is therefore engine-independent.
  */
 /** @internal */
-export class Pcg32 implements Random {
+export class Pcg32 implements Random, BulkSource {
   readonly algorithm = 'pcg32' as const;
   /** [state high, state low, increment high, increment low], as int32. */
   private readonly words = new Int32Array(4);
@@ -284,6 +284,84 @@ export class Pcg32 implements Random {
     const words = this.words;
     return new Pcg32(words[0]!, words[1]!, words[2]!, words[3]!);
   }
+}
+
+/**
+ * A source of raw 32-bit outputs in bulk.
+ *
+ * @internal
+ */
+export interface BulkSource {
+  /** Writes the next `count` outputs into `target[0..count)`. */
+  fill(target: Uint32Array, count: number): void;
+}
+
+/**
+ * xoshiro128** 1.1 (D. Blackman and S. Vigna, "Scrambled Linear Pseudorandom
+ * Number Generators", ACM TOMS 47(4), 2021; reference code
+ * https://prng.di.unimi.it/xoshiro128starstar.c): 128 bits of state, 32-bit
+ * outputs `rotl(s1 * 5, 7) * 9`, passes BigCrush. Only 32-bit integer
+ * operations (`Math.imul`, shifts, xor), so it is exact on every engine and
+ * about five times faster in JavaScript than PCG32, whose 64-bit state
+ * product must be emulated. Used internally for bulk draws (the fold digits
+ * of the k-fold shuffle), seeded from PCG32 by {@link xoshiroFrom}; the public
+ * generator stays PCG32.
+ *
+ * @internal
+ */
+export class Xoshiro128 implements BulkSource {
+  private readonly words = new Int32Array(4);
+
+  constructor(s0: number, s1: number, s2: number, s3: number) {
+    this.words[0] = s0;
+    this.words[1] = s1;
+    this.words[2] = s2;
+    this.words[3] = s3;
+  }
+
+  fill(target: Uint32Array, count: number): void {
+    const words = this.words;
+    let s0 = words[0]!;
+    let s1 = words[1]!;
+    let s2 = words[2]!;
+    let s3 = words[3]!;
+    for (let i = 0; i < count; i++) {
+      const m = Math.imul(s1, 5);
+      target[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    words[0] = s0;
+    words[1] = s1;
+    words[2] = s2;
+    words[3] = s3;
+  }
+
+  nextUint32(): number {
+    const one = new Uint32Array(1);
+    this.fill(one, 1);
+    return one[0]!;
+  }
+}
+
+/**
+ * xoshiro128** whose state is the next four outputs of `random` (a PCG32),
+ * in order s0..s3. The all-zero state, which xoshiro cannot leave (four zero
+ * outputs in a row, probability 2^-128), is replaced by s0 = 1.
+ *
+ * @internal
+ */
+export function xoshiroFrom(random: Random): Xoshiro128 {
+  const s0 = random.nextUint32();
+  const s1 = random.nextUint32();
+  const s2 = random.nextUint32();
+  const s3 = random.nextUint32();
+  return new Xoshiro128((s0 | s1 | s2 | s3) === 0 ? 1 : s0, s1, s2, s3);
 }
 
 /**

@@ -65,25 +65,52 @@ export function classCounts(
 }
 
 /**
+ * xoshiro128** written independently with BigInt arithmetic (the reference C
+ * code's uint32_t operations), returning a function giving the next output.
+ */
+export function referenceXoshiro(state: readonly number[]): () => number {
+  const mask = 0xffffffffn;
+  const s = state.map((x) => BigInt(x) & mask);
+  const rotl = (x: bigint, k: bigint) => ((x << k) | (x >> (32n - k))) & mask;
+  return () => {
+    const result = (rotl((s[1]! * 5n) & mask, 7n) * 9n) & mask;
+    const t = (s[1]! << 9n) & mask;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11n);
+    return Number(result);
+  };
+}
+
+/** The documented digit source: xoshiro128** seeded by four PCG32(seed, stream 0) outputs. */
+export function referenceDigitSource(seed: number): () => number {
+  const pcg = createRandom({ seed, stream: 0 });
+  return referenceXoshiro([pcg.nextUint32(), pcg.nextUint32(), pcg.nextUint32(), pcg.nextUint32()]);
+}
+
+/**
  * The documented digit rule, written independently with plain arithmetic:
  * each output cut into b-bit chunks, least significant first; chunk x gives
- * floor(x * k / 2^b) unless (x * k) mod 2^b < 2^b mod k; b = 32 is nextInt(k).
+ * floor(x * k / 2^b) unless (x * k) mod 2^b < 2^b mod k; for b = 32 the
+ * output r gives r mod k unless r < 2^32 mod k.
  */
-export function referenceDigits(count: number, k: number, seed: number, stream = 0): number[] {
-  const random = createRandom({ seed, stream });
+export function referenceDigits(count: number, k: number, next: () => number): number[] {
   const bits = k <= 16 ? 8 : k <= 4096 ? 16 : 32;
+  const range = 2 ** bits;
   const digits: number[] = [];
   while (digits.length < count) {
-    if (bits === 32) {
-      digits.push(random.nextInt(k));
-      continue;
-    }
-    const x = random.nextUint32();
-    const range = 2 ** bits;
+    const x = next();
     for (let shift = 0; shift < 32 && digits.length < count; shift += bits) {
       const chunk = Math.floor(x / 2 ** shift) % range;
       const m = chunk * k;
-      if (m % range >= range % k) digits.push(Math.floor(m / range));
+      if (bits === 32) {
+        if (chunk >= range % k) digits.push(chunk % k);
+      } else if (m % range >= range % k) {
+        digits.push(Math.floor(m / range));
+      }
     }
   }
   return digits;
@@ -97,7 +124,7 @@ export function referenceDeal(
   seed: number,
 ): number[] {
   const n = labels.length;
-  const sequence = referenceDigits(n, k, seed, 0);
+  const sequence = referenceDigits(n, k, referenceDigitSource(seed));
   const picks = createRandom({ seed, stream: 1 });
   const classes: number[] = [];
   for (const label of labels) if (!classes.includes(label)) classes.push(label);
@@ -112,6 +139,19 @@ export function referenceDeal(
     const targets = targetsOf(size, c, start);
     const counts = new Array<number>(k).fill(0);
     for (let j = start; j < start + size; j++) counts[sequence[j]!]! += 1;
+    // Expected rejection draws: sum of size / (m_f - r) over the excess entries.
+    let expected = 0;
+    for (let f = 0; f < k; f++) {
+      for (let r = 0; r < counts[f]! - targets[f]!; r++) expected += size / (counts[f]! - r);
+    }
+    if (expected > size) {
+      // Fold multiset in fold order, shuffled like Random.shuffle.
+      const segment = targets.flatMap((count, f) => new Array<number>(count).fill(f));
+      picks.shuffle(segment);
+      sequence.splice(start, size, ...segment);
+      start += size;
+      return;
+    }
     for (let f = 0; f < k; f++) {
       while (counts[f]! > targets[f]!) {
         let j = start + picks.nextInt(size);
