@@ -30,11 +30,14 @@ export interface RepeatedKFoldOptions {
  * `KFold`); each fold is once the validation set while the others train.
  *
  * Without `shuffle` the folds are contiguous blocks in index order and equal
- * scikit-learn's `KFold(k).split` index for index. With `shuffle` every
- * sample, in index order, draws its fold without replacement from the fold
- * sizes still open (PCG32 with `seed`): every assignment with these sizes is
- * equally likely. Same sizes as scikit-learn; the indices differ (different
- * random generator).
+ * scikit-learn's `KFold(k).split` index for index. With `shuffle` the folds
+ * are dealt at random from `seed`: every assignment with these sizes is
+ * equally likely. Each sample gets a uniform fold digit (xoshiro128** seeded
+ * by PCG32, Lemire's bounded integers on 8-bit chunks, so one 32-bit draw
+ * serves 4 samples), then uniformly chosen surplus entries are moved to the
+ * folds that miss samples; the exact rule is in the README ("Determinism").
+ * Same sizes as scikit-learn; the indices differ (different random
+ * generator). Equals {@link stratifiedKFold} with a single class.
  *
  * @param n - Number of samples, an integer >= 2.
  * @param options - `k`, `shuffle`, `seed`.

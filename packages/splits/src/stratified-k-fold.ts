@@ -39,10 +39,13 @@ export interface RepeatedStratifiedKFoldOptions {
  * `floor(n_c / k)` or `floor(n_c / k) + 1` members of class c (within one
  * sample of the exact `n_c / k`), fold sizes are those of {@link kFold}, and
  * without `shuffle` every class is spread over the folds in blocks, in index
- * order, equal to scikit-learn's index for index. With `shuffle`, every
- * sample, in index order, draws its fold without replacement from its class's
- * fold counts still open (PCG32 with `seed`), so every arrangement with these
- * counts is equally likely (one sequential pass, fast on 10^7 labels).
+ * order, equal to scikit-learn's index for index. With `shuffle`, the folds
+ * are dealt class by class from `seed`, so every arrangement with these
+ * counts is equally likely: uniform fold digits (xoshiro128** seeded by
+ * PCG32, 4 samples per 32-bit draw), corrected to the class's counts by moving
+ * uniformly chosen surplus entries (the exact rule is in the README,
+ * "Determinism"). No per-sample division or unpredictable branch: 10^7
+ * labels take a few passes over typed arrays.
  *
  * Stricter than scikit-learn, which only warns: every class must have at
  * least k members, otherwise some fold would miss the class.
