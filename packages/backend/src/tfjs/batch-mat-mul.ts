@@ -10,7 +10,8 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { composeKernels, type KernelScope, WASM } from './wasm-kernel-calls';
+import { wasmGemm } from './gemm/gemm';
+import { composeKernels, type HeapBackend, type KernelScope, WASM } from './wasm-kernel-calls';
 
 /**
  * Cost of XNNPACK packing one element of a matmul's right operand, relative
@@ -114,6 +115,72 @@ function isSingleMatrix(shape: readonly number[]): boolean {
 }
 
 /**
+ * `op(A)·op(B)` with trainkit's GEMM ({@link wasmGemm}) for float32 operands
+ * without a fused bias or activation, single or batched (equal batch shapes,
+ * or one side a single matrix broadcast over the other's batch; an inner
+ * dimension of 0 gives zeros); undefined
+ * for every other call, which then takes the paths below.
+ */
+function trainkitGemm(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
+  const { inputs, attrs, backend } = args;
+  const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
+  const { activation } = attrs as Partial<_FusedMatMulAttrs>;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    a.shape.length < 2 ||
+    b.shape.length < 2 ||
+    inputs.bias != null ||
+    inputs.preluActivationWeights != null ||
+    (activation !== undefined && activation !== 'linear')
+  ) {
+    return undefined;
+  }
+  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  const m = transposeA ? aCols : aRows;
+  const k = transposeA ? aRows : aCols;
+  const n = transposeB ? bRows : bCols;
+  if (k !== (transposeB ? bCols : bRows) || m === 0 || n === 0) return undefined;
+  const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
+  const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
+  const outer = broadcast_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    b.shape.slice(0, -2),
+  );
+  const batch = util.sizeFromShape(outer);
+  if ((aBatch !== batch && aBatch !== 1) || (bBatch !== batch && bBatch !== 1) || batch === 0) {
+    return undefined;
+  }
+  const gemm = wasmGemm(backend);
+  if (gemm === undefined) return undefined;
+  const heap = backend as unknown as HeapBackend;
+  const out = heap.makeOutput([...outer, m, n], 'float32');
+  if (k === 0) {
+    // An empty sum is 0 (the stock kernel returns uninitialized memory here).
+    heap.typedArrayFromHeap(out).fill(0);
+    return out;
+  }
+  try {
+    gemm.matMul(
+      { info: a, transposed: transposeA, batch: aBatch },
+      { info: b, transposed: transposeB, batch: bBatch },
+      out,
+      m,
+      k,
+      n,
+      batch,
+    );
+  } catch (error) {
+    (backend as KernelBackend).disposeData(out.dataId);
+    throw error;
+  }
+  return out;
+}
+
+/**
  * Wraps a stock matmul kernel (`BatchMatMul` or `_FusedMatMul`) of the
  * WebAssembly backend. The wasm backend only sends untransposed single
  * matrices to XNNPACK; every transposed combination runs a scalar loop about
@@ -140,6 +207,8 @@ export function wasmMatMul(stock: KernelConfig): KernelFunc {
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
     const a = inputs.a as TensorInfo;
     const b = inputs.b as TensorInfo;
+    const fast = trainkitGemm(args);
+    if (fast !== undefined) return fast;
     if (
       a.dtype !== 'float32' ||
       b.dtype !== 'float32' ||

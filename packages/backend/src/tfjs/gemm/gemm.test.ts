@@ -1,0 +1,178 @@
+/**
+ * trainkit's WebAssembly GEMM: exact against a float32 reference that rounds
+ * every product and every partial sum (the kernel's arithmetic), for every
+ * transpose combination, edge sizes (m mod 4, n mod 8, k mod 4), batches and
+ * broadcast batches; equal bit for bit to the stock XNNPACK product; no
+ * tensor or heap growth; and the embedded bytes are gemm.wat's.
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { createRandom } from '@trainkit/splits';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types
+import { assembleGemm, moduleSource } from '../../../scripts/build-gemm.mjs';
+import { selectBackend } from '../select-backend';
+import {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+} from '../wasm-training-kernels';
+import { wasmGemm } from './gemm';
+
+beforeAll(async () => {
+  await selectBackend({ backend: 'wasm', trainingKernels: false });
+  registerWasmTrainingKernels();
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function values(size: number, seed: number): Float32Array {
+  const random = createRandom({ seed });
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = random.nextFloat() * 2 - 1;
+  return out;
+}
+
+/**
+ * `op(A)·op(B)` for `[...batch, rows, cols]` operands in float32 arithmetic:
+ * `c = fround(c + fround(a * b))` for p = 0..k-1 from 0.
+ */
+function reference(
+  a: Float32Array,
+  aShape: number[],
+  transposeA: boolean,
+  b: Float32Array,
+  bShape: number[],
+  transposeB: boolean,
+  batch: number,
+): Float32Array {
+  const [aRows, aCols] = aShape.slice(-2) as [number, number];
+  const [bRows, bCols] = bShape.slice(-2) as [number, number];
+  const m = transposeA ? aCols : aRows;
+  const k = transposeA ? aRows : aCols;
+  const n = transposeB ? bRows : bCols;
+  const aBatch = a.length / (m * k);
+  const bBatch = b.length / (k * n);
+  const out = new Float32Array(batch * m * n);
+  for (let t = 0; t < batch; t++) {
+    const ao = (aBatch > 1 ? t : 0) * m * k;
+    const bo = (bBatch > 1 ? t : 0) * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let c = 0;
+        for (let p = 0; p < k; p++) {
+          const x = a[ao + (transposeA ? p * m + i : i * k + p)] as number;
+          const y = b[bo + (transposeB ? j * k + p : p * n + j)] as number;
+          c = Math.fround(c + Math.fround(x * y));
+        }
+        out[t * m * n + i * n + j] = c;
+      }
+    }
+  }
+  return out;
+}
+
+describe('trainkit GEMM on the wasm backend', () => {
+  it('runs on the wasm backend (SIMD module instantiated on its memory)', () => {
+    expect(wasmGemm(tf.backend())).toBeDefined();
+    expect(wasmGemm({})).toBeUndefined();
+  });
+
+  it('equals the float32 reference bit for bit: transposes, edge sizes, batches, broadcasting', () => {
+    const cases = fc.record({
+      m: fc.integer({ min: 1, max: 19 }),
+      k: fc.integer({ min: 1, max: 23 }),
+      n: fc.integer({ min: 1, max: 35 }),
+      batches: fc.constantFrom<[number[], number[]]>(
+        [[], []],
+        [[1], []],
+        [[3], [3]],
+        [[3], []],
+        [[], [2]],
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        [[1, 1], [4]],
+      ),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    fc.assert(
+      fc.property(cases, (c) => {
+        const [aBatch, bBatch] = c.batches;
+        const aShape = [...aBatch, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])];
+        const bShape = [...bBatch, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])];
+        const a = values(
+          aShape.reduce((x, y) => x * y, 1),
+          c.seed,
+        );
+        const b = values(
+          bShape.reduce((x, y) => x * y, 1),
+          c.seed + 1,
+        );
+        const outer = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
+        const product = tf.tidy(() =>
+          tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), c.transposeA, c.transposeB),
+        );
+        expect(product.shape).toEqual([...outer, c.m, c.n]);
+        const batch = outer.reduce((x, y) => x * y, 1);
+        const expected = reference(a, aShape, c.transposeA, b, bShape, c.transposeB, batch);
+        expect(product.dataSync()).toEqual(expected);
+        product.dispose();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals the stock XNNPACK product bit for bit (the MLP shapes and odd ones)', () => {
+    for (const [m, k, n] of [
+      [128, 784, 256],
+      [128, 256, 128],
+      [128, 128, 10],
+      [1, 784, 256],
+      [37, 129, 77],
+    ] as const) {
+      const a = values(m * k, m + k);
+      const b = values(k * n, k + n);
+      const run = () =>
+        tf.tidy(() => tf.matMul(tf.tensor(a, [m, k]), tf.tensor(b, [k, n])).dataSync());
+      const ours = run();
+      unregisterWasmTrainingKernels({ kernels: ['BatchMatMul'] });
+      const stock = run();
+      registerWasmTrainingKernels({ kernels: ['BatchMatMul'] });
+      expect(ours).toEqual(stock);
+    }
+  });
+
+  it('gives zeros and empty results like the stock kernel when a dimension is 0', () => {
+    const empty = tf.tidy(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 2])).dataSync());
+    expect(Array.from(empty)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(tf.tidy(() => tf.matMul(tf.zeros([0, 4]), tf.zeros([4, 2])).shape)).toEqual([0, 2]);
+  });
+
+  it('leaks no tensors and frees its scratch memory', () => {
+    const a = tf.randomNormal([64, 300]);
+    const b = tf.randomNormal([300, 96]);
+    tf.dispose(tf.matMul(a, b, false, false));
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm;
+    const before = tf.memory();
+    const heapBefore = heap.HEAPU8.length;
+    for (let i = 0; i < 50; i++) {
+      tf.dispose(tf.matMul(a, b));
+      tf.dispose(tf.matMul(b, a, true, true));
+    }
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    expect(heap.HEAPU8.length).toBe(heapBefore);
+    tf.dispose([a, b]);
+  });
+
+  it('ships the bytes of gemm.wat (run scripts/build-gemm.mjs after editing it)', async () => {
+    const committed = readFileSync(new URL('./gemm-module.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(moduleSource(await assembleGemm()));
+  });
+});

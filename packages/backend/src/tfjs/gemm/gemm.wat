@@ -1,0 +1,267 @@
+;; Single-precision matrix product C = op(A) . op(B) for the memory of the
+;; TensorFlow.js WebAssembly backend (imported, so tensors are read and written
+;; in place). Built into gemm-module.ts by scripts/build-gemm.mjs; a test checks
+;; that the committed bytes are this file's.
+;;
+;; Both operands are first packed into scratch memory:
+;;   pack_a: op(A) in blocks of 4 rows, dst[block][p][r] = A(4 block + r, p),
+;;           rows past m are zeros;
+;;   pack_b: op(B) in panels of 8 columns, dst[panel][p][c] = B(p, 8 panel + c),
+;;           columns past n are zeros.
+;; Element (i, p) of op(A) is at a + 4 (i sAi + p sAp) and element (p, j) of
+;; op(B) at b + 4 (p sBp + j sBj), so transposed operands only swap strides.
+;; Then gemm computes every 4x8 block of C with 8 f32x4 accumulators (11 live
+;; vector registers: no spills in V8's code), adding a(i, p) b(p, j) for
+;; p = 0, 1, ..., k - 1 from zero, each product rounded then added, the same
+;; order and rounding as XNNPACK's f32 GEMM.
+(module
+  (import "env" "memory" (memory 0))
+
+  (func (export "pack_a")
+    (param $a i32) (param $m i32) (param $k i32) (param $sAi i32) (param $sAp i32) (param $dst i32)
+    (local $i0 i32) (local $p i32) (local $r i32) (local $src i32) (local $rowBytes i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_s (local.get $i0) (local.get $m)))
+        (local.set $p (i32.const 0))
+        (block $packed
+          ;; Full block, rows contiguous (A transposed): one vector per p.
+          (if (i32.and (i32.le_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+                       (i32.eq (local.get $sAi) (i32.const 1)))
+            (then
+              (local.set $src (i32.add (local.get $a) (i32.shl (local.get $i0) (i32.const 2))))
+              (loop $copy
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $src (i32.add (local.get $src) (i32.shl (local.get $sAp) (i32.const 2))))
+                (br_if $copy (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k))))
+              (br $packed)))
+          ;; Full block, columns contiguous (A as stored): 4x4 tiles transposed
+          ;; with shuffles, then the last k mod 4 columns one by one below.
+          (if (i32.and (i32.le_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+                       (i32.eq (local.get $sAp) (i32.const 1)))
+            (then
+              (local.set $rowBytes (i32.shl (local.get $sAi) (i32.const 2)))
+              (local.set $src (i32.add (local.get $a) (i32.mul (local.get $i0) (local.get $rowBytes))))
+              (block $tilesDone
+                (loop $tiles
+                  (br_if $tilesDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (local.get $rowBytes))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                  ;; t0 = x0[0] x1[0] x0[1] x1[1], t1 = x0[2] x1[2] x0[3] x1[3]; t2, t3 from x2, x3
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $tiles)))))
+          ;; Anything else, and the remaining columns: element by element.
+          (block $restDone
+            (loop $rest
+              (br_if $restDone (i32.ge_s (local.get $p) (local.get $k)))
+              (local.set $r (i32.const 0))
+              (loop $rows
+                (f32.store (local.get $dst)
+                  (if (result f32) (i32.lt_s (i32.add (local.get $i0) (local.get $r)) (local.get $m))
+                    (then
+                      (f32.load (i32.add (local.get $a)
+                        (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $sAi))
+                                          (i32.mul (local.get $p) (local.get $sAp)))
+                                 (i32.const 2)))))
+                    (else (f32.const 0))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $rest))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
+        (br $blocks))))
+
+  (func (export "pack_b")
+    (param $b i32) (param $k i32) (param $n i32) (param $sBp i32) (param $sBj i32) (param $dst i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $src i32) (local $rowBytes i32) (local $colBytes i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $x4 v128) (local $x5 v128) (local $x6 v128) (local $x7 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $sBp) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $sBj) (i32.const 2)))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $p (i32.const 0))
+        (block $packed
+          ;; Full panel, columns contiguous (B as stored): two vectors per p.
+          (if (i32.and (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n))
+                       (i32.eq (local.get $sBj) (i32.const 1)))
+            (then
+              (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j0) (i32.const 2))))
+              (loop $copy
+                (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+                (br_if $copy (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k))))
+              (br $packed)))
+          ;; Full panel, rows contiguous (B transposed): two 4x4 tiles per 4 p.
+          (if (i32.and (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n))
+                       (i32.eq (local.get $sBp) (i32.const 1)))
+            (then
+              (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j0) (local.get $colBytes))))
+              (block $tilesDone
+                (loop $tiles
+                  (br_if $tilesDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+                  (local.set $x0 (v128.load (local.get $src)))
+                  (local.set $x1 (v128.load (i32.add (local.get $src) (local.get $colBytes))))
+                  (local.set $x2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $colBytes) (i32.const 1)))))
+                  (local.set $x3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $colBytes) (i32.const 3)))))
+                  (local.set $x4 (v128.load (i32.add (local.get $src) (i32.shl (local.get $colBytes) (i32.const 2)))))
+                  (local.set $x5 (v128.load (i32.add (local.get $src) (i32.mul (local.get $colBytes) (i32.const 5)))))
+                  (local.set $x6 (v128.load (i32.add (local.get $src) (i32.mul (local.get $colBytes) (i32.const 6)))))
+                  (local.set $x7 (v128.load (i32.add (local.get $src) (i32.mul (local.get $colBytes) (i32.const 7)))))
+                  ;; columns 0-3: rows p..p+3 of x0..x3 transposed into dst + 32 q
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x2) (local.get $x3)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x2) (local.get $x3)))
+                  (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  ;; columns 4-7 into dst + 32 q + 16
+                  (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x4) (local.get $x5)))
+                  (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x4) (local.get $x5)))
+                  (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x6) (local.get $x7)))
+                  (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x6) (local.get $x7)))
+                  (v128.store offset=16 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                  (v128.store offset=80 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                  (v128.store offset=112 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $tiles)))))
+          ;; Anything else, and the remaining rows: element by element.
+          (block $restDone
+            (loop $rest
+              (br_if $restDone (i32.ge_s (local.get $p) (local.get $k)))
+              (local.set $c (i32.const 0))
+              (loop $columns
+                (f32.store (local.get $dst)
+                  (if (result f32) (i32.lt_s (i32.add (local.get $j0) (local.get $c)) (local.get $n))
+                    (then
+                      (f32.load (i32.add (local.get $b)
+                        (i32.shl (i32.add (i32.mul (local.get $p) (local.get $sBp))
+                                          (i32.mul (i32.add (local.get $j0) (local.get $c)) (local.get $sBj)))
+                                 (i32.const 2)))))
+                    (else (f32.const 0))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (br_if $columns (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $rest))))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+        (br $panels))))
+
+  ;; C (m x n, row-major at c) from packed operands; k >= 1. Blocks that
+  ;; cross the edges of C go through the 128-byte scratch tile.
+  (func (export "gemm")
+    (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32) (param $c i32) (param $tile i32)
+    (local $i0 i32) (local $j0 i32) (local $p i32) (local $a i32) (local $b i32) (local $panel i32)
+    (local $out i32) (local $rowBytes i32) (local $r i32) (local $col i32)
+    (local $b0 v128) (local $b1 v128) (local $va v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $panel (local.get $pb))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $i0 (i32.const 0))
+        (local.set $a (local.get $pa))
+        (block $blocksDone
+          (loop $blocks
+            (br_if $blocksDone (i32.ge_s (local.get $i0) (local.get $m)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $b (local.get $panel))
+            (local.set $p (local.get $k))
+            (loop $inner
+              (local.set $b0 (v128.load offset=0 (local.get $b)))
+              (local.set $b1 (v128.load offset=16 (local.get $b)))
+              (local.set $va (v128.load32_splat offset=0 (local.get $a)))
+              (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $va) (local.get $b0))))
+              (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $va) (local.get $b1))))
+              (local.set $va (v128.load32_splat offset=4 (local.get $a)))
+              (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $va) (local.get $b0))))
+              (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $va) (local.get $b1))))
+              (local.set $va (v128.load32_splat offset=8 (local.get $a)))
+              (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $va) (local.get $b0))))
+              (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $va) (local.get $b1))))
+              (local.set $va (v128.load32_splat offset=12 (local.get $a)))
+              (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $va) (local.get $b0))))
+              (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $va) (local.get $b1))))
+              (local.set $a (i32.add (local.get $a) (i32.const 16)))
+              (local.set $b (i32.add (local.get $b) (i32.const 32)))
+              (br_if $inner (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+            (if (i32.and (i32.le_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+                         (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))
+              (then
+                (local.set $out (i32.add (local.get $c)
+                  (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $n)) (local.get $j0)) (i32.const 2))))
+                (v128.store offset=0 (local.get $out) (local.get $c00))
+                (v128.store offset=16 (local.get $out) (local.get $c01))
+                (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                (v128.store offset=0 (local.get $out) (local.get $c10))
+                (v128.store offset=16 (local.get $out) (local.get $c11))
+                (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                (v128.store offset=0 (local.get $out) (local.get $c20))
+                (v128.store offset=16 (local.get $out) (local.get $c21))
+                (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                (v128.store offset=0 (local.get $out) (local.get $c30))
+                (v128.store offset=16 (local.get $out) (local.get $c31)))
+              (else
+                (v128.store offset=0 (local.get $tile) (local.get $c00))
+                (v128.store offset=16 (local.get $tile) (local.get $c01))
+                (v128.store offset=32 (local.get $tile) (local.get $c10))
+                (v128.store offset=48 (local.get $tile) (local.get $c11))
+                (v128.store offset=64 (local.get $tile) (local.get $c20))
+                (v128.store offset=80 (local.get $tile) (local.get $c21))
+                (v128.store offset=96 (local.get $tile) (local.get $c30))
+                (v128.store offset=112 (local.get $tile) (local.get $c31))
+                (local.set $r (i32.const 0))
+                (block $rowsDone
+                  (loop $rows
+                    (br_if $rowsDone (i32.or (i32.ge_s (local.get $r) (i32.const 4))
+                                             (i32.ge_s (i32.add (local.get $i0) (local.get $r)) (local.get $m))))
+                    (local.set $col (i32.const 0))
+                    (block $colsDone
+                      (loop $cols
+                        (br_if $colsDone (i32.or (i32.ge_s (local.get $col) (i32.const 8))
+                                                 (i32.ge_s (i32.add (local.get $j0) (local.get $col)) (local.get $n))))
+                        (f32.store
+                          (i32.add (local.get $c)
+                            (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $n))
+                                              (i32.add (local.get $j0) (local.get $col)))
+                                     (i32.const 2)))
+                          (f32.load (i32.add (local.get $tile)
+                            (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2)))))
+                        (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                        (br $cols)))
+                    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                    (br $rows)))))
+            (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
+            (br $blocks)))
+        (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+        (br $panels))))
+)
