@@ -74,7 +74,7 @@ export function installHint(backend: BackendName): string {
  * @example
  * ```ts
  * console.log(formatBackendSelection(await selectBackend()));
- * // backend: wasm (SIMD; 1 thread; 17 trainkit training kernels) - the native backend is not available; …
+ * // backend: wasm (SIMD; 1 thread; 18 trainkit training kernels) - the native backend is not available; …
  * //   tensorflow: no - not installed (optional peer @tensorflow/tfjs-node)
  * //   wasm: yes - SIMD binary from …/tfjs-backend-wasm/dist/
  * ```

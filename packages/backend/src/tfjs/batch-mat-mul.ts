@@ -10,7 +10,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { wasmGemm } from './gemm/gemm';
+import { wasmGemm } from './simd/gemm';
 import { composeKernels, type HeapBackend, type KernelScope, WASM } from './wasm-kernel-calls';
 
 /**

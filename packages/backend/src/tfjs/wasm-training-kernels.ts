@@ -18,6 +18,7 @@ import { contiguousGatherConfig } from './gather';
 import { leadingAxesSumConfig } from './leading-axes-sum';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
+import { simdSqrtConfig } from './simd/sqrt';
 import { unsortedSegmentSumJsConfig } from './unsorted-segment-sum';
 import { WASM } from './wasm-kernel-calls';
 import { zeroCopyCastConfig, zeroCopyIdentityConfig } from './zero-copy';
@@ -41,6 +42,7 @@ export const WASM_TRAINING_KERNELS = [
   'Identity',
   'Cast',
   'Sum',
+  'Sqrt',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -119,6 +121,9 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   Sum: {
     build: (stock) => (stock === undefined ? undefined : leadingAxesSumConfig(stock)),
   },
+  Sqrt: {
+    build: (stock) => (stock === undefined ? undefined : simdSqrtConfig(stock)),
+  },
 };
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -167,11 +172,15 @@ function requestedKernels(
  *   `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative`, `FusedDepthwiseConv2D`
  *   with 'same' padding (zeros when a kernel dimension of 1 meets a stride of
  *   2; fixed by passing the equivalent explicit padding).
- * - Slow kernels: `BatchMatMul` / `_FusedMatMul` with transposed operands
- *   (every dense-layer gradient; explicit `Transpose` then the fast XNNPACK
- *   path, about 10x faster), `Conv2DBackpropInput` (a scalar loop; replaced
- *   by an XNNPACK `Conv2D` with the flipped filter), `AvgPoolGrad` and
- *   `GatherV2` (every `model.fit` batch; contiguous copies).
+ * - Slow kernels: `BatchMatMul` / `_FusedMatMul` (transposed operands ran a
+ *   scalar loop about 10x slower, and XNNPACK re-packs each new right
+ *   operand; replaced by trainkit's SIMD GEMM on the backend's memory, bit
+ *   for bit XNNPACK's result, about 1.7x faster than XNNPACK untransposed),
+ *   `Sqrt` (scalar; `f32x4.sqrt`, about 8x faster), `Conv2DBackpropInput` (a
+ *   scalar loop; replaced by an XNNPACK `Conv2D` with the flipped filter),
+ *   `AvgPoolGrad`, `GatherV2` (every `model.fit` batch; contiguous copies),
+ *   `Sum` over leading axes (bias gradients; column sums), and the copies of
+ *   `Identity` and same-dtype `Cast` (shared data instead).
  *
  * Each applies only where it is exact (it equals the CPU backend's result up
  * to float32 summation order); other cases run the stock kernel. Only the

@@ -1,9 +1,10 @@
 /**
- * trainkit's WebAssembly GEMM: exact against a float32 reference that rounds
+ * trainkit's WebAssembly SIMD kernels. GEMM: exact against a float32 reference that rounds
  * every product and every partial sum (the kernel's arithmetic), for every
  * transpose combination, edge sizes (m mod 4, n mod 8, k mod 4), batches and
  * broadcast batches; equal bit for bit to the stock XNNPACK product; no
- * tensor or heap growth; and the embedded bytes are gemm.wat's.
+ * tensor or heap growth. Sqrt: the correctly rounded root. The embedded
+ * bytes are kernels.wat's.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,7 +12,7 @@ import { createRandom } from '@trainkit/splits';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
-import { assembleGemm, moduleSource } from '../../../scripts/build-gemm.mjs';
+import { assembleKernels, moduleSource } from '../../../scripts/build-wasm.mjs';
 import { selectBackend } from '../select-backend';
 import {
   registerWasmTrainingKernels,
@@ -171,8 +172,39 @@ describe('trainkit GEMM on the wasm backend', () => {
     tf.dispose([a, b]);
   });
 
-  it('ships the bytes of gemm.wat (run scripts/build-gemm.mjs after editing it)', async () => {
-    const committed = readFileSync(new URL('./gemm-module.ts', import.meta.url), 'utf8');
-    expect(committed).toBe(moduleSource(await assembleGemm()));
+  it('ships the bytes of kernels.wat (run scripts/build-wasm.mjs after editing it)', async () => {
+    const committed = readFileSync(new URL('./kernels-module.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(moduleSource(await assembleKernels()));
+  });
+});
+
+describe('trainkit Sqrt on the wasm backend', () => {
+  it('equals the correctly rounded square root bit for bit (NaN for negatives, ±0, ∞, subnormals, odd lengths)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ noDefaultInfinity: false, noNaN: false }), {
+          minLength: 0,
+          maxLength: 37,
+        }),
+        (xs) => {
+          const x = new Float32Array(xs);
+          const out = tf.tidy(() => tf.sqrt(tf.tensor1d(x)).dataSync());
+          const expected = x.map((v) => Math.fround(Math.sqrt(v)));
+          expect(Array.from(out)).toEqual(Array.from(expected));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matches the CPU backend on an Adam-sized second moment and leaks no tensors', async () => {
+    const values = new Float32Array(784 * 256).map((_, i) => (i % 97) * 1e-3 + i * 1e-9);
+    const before = tf.memory().numTensors;
+    const wasm = tf.tidy(() => tf.sqrt(tf.tensor2d(values, [784, 256])).dataSync());
+    expect(tf.memory().numTensors).toBe(before);
+    await tf.setBackend('cpu');
+    const cpu = tf.tidy(() => tf.sqrt(tf.tensor2d(values, [784, 256])).dataSync());
+    await tf.setBackend('wasm');
+    expect(wasm).toEqual(cpu);
   });
 });

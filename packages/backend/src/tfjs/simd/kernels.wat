@@ -1,7 +1,9 @@
-;; Single-precision matrix product C = op(A) . op(B) for the memory of the
-;; TensorFlow.js WebAssembly backend (imported, so tensors are read and written
-;; in place). Built into gemm-module.ts by scripts/build-gemm.mjs; a test checks
-;; that the committed bytes are this file's.
+;; trainkit's SIMD kernels for the memory of the TensorFlow.js WebAssembly
+;; backend (imported, so tensors are read and written in place). Built into
+;; kernels-module.ts by scripts/build-wasm.mjs; a test checks that the
+;; committed bytes are this file's.
+;;
+;; Single-precision matrix product C = op(A) . op(B).
 ;;
 ;; Both operands are first packed into scratch memory:
 ;;   pack_a: op(A) in blocks of 4 rows, dst[block][p][r] = A(4 block + r, p),
@@ -264,4 +266,25 @@
         (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
         (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
         (br $panels))))
+;; out[i] = sqrt(x[i]) for i < n: f32x4.sqrt, correctly rounded like the
+  ;; scalar f32.sqrt (the shipped Sqrt kernel runs about 8x slower).
+  (func (export "sqrt")
+    (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $vectorEnd i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vectorEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
+        (v128.store (local.get $out) (f32x4.sqrt (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $vectors)))
+    (block $restDone
+      (loop $rest
+        (br_if $restDone (i32.ge_u (local.get $x) (local.get $end)))
+        (f32.store (local.get $out) (f32.sqrt (f32.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $rest))))
 )

@@ -1,0 +1,96 @@
+/**
+ * trainkit's SIMD kernels module (kernels.wat, embedded as base64 in
+ * kernels-module.ts) instantiated on the WebAssembly backend's own memory, so
+ * its functions read and write tensors in place. 2-3 KB: compiled
+ * synchronously, also where browsers limit synchronous compilation.
+ */
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { type HeapBackend, isHeapBackend } from '../wasm-kernel-calls';
+import { SIMD_KERNELS_BASE64 } from './kernels-module';
+
+/** The exports of kernels.wat (all arguments are i32: sizes, strides in elements, byte addresses). */
+export interface SimdKernels {
+  pack_a(a: number, m: number, k: number, sAi: number, sAp: number, dst: number): void;
+  pack_b(b: number, k: number, n: number, sBp: number, sBj: number, dst: number): void;
+  gemm(m: number, n: number, k: number, pa: number, pb: number, c: number, tile: number): void;
+  sqrt(x: number, out: number, n: number): void;
+}
+
+/** The Emscripten module of the wasm backend (`BackendWasm.wasm`), the parts used here. */
+interface EmscriptenModule {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  asm?: { memory?: unknown };
+}
+
+/** The WebAssembly JavaScript API, the parts used here (not typed by the ES2022 lib). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: abstract new (...args: never[]) => object;
+}
+
+const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+/** A wasm backend with its Emscripten module (allocator and memory). */
+export type SimdBackend = HeapBackend & KernelBackend & { wasm: EmscriptenModule };
+
+function isSimdBackend(backend: unknown): backend is SimdBackend {
+  if (!isHeapBackend(backend)) return false;
+  const wasm = (backend as { wasm?: Partial<EmscriptenModule> }).wasm;
+  return (
+    typeof wasm?._malloc === 'function' &&
+    typeof wasm._free === 'function' &&
+    webAssembly !== undefined &&
+    wasm.asm?.memory instanceof webAssembly.Memory
+  );
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable. */
+function simdModule(): object | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const binary = atob(SIMD_KERNELS_BASE64);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      if (webAssembly !== undefined) compiled = new webAssembly.Module(bytes);
+    } catch {
+      // No WebAssembly SIMD here: the stock kernels run.
+    }
+  }
+  return compiled;
+}
+
+/** Instances per backend; null where instantiation failed (e.g. a shared, threaded memory). */
+const instances = new WeakMap<object, SimdKernels | null>();
+
+/**
+ * The SIMD kernels on `backend`'s memory with the backend, or undefined when
+ * they cannot run there (not the wasm backend, no WebAssembly SIMD, or a
+ * memory the module cannot import).
+ */
+export function simdKernels(
+  backend: unknown,
+): { kernels: SimdKernels; backend: SimdBackend } | undefined {
+  if (!isSimdBackend(backend)) return undefined;
+  let kernels = instances.get(backend);
+  if (kernels === undefined) {
+    kernels = null;
+    const module = simdModule();
+    if (module !== null && webAssembly !== undefined) {
+      try {
+        const instance = new webAssembly.Instance(module, {
+          env: { memory: backend.wasm.asm?.memory },
+        });
+        kernels = instance.exports as SimdKernels;
+      } catch {
+        kernels = null;
+      }
+    }
+    instances.set(backend, kernels);
+  }
+  return kernels === null ? undefined : { kernels, backend };
+}
