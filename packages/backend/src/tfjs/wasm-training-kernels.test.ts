@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { matMulLayout } from './batch-mat-mul';
 import { selectBackend } from './select-backend';
+import { setSimdKernelsEnabled } from './simd/instance';
 import {
   registeredWasmTrainingKernels,
   registerWasmTrainingKernels,
@@ -350,7 +351,10 @@ describe('MatMul gradients on wasm with the training kernels', () => {
   });
 });
 
-describe('matmul layouts on wasm with the training kernels', () => {
+describe('matmul layouts on wasm with the training kernels, without the SIMD GEMM (its fallback)', () => {
+  beforeAll(() => setSimdKernelsEnabled(false));
+  afterAll(() => setSimdKernelsEnabled(true));
+
   it('pack the smaller operand: transposed layout where the right operand is new and large', () => {
     // The benchmark MLP: first layer forward, its weight gradient, the second layer's input gradient.
     expect(matMulLayout(128, 784, 256, false, false, false)).toBe('transposed');

@@ -64,6 +64,19 @@ function simdModule(): object | null {
   return compiled;
 }
 
+let enabled = true;
+
+/**
+ * Turns the SIMD kernels off (the kernels then take their fallback paths, as
+ * where WebAssembly SIMD or the memory import is unavailable) or on again.
+ * For tests of those fallback paths.
+ *
+ * @internal
+ */
+export function setSimdKernelsEnabled(value: boolean): void {
+  enabled = value;
+}
+
 /** Instances per backend; null where instantiation failed (e.g. a shared, threaded memory). */
 const instances = new WeakMap<object, SimdKernels | null>();
 
@@ -75,7 +88,7 @@ const instances = new WeakMap<object, SimdKernels | null>();
 export function simdKernels(
   backend: unknown,
 ): { kernels: SimdKernels; backend: SimdBackend } | undefined {
-  if (!isSimdBackend(backend)) return undefined;
+  if (!enabled || !isSimdBackend(backend)) return undefined;
   let kernels = instances.get(backend);
   if (kernels === undefined) {
     kernels = null;
