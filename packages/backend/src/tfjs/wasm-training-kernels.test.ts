@@ -148,7 +148,7 @@ async function convErrors(c: ConvCase, seed: number): Promise<number[]> {
 const convCase: fc.Arbitrary<ConvCase> = fc
   .record({
     batch: fc.integer({ min: 1, max: 6 }),
-    inChannels: fc.integer({ min: 1, max: 4 }),
+    inChannels: fc.integer({ min: 1, max: 6 }),
     outChannels: fc.integer({ min: 1, max: 4 }),
     kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
     strides: fc.constantFrom<[number, number]>([1, 1], [2, 2], [1, 2], [2, 1]),
@@ -173,6 +173,22 @@ describe('Conv2D gradients on wasm with the training kernels', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('equal the CPU stock gradients without the SIMD kernels too (the XNNPACK filter-gradient fallback)', async () => {
+    setSimdKernelsEnabled(false);
+    try {
+      await fc.assert(
+        fc.asyncProperty(convCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+          const [dx, dw] = await convErrors(c, seed);
+          expect(dx).toBeLessThanOrEqual(1e-4);
+          expect(dw).toBeLessThanOrEqual(1e-4);
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
   });
 
   it.each<[string, ConvCase]>([

@@ -14,6 +14,22 @@ export interface SimdKernels {
   pack_b(b: number, k: number, n: number, sBp: number, sBj: number, dst: number): void;
   gemm(m: number, n: number, k: number, pa: number, pb: number, c: number, tile: number): void;
   sqrt(x: number, out: number, n: number): void;
+  im2col(
+    x: number,
+    out: number,
+    batch: number,
+    h: number,
+    w: number,
+    ci: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
 }
 
 /** The Emscripten module of the wasm backend (`BackendWasm.wasm`), the parts used here. */

@@ -287,4 +287,94 @@
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $rest))))
+
+;; im2col for a 2-D convolution over x (NHWC, batch x h x w x ci, float32):
+  ;; row (b, i, j) of out (row-major, batch oh ow rows of kh kw ci) holds
+  ;; x[b, i sh + p - top, j sw + q - left, c] for (p, q, c) in row-major order,
+  ;; 0 where that falls into the padding. A window row inside x is one
+  ;; contiguous run of kw ci floats, copied 4 at a time.
+  (func $copy (param $dst i32) (param $src i32) (param $bytes i32) (result i32)
+    (local $end i32) (local $vectorEnd i32)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (local.set $vectorEnd (i32.add (local.get $dst) (i32.and (local.get $bytes) (i32.const -16))))
+    (block $vDone (loop $vs
+      (br_if $vDone (i32.ge_u (local.get $dst) (local.get $vectorEnd)))
+      (v128.store (local.get $dst) (v128.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $vs)))
+    (block $sDone (loop $ss
+      (br_if $sDone (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (br $ss)))
+    (local.get $end))
+
+  (func $zeros (param $dst i32) (param $bytes i32) (result i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
+    (block $done (loop $zs
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.const 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $zs)))
+    (local.get $end))
+
+  (func (export "im2col")
+    (param $x i32) (param $out i32) (param $batch i32) (param $h i32) (param $w i32) (param $ci i32)
+    (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32)
+    (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32)
+    (local $row i32) (local $col i32) (local $rowStart i32) (local $pixelBytes i32) (local $windowRowBytes i32)
+    (local.set $pixelBytes (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $windowRowBytes (i32.mul (local.get $kw) (local.get $pixelBytes)))
+    (block $batchDone (loop $batches
+      (br_if $batchDone (i32.ge_s (local.get $b) (local.get $batch)))
+      (local.set $i (i32.const 0))
+      (block $rowsDone (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $oh)))
+        (local.set $j (i32.const 0))
+        (block $colsDone (loop $cols
+          (br_if $colsDone (i32.ge_s (local.get $j) (local.get $ow)))
+          (local.set $col (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)))
+          (local.set $p (i32.const 0))
+          (block $pDone (loop $ps
+            (br_if $pDone (i32.ge_s (local.get $p) (local.get $kh)))
+            (local.set $row (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $p)) (local.get $top)))
+            (if (i32.or (i32.lt_s (local.get $row) (i32.const 0)) (i32.ge_s (local.get $row) (local.get $h)))
+              (then (local.set $out (call $zeros (local.get $out) (local.get $windowRowBytes))))
+              (else
+                ;; address of x[b, row, 0, 0]
+                (local.set $rowStart (i32.add (local.get $x)
+                  (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w))
+                           (local.get $pixelBytes))))
+                (if (i32.and (i32.ge_s (local.get $col) (i32.const 0))
+                             (i32.le_s (i32.add (local.get $col) (local.get $kw)) (local.get $w)))
+                  (then
+                    (local.set $out (call $copy (local.get $out)
+                      (i32.add (local.get $rowStart) (i32.mul (local.get $col) (local.get $pixelBytes)))
+                      (local.get $windowRowBytes))))
+                  (else
+                    (local.set $q (i32.const 0))
+                    (block $qDone (loop $qs
+                      (br_if $qDone (i32.ge_s (local.get $q) (local.get $kw)))
+                      (if (i32.and (i32.ge_s (i32.add (local.get $col) (local.get $q)) (i32.const 0))
+                                   (i32.lt_s (i32.add (local.get $col) (local.get $q)) (local.get $w)))
+                        (then
+                          (local.set $out (call $copy (local.get $out)
+                            (i32.add (local.get $rowStart)
+                                     (i32.mul (i32.add (local.get $col) (local.get $q)) (local.get $pixelBytes)))
+                            (local.get $pixelBytes))))
+                        (else (local.set $out (call $zeros (local.get $out) (local.get $pixelBytes)))))
+                      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                      (br $qs)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $ps)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $cols)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batches))))
 )

@@ -3,7 +3,8 @@
  * every product and every partial sum (the kernel's arithmetic), for every
  * transpose combination, edge sizes (m mod 4, n mod 8, k mod 4), batches and
  * broadcast batches; equal bit for bit to the stock XNNPACK product; no
- * tensor or heap growth. Sqrt: the correctly rounded root. The embedded
+ * tensor or heap growth. Sqrt: the correctly rounded root. im2col: the
+ * window rows written out in JavaScript, exactly. The embedded
  * bytes are kernels.wat's.
  */
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   unregisterWasmTrainingKernels,
 } from '../wasm-training-kernels';
 import { wasmGemm } from './gemm';
+import { simdKernels } from './instance';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'wasm', trainingKernels: false });
@@ -206,5 +208,95 @@ describe('trainkit Sqrt on the wasm backend', () => {
     const cpu = tf.tidy(() => tf.sqrt(tf.tensor2d(values, [784, 256])).dataSync());
     await tf.setBackend('wasm');
     expect(wasm).toEqual(cpu);
+  });
+});
+
+describe('trainkit im2col on the wasm backend', () => {
+  /** Window rows of a 2-D convolution, written out in JavaScript. */
+  function im2colReference(
+    x: Float32Array,
+    [batch, h, w, ci]: number[],
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): Float32Array {
+    const out: number[] = [];
+    for (let b = 0; b < (batch as number); b++)
+      for (let i = 0; i < oh; i++)
+        for (let j = 0; j < ow; j++)
+          for (let p = 0; p < kh; p++)
+            for (let q = 0; q < kw; q++)
+              for (let c = 0; c < (ci as number); c++) {
+                const row = i * sh + p - top;
+                const col = j * sw + q - left;
+                const inside = row >= 0 && row < (h as number) && col >= 0 && col < (w as number);
+                out.push(
+                  inside
+                    ? (x[
+                        ((b * (h as number) + row) * (w as number) + col) * (ci as number) + c
+                      ] as number)
+                    : 0,
+                );
+              }
+    return new Float32Array(out);
+  }
+
+  it('equals the JavaScript window rows exactly: strides, paddings, kernel and channel counts', () => {
+    const simd = simdKernels(tf.backend());
+    expect(simd).toBeDefined();
+    if (simd === undefined) return;
+    const { kernels, backend } = simd;
+    const cases = fc.record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      w: fc.integer({ min: 1, max: 9 }),
+      ci: fc.integer({ min: 1, max: 11 }),
+      kh: fc.integer({ min: 1, max: 4 }),
+      kw: fc.integer({ min: 1, max: 4 }),
+      sh: fc.integer({ min: 1, max: 3 }),
+      sw: fc.integer({ min: 1, max: 3 }),
+      top: fc.integer({ min: 0, max: 3 }),
+      left: fc.integer({ min: 0, max: 3 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    fc.assert(
+      fc.property(cases, (c) => {
+        const oh = Math.floor((c.h + 2 * c.top - c.kh) / c.sh) + 1;
+        const ow = Math.floor((c.w + 2 * c.left - c.kw) / c.sw) + 1;
+        fc.pre(oh > 0 && ow > 0);
+        const shape = [c.batch, c.h, c.w, c.ci];
+        const x = values(c.batch * c.h * c.w * c.ci, c.seed);
+        const xt = tf.tensor4d(x, shape as [number, number, number, number]);
+        const out = backend.makeOutput([c.batch * oh * ow, c.kh * c.kw * c.ci], 'float32');
+        kernels.im2col(
+          backend.typedArrayFromHeap(xt).byteOffset,
+          backend.typedArrayFromHeap(out).byteOffset,
+          c.batch,
+          c.h,
+          c.w,
+          c.ci,
+          c.kh,
+          c.kw,
+          oh,
+          ow,
+          c.sh,
+          c.sw,
+          c.top,
+          c.left,
+        );
+        const written = Float32Array.from(backend.typedArrayFromHeap(out) as Float32Array);
+        backend.disposeData(out.dataId);
+        xt.dispose();
+        expect(written).toEqual(
+          im2colReference(x, shape, c.kh, c.kw, oh, ow, c.sh, c.sw, c.top, c.left),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
