@@ -6,6 +6,7 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd/instance';
 import { isHeapBackend, WASM } from './wasm-kernel-calls';
 
 /** The first output row (or column) whose pooling window covers input row `x`. */
@@ -103,6 +104,28 @@ export function maxPoolGradJs(stock: KernelConfig): KernelFunc {
       // one pass writes it at the first maximum of its window. `+ 0` turns -0
       // into +0 as the CPU kernel's `0 + dy` does.
       dxs.fill(0);
+      const simd = channels % 4 === 0 ? simdKernels(backend) : undefined;
+      if (simd !== undefined) {
+        // The same loop, 4 channels per step, in trainkit's SIMD module.
+        simd.kernels.max_pool_grad_disjoint(
+          xs.byteOffset,
+          dys.byteOffset,
+          dxs.byteOffset,
+          batchSize,
+          inHeight,
+          inWidth,
+          channels,
+          outHeight,
+          outWidth,
+          fh,
+          fw,
+          strideHeight,
+          strideWidth,
+          top,
+          left,
+        );
+        return out;
+      }
       let w = 0;
       for (let b = 0; b < batchSize; ++b) {
         const image = b * inHeight * inWidth;

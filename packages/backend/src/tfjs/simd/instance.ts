@@ -30,6 +30,23 @@ export interface SimdKernels {
     top: number,
     left: number,
   ): void;
+  max_pool_grad_disjoint(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    h: number,
+    w: number,
+    ch: number,
+    oh: number,
+    ow: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
 }
 
 /** The Emscripten module of the wasm backend (`BackendWasm.wasm`), the parts used here. */
