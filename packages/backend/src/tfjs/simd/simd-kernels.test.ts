@@ -31,6 +31,13 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/** The SIMD kernels on the current (wasm) backend; throws where they did not instantiate. */
+function requireSimd(): NonNullable<ReturnType<typeof simdKernels>> {
+  const simd = simdKernels(tf.backend());
+  if (simd === undefined) throw new Error('trainkit SIMD kernels unavailable on the wasm backend');
+  return simd;
+}
+
 function values(size: number, seed: number): Float32Array {
   const random = createRandom({ seed });
   const out = new Float32Array(size);
@@ -78,9 +85,34 @@ function reference(
 }
 
 describe('trainkit GEMM on the wasm backend', () => {
-  it('runs on the wasm backend (SIMD module instantiated on its memory)', () => {
-    expect(wasmGemm(tf.backend())).toBeDefined();
+  it('runs on the wasm backend (SIMD module instantiated on its memory), nowhere else', () => {
+    const simd = requireSimd();
+    // Every export, with its parameter count (a wasm function's length).
+    expect(
+      Object.fromEntries(
+        Object.entries(simd.kernels).map(([name, f]) => [name, (f as () => void).length]),
+      ),
+    ).toEqual({ pack_a: 6, pack_b: 6, gemm: 7, sqrt: 3, im2col: 14, max_pool_grad_disjoint: 15 });
+    // A hand-computed product through the backend's memory: [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]].
+    const gemm = wasmGemm(tf.backend());
+    if (gemm === undefined) throw new Error('trainkit GEMM unavailable on wasm');
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = tf.tensor2d([7, 8, 9, 10, 11, 12], [3, 2]);
+    const out = simd.backend.makeOutput([2, 2], 'float32');
+    gemm.matMul(
+      { info: a, transposed: false, batch: 1 },
+      { info: b, transposed: false, batch: 1 },
+      out,
+      2,
+      3,
+      2,
+      1,
+    );
+    expect(Array.from(simd.backend.typedArrayFromHeap(out))).toEqual([58, 64, 139, 154]);
+    simd.backend.disposeData(out.dataId);
+    tf.dispose([a, b]);
     expect(wasmGemm({})).toBeUndefined();
+    expect(simdKernels({})).toBeUndefined();
   });
 
   it('equals the float32 reference bit for bit: transposes, edge sizes, batches, broadcasting', () => {
@@ -247,10 +279,7 @@ describe('trainkit im2col on the wasm backend', () => {
   }
 
   it('equals the JavaScript window rows exactly: strides, paddings, kernel and channel counts', () => {
-    const simd = simdKernels(tf.backend());
-    expect(simd).toBeDefined();
-    if (simd === undefined) return;
-    const { kernels, backend } = simd;
+    const { kernels, backend } = requireSimd();
     const cases = fc.record({
       batch: fc.integer({ min: 1, max: 3 }),
       h: fc.integer({ min: 1, max: 9 }),
