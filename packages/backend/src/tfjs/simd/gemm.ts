@@ -9,7 +9,7 @@
  * bit (same products, same order of additions).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernels } from './instance';
+import { type SimdInstance, simdKernels } from './instance';
 
 /** One operand of {@link WasmGemm.matMul}: a float32 tensor of shape `[...batch, rows, cols]`. */
 export interface GemmOperand {
@@ -38,6 +38,9 @@ export interface WasmGemm {
   ): void;
 }
 
+/** One {@link WasmGemm} per instance (every matmul asks for it). */
+const gemms = new WeakMap<SimdInstance, WasmGemm>();
+
 /**
  * trainkit's matmul for `backend`, or undefined when it cannot run there
  * (not the wasm backend, no WebAssembly SIMD, or a shared memory).
@@ -45,7 +48,15 @@ export interface WasmGemm {
 export function wasmGemm(backend: unknown): WasmGemm | undefined {
   const simd = simdKernels(backend);
   if (simd === undefined) return undefined;
-  const { kernels: exports, backend: heap } = simd;
+  let gemm = gemms.get(simd);
+  if (gemm === undefined) {
+    gemm = gemmOn(simd);
+    gemms.set(simd, gemm);
+  }
+  return gemm;
+}
+
+function gemmOn({ kernels: exports, backend: heap }: SimdInstance): WasmGemm {
   return {
     matMul(a, b, out, m, k, n, batch) {
       const blocks = Math.ceil(m / 4);

@@ -110,33 +110,43 @@ export function setSimdKernelsEnabled(value: boolean): void {
   enabled = value;
 }
 
-/** Instances per backend; null where instantiation failed (e.g. a shared, threaded memory). */
-const instances = new WeakMap<object, SimdKernels | null>();
+/** The SIMD kernels on one backend's memory, with that backend. */
+export interface SimdInstance {
+  readonly kernels: SimdKernels;
+  readonly backend: SimdBackend;
+}
+
+/**
+ * Instances per backend (looked up first: every matmul, square root and pool
+ * gradient asks); null where the backend does not qualify or instantiation
+ * failed (e.g. a shared, threaded memory).
+ */
+const instances = new WeakMap<object, SimdInstance | null>();
+
+function instantiate(backend: unknown): SimdInstance | null {
+  const module = simdModule();
+  if (module === null || webAssembly === undefined || !isSimdBackend(backend)) return null;
+  try {
+    const instance = new webAssembly.Instance(module, {
+      env: { memory: backend.wasm.asm?.memory },
+    });
+    return { kernels: instance.exports as SimdKernels, backend };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The SIMD kernels on `backend`'s memory with the backend, or undefined when
  * they cannot run there (not the wasm backend, no WebAssembly SIMD, or a
  * memory the module cannot import).
  */
-export function simdKernels(
-  backend: unknown,
-): { kernels: SimdKernels; backend: SimdBackend } | undefined {
-  if (!enabled || !isSimdBackend(backend)) return undefined;
-  let kernels = instances.get(backend);
-  if (kernels === undefined) {
-    kernels = null;
-    const module = simdModule();
-    if (module !== null && webAssembly !== undefined) {
-      try {
-        const instance = new webAssembly.Instance(module, {
-          env: { memory: backend.wasm.asm?.memory },
-        });
-        kernels = instance.exports as SimdKernels;
-      } catch {
-        kernels = null;
-      }
-    }
-    instances.set(backend, kernels);
+export function simdKernels(backend: unknown): SimdInstance | undefined {
+  if (!enabled || typeof backend !== 'object' || backend === null) return undefined;
+  let simd = instances.get(backend);
+  if (simd === undefined) {
+    simd = instantiate(backend);
+    instances.set(backend, simd);
   }
-  return kernels === null ? undefined : { kernels, backend };
+  return simd ?? undefined;
 }
