@@ -127,12 +127,7 @@ export function correctFoldCounts(
   if (expectedPickDraws(counts, targets, length) > length) {
     let j = start;
     for (let f = 0; f < k; f++) for (let r = 0; r < targets[f]!; r++) sequence[j++] = f;
-    for (let i = length; i > 1; i--) {
-      const other = start + generator.bounded(i);
-      const value = sequence[other]!;
-      sequence[other] = sequence[start + i - 1]!;
-      sequence[start + i - 1] = value;
-    }
+    generator.shuffle(sequence.subarray(start, start + length));
     return;
   }
   let missingFold = 0;

@@ -128,16 +128,17 @@ export function encodeLabels(
       fix: `Pass one ${argument === 'groups' ? 'group id' : 'label'} per sample (n = ${n}).`,
     });
   }
-  const codes = new Int32Array(n);
   // Fast path: integers in a compact range, looked up in a dense table.
-  if (isIntegerTypedArray(values)) {
+  const integerTyped = isIntegerTypedArray(values);
+  if (integerTyped) {
     const small = encodeSmallIntegers(values);
     if (small !== undefined) return small;
   }
+  const codes = new Int32Array(n);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let integral = true;
-  if (isIntegerTypedArray(values)) {
+  if (integerTyped) {
     // Always finite integers: only the range is needed.
     for (let i = 0; i < n; i++) {
       const value = values[i]!;

@@ -58,9 +58,6 @@ export function drawPartition(
   const order = new Int32Array(n);
   // Buffered PCG32 draws, consumed exactly like Random.nextInt (see DrawBuffer).
   const draws = new DrawBuffer(random);
-  const buffer = draws.buffer;
-  let cursor = 0;
-  let available = 0;
   // Sample i's class is table[keys[i]]; one class: keys all 0 via a zero table.
   const keys = classes === undefined ? singleClassKeys : classes.keys;
   const table = classes === undefined ? singleClassTable : classes.table;
@@ -69,23 +66,7 @@ export function drawPartition(
     const c = table[keys[i & keyMask]!]!;
     const base = c * parts;
     const bound = left[c]!;
-    let r: number;
-    for (;;) {
-      if (cursor === available) {
-        available = Math.min(buffer.length, n - i);
-        draws.generator.fill(buffer, available);
-        cursor = 0;
-      }
-      const draw = buffer[cursor++]!;
-      if (draw >= bound) {
-        r = draw - Math.floor(draw / bound) * bound;
-        break;
-      }
-      if (draw >= (4294967296 - bound) % bound) {
-        r = draw;
-        break;
-      }
-    }
+    let r = draws.bounded(bound, n - i);
     let p = 0;
     while (r >= open[base + p]!) {
       r -= open[base + p]!;

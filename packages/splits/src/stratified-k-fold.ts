@@ -71,7 +71,7 @@ export function stratifiedKFold(n: number, options: StratifiedKFoldOptions): Fol
   const k = checkStratifiedK(name, options.k, encoded);
   const shuffle = options.shuffle ?? false;
   const seed = shuffle ? checkSeed(name, options.seed, true) : undefined;
-  return partitionFolds(name, k, [stratifiedPartition(encoded, k, seed)]);
+  return partitionFolds(name, k, [stratifiedAssignment(encoded, k, seed)]);
 }
 
 /**
@@ -97,7 +97,7 @@ export function repeatedStratifiedKFold(n: number, options: RepeatedStratifiedKF
   const repeats = checkRepeats(name, options.repeats);
   const seed = checkSeed(name, options.seed, true);
   const partitions = Array.from({ length: repeats }, (_, r) =>
-    stratifiedPartition(encoded, k, deriveSeed(seed, r)),
+    stratifiedAssignment(encoded, k, deriveSeed(seed, r)),
   );
   return partitionFolds(name, k, partitions);
 }
@@ -133,7 +133,7 @@ export function roundRobinCount(start: number, count: number, k: number, fold: n
  * (index order) fill fold 0, then fold 1, ... (scikit-learn's blocks); with
  * `seed`, they are dealt at random ({@link dealFolds}).
  */
-function stratifiedPartition(
+function stratifiedAssignment(
   encoded: EncodedLabels,
   k: number,
   seed: number | undefined,
