@@ -21,13 +21,9 @@ const C = 10;
 const REPEATS = 5;
 const PYTHON = '/usr/bin/python3';
 
-// Deterministic labels: mulberry32, 70% correct predictions.
-/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
-function mulberry32(seed) {
-  const random = createRandom({ seed });
-  return () => random.nextFloat();
-}
-const random = mulberry32(42);
+// Deterministic labels (@trainkit/splits' PCG32), 70% correct predictions.
+const generator = createRandom({ seed: 42 });
+const random = () => generator.nextFloat();
 const yTrue = new Int32Array(N);
 const yPred = new Int32Array(N);
 for (let i = 0; i < N; i++) {

@@ -1,11 +1,11 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
 import {
-  decodeCount,
-  decodeNumber,
-  encodeNumber,
+  checkArguments,
+  decodeJsonNumber,
+  encodeJsonNumber,
   type JsonNumber,
-  readHeader,
-} from './json-number';
+  StateRestoreError,
+} from '@trainkit/core';
+import { decodeCount, readHeader } from './json-number';
 import { assertArrayLike } from './labels';
 
 /**
@@ -178,9 +178,9 @@ export function emaToJSON(state: EmaState): EmaJSON {
     last: state.last,
     finiteCount: state.finiteCount,
     count: state.count,
-    first: encodeNumber(state.first),
+    first: encodeJsonNumber(state.first),
     constant: state.constant,
-    latest: encodeNumber(state.latest),
+    latest: encodeJsonNumber(state.latest),
   };
 }
 
@@ -224,9 +224,9 @@ export function emaFromJSON(json: unknown): EmaState {
     last,
     finiteCount,
     count,
-    first: decodeNumber(name, 'first', record.first),
+    first: decodeJsonNumber(name, 'first', record.first),
     constant: record.constant,
-    latest: decodeNumber(name, 'latest', record.latest),
+    latest: decodeJsonNumber(name, 'latest', record.latest),
   };
 }
 

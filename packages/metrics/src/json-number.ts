@@ -1,8 +1,7 @@
 import { StateRestoreError } from '@trainkit/core';
 
-// NaN, infinities and -0 travel as strings: the shared encoding lives in core.
-export type { JsonNumber } from '@trainkit/core';
-export { decodeJsonNumber as decodeNumber, encodeJsonNumber as encodeNumber } from '@trainkit/core';
+// NaN, infinities and -0 travel as strings: that encoding is @trainkit/core's
+// encodeJsonNumber/decodeJsonNumber; this file reads the other fields.
 
 /** Reads a finite number field. */
 export function decodeFinite(functionName: string, field: string, value: unknown): number {

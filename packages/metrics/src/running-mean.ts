@@ -1,11 +1,11 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
 import {
-  decodeCount,
-  decodeNumber,
-  encodeNumber,
+  checkArguments,
+  decodeJsonNumber,
+  encodeJsonNumber,
   type JsonNumber,
-  readHeader,
-} from './json-number';
+  StateRestoreError,
+} from '@trainkit/core';
+import { decodeCount, readHeader } from './json-number';
 import { assertArrayLike, checkSameLength } from './labels';
 
 /**
@@ -235,10 +235,10 @@ export function runningMeanToJSON(state: RunningMeanState): RunningMeanJSON {
   return {
     format: FORMAT,
     version: 1,
-    sum: encodeNumber(state.sum),
-    sumCompensation: encodeNumber(state.sumCompensation),
-    weight: encodeNumber(state.weight),
-    weightCompensation: encodeNumber(state.weightCompensation),
+    sum: encodeJsonNumber(state.sum),
+    sumCompensation: encodeJsonNumber(state.sumCompensation),
+    weight: encodeJsonNumber(state.weight),
+    weightCompensation: encodeJsonNumber(state.weightCompensation),
     count: state.count,
   };
 }
@@ -255,16 +255,16 @@ export function runningMeanToJSON(state: RunningMeanState): RunningMeanJSON {
 export function runningMeanFromJSON(json: unknown): RunningMeanState {
   const name = 'runningMeanFromJSON';
   const record = readHeader(name, json, FORMAT, 1);
-  const weight = decodeNumber(name, 'weight', record.weight);
+  const weight = decodeJsonNumber(name, 'weight', record.weight);
   if (!(weight >= 0) || weight === Number.POSITIVE_INFINITY) {
     throw new StateRestoreError(name, `weight must be a finite number >= 0, got ${weight}.`);
   }
   return {
     kind: 'runningMean',
-    sum: decodeNumber(name, 'sum', record.sum),
-    sumCompensation: decodeNumber(name, 'sumCompensation', record.sumCompensation),
+    sum: decodeJsonNumber(name, 'sum', record.sum),
+    sumCompensation: decodeJsonNumber(name, 'sumCompensation', record.sumCompensation),
     weight,
-    weightCompensation: decodeNumber(name, 'weightCompensation', record.weightCompensation),
+    weightCompensation: decodeJsonNumber(name, 'weightCompensation', record.weightCompensation),
     count: decodeCount(name, 'count', record.count),
   };
 }

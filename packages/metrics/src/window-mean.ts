@@ -1,11 +1,11 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
 import {
-  decodeCount,
-  decodeNumber,
-  encodeNumber,
+  checkArguments,
+  decodeJsonNumber,
+  encodeJsonNumber,
   type JsonNumber,
-  readHeader,
-} from './json-number';
+  StateRestoreError,
+} from '@trainkit/core';
+import { decodeCount, readHeader } from './json-number';
 import { assertArrayLike, checkSameLength } from './labels';
 
 /**
@@ -257,7 +257,7 @@ export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
   const weights: number[] = [];
   for (let i = 0; i < state.size; i++) {
     const index = (state.start + i) % state.window;
-    values.push(encodeNumber(state.values[index]!));
+    values.push(encodeJsonNumber(state.values[index]!));
     weights.push(state.weights[index]!);
   }
   return {
@@ -312,7 +312,7 @@ export function windowMeanFromJSON(json: unknown): WindowMeanState {
   }
   const state = createWindowMean(window);
   values.forEach((raw, i) => {
-    const value = decodeNumber(name, `values[${i}]`, raw);
+    const value = decodeJsonNumber(name, `values[${i}]`, raw);
     const weight = weights[i];
     if (typeof weight !== 'number' || !(weight >= 0 && weight < Number.POSITIVE_INFINITY)) {
       throw new StateRestoreError(
@@ -328,8 +328,8 @@ export function windowMeanFromJSON(json: unknown): WindowMeanState {
     }
   });
   state.size = values.length;
-  const sum = decodeNumber(name, 'sum', record.sum);
-  const weightSum = decodeNumber(name, 'weightSum', record.weightSum);
+  const sum = decodeJsonNumber(name, 'sum', record.sum);
+  const weightSum = decodeJsonNumber(name, 'weightSum', record.weightSum);
   if (!Number.isFinite(sum) || !Number.isFinite(weightSum)) {
     throw new StateRestoreError(name, 'sum and weightSum must be finite numbers.');
   }

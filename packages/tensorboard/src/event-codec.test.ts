@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, type EventData, encodeEvent, fileVersion, TensorDType } from './event-codec';
+import {
+  decodeEvent,
+  type EventData,
+  encodeEvent,
+  fileVersion,
+  TensorDType,
+  writeSimpleScalarEvent,
+} from './event-codec';
+import { ProtoWriter, utf8Encode } from './protobuf';
 import { encodeRecord } from './tfrecord';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -207,5 +215,35 @@ describe('decodeEvent', () => {
       0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
     ]);
     expect(decodeEvent(bytes).step).toBe(-1);
+  });
+});
+
+describe('writeSimpleScalarEvent (the scalar hot path)', () => {
+  it('writes the bytes of encodeEvent, also into a nearly full writer and for long tags and large steps', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 300, unit: 'grapheme' }),
+        fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: 1000 }),
+          fc.constant(2 ** 53 - 1),
+          fc.maxSafeNat(),
+        ),
+        fc.oneof(fc.constant(0), fc.double({ min: 1, max: 2e9, noNaN: true })),
+        fc.float(),
+        fc.integer({ min: 0, max: 64 }),
+        (tag, step, wallTime, value, prefix) => {
+          // A small writer already holding `prefix` bytes, so the event straddles its capacity.
+          const writer = new ProtoWriter(16);
+          writer.ensure(prefix);
+          writer.length = prefix;
+          writeSimpleScalarEvent(writer, wallTime, step, utf8Encode(tag), value);
+          expect(writer.bytes.slice(prefix, writer.length)).toEqual(
+            encodeEvent({ wallTime, step, summary: [{ tag, content: { kind: 'simple', value } }] }),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

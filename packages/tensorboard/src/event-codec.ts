@@ -265,7 +265,9 @@ export function writeSimpleScalarEvent(
   // Value: tag key + length + tag bytes, simple_value key + 4 bytes.
   const valueLength = 1 + varintSize(tagLength) + tagLength + 5;
   const summaryLength = 1 + varintSize(valueLength) + valueLength;
-  writer.ensure(11 + 10 + 1 + varintSize(summaryLength) + summaryLength);
+  // Everything below, plus 10 spare bytes: each rawVarint makes room for 10
+  // bytes itself, and that must never grow the buffer under `bytes`.
+  writer.ensure(11 + 10 + 1 + varintSize(summaryLength) + summaryLength + 10);
   const bytes = writer.bytes;
   if (wallTime !== 0) {
     bytes[writer.length++] = 0x09;

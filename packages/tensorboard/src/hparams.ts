@@ -142,6 +142,28 @@ function checkValue(functionName: string, argument: string, value: unknown): HPa
   );
 }
 
+/**
+ * Checks a name -> value record of hyperparameters (non-empty names; finite
+ * numbers, strings or booleans) for `functionName`'s `argument`.
+ *
+ * @internal
+ */
+export function validateHParamValues(
+  functionName: string,
+  argument: string,
+  hparams: unknown,
+): Readonly<Record<string, HParamValue>> {
+  const check = checkArguments(functionName);
+  if (typeof hparams !== 'object' || hparams === null || Array.isArray(hparams)) {
+    return check.fail(argument, hparams, 'an object of name -> number | string | boolean');
+  }
+  for (const [name, value] of Object.entries(hparams)) {
+    if (name.length === 0) check.fail(argument, hparams, 'keys that are non-empty names');
+    checkValue(functionName, `${argument}.${name}`, value);
+  }
+  return hparams as Readonly<Record<string, HParamValue>>;
+}
+
 function writeProtoValue(writer: ProtoWriter, value: HParamValue): void {
   if (typeof value === 'number') writer.double(2, value);
   else if (typeof value === 'string') writer.string(3, value);
@@ -343,15 +365,9 @@ export function hparamsExperimentValue(experiment: HParamsExperiment): SummaryVa
 export function hparamsSessionStartValue(sessionStart: HParamsSessionStart): SummaryValue {
   const functionName = 'hparamsSessionStartValue';
   const check = checkArguments(functionName);
-  const hparams = sessionStart?.hparams;
-  if (typeof hparams !== 'object' || hparams === null || Array.isArray(hparams)) {
-    check.fail('hparams', hparams, 'an object of name -> number | string | boolean');
-  }
-  const entries = Object.entries(hparams);
-  for (const [name, value] of entries) {
-    if (name.length === 0) check.fail('hparams', hparams, 'keys that are non-empty names');
-    checkValue(functionName, `hparams.${name}`, value);
-  }
+  const entries = Object.entries(
+    validateHParamValues(functionName, 'hparams', sessionStart?.hparams),
+  );
   if (sessionStart.startTimeSecs !== undefined) {
     check.nonNegative('startTimeSecs', sessionStart.startTimeSecs);
   }

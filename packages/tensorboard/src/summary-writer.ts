@@ -405,9 +405,7 @@ class EventFileWriter implements SummaryWriter {
 
   scalar(tag: string, value: number, step: number, options?: ScalarOptions & WriteOptions): void {
     this.assertWritable('scalar');
-    if (!(typeof step === 'number' && Number.isSafeInteger(step) && step >= 0)) {
-      validateStep('SummaryWriter.scalar', step);
-    }
+    validateStep('SummaryWriter.scalar', step);
     const wallTime = this.wallTime('scalar', options);
     const plain =
       (options?.encoding ?? this.options.scalarEncoding) === 'simple-value' &&
@@ -426,7 +424,9 @@ class EventFileWriter implements SummaryWriter {
     const encoding = options?.encoding ?? this.options.scalarEncoding;
     const summaryValue = scalarValue(tag, value, { ...options, encoding });
     this.append('scalar', [summaryValue], step, wallTime);
-    if (summaryValue.content.kind === 'simple') this.simpleScalarTags.set(tag, utf8Encode(tag));
+    if (summaryValue.content.kind === 'simple' && !this.simpleScalarTags.has(tag)) {
+      this.simpleScalarTags.set(tag, utf8Encode(tag));
+    }
   }
 
   scalars(values: Readonly<Record<string, number>>, step: number, options?: WriteOptions): void {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeJsonNumber } from '@trainkit/core';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -63,16 +64,6 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const summariesOf = (run: string): { step: number; summary: DecodedSummary }[] =>
   runs.get(run)!.events.flatMap((e) => e.summaries.map((summary) => ({ step: e.step, summary })));
 
-/** JSON's way of writing non-finite numbers, as TensorBoard serves them. */
-const served = (value: number): number | string =>
-  Number.isNaN(value)
-    ? 'NaN'
-    : value === Infinity
-      ? 'Infinity'
-      : value === -Infinity
-        ? '-Infinity'
-        : value;
-
 describe(`fixture log directory read by TensorBoard ${validation.tensorboardVersion}`, () => {
   it('is still what the writer produces, byte for byte', async () => {
     const fresh = path.join(scratch, 'logdir');
@@ -115,7 +106,7 @@ describe(`fixture log directory read by TensorBoard ${validation.tensorboardVers
       for (const [key, points] of Object.entries(data.scalars)) {
         const [run, tag] = key.split('|') as [string, string];
         const ours = scalarSeries(runs.get(run)!.events).get(tag)!;
-        expect(ours.map((p) => [p.step, served(p.value)])).toEqual(points);
+        expect(ours.map((p) => [p.step, encodeJsonNumber(p.value)])).toEqual(points);
       }
     }
     // And those are the float32 roundings of what was logged.

@@ -133,18 +133,16 @@ export function scanRecords(
 ): { issues: RecordIssue[]; validLength: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found: RecordIssue[] = [];
-  const issues = {
-    push(issue: RecordIssue): void {
-      found.push(issue);
-      onIssue?.(issue);
-    },
+  const report = (issue: RecordIssue): void => {
+    found.push(issue);
+    onIssue?.(issue);
   };
   let offset = 0;
   let validLength = 0;
   while (offset < bytes.length) {
     const remaining = bytes.length - offset;
     if (remaining < recordHeaderBytes) {
-      issues.push({
+      report({
         kind: 'truncated-tail',
         offset,
         message: `the data ends ${remaining} byte(s) into a record header of ${recordHeaderBytes} bytes`,
@@ -154,7 +152,7 @@ export function scanRecords(
     const storedLengthCrc = view.getUint32(offset + 8, true);
     const lengthCrc = maskCrc32c(crc32c(bytes, offset, offset + 8));
     if (storedLengthCrc !== lengthCrc) {
-      issues.push({
+      report({
         kind: 'corrupt-length',
         offset,
         message: `length CRC ${hex(lengthCrc)} does not match the stored ${hex(storedLengthCrc)}; the remaining ${remaining} byte(s) cannot be framed`,
@@ -164,7 +162,7 @@ export function scanRecords(
     const length = view.getUint32(offset, true) + view.getUint32(offset + 4, true) * twoTo32;
     const recordBytes = recordHeaderBytes + length + recordFooterBytes;
     if (remaining < recordBytes) {
-      issues.push({
+      report({
         kind: 'truncated-tail',
         offset,
         message: `the data ends ${remaining} byte(s) into a record of ${recordBytes} bytes`,
@@ -176,7 +174,7 @@ export function scanRecords(
     const storedPayloadCrc = view.getUint32(payloadEnd, true);
     const payloadCrc = maskCrc32c(crc32c(bytes, payloadStart, payloadEnd));
     if (storedPayloadCrc !== payloadCrc) {
-      issues.push({
+      report({
         kind: 'corrupt-payload',
         offset,
         message: `payload CRC ${hex(payloadCrc)} does not match the stored ${hex(storedPayloadCrc)}; record skipped`,

@@ -201,6 +201,14 @@ describe('tensorBoardCallback in model.fit', () => {
       /options\.hparams\.lr must be a finite number, a string or a boolean, got NaN/,
     );
     expect(tensorBoardCallback('logs')).toBeInstanceOf(TensorBoardCallback);
+    expect(tensorBoardCallback('logs').logdir).toBe('logs');
+    // The shared hparams check: empty names and arrays are refused up front, not inside fit.
+    expect(() => tensorBoardCallback('logs', { hparams: { '': 1 } })).toThrow(
+      /options\.hparams must be keys that are non-empty names/,
+    );
+    expect(() =>
+      tensorBoardCallback('logs', { hparams: [1] as unknown as Record<string, number> }),
+    ).toThrow(/options\.hparams must be an object of name -> number \| string \| boolean/);
   });
 });
 

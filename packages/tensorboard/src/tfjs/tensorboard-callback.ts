@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Logs } from '@tensorflow/tfjs-layers';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
-import type { HParamValue } from '../hparams';
+import { type HParamValue, validateHParamValues } from '../hparams';
 import {
   createSummaryWriter,
   type SummaryWriter,
@@ -214,24 +214,7 @@ export function tensorBoardCallback(
     min: 0,
   });
   if (options?.hparams !== undefined) {
-    if (typeof options.hparams !== 'object' || options.hparams === null) {
-      check.fail(
-        'options.hparams',
-        options.hparams,
-        'an object of name -> number | string | boolean',
-      );
-    }
-    for (const [name, value] of Object.entries(options.hparams)) {
-      if (
-        !(
-          typeof value === 'string' ||
-          typeof value === 'boolean' ||
-          (typeof value === 'number' && Number.isFinite(value))
-        )
-      ) {
-        check.fail(`options.hparams.${name}`, value, 'a finite number, a string or a boolean');
-      }
-    }
+    validateHParamValues('tensorBoardCallback', 'options.hparams', options.hparams);
   }
   return new TensorBoardCallback(logdir, { ...options, updateFreq, histogramFreq });
 }
