@@ -67,23 +67,6 @@ export interface CurvesChartData {
   readonly diagnoses: (Diagnosis | undefined)[];
 }
 
-function finiteOnly(series: Series): Series {
-  const iterations: number[] = [];
-  const values: number[] = [];
-  series.values.forEach((value, i) => {
-    if (Number.isFinite(value)) {
-      iterations.push(series.iterations[i]!);
-      values.push(value);
-    }
-  });
-  return { iterations, values };
-}
-
-function reduce(series: Series, maxPoints: number, method: DownsampleMethod): Series {
-  const finite = finiteOnly(series);
-  return finite.values.length <= maxPoints ? finite : downsample(finite, { maxPoints, method });
-}
-
 /**
  * The series and vertical lines that {@link curvesSvg} and
  * {@link curvesTerminal} draw, for callers who want to plot them with
@@ -137,7 +120,8 @@ export function curvesChartData(
   const diagnoses: (Diagnosis | undefined)[] = [];
   const add = (run: TrainingHistory, label: string, curve: Series) => {
     if (curve.values.length === 0) return;
-    const reduced = reduce(curve, maxPoints, method);
+    // Drops non-finite points; keeps every point when there are few enough.
+    const reduced = downsample(curve, { maxPoints, method });
     series.push({
       name: several ? `${run.name} ${label}` : label,
       x: reduced.iterations,

@@ -248,7 +248,12 @@ function runningMedian3(values: readonly number[]): number[] {
   });
 }
 
-function format(value: number): string {
+/**
+ * A number as diagnosis messages quote it: 4 significant digits.
+ *
+ * @internal
+ */
+export function format(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   return String(Number(value.toPrecision(4)));
 }
@@ -381,6 +386,7 @@ function measure(
   kind: 'train' | 'validation',
   windowStart: number,
   options: Required<DiagnoseOptions>,
+  trainBuckets?: ReturnType<typeof bucketMedians>,
 ): CurveMeasurements {
   const { xs, ys } = curve;
   const n = ys.length;
@@ -388,7 +394,7 @@ function measure(
   const tail = kind === 'train' ? clamp(Math.ceil(0.05 * n), 3, 50) : 3;
   const smoothed =
     kind === 'train'
-      ? bucketMedians(xs, ys, options.buckets)
+      ? (trainBuckets ?? bucketMedians(xs, ys, options.buckets))
       : { iterations: xs, values: runningMedian3(ys) };
   let best = 0;
   smoothed.values.forEach((value, i) => {
@@ -625,7 +631,10 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
   const last = train.xs[n - 1]!;
   const span = Math.max(last - first, 1);
   const windowStart = last - resolved.endFraction * span;
-  const t = measure(train, 'train', windowStart, resolved);
+  // Bucket medians of the training curve: the smoothed curve of its
+  // measurements and the series of the overall trend test below.
+  const buckets = bucketMedians(train.xs, train.ys, resolved.buckets);
+  const t = measure(train, 'train', windowStart, resolved, buckets);
   // The reference is the lower of the very first loss and the best smoothed level, so that
   // an explosion in the first iterations and a late blow-up after a good fall both count; the
   // rise must also exceed the noise (a single first value can be low by chance).
@@ -658,7 +667,6 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
       : undefined;
 
   // 3. Training not falling.
-  const buckets = bucketMedians(train.xs, train.ys, resolved.buckets);
   const overall = trendTest(buckets.values, {
     iterations: buckets.iterations,
     alpha: resolved.alpha,

@@ -1,4 +1,4 @@
-import type { Diagnosis } from './diagnose';
+import { type Diagnosis, format as number } from './diagnose';
 
 /** Options of {@link formatDiagnosis}. */
 export interface FormatDiagnosisOptions {
@@ -6,10 +6,6 @@ export interface FormatDiagnosisOptions {
   readonly advice?: boolean;
   /** Include the evidence numbers. Default `false` (the message already quotes the key ones). */
   readonly evidence?: boolean;
-}
-
-function number(value: number): string {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
 }
 
 /**

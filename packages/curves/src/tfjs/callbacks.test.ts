@@ -3,7 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Diagnosis } from '../diagnose';
 import { earlyStopping } from '../early-stopping';
+import { formatDiagnosis } from '../format-diagnosis';
 import { createHistory } from '../history';
 import { seededRandom } from '../synthetic-curves.test-helper';
 import { earlyStoppingCallback } from './early-stopping-callback';
@@ -213,6 +215,10 @@ describe('historyCallback', () => {
     final.dispose();
     expect(callback.diagnosis).not.toBeUndefined();
     expect(lines[0]).toMatch(/^Learning-curve diagnosis of toy:\n\[/);
+    // The printed text is the stored diagnosis, formatted.
+    expect(lines[0]).toBe(
+      `Learning-curve diagnosis of toy:\n${formatDiagnosis(callback.diagnosis as Diagnosis)}`,
+    );
     expect(lines[1]!.split('\n')[0]!.trim()).toBe('loss');
     // A second fit continues the iteration and epoch counts.
     await model.fit(x, y, {
