@@ -221,6 +221,8 @@ export async function train(
   let startEpoch = 0;
   let startBatch = 0;
   let pendingLoss = { sum: 0, count: 0 };
+  /** The optimizer step whose learning rate (and momentum) was last set. */
+  let scheduledStep = -1;
   if (resumed !== undefined) {
     const { state, groups } = resumed;
     const weights = groups.model ?? [];
@@ -318,8 +320,13 @@ export async function train(
         const batch = gatherBatch(sources, indices);
         profiler.phase('step');
         const step = optimizer.iterations;
-        setLearningRate(optimizer, schedules.learningRate(step));
-        if (schedules.momentum !== undefined) setMomentum(optimizer, schedules.momentum(step));
+        const rate = schedules.learningRate(step);
+        if (step !== scheduledStep) {
+          // Once per update, not per micro-batch (SGD re-uploads its rate tensor on every set).
+          setLearningRate(optimizer, rate);
+          if (schedules.momentum !== undefined) setMomentum(optimizer, schedules.momentum(step));
+          scheduledStep = step;
+        }
         const { value, grads } = tf.variableGrads(
           () =>
             tf.losses.softmaxCrossEntropy(
@@ -341,10 +348,7 @@ export async function train(
           const updateLoss = pendingLoss.sum / pendingLoss.count;
           recordTraining(history, step, updateLoss);
           if (step % 10 === 0) {
-            writers.train.scalars(
-              { batch_loss: updateLoss, learning_rate: schedules.learningRate(step) },
-              step,
-            );
+            writers.train.scalars({ batch_loss: updateLoss, learning_rate: rate }, step);
           }
           pendingLoss = { sum: 0, count: 0 };
         }
@@ -353,7 +357,7 @@ export async function train(
         if (b % 10 === 0 || endOfEpoch) {
           const seconds = (performance.now() - started) / 1000;
           output.progress(
-            `epoch ${epoch + 1}/${options.epochs} ${bar((b + 1) / batches.length)} ${b + 1}/${batches.length} loss ${loss.toFixed(4)} lr ${schedules.learningRate(step).toExponential(2)} ${Math.round(samplesSeen / seconds)} samples/s`,
+            `epoch ${epoch + 1}/${options.epochs} ${bar((b + 1) / batches.length)} ${b + 1}/${batches.length} loss ${loss.toFixed(4)} lr ${rate.toExponential(2)} ${Math.round(samplesSeen / seconds)} samples/s`,
           );
         }
       }
