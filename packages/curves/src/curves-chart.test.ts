@@ -142,6 +142,17 @@ describe('curvesSvg', () => {
     expect(labels).toContain(`overfitting from ${onset}`);
   });
 
+  it('marks where the loss became NaN, but not a divergence of finite values', () => {
+    const broken = buildHistory(scenarios.divergenceNaN.spec, { seed: 1 });
+    const brokenLines = curvesChartData(broken, {}, 400).verticalLines;
+    expect(brokenLines.map((line) => line.label)).toEqual(['non-finite loss at 600']);
+    expect(brokenLines[0]!.x).toBe(600);
+    const exploding = buildHistory(scenarios.divergenceExplosion.spec, { seed: 1 });
+    const data = curvesChartData(exploding, {}, 400);
+    expect(data.diagnoses[0]!.verdicts.map((v) => v.kind)).toContain('divergence');
+    expect(data.verticalLines).toEqual([]);
+  });
+
   it('compares several runs in one chart, with a log scale', () => {
     const a = buildHistory(scenarios.ideal.spec, { seed: 1 });
     a.name = 'lr=1e-2';

@@ -5,7 +5,7 @@ import {
   lineChartSvg,
   lineChartTerminal,
 } from '@trainkit/core';
-import { type DiagnoseOptions, type Diagnosis, diagnose } from './diagnose';
+import { type DiagnoseOptions, type Diagnosis, diagnose, isNonFiniteDivergence } from './diagnose';
 import { type DownsampleMethod, downsample } from './downsample';
 import type { Series, TrainingHistory } from './history';
 import { type Smoothing, smoothSeries } from './smooth-series';
@@ -143,16 +143,11 @@ export function curvesChartData(
           x: verdict.range.start,
           label: `${prefix}overfitting from ${verdict.range.start}`,
         });
-      } else if (verdict.kind === 'divergence') {
-        const nonFinite = Object.keys(verdict.evidence).some((k) =>
-          k.endsWith('NonFiniteIteration'),
-        );
-        if (nonFinite) {
-          verticalLines.push({
-            x: verdict.range.start,
-            label: `${prefix}non-finite loss at ${verdict.range.start}`,
-          });
-        }
+      } else if (isNonFiniteDivergence(verdict)) {
+        verticalLines.push({
+          x: verdict.range.start,
+          label: `${prefix}non-finite loss at ${verdict.range.start}`,
+        });
       }
     }
   }

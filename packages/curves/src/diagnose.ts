@@ -41,6 +41,24 @@ export interface Verdict {
   readonly evidence: Readonly<Record<string, number>>;
 }
 
+/** Evidence key of a divergence verdict: the first non-finite iteration of `curve`. */
+function nonFiniteEvidenceKey(curve: string): string {
+  return `${curve}FirstNonFiniteIteration`;
+}
+
+/**
+ * Whether a divergence verdict comes from NaN or infinite losses (rather than
+ * finite values growing): it carries a first-non-finite-iteration evidence.
+ *
+ * @internal
+ */
+export function isNonFiniteDivergence(verdict: Verdict): boolean {
+  return (
+    verdict.kind === 'divergence' &&
+    ['training', 'validation'].some((curve) => nonFiniteEvidenceKey(curve) in verdict.evidence)
+  );
+}
+
 /** A trend over the end window of a curve. */
 export interface WindowTrend {
   readonly range: IterationRange;
@@ -596,7 +614,7 @@ export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}
     const sentences = brokenCurves.map(([name, curve]) => {
       const broken = curve.broken!;
       const lastFinite = curve.ys[curve.ys.length - 1];
-      evidence[`${name}FirstNonFiniteIteration`] = broken.iteration;
+      evidence[nonFiniteEvidenceKey(name)] = broken.iteration;
       evidence[`${name}NonFiniteCount`] = broken.count;
       if (lastFinite !== undefined) evidence[`${name}LastFiniteValue`] = lastFinite;
       return `the ${name} loss became ${broken.value} at iteration ${broken.iteration}${lastFinite === undefined ? '' : ` (last finite value ${format(lastFinite)} at iteration ${curve.xs[curve.xs.length - 1]})`}, ${broken.count} non-finite values in all`;
