@@ -44,7 +44,7 @@ import { batchCount, miniBatches, stratifiedSplit } from '@trainkit/splits';
 import { gatherBatch } from '@trainkit/splits/tfjs';
 import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard';
 import { loadCheckpoint, type NamedTensor, saveCheckpoint } from './checkpoint';
-import { loadMnist, type MnistData } from './data/mnist';
+import { loadMnist, type MnistData } from '@trainkit/mnist';
 import { buildModel, inputShape } from './model';
 import type { TrainOptions } from './options';
 import { bar, formatSeconds, type Output } from './progress';

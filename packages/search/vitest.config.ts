@@ -1,0 +1,4 @@
+import { packageTestConfig } from '../../vitest.shared';
+
+// Pure tests without TensorFlow.js, src/tfjs/ tests with it; see vitest.shared.ts.
+export default packageTestConfig('@trainkit/search', import.meta.url);
