@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createHistory, type Diagnosis, type TrainingHistory } from '@trainkit/curves';
 import { historyCallback } from '@trainkit/curves/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type MnistData } from '@trainkit/mnist';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 let mnist: MnistData;
 

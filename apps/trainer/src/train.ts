@@ -29,6 +29,7 @@ import {
   createConfusionMatrix,
 } from '@trainkit/metrics';
 import { updateConfusionMatrixFromScores } from '@trainkit/metrics/tfjs';
+import { loadMnist, type MnistData } from '@trainkit/mnist';
 import {
   createProfiler,
   estimateTimes,
@@ -44,7 +45,6 @@ import { batchCount, miniBatches, stratifiedSplit } from '@trainkit/splits';
 import { gatherBatch } from '@trainkit/splits/tfjs';
 import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard';
 import { loadCheckpoint, type NamedTensor, saveCheckpoint } from './checkpoint';
-import { loadMnist, type MnistData } from '@trainkit/mnist';
 import { buildModel, inputShape } from './model';
 import type { TrainOptions } from './options';
 import { bar, formatSeconds, type Output } from './progress';
