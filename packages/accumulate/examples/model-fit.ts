@@ -1,11 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  AccumulatingOptimizer,
-  accumulationCallback,
-  registerAccumulatingOptimizer,
-} from '@trainkit/accumulate';
+import { AccumulatingOptimizer, registerAccumulatingOptimizer } from '@trainkit/accumulate';
+import { accumulationCallback } from '@trainkit/accumulate/tfjs';
 
 await tf.setBackend('cpu');
 

@@ -6,8 +6,6 @@ export type {
   NextMicroBatchOptions,
 } from './accumulating-optimizer';
 export { AccumulatingOptimizer } from './accumulating-optimizer';
-export type { AccumulationCallback, AccumulationCallbackOptions } from './accumulation-callback';
-export { accumulationCallback } from './accumulation-callback';
 export type {
   AccumulatingOptimizerOptions,
   AccumulationStepsSchedule,

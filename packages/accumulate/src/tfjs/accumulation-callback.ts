@@ -1,5 +1,6 @@
+import { CustomCallback, type Logs } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
-import { AccumulatingOptimizer } from './accumulating-optimizer';
+import { AccumulatingOptimizer } from '../accumulating-optimizer';
 
 /** Options of {@link accumulationCallback}. */
 export interface AccumulationCallbackOptions {
@@ -18,24 +19,11 @@ interface FitParams {
   readonly steps?: number | null;
 }
 
-type Logs = { [key: string]: number };
-
 /**
- * A `model.fit` / `model.fitDataset` callback (a `tf.CustomCallbackArgs` that
- * also works inside a list of `tf.Callback` instances).
+ * The callback {@link accumulationCallback} returns: a `tf.CustomCallback`, so
+ * it works anywhere in the `callbacks` list of `model.fit` / `fitDataset`.
  */
-export interface AccumulationCallback {
-  /** Training parameters, set by tfjs-layers before training. */
-  params?: FitParams;
-  setParams(params: FitParams): void;
-  setModel(model: unknown): void;
-  onTrainBegin(logs?: Logs): Promise<void>;
-  onTrainEnd(logs?: Logs): Promise<void>;
-  onEpochBegin(epoch: number, logs?: Logs): Promise<void>;
-  onEpochEnd(epoch: number, logs?: Logs): Promise<void>;
-  onBatchBegin(batch: number, logs?: Logs): Promise<void>;
-  onBatchEnd(batch: number, logs?: Logs): Promise<void>;
-}
+export type AccumulationCallback = CustomCallback;
 
 function positiveNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
@@ -64,10 +52,13 @@ function positiveNumber(value: unknown): number | undefined {
  *
  * @param optimizer The optimizer given to `model.compile`.
  * @param options `flushAtEpochEnd` (default `true`).
- * @returns A callback object for `model.fit({ callbacks })`.
+ * @returns A `tf.CustomCallback` for `model.fit({ callbacks })`, in any position of the list.
  *
  * @example
  * ```ts
+ * import { AccumulatingOptimizer } from '@trainkit/accumulate';
+ * import { accumulationCallback } from '@trainkit/accumulate/tfjs';
+ *
  * const optimizer = new AccumulatingOptimizer(tf.train.adam(1e-3), { k: 4 });
  * model.compile({ optimizer, loss: 'categoricalCrossentropy' });
  * // same weights as batchSize 128 without accumulation:
@@ -93,37 +84,32 @@ export function accumulationCallback(
       ? true
       : check.boolean('flushAtEpochEnd', options.flushAtEpochEnd);
 
-  // The hooks read `this.params`: tfjs-layers sets it through setParams on a
-  // tf.Callback, and calls the hooks of a plain callback object as methods of
-  // the tf.CustomCallback that wraps it (whose `params` it also sets).
-  return {
-    setParams(this: AccumulationCallback, params: FitParams): void {
-      this.params = params;
+  // A real tf.CustomCallback: tfjs-layers looks at callbacks[0] to decide whether to
+  // wrap the list, so a plain object there would break the other callbacks.
+  const callback: CustomCallback = new CustomCallback(
+    {
+      onEpochEnd: async () => {
+        if (flushAtEpochEnd) optimizer.flush();
+      },
+      onBatchBegin: async (batch: number, logs?: Logs) => {
+        const params = callback.params as FitParams | undefined;
+        const samples = positiveNumber(params?.samples);
+        const batchSize = positiveNumber(params?.batchSize);
+        const steps = positiveNumber(params?.steps);
+        let sampleCount = positiveNumber(logs?.size);
+        let lastBatch = false;
+        if (samples !== undefined && batchSize !== undefined) {
+          const batches = Math.ceil(samples / batchSize);
+          sampleCount ??= Math.min(batchSize, samples - batch * batchSize);
+          lastBatch = batch === batches - 1;
+        } else if (steps !== undefined) {
+          lastBatch = batch === steps - 1;
+        }
+        if (sampleCount === undefined || sampleCount <= 0) return;
+        optimizer.setNextMicroBatch({ sampleCount, endOfEpoch: flushAtEpochEnd && lastBatch });
+      },
     },
-    setModel(): void {},
-    async onTrainBegin(): Promise<void> {},
-    async onTrainEnd(): Promise<void> {},
-    async onEpochBegin(): Promise<void> {},
-    async onEpochEnd(): Promise<void> {
-      if (flushAtEpochEnd) optimizer.flush();
-    },
-    async onBatchBegin(this: { params?: FitParams } | undefined, batch: number, logs?: Logs) {
-      const params = this?.params;
-      const samples = positiveNumber(params?.samples);
-      const batchSize = positiveNumber(params?.batchSize);
-      const steps = positiveNumber(params?.steps);
-      let sampleCount = positiveNumber(logs?.size);
-      let lastBatch = false;
-      if (samples !== undefined && batchSize !== undefined) {
-        const batches = Math.ceil(samples / batchSize);
-        sampleCount ??= Math.min(batchSize, samples - batch * batchSize);
-        lastBatch = batch === batches - 1;
-      } else if (steps !== undefined) {
-        lastBatch = batch === steps - 1;
-      }
-      if (sampleCount === undefined || sampleCount <= 0) return;
-      optimizer.setNextMicroBatch({ sampleCount, endOfEpoch: flushAtEpochEnd && lastBatch });
-    },
-    async onBatchEnd(): Promise<void> {},
-  };
+    'never',
+  );
+  return callback;
 }

@@ -5,10 +5,10 @@ import { InvalidArgumentError } from '@trainkit/core';
 import { exponentialDecay } from '@trainkit/schedules';
 import { batchLearningRateScheduler, getLearningRate } from '@trainkit/schedules/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AccumulatingOptimizer } from './accumulating-optimizer';
+import { AccumulatingOptimizer } from '../accumulating-optimizer';
+import { registerAccumulatingOptimizer } from '../register';
+import { initialWeights, makeDataset, maxAbsDiff } from '../test-support';
 import { accumulationCallback } from './accumulation-callback';
-import { registerAccumulatingOptimizer } from './register';
-import { initialWeights, makeDataset, maxAbsDiff } from './test-support';
 
 const disposables: { dispose(): unknown }[] = [];
 afterEach(() => {
@@ -98,8 +98,24 @@ describe('model.fit with an AccumulatingOptimizer', () => {
     await model.fit(xs, ys, {
       ...fitOptions,
       batchSize: 5,
-      callbacks: [stopper, accumulationCallback(optimizer) as never],
+      callbacks: [stopper, accumulationCallback(optimizer)],
     });
+    expect(optimizer.iterations).toBe(9);
+    expect(maxAbsDiff(model.getWeights(), reference.getWeights())).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('first in the list, before tf.callbacks.earlyStopping (a real tf.CustomCallback)', async () => {
+    // Issue 11: a plain object first made tfjs-layers wrap the whole list, and
+    // earlyStopping then threw "this.getMonitorValue is not a function".
+    const [xs, ys] = tensorsOf(44);
+    const reference = makeModel(tf.train.momentum(0.05, 0.9));
+    await reference.fit(xs, ys, { ...fitOptions, batchSize: 15 });
+    const optimizer = new AccumulatingOptimizer(tf.train.momentum(0.05, 0.9), { k: 3 });
+    const model = makeModel(optimizer);
+    const callback = accumulationCallback(optimizer);
+    expect(callback).toBeInstanceOf(tfl.CustomCallback);
+    const stopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
+    await model.fit(xs, ys, { ...fitOptions, batchSize: 5, callbacks: [callback, stopper] });
     expect(optimizer.iterations).toBe(9);
     expect(maxAbsDiff(model.getWeights(), reference.getWeights())).toBeLessThanOrEqual(1e-5);
   });
@@ -192,11 +208,11 @@ describe('model.fit with an AccumulatingOptimizer', () => {
     const optimizer = new AccumulatingOptimizer(tf.train.sgd(1), { k: 4 });
     disposables.push(optimizer);
     const callback = accumulationCallback(optimizer);
-    // tfjs-layers calls the hooks as methods of a tf.CustomCallback whose
-    // `params` it has set; fitDataset passes steps (batches per epoch), not samples.
-    const wrapper = { params: { steps: 3, samples: null, batchSize: null } };
+    // tfjs-layers sets `params` through setParams; fitDataset passes steps (batches
+    // per epoch), not samples.
+    callback.setParams({ steps: 3, samples: null, batchSize: null } as never);
     const batch = async (index: number, size: number, gradient: number[]) => {
-      await callback.onBatchBegin.call(wrapper, index, { batch: index, size });
+      await callback.onBatchBegin(index, { batch: index, size });
       tf.tidy(() => optimizer.applyGradients({ [v.name]: tf.tensor1d(gradient) }));
     };
     await callback.onEpochBegin(0);
@@ -212,7 +228,8 @@ describe('model.fit with an AccumulatingOptimizer', () => {
 
     // Without params (an unknown runner) nothing is announced: weight 1 each,
     // and the epoch end still flushes.
-    await callback.onBatchBegin.call(undefined, 0, {});
+    callback.setParams({});
+    await callback.onBatchBegin(0, {});
     tf.tidy(() => optimizer.applyGradients({ [v.name]: tf.tensor1d([1, 1]) }));
     expect(optimizer.state).toMatchObject({ miniStep: 1, sampleCount: 1 });
     await callback.onEpochEnd(1);
@@ -267,7 +284,7 @@ describe('model.fit with an AccumulatingOptimizer', () => {
 });
 
 describe('README examples', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
   it.each([
     [
@@ -276,11 +293,11 @@ describe('README examples', () => {
     ],
     ['examples/model-fit.ts', ['12 updates', 'restored: AccumulatingOptimizer, 12 updates']],
   ])('%s is in the README verbatim and prints what its comments say', async (file, expected) => {
-    const source = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+    const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
     expect(readme).toContain(`<!-- example: ${file} -->\n\`\`\`ts\n${source}\`\`\``);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      await import(`../${file}`);
+      await import(`../../${file}`);
       expect(log.mock.calls.map((call) => call.join(' '))).toEqual(expected);
     } finally {
       log.mockRestore();

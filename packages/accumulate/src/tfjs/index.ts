@@ -1,0 +1,2 @@
+export type { AccumulationCallback, AccumulationCallbackOptions } from './accumulation-callback';
+export { accumulationCallback } from './accumulation-callback';
