@@ -7,6 +7,8 @@ export {
   StateRestoreError,
   TrainkitError,
 } from './errors';
+export type { CompletedUpdate, FitStepCounter } from './fit-steps';
+export { accumulatedUpdates, createFitStepCounter } from './fit-steps';
 export { formatValue } from './format-value';
 export type { JsonNumber } from './json-number';
 export { decodeJsonNumber, encodeJsonNumber } from './json-number';
