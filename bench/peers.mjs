@@ -1,0 +1,714 @@
+// The peer harness: one MNIST epoch (batch 128, Adam 1e-3) with the trainer's MLP and CNN
+// in PyTorch (1 and 2 threads, OpenBLAS) and in a bare TensorFlow.js loop on the wasm
+// backend with trainkit's kernels, interleaved in one run, medians over runs; plus the MLP
+// step time at batch 32/128/512 in both frameworks. Prints a table and writes a JSON result
+// (read later by the BENCHMARKS.md generator). See bench/README.md.
+//
+//   npx turbo run build --filter=@trainkit/backend... --filter=@trainkit/mnist...
+//   node bench/peers.mjs                 5 interleaved runs of everything (about 4 minutes)
+//   node bench/peers.mjs --quick         seconds: 1 run, 10 steps per epoch (CI smoke, not timed)
+//   node bench/peers.mjs --help          every option
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { formatBackendSelection, selectBackend } from '@trainkit/backend';
+import { loadMnist } from '@trainkit/mnist';
+import { build as esbuild } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const cacheDir = join(here, '.cache');
+
+// ---------------------------------------------------------------- options
+
+const HELP = `node bench/peers.mjs [options]
+  --quick              1 run, ${'10'} steps per epoch, 1,000 test images, 3 timed scaling steps (seconds; CI smoke)
+  --runs N             interleaved runs per configuration (default 5; medians over them)
+  --models mlp,cnn     which models (default both)
+  --threads 1,2        PyTorch thread counts (default 1,2; ratios are to the first)
+  --batches 32,128,512 batch sizes of the MLP step-time scaling rows ('' for none)
+  --steps K            cap each epoch at K steps (default: the full epoch of 469)
+  --no-torch           tfjs only (the PyTorch rows say why they are missing)
+  --python PATH        the Python with PyTorch (default /usr/bin/python3)
+  --out PATH           the JSON result (default bench/out/peers.json)
+  --help`;
+
+function parseArgs(argv) {
+  const options = {
+    quick: false,
+    runs: 5,
+    models: ['mlp', 'cnn'],
+    threads: [1, 2],
+    batches: [32, 128, 512],
+    steps: null,
+    torch: true,
+    python: '/usr/bin/python3',
+    out: join(here, 'out', 'peers.json'),
+  };
+  const list = (value, name) => {
+    if (value === undefined) throw new Error(`peers: ${name} needs a value`);
+    return value === '' ? [] : value.split(',');
+  };
+  const positive = (value, name) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) {
+      throw new Error(`peers: ${name} must be a positive integer, got ${value}`);
+    }
+    return number;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => argv[++i];
+    if (arg === '--help') {
+      console.log(HELP);
+      process.exit(0);
+    } else if (arg === '--quick') options.quick = true;
+    else if (arg === '--runs') options.runs = positive(value(), '--runs');
+    else if (arg === '--models') {
+      options.models = list(value(), '--models');
+      for (const m of options.models) {
+        if (m !== 'mlp' && m !== 'cnn') throw new Error(`peers: unknown model ${m} (mlp, cnn)`);
+      }
+    } else if (arg === '--threads') {
+      options.threads = list(value(), '--threads').map((t) => positive(t, '--threads'));
+    } else if (arg === '--batches') {
+      options.batches = list(value(), '--batches').map((b) => positive(b, '--batches'));
+    } else if (arg === '--steps') options.steps = positive(value(), '--steps');
+    else if (arg === '--no-torch') options.torch = false;
+    else if (arg === '--python') options.python = value();
+    else if (arg === '--out') options.out = value();
+    else throw new Error(`peers: unknown option ${arg} (see --help)`);
+  }
+  if (options.quick) {
+    options.runs = 1;
+    options.steps = options.steps ?? 10;
+  }
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const BATCH = 128;
+const LR = 1e-3;
+const TEST_LIMIT = options.quick ? 1000 : null;
+const SCALING = options.quick ? { warmup: 2, steps: 3 } : { warmup: 10, steps: 40 };
+
+// ---------------------------------------------------------------- helpers
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** mulberry32: the permutation both frameworks share for one run. */
+function permutation(count, seed) {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i];
+    order[i] = order[j];
+    order[j] = swap;
+  }
+  return order;
+}
+
+function writeAtomic(path, bytes) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, bytes);
+  renameSync(`${path}.tmp`, path);
+}
+
+function writeCached(name, typed) {
+  const path = join(cacheDir, name);
+  const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
+  if (!existsSync(path) || statSync(path).size !== bytes.length) writeAtomic(path, bytes);
+  return path;
+}
+
+function cpuFlags() {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
+    const flags = new Set(line?.split(':')[1]?.trim().split(/\s+/) ?? []);
+    return ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512vl', 'avx512_bf16'].filter((f) =>
+      flags.has(f),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** What Debian's BLAS and LAPACK alternatives point to (the system default; the peer forces OpenBLAS). */
+function blasAlternative() {
+  const resolve = (path) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    libblas: resolve('/etc/alternatives/libblas.so.3-x86_64-linux-gnu'),
+    liblapack: resolve('/etc/alternatives/liblapack.so.3-x86_64-linux-gnu'),
+  };
+}
+
+/** f32x4.relaxed_madd in a 44-byte module: does this engine run relaxed SIMD? */
+const RELAXED_PROBE = 'AGFzbQEAAAABCAFgA3t7ewF7AwIBAAcFAQFmAAAKDQELACAAIAEgAv2FAgs=';
+
+// ---------------------------------------------------------------- data and models
+
+const [train, test] = await Promise.all([
+  loadMnist({ split: 'train' }),
+  loadMnist({ split: 'test', limit: TEST_LIMIT ?? undefined }),
+]);
+const dataFiles = {
+  trainImages: writeCached('mnist-train-images.f32', train.images),
+  trainLabels: writeCached('mnist-train-labels.i32', train.labels),
+  testImages: writeCached(`mnist-test-images-${test.count}.f32`, test.images),
+  testLabels: writeCached(`mnist-test-labels-${test.count}.i32`, test.labels),
+};
+
+/** The trainer's buildModel, bundled from apps/trainer/src/model.ts (the exact architecture). */
+async function trainerModels() {
+  const entry = join(root, 'apps', 'trainer', 'src', 'model.ts');
+  const out = join(cacheDir, 'trainer-model.mjs');
+  await esbuild({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: out,
+    external: ['@tensorflow/*'],
+    logLevel: 'error',
+  });
+  const source = readFileSync(entry);
+  const module = await import(`${pathToFileURL(out).href}?${Date.now()}`);
+  return { module, sha256: createHash('sha256').update(source).digest('hex').slice(0, 16) };
+}
+
+/** The layer list torch_peer.py builds from (tfjs configs, reduced to what it mirrors). */
+function layerSpec(model) {
+  const spec = [{ type: 'input', shape: model.inputs[0].shape.slice(1) }];
+  for (const layer of model.layers) {
+    const name = layer.getClassName();
+    const config = layer.getConfig();
+    const pair = (v) => (Array.isArray(v) ? v : [v, v]);
+    if (name === 'Dense') {
+      const inShape = layer.inputSpec?.[0]?.axes ?? null;
+      const inFeatures = inShape ? Object.values(inShape)[0] : layer.batchInputShape?.[1];
+      spec.push({
+        type: 'dense',
+        units: config.units,
+        inFeatures: inFeatures ?? layer.getWeights()[0].shape[0],
+        activation: config.activation,
+      });
+    } else if (name === 'Conv2D') {
+      spec.push({
+        type: 'conv2d',
+        filters: config.filters,
+        kernelSize: pair(config.kernel_size ?? config.kernelSize),
+        strides: pair(config.strides),
+        padding: config.padding,
+        activation: config.activation,
+      });
+    } else if (name === 'MaxPooling2D') {
+      const pool = pair(config.pool_size ?? config.poolSize);
+      spec.push({
+        type: 'maxPooling2d',
+        poolSize: pool,
+        strides: pair(config.strides ?? pool),
+        padding: config.padding,
+      });
+    } else if (name === 'Flatten') spec.push({ type: 'flatten' });
+    else if (name === 'Dropout') spec.push({ type: 'dropout', rate: config.rate });
+    else throw new Error(`peers: the PyTorch peer does not mirror a ${name} layer`);
+  }
+  return spec;
+}
+
+function countParams(model) {
+  return model.countParams();
+}
+
+// ---------------------------------------------------------------- PyTorch workers
+
+class TorchWorker {
+  constructor(python, threads) {
+    this.threads = threads;
+    const env = {
+      ...process.env,
+      // OpenBLAS (pthread build) for torch's BLAS calls, whatever the system alternative is.
+      LD_LIBRARY_PATH: ['/usr/lib/x86_64-linux-gnu/openblas-pthread', process.env.LD_LIBRARY_PATH]
+        .filter(Boolean)
+        .join(':'),
+      OPENBLAS_NUM_THREADS: String(threads),
+      OMP_NUM_THREADS: String(threads),
+      OMP_WAIT_POLICY: 'PASSIVE',
+      // glibc keeps the CNN's large activations in the heap instead of mmap/munmap per step.
+      MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
+      MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024),
+    };
+    this.child = spawn(python, [join(here, 'torch_peer.py')], {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+    this.exited = new Promise((resolve) => this.child.on('exit', resolve));
+    this.child.on('error', (error) => {
+      this.spawnError = error;
+    });
+  }
+
+  async call(command) {
+    if (this.spawnError) throw this.spawnError;
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    const next = await Promise.race([
+      this.lines.next(),
+      this.exited.then((code) => ({ done: true, code })),
+    ]);
+    if (next.done) throw new Error(`torch worker (${this.threads} threads) exited (${next.code})`);
+    const answer = JSON.parse(next.value);
+    if (!answer.ok) throw new Error(`torch worker: ${answer.error}`);
+    return answer.result;
+  }
+
+  async close() {
+    try {
+      await this.call({ cmd: 'exit' });
+    } catch {
+      this.child.kill('SIGTERM');
+    }
+  }
+}
+
+// ---------------------------------------------------------------- tfjs bare loop
+
+function gather(images, labels, order, start, rows, xBuf, yBuf) {
+  for (let r = 0; r < rows; r++) {
+    const i = order[start + r];
+    xBuf.set(images.subarray(i * 784, i * 784 + 784), r * 784);
+    yBuf[r] = labels[i];
+  }
+}
+
+/** One step of the bare loop: gradient, Adam update, loss read (as the trainer reads it). */
+function step(model, optimizer, variables, shape, xBuf, yBuf, rows) {
+  const x = tf.tensor(xBuf.subarray(0, rows * 784), [rows, ...shape]);
+  const y = tf.tensor1d(yBuf.subarray(0, rows), 'int32');
+  const cost = optimizer.minimize(
+    () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true })),
+    true,
+    variables,
+  );
+  const loss = cost.dataSync()[0];
+  tf.dispose([x, y, cost]);
+  return loss;
+}
+
+function tfjsAccuracy(model, shape) {
+  let correct = 0;
+  for (let start = 0; start < test.count; start += 1000) {
+    const rows = Math.min(1000, test.count - start);
+    const predicted = tf.tidy(() => {
+      const x = tf.tensor(test.images.subarray(start * 784, (start + rows) * 784), [
+        rows,
+        ...shape,
+      ]);
+      return tf.argMax(model.apply(x, { training: false }), -1);
+    });
+    const labels = predicted.dataSync();
+    predicted.dispose();
+    for (let i = 0; i < rows; i++) if (labels[i] === test.labels[start + i]) correct++;
+  }
+  return correct / test.count;
+}
+
+function tfjsEpoch(buildModel, kind, order, seed, maxSteps) {
+  const model = buildModel(kind, seed);
+  const shape = model.inputs[0].shape.slice(1);
+  const optimizer = tf.train.adam(LR);
+  const variables = model.trainableWeights.map((w) => w.read());
+  const xBuf = new Float32Array(BATCH * 784);
+  const yBuf = new Int32Array(BATCH);
+  const total = Math.ceil(order.length / BATCH);
+  const steps = maxSteps === null ? total : Math.min(total, maxSteps);
+  const before = tf.memory().numTensors;
+  let loss = Number.NaN;
+  const start = performance.now();
+  for (let s = 0; s < steps; s++) {
+    const rows = Math.min(BATCH, order.length - s * BATCH);
+    gather(train.images, train.labels, order, s * BATCH, rows, xBuf, yBuf);
+    loss = step(model, optimizer, variables, shape, xBuf, yBuf, rows);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const leaked = tf.memory().numTensors - before;
+  const testAccuracy = tfjsAccuracy(model, shape);
+  optimizer.dispose();
+  model.dispose();
+  return {
+    seconds,
+    steps,
+    samples: Math.min(order.length, steps * BATCH),
+    lastLoss: loss,
+    testAccuracy,
+    leakedTensors: leaked,
+  };
+}
+
+function tfjsSteps(buildModel, kind, batch, seed) {
+  const model = buildModel(kind, seed);
+  const shape = model.inputs[0].shape.slice(1);
+  const optimizer = tf.train.adam(LR);
+  const variables = model.trainableWeights.map((w) => w.read());
+  const xBuf = new Float32Array(batch * 784);
+  const yBuf = new Int32Array(batch);
+  const order = permutation(train.count, seed);
+  let start = 0;
+  const total = SCALING.warmup + SCALING.steps;
+  for (let s = 0; s < total; s++) {
+    if (s === SCALING.warmup) start = performance.now();
+    const at = (s * batch) % (train.count - batch);
+    gather(train.images, train.labels, order, at, batch, xBuf, yBuf);
+    step(model, optimizer, variables, shape, xBuf, yBuf, batch);
+  }
+  const msPerStep = (performance.now() - start) / SCALING.steps;
+  optimizer.dispose();
+  model.dispose();
+  return { msPerStep };
+}
+
+// ---------------------------------------------------------------- run
+
+const startedAt = new Date().toISOString();
+const selection = await selectBackend({ backend: 'wasm' });
+const relaxedSimd = WebAssembly.validate(Buffer.from(RELAXED_PROBE, 'base64'));
+const trainer = await trainerModels();
+const { buildModel } = trainer.module;
+const specs = {};
+const params = {};
+for (const kind of options.models) {
+  const model = buildModel(kind, 1);
+  specs[kind] = layerSpec(model);
+  params[kind] = countParams(model);
+  model.dispose();
+}
+
+const workers = new Map();
+let torchInfo = null;
+let torchUnavailable = null;
+if (options.torch) {
+  try {
+    for (const threads of options.threads) {
+      const worker = new TorchWorker(options.python, threads);
+      workers.set(threads, worker);
+      const info = await worker.call({ cmd: 'init', data: dataFiles, threads });
+      torchInfo ??= { ...info, perThreads: {} };
+      torchInfo.perThreads[threads] = {
+        torchThreads: info.torchThreads,
+        env: info.env,
+        loadedLibraries: info.loadedLibraries,
+      };
+    }
+  } catch (error) {
+    torchUnavailable = `${options.python}: ${error.message}`;
+    for (const worker of workers.values()) worker.child.kill('SIGTERM');
+    workers.clear();
+  }
+} else {
+  torchUnavailable = '--no-torch';
+}
+console.log(formatBackendSelection(selection));
+console.log(
+  `relaxed SIMD in this engine: ${relaxedSimd ? 'yes' : 'no'}; PyTorch: ${torchInfo ? `${torchInfo.torch} (${torchInfo.loadedLibraries.filter((l) => /blas/.test(l)).join(', ')})` : `unavailable (${torchUnavailable})`}`,
+);
+
+// Warm-up: one-time costs (JIT, lazy initialization) out of the first measured run.
+for (const kind of options.models) {
+  tfjsEpoch(buildModel, kind, permutation(train.count, 7).subarray(0, 3 * BATCH), 7, 3);
+  for (const worker of workers.values()) {
+    const perm = writeCached('perm-warmup.i32', permutation(train.count, 7).subarray(0, 3 * BATCH));
+    await worker.call({
+      cmd: 'epoch',
+      layers: specs[kind],
+      batch: BATCH,
+      lr: LR,
+      seed: 7,
+      permutation: perm,
+      steps: 3,
+      testLimit: 1000,
+    });
+  }
+}
+
+/** Every measured configuration of one run, in a fixed order (rotated per run). */
+function configurations() {
+  const list = [];
+  for (const kind of options.models) {
+    for (const threads of workers.keys())
+      list.push({ row: 'epoch', kind, framework: 'pytorch', threads });
+    list.push({ row: 'epoch', kind, framework: 'tfjs', threads: 1 });
+  }
+  if (options.models.includes('mlp')) {
+    for (const batch of options.batches) {
+      for (const threads of workers.keys()) {
+        list.push({ row: 'step', kind: 'mlp', batch, framework: 'pytorch', threads });
+      }
+      list.push({ row: 'step', kind: 'mlp', batch, framework: 'tfjs', threads: 1 });
+    }
+  }
+  return list;
+}
+
+const measurements = [];
+const loads = [];
+for (let run = 0; run < options.runs; run++) {
+  const seed = 1000 + run;
+  const order = permutation(train.count, seed);
+  const permPath = writeCached(`perm-${seed}.i32`, order);
+  const list = configurations();
+  const rotated = list.map((_, i) => list[(i + run) % list.length]);
+  for (const config of rotated) {
+    const load = os.loadavg()[0];
+    loads.push(load);
+    let result;
+    if (config.row === 'epoch') {
+      if (config.framework === 'tfjs') {
+        result = tfjsEpoch(buildModel, config.kind, order, seed, options.steps);
+      } else {
+        result = await workers.get(config.threads).call({
+          cmd: 'epoch',
+          layers: specs[config.kind],
+          batch: BATCH,
+          lr: LR,
+          seed,
+          permutation: permPath,
+          steps: options.steps,
+          testLimit: TEST_LIMIT,
+        });
+      }
+      result.samplesPerSecond = result.samples / result.seconds;
+      result.msPerStep = (result.seconds * 1000) / result.steps;
+    } else if (config.framework === 'tfjs') {
+      result = tfjsSteps(buildModel, config.kind, config.batch, seed);
+    } else {
+      result = await workers.get(config.threads).call({
+        cmd: 'steps',
+        layers: specs[config.kind],
+        batch: config.batch,
+        warmup: SCALING.warmup,
+        steps: SCALING.steps,
+        seed,
+      });
+    }
+    measurements.push({ ...config, run, loadAverage1m: load, ...result });
+    const label = `${config.row} ${config.kind}${config.batch ? ` b${config.batch}` : ''} ${config.framework}${config.framework === 'pytorch' ? ` ${config.threads}t` : ''}`;
+    process.stdout.write(
+      `run ${run + 1}/${options.runs} ${label.padEnd(28)} ${result.msPerStep.toFixed(2).padStart(8)} ms/step${result.testAccuracy !== undefined ? `  acc ${(100 * result.testAccuracy).toFixed(2)}%` : ''}\n`,
+    );
+  }
+}
+for (const worker of workers.values()) await worker.close();
+
+// ---------------------------------------------------------------- summary
+
+function summarize(filter) {
+  const rows = measurements.filter(filter);
+  if (rows.length === 0) return null;
+  const pick = (key) => rows.map((r) => r[key]).filter((v) => v !== undefined);
+  const ms = pick('msPerStep');
+  const summary = {
+    runs: rows.length,
+    msPerStep: median(ms),
+    msPerStepRange: [Math.min(...ms), Math.max(...ms)],
+  };
+  if (rows[0].row === 'epoch') {
+    summary.samplesPerSecond = median(pick('samplesPerSecond'));
+    summary.seconds = median(pick('seconds'));
+    summary.testAccuracy = median(pick('testAccuracy'));
+    summary.testAccuracyRange = [
+      Math.min(...pick('testAccuracy')),
+      Math.max(...pick('testAccuracy')),
+    ];
+  } else {
+    summary.samplesPerSecond = (1000 * rows[0].batch) / summary.msPerStep;
+  }
+  return summary;
+}
+
+const baseThreads = [...workers.keys()][0];
+const table = [];
+for (const kind of options.models) {
+  const base = summarize(
+    (m) =>
+      m.row === 'epoch' &&
+      m.kind === kind &&
+      m.framework === 'pytorch' &&
+      m.threads === baseThreads,
+  );
+  const entries = [
+    ...[...workers.keys()].map((t) => ({ framework: 'pytorch', threads: t })),
+    { framework: 'tfjs', threads: 1 },
+  ];
+  for (const entry of entries) {
+    const s = summarize(
+      (m) =>
+        m.row === 'epoch' &&
+        m.kind === kind &&
+        m.framework === entry.framework &&
+        m.threads === entry.threads,
+    );
+    if (s)
+      table.push({
+        row: 'epoch',
+        kind,
+        ...entry,
+        ...s,
+        ratioToPytorch1: base ? s.msPerStep / base.msPerStep : null,
+      });
+  }
+}
+for (const batch of options.models.includes('mlp') ? options.batches : []) {
+  const base = summarize(
+    (m) =>
+      m.row === 'step' &&
+      m.batch === batch &&
+      m.framework === 'pytorch' &&
+      m.threads === baseThreads,
+  );
+  for (const entry of [
+    ...[...workers.keys()].map((t) => ({ framework: 'pytorch', threads: t })),
+    { framework: 'tfjs', threads: 1 },
+  ]) {
+    const s = summarize(
+      (m) =>
+        m.row === 'step' &&
+        m.batch === batch &&
+        m.framework === entry.framework &&
+        m.threads === entry.threads,
+    );
+    if (s)
+      table.push({
+        row: 'step',
+        kind: 'mlp',
+        batch,
+        ...entry,
+        ...s,
+        ratioToPytorch1: base ? s.msPerStep / base.msPerStep : null,
+      });
+  }
+}
+
+const name = (r) =>
+  r.framework === 'pytorch'
+    ? `PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`
+    : 'tfjs wasm + trainkit kernels (bare loop)';
+console.log(
+  `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
+);
+console.log(
+  `${'workload'.padEnd(18)} ${'framework'.padEnd(42)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'test acc'.padStart(9)}`,
+);
+for (const r of table) {
+  const workload = r.row === 'epoch' ? `${r.kind.toUpperCase()} epoch` : `MLP step b${r.batch}`;
+  console.log(
+    `${workload.padEnd(18)} ${name(r).padEnd(42)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} ${r.msPerStep.toFixed(2).padStart(8)} ${r.ratioToPytorch1 === null ? '-'.padStart(6) : `${r.ratioToPytorch1.toFixed(2)}x`.padStart(6)} ${r.testAccuracy === undefined ? '' : `${(100 * r.testAccuracy).toFixed(2)}%`.padStart(9)}`,
+  );
+}
+const loadSummary = { median: median(loads), max: Math.max(...loads), min: Math.min(...loads) };
+console.log(
+  `load average (1 min) during the run: median ${loadSummary.median.toFixed(2)}, max ${loadSummary.max.toFixed(2)} on ${os.cpus().length} cores`,
+);
+
+const result = {
+  format: 'trainkit.bench.peers',
+  version: 1,
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  quick: options.quick,
+  options: { ...options, out: undefined },
+  protocol: {
+    batch: BATCH,
+    optimizer: `Adam(lr ${LR}, beta1 0.9, beta2 0.999, epsilon 1e-7)`,
+    loss: 'softmax cross-entropy from logits, mean over the batch',
+    epoch:
+      'one pass over the 60,000 MNIST training images in a seeded permutation shared by both frameworks; the last batch has 96 rows; the loss is read after every step',
+    timed:
+      'the training loop only (batch gather, forward, backward, update, loss read); test accuracy on the 10,000 test images afterwards, untimed',
+    scaling: `MLP step time: ${SCALING.warmup} warm-up steps, then the mean of ${SCALING.steps} steps on random batches`,
+    order:
+      'configurations interleaved within each run, the order rotated by one per run; medians over runs',
+    warmup: 'one 3-step epoch per framework and model before the first run',
+  },
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    cpuFlags: cpuFlags(),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: loadSummary,
+  },
+  versions: {
+    node: process.versions.node,
+    v8: process.versions.v8,
+    tfjs: tf.version_core,
+    trainkitBackend: JSON.parse(
+      readFileSync(join(root, 'packages', 'backend', 'package.json'), 'utf8'),
+    ).version,
+    python: torchInfo?.python ?? null,
+    torch: torchInfo?.torch ?? null,
+    numpy: torchInfo?.numpy ?? null,
+  },
+  tfjs: {
+    backend: selection.backend,
+    simd: selection.simd,
+    threads: selection.threads,
+    trainingKernels: selection.trainingKernels,
+    relaxedSimdInEngine: relaxedSimd,
+  },
+  pytorch: torchInfo
+    ? {
+        executable: torchInfo.executable,
+        mkldnn: torchInfo.mkldnn,
+        cpuCapability: torchInfo.cpuCapability,
+        blasAlternative: blasAlternative(),
+        perThreads: torchInfo.perThreads,
+      }
+    : { unavailable: torchUnavailable },
+  models: Object.fromEntries(
+    options.models.map((kind) => [
+      kind,
+      {
+        source: 'apps/trainer/src/model.ts buildModel',
+        sourceSha256: trainer.sha256,
+        parameters: params[kind],
+        layers: specs[kind],
+      },
+    ]),
+  ),
+  summary: table,
+  measurements,
+};
+writeAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`wrote ${relative(process.cwd(), options.out) || options.out}`);
