@@ -1,6 +1,6 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { CustomCallback, type LayersModel, type Logs } from '@tensorflow/tfjs-layers';
-import { checkArguments } from '@trainkit/core';
+import { type CompletedUpdate, checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type CurvesTerminalOptions, curvesTerminal } from '../curves-chart';
 import { type DiagnoseOptions, type Diagnosis, diagnose } from '../diagnose';
 import { formatDiagnosis } from '../format-diagnosis';
@@ -55,11 +55,16 @@ export interface HistoryCallback extends CustomCallback {
  * {@link TrainingHistory} and, when training ends, logs the diagnosis (and
  * optionally a terminal chart).
  *
- * - After every batch: `recordTraining(history, iteration, logs.loss)`, where
- *   `iteration` counts the updates applied before the batch (continuing after
- *   the last recorded training iteration, 0 for a new history).
+ * - After every optimizer update: `recordTraining(history, iteration,
+ *   logs.loss)`, where `iteration` is the step, the updates applied before
+ *   this one (continuing after the last recorded training iteration, 0 for a
+ *   new history). Without gradient accumulation that is one point per batch;
+ *   with an accumulating optimizer (e.g. `@trainkit/accumulate`'s, k
+ *   micro-batches per update) one point per update, the sample-weighted mean
+ *   of its micro-batches' losses, so the iterations agree with the schedules'
+ *   steps.
  * - After every epoch: the validation loss (when the logs have it) and all
- *   epoch logs via `recordEpoch`, at the iteration count after the epoch
+ *   epoch logs via `recordEpoch`, at the updates applied after the epoch
  *   (the epoch index continues after the last recorded one); with
  *   `trainingSet`, `model.evaluate(x, y)` and `recordTrainingEvaluation`.
  * - When training ends: `diagnose(history)`, formatted with `formatDiagnosis`,
@@ -112,23 +117,29 @@ export function historyCallback(options: HistoryCallbackOptions): HistoryCallbac
       : check.integer('options.trainingSet.everyEpochs', evaluation.everyEpochs, { min: 1 });
 
   let model: LayersModel | undefined;
-  let iteration = 0;
+  const steps = createFitStepCounter();
   let epochsThisFit = 0;
   let diagnosis: Diagnosis | undefined;
+
+  const recordUpdate = (update: CompletedUpdate | undefined): void => {
+    const loss = update?.logs[lossKey];
+    if (typeof loss === 'number') recordTraining(history, update!.step, loss);
+  };
 
   const callback = new CustomCallback({
     onTrainBegin: () => {
       const last = history.train.iterations[history.train.iterations.length - 1];
-      iteration = last === undefined ? 0 : last + 1;
+      steps.start(model?.optimizer, last === undefined ? 0 : last + 1);
       epochsThisFit = 0;
       diagnosis = undefined;
     },
     onBatchEnd: (_batch: number, logs?: Logs) => {
-      const loss = logs?.[lossKey];
-      if (typeof loss === 'number') recordTraining(history, iteration, loss);
-      iteration++;
+      recordUpdate(steps.batchEnd(model?.optimizer, logs));
     },
     onEpochEnd: async (epoch: number, logs?: Logs) => {
+      // An epoch-end flush of an accumulating optimizer completes the waiting update.
+      recordUpdate(steps.sync(model?.optimizer));
+      const iteration = steps.step;
       const lastEpoch = history.epochs[history.epochs.length - 1]?.epoch;
       const epochIndex = lastEpoch === undefined || epoch > lastEpoch ? epoch : lastEpoch + 1;
       const validation = logs?.[validationKey];
@@ -161,6 +172,7 @@ export function historyCallback(options: HistoryCallbackOptions): HistoryCallbac
       }
     },
     onTrainEnd: () => {
+      recordUpdate(steps.sync(model?.optimizer));
       if (diagnoseAtEnd !== false) {
         diagnosis = diagnose(history, diagnoseAtEnd === true ? {} : diagnoseAtEnd);
         log(`Learning-curve diagnosis of ${history.name}:\n${formatDiagnosis(diagnosis)}`);
