@@ -35,24 +35,36 @@ export interface IdxArray {
   readonly data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
+/** The header of an IDX file: element type, shape, and where the values start. */
+export interface IdxHeader {
+  readonly type: IdxElementType;
+  readonly shape: readonly number[];
+  /** Bytes of the header: 4 + 4 per dimension. */
+  readonly headerBytes: number;
+  /** Bytes per value. */
+  readonly elementBytes: number;
+  /** The file size the header implies: header + product of the dimensions x element size. */
+  readonly expectedBytes: number;
+}
+
 /**
- * Parses an IDX file (the MNIST format): a 4-byte magic number (two zero bytes,
- * the element type, the number of dimensions), one big-endian uint32 per
- * dimension, then the values in row-major order.
+ * Decodes and checks an IDX header from the first bytes of a file (at least 4;
+ * `4 + 4 * rank` for the whole header): two zero bytes, a known element type,
+ * at least one dimension. Returns `undefined` when more bytes are needed.
  *
- * The header is validated: the zero bytes, a known element type, at least one
- * dimension, and a payload whose size is exactly the product of the dimensions.
+ * @param bytes - The start of the file.
+ * @param name - A name for error messages (usually the file path).
+ * @returns The header, or `undefined` if `bytes` is shorter than the header.
+ * @throws IdxFormatError for a bad magic number or a size beyond 2^53 bytes.
  *
- * @param bytes The whole file.
- * @param name A name for error messages (usually the file path).
+ * @example
+ * ```ts
+ * const header = parseIdxHeader(firstBytes, 'train-images-idx3-ubyte');
+ * header?.shape; // [60000, 28, 28]
+ * ```
  */
-export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
-  if (bytes.length < 4) {
-    throw new IdxFormatError(
-      `parseIdx: ${name} has ${bytes.length} bytes, fewer than the 4-byte magic number. Is the file complete?`,
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function parseIdxHeader(bytes: Uint8Array, name = 'IDX data'): IdxHeader | undefined {
+  if (bytes.length < 4) return undefined;
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new IdxFormatError(
       `parseIdx: ${name} must start with two zero bytes, got 0x${hex(bytes[0]!)} 0x${hex(bytes[1]!)}. Is it gzip-compressed? Decompress it first.`,
@@ -69,11 +81,8 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   if (rank === 0)
     throw new IdxFormatError(`parseIdx: ${name} declares 0 dimensions; expected >= 1.`);
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    throw new IdxFormatError(
-      `parseIdx: ${name} has ${bytes.length} bytes, fewer than its ${headerBytes}-byte header.`,
-    );
-  }
+  if (bytes.length < headerBytes) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   let count = 1;
   for (let i = 0; i < rank; i++) {
@@ -81,13 +90,48 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
     shape.push(size);
     count *= size;
   }
-  const expected = headerBytes + count * type.bytes;
-  if (bytes.length !== expected) {
+  const expectedBytes = headerBytes + count * type.bytes;
+  if (!Number.isSafeInteger(expectedBytes)) {
     throw new IdxFormatError(
-      `parseIdx: ${name} has ${bytes.length} bytes but its header [${shape.join(', ')}] of ${type.name} needs ${expected}. The file is truncated or not the file its header describes.`,
+      `parseIdx: ${name} declares shape [${shape.join(', ')}] of ${type.name}, more than 2^53 bytes. The header is damaged or not an IDX header.`,
     );
   }
-  return { type: type.name, shape, data: decode(view, headerBytes, count, type.name) };
+  return { type: type.name, shape, headerBytes, elementBytes: type.bytes, expectedBytes };
+}
+
+/**
+ * Parses an IDX file (the MNIST format): a 4-byte magic number (two zero bytes,
+ * the element type, the number of dimensions), one big-endian uint32 per
+ * dimension, then the values in row-major order.
+ *
+ * The header is validated: the zero bytes, a known element type, at least one
+ * dimension, and a payload whose size is exactly the product of the dimensions.
+ *
+ * @param bytes The whole file.
+ * @param name A name for error messages (usually the file path).
+ */
+export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
+  const header = parseIdxHeader(bytes, name);
+  if (header === undefined) {
+    const needed = bytes.length < 4 ? 4 : 4 + 4 * bytes[3]!;
+    throw new IdxFormatError(
+      bytes.length < 4
+        ? `parseIdx: ${name} has ${bytes.length} bytes, fewer than the 4-byte magic number. Is the file complete?`
+        : `parseIdx: ${name} has ${bytes.length} bytes, fewer than its ${needed}-byte header.`,
+    );
+  }
+  if (bytes.length !== header.expectedBytes) {
+    throw new IdxFormatError(
+      `parseIdx: ${name} has ${bytes.length} bytes but its header [${header.shape.join(', ')}] of ${header.type} needs ${header.expectedBytes}. The file is truncated or not the file its header describes.`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = (header.expectedBytes - header.headerBytes) / header.elementBytes;
+  return {
+    type: header.type,
+    shape: header.shape,
+    data: decode(view, header.headerBytes, count, header.type),
+  };
 }
 
 function decode(

@@ -1,4 +1,4 @@
-export type { IdxArray, IdxElementType } from './idx';
-export { IdxFormatError, parseIdx } from './idx';
+export type { IdxArray, IdxElementType, IdxHeader } from './idx';
+export { IdxFormatError, parseIdx, parseIdxHeader } from './idx';
 export type { LoadMnistOptions, MnistData } from './mnist';
 export { loadMnist, mnistDataDirectory } from './mnist';
