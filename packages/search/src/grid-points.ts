@@ -1,4 +1,4 @@
-import { type ArgumentChecker, checkArguments } from '@trainkit/core';
+import { checkArguments } from '@trainkit/core';
 import type { Parameter, ParameterValue } from './space';
 
 /**

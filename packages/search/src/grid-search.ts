@@ -73,7 +73,15 @@ export function gridConfigs(
   space: SearchSpace,
   pointsPerParameter?: number | Readonly<Record<string, number>>,
 ): Config[] {
-  const points = pointsFor('gridConfigs', space, pointsPerParameter);
+  return productOf('gridConfigs', space, pointsPerParameter);
+}
+
+function productOf(
+  functionName: string,
+  space: SearchSpace,
+  pointsPerParameter: number | Readonly<Record<string, number>> | undefined,
+): Config[] {
+  const points = pointsFor(functionName, space, pointsPerParameter);
   let partials: Record<string, ParameterValue>[] = [{}];
   for (const parameter of space.parameters) {
     const values = points.get(parameter.name)!;
@@ -114,7 +122,7 @@ export function gridSearch(options: GridSearchOptions): Strategy {
   const space = options.space;
   const pointsPerParameter = options.pointsPerParameter ?? 5;
   const budget = checkBudget('gridSearch', 'options.budget', options.budget);
-  const configs = gridConfigs(space, pointsPerParameter);
+  const configs = productOf('gridSearch', space, pointsPerParameter);
   const proposals: TrialProposal[] = configs.map((config, index) => ({
     config,
     stage: 1,

@@ -22,10 +22,13 @@ export interface JournalStore {
   readonly owner: string;
   /**
    * Runs `update` with exclusive access to the journal: it receives the
-   * records appended by others since this handle last looked (everything, the
-   * first time), and returns the records to append.
+   * records from position `from` on (the caller has seen the first `from`
+   * records; 0 for everything), and returns the records to append.
    */
-  transact<T>(update: (fresh: readonly JournalRecord[]) => JournalUpdate<T>): Promise<T>;
+  transact<T>(
+    from: number,
+    update: (fresh: readonly JournalRecord[]) => JournalUpdate<T>,
+  ): Promise<T>;
   /**
    * Whether the process that owns a running trial is still alive; a trial
    * whose owner is gone was interrupted and is run again.
@@ -84,21 +87,27 @@ export interface MemoryJournal extends JournalStore {
  */
 export function memoryJournal(options: MemoryJournalOptions = {}): MemoryJournal {
   const lines: string[] = [...(options.lines ?? [])];
+  // Decoded once; appended records go through the same JSON encoding a file would hold.
+  const records: JournalRecord[] = parseJournal(lines.join(''), 'memory').records;
   const owner = `memory:${randomId()}`;
   const exclusive = createMutex();
-  let seen = 0;
   return {
     path: 'memory',
     owner,
     get lines() {
       return lines;
     },
-    transact<T>(update: (fresh: readonly JournalRecord[]) => JournalUpdate<T>): Promise<T> {
+    transact<T>(
+      from: number,
+      update: (fresh: readonly JournalRecord[]) => JournalUpdate<T>,
+    ): Promise<T> {
       return exclusive(async () => {
-        const fresh = parseJournal(lines.slice(seen).join(''), 'memory').records;
-        const { append, result } = update(fresh);
-        for (const record of append) lines.push(encodeJournalRecord(record));
-        seen = lines.length;
+        const { append, result } = update(records.slice(from));
+        for (const record of append) {
+          const line = encodeJournalRecord(record);
+          lines.push(line);
+          records.push(...parseJournal(line, 'memory').records);
+        }
         return result;
       });
     },

@@ -140,7 +140,7 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
   const now = () => Date.now();
 
   // Open: header, or check it.
-  const searchId = await journal.transact((fresh) => {
+  const searchId = await journal.transact(state.recordCount, (fresh) => {
     apply(fresh);
     if (state.header === undefined) {
       if (state.recordCount > 0) throw new Error('unreachable: records without a header');
@@ -188,75 +188,81 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
 
   const report = (trialNumber: number, value: number, step: number): Promise<PruneDecision> =>
     journal
-      .transact<{ decision: PruneDecision; appended: JournalRecord[] }>((fresh) => {
-        apply(fresh);
-        const trial = state.trials[trialNumber]!;
-        if (isTerminal(trial.state)) {
-          return {
-            append: [],
-            result: {
-              decision: {
-                prune: true,
-                reason: `trial ${trialNumber} has already ended (${trial.state})`,
+      .transact<{ decision: PruneDecision; appended: JournalRecord[] }>(
+        state.recordCount,
+        (fresh) => {
+          apply(fresh);
+          const trial = state.trials[trialNumber]!;
+          if (isTerminal(trial.state)) {
+            return {
+              append: [],
+              result: {
+                decision: {
+                  prune: true,
+                  reason: `trial ${trialNumber} has already ended (${trial.state})`,
+                },
+                appended: [],
               },
-              appended: [],
-            },
-          };
-        }
-        const attempt = Math.max(1, trial.attempts);
-        const reported: JournalRecord = {
-          op: 'reported',
-          trial: trialNumber,
-          attempt,
-          step,
-          value,
-          time: now(),
-        };
-        own([reported]);
-        if (!Number.isFinite(value)) {
-          const failed: JournalRecord = {
-            op: 'failed',
+            };
+          }
+          const attempt = Math.max(1, trial.attempts);
+          const reported: JournalRecord = {
+            op: 'reported',
             trial: trialNumber,
             attempt,
-            error: {
-              name: 'NonFiniteValueError',
-              message: `the objective reported ${nonFiniteName(value)} at step ${step}`,
-            },
+            step,
+            value,
             time: now(),
           };
-          own([failed]);
-          endedAtReport.add(trialNumber);
-          return {
-            append: [reported, failed],
-            result: {
-              decision: {
-                prune: true,
-                reason: `reported ${nonFiniteName(value)}: the trial failed`,
+          own([reported]);
+          if (!Number.isFinite(value)) {
+            const failed: JournalRecord = {
+              op: 'failed',
+              trial: trialNumber,
+              attempt,
+              error: {
+                name: 'NonFiniteValueError',
+                message: `the objective reported ${nonFiniteName(value)} at step ${step}`,
               },
-              appended: [reported, failed],
-            },
+              time: now(),
+            };
+            own([failed]);
+            endedAtReport.add(trialNumber);
+            return {
+              append: [reported, failed],
+              result: {
+                decision: {
+                  prune: true,
+                  reason: `reported ${nonFiniteName(value)}: the trial failed`,
+                },
+                appended: [reported, failed],
+              },
+            };
+          }
+          const decision = pruner.decide({
+            trial: state.trials[trialNumber]!,
+            trials: state.trials,
+            direction,
+          });
+          if (!decision.prune)
+            return {
+              append: [reported],
+              result: { decision: continueTrial, appended: [reported] },
+            };
+          const pruned: JournalRecord = {
+            op: 'pruned',
+            trial: trialNumber,
+            attempt,
+            step,
+            value,
+            reason: decision.reason ?? 'the pruner stopped it',
+            time: now(),
           };
-        }
-        const decision = pruner.decide({
-          trial: state.trials[trialNumber]!,
-          trials: state.trials,
-          direction,
-        });
-        if (!decision.prune)
-          return { append: [reported], result: { decision: continueTrial, appended: [reported] } };
-        const pruned: JournalRecord = {
-          op: 'pruned',
-          trial: trialNumber,
-          attempt,
-          step,
-          value,
-          reason: decision.reason ?? 'the pruner stopped it',
-          time: now(),
-        };
-        own([pruned]);
-        endedAtReport.add(trialNumber);
-        return { append: [reported, pruned], result: { decision, appended: [reported, pruned] } };
-      })
+          own([pruned]);
+          endedAtReport.add(trialNumber);
+          return { append: [reported, pruned], result: { decision, appended: [reported, pruned] } };
+        },
+      )
       .then(({ decision, appended }) => {
         emit(appended);
         return decision;
@@ -264,7 +270,7 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
 
   const started = (trialNumber: number, owner: string): Promise<number> =>
     journal
-      .transact((fresh) => {
+      .transact(state.recordCount, (fresh) => {
         apply(fresh);
         const trial = state.trials[trialNumber]!;
         if (isTerminal(trial.state))
@@ -285,7 +291,7 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
       });
 
   const finish = async (trialNumber: number, attempt: number, outcome: RawOutcome) => {
-    const appended = await journal.transact((fresh) => {
+    const appended = await journal.transact(state.recordCount, (fresh) => {
       apply(fresh);
       const trial = state.trials[trialNumber]!;
       if (isTerminal(trial.state)) {
@@ -374,7 +380,7 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
 
   /** Under the lock: create planned trials, fail worn-out ones, claim runnable ones. */
   const schedule = () =>
-    journal.transact((fresh) => {
+    journal.transact(state.recordCount, (fresh) => {
       apply(fresh);
       const append: JournalRecord[] = [];
       const plan = strategy.plan(state.trials, direction);
