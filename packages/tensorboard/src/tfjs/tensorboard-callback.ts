@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Logs } from '@tensorflow/tfjs-layers';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
-import { checkArguments } from '@trainkit/core';
+import { type CompletedUpdate, checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type HParamValue, validateHParamValues } from '../hparams';
 import {
   createSummaryWriter,
@@ -18,8 +18,10 @@ import { tensorHistogram } from './tensor-summaries';
 export interface TensorBoardCallbackOptions {
   /**
    * `epoch` (default): scalars once per epoch (`epoch_<metric>`, step = epoch).
-   * `batch`: also every batch (`batch_<metric>`, step = batches seen so far).
-   * A number n: batch scalars every n batches.
+   * `batch`: also every optimizer update (`batch_<metric>`, step = the updates
+   * applied before it; with an accumulating optimizer the values of an
+   * update's micro-batches are averaged by sample count, so the steps agree
+   * with the learning-rate schedules'). A number n: batch scalars every n updates.
    */
   readonly updateFreq?: 'batch' | 'epoch' | number;
   /** Histograms of every weight each n epochs (at epochs 0, n, 2n, ...); 0 (default) turns them off. */
@@ -45,9 +47,10 @@ export interface TensorBoardCallbackOptions {
 /** What `setModel` receives (tfjs-layers does not export its `Container` type). */
 type FitModel = Parameters<CustomCallback['setModel']>[0];
 
-/** The part of a model the callback reads: its weights. */
+/** The part of a model the callback reads: its weights and optimizer. */
 interface WeightedModel {
   readonly weights: readonly { readonly name: string; read(): Tensor }[];
+  readonly optimizer?: unknown;
 }
 
 /** Keys of `model.fit` logs that are bookkeeping, not metrics. */
@@ -63,7 +66,7 @@ export class TensorBoardCallback extends CustomCallback {
   private trainedModel: WeightedModel | undefined;
   private runs: TrainValidationWriters | undefined;
   private session: SummaryWriter | undefined;
-  private batchesSeen = 0;
+  private readonly steps = createFitStepCounter();
 
   constructor(
     logdir: string,
@@ -105,7 +108,7 @@ export class TensorBoardCallback extends CustomCallback {
   }
 
   private async startTraining(): Promise<void> {
-    this.batchesSeen = 0;
+    this.steps.start(this.trainedModel?.optimizer);
     this.runs = await createTrainValidationWriters(this.logdir, {
       ...this.writerOptions(),
       ...(this.options.trainRun === undefined ? {} : { trainRun: this.options.trainRun }),
@@ -136,14 +139,21 @@ export class TensorBoardCallback extends CustomCallback {
     }
   }
 
-  private async endBatch(_batch: number, logs?: Logs): Promise<void> {
+  private writeUpdate(update: CompletedUpdate | undefined): void {
     const { updateFreq } = this.options;
-    const step = this.batchesSeen++;
-    if (updateFreq === 'epoch') return;
-    if (updateFreq === 'batch' || step % updateFreq === 0) this.writeLogs('batch_', logs, step);
+    if (update === undefined || updateFreq === 'epoch') return;
+    if (updateFreq === 'batch' || update.step % updateFreq === 0) {
+      this.writeLogs('batch_', update.logs, update.step);
+    }
+  }
+
+  private async endBatch(_batch: number, logs?: Logs): Promise<void> {
+    this.writeUpdate(this.steps.batchEnd(this.trainedModel?.optimizer, logs));
   }
 
   private async endEpoch(epoch: number, logs?: Logs): Promise<void> {
+    // An epoch-end flush of an accumulating optimizer completes the waiting update.
+    this.writeUpdate(this.steps.sync(this.trainedModel?.optimizer));
     const runs = this.runs;
     if (runs === undefined) return;
     this.writeLogs('epoch_', logs, epoch);
