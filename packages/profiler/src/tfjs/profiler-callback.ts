@@ -1,5 +1,5 @@
 import { CustomCallback } from '@tensorflow/tfjs-layers';
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type EstimateTimesOptions, estimateTimes, type TimeEstimates } from '../estimate-times';
 import { formatDuration } from '../format-duration';
 import { formatProfileReport } from '../format-profile-report';
@@ -69,6 +69,7 @@ export type ProfilerCallback = CustomCallback & { readonly profiler: Profiler };
 
 interface TestLoopOwner {
   testLoop?: (...args: unknown[]) => unknown;
+  readonly optimizer?: unknown;
 }
 
 /**
@@ -84,6 +85,12 @@ interface TestLoopOwner {
  * exactly through the wrapped `testLoop`; `fitDataset` runs it after the last
  * batch, so the gap before `onEpochEnd` counts as evaluation when the epoch
  * logs hold `val_` values).
+ *
+ * One iteration is one optimizer update (trainkit's step unit): a batch, or,
+ * with an accumulating optimizer (e.g. `@trainkit/accumulate`'s, k
+ * micro-batches per update), the micro-batches of one update, their `step`
+ * and `between batches` times added up. Iteration counts, samples per
+ * iteration and time estimates then agree with the schedules' steps.
  *
  * Timing is synchronized: tfjs-layers reads the batch's loss back before it
  * calls `onBatchEnd`, so asynchronous backends finish the step first.
@@ -146,7 +153,13 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
   let epochStart = 0;
   let firstBatchOfEpoch = true;
   let gapStart = -1; // start of the gap after the last batch end, not yet recorded
-  let lastSamples = 0;
+  // One iteration is one optimizer update: with an accumulating optimizer it spans the
+  // micro-batches (fit's batches) of the update.
+  const steps = createFitStepCounter();
+  let updateDone = true; // the last batch completed an update
+  let iterationSamples = 0;
+  let batchesSeen = 0;
+  let iterationsEnded = 0;
   let evaluatedThisEpoch = false;
   let running = -1;
   let epochsDone = 0;
@@ -162,14 +175,27 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
     gapStart = -1;
   };
 
-  const batchesPerEpoch = (params: Record<string, unknown> | undefined): number | undefined => {
+  const endIteration = (at?: number): void => {
+    profiler.endIteration(iterationSamples, at);
+    iterationSamples = 0;
+    iterationsEnded++;
+    running = -1;
+  };
+
+  /** Iterations (optimizer updates) per epoch, from fit's batches per epoch. */
+  const iterationsPerEpoch = (params: Record<string, unknown> | undefined): number | undefined => {
     if (params === undefined) return undefined;
-    const { steps, samples, batchSize } = params;
-    if (typeof steps === 'number' && steps > 0) return steps;
-    if (typeof samples === 'number' && typeof batchSize === 'number' && batchSize > 0) {
-      return Math.ceil(samples / batchSize);
+    const { steps: batchSteps, samples, batchSize } = params;
+    let batches: number | undefined;
+    if (typeof batchSteps === 'number' && batchSteps > 0) batches = batchSteps;
+    else if (typeof samples === 'number' && typeof batchSize === 'number' && batchSize > 0) {
+      batches = Math.ceil(samples / batchSize);
     }
-    return undefined;
+    if (batches === undefined || batchesSeen === 0 || iterationsEnded === batchesSeen) {
+      return batches;
+    }
+    // Gradient accumulation: the updates per batch seen so far.
+    return Math.max(1, Math.round((batches * iterationsEnded) / batchesSeen));
   };
 
   const estimate = (
@@ -186,6 +212,11 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
         active = true;
         epochsDone = 0;
         losses.length = 0;
+        steps.start(model?.optimizer);
+        updateDone = true;
+        iterationSamples = 0;
+        batchesSeen = 0;
+        iterationsEnded = 0;
         if (measureValidation && model !== undefined && typeof model.testLoop === 'function') {
           const owner = model;
           ownTestLoop = Object.hasOwn(owner, 'testLoop');
@@ -218,29 +249,41 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
         const now = profiler.now();
         if (profiler.iterationOpen) {
           flushGap(between);
-          profiler.endIteration(lastSamples, now);
-          running = -1;
+          // Within an update's micro-batches the iteration goes on.
+          if (updateDone) endIteration(now);
         }
-        if (firstBatchOfEpoch) {
-          profiler.beginIteration(epochStart);
-          if (now > epochStart) mark(between, epochStart);
-          firstBatchOfEpoch = false;
-        } else {
-          profiler.beginIteration(now);
+        if (!profiler.iterationOpen) {
+          if (firstBatchOfEpoch) {
+            profiler.beginIteration(epochStart);
+            if (now > epochStart) mark(between, epochStart);
+          } else {
+            profiler.beginIteration(now);
+          }
         }
+        firstBatchOfEpoch = false;
         mark(step, now);
       },
       onBatchEnd: (_batch, logs) => {
         const now = profiler.now();
         gapStart = now;
+        batchesSeen++;
         const size = logs?.size;
-        lastSamples = typeof size === 'number' && size >= 0 ? size : 0;
-        const loss = logs?.loss;
+        iterationSamples += typeof size === 'number' && size >= 0 ? size : 0;
+        const update = steps.batchEnd(model?.optimizer, logs);
+        updateDone = update !== undefined;
+        const loss = update?.logs.loss;
         if (typeof loss === 'number') losses.push(loss);
       },
       onEpochEnd: (epoch, logs) => {
         const now = profiler.now();
-        if (profiler.iterationOpen) {
+        // An epoch-end flush of an accumulating optimizer completes the waiting update;
+        // otherwise the update's micro-batches continue into the next epoch.
+        const flushed = steps.sync(model?.optimizer);
+        if (flushed !== undefined) {
+          updateDone = true;
+          if (typeof flushed.logs.loss === 'number') losses.push(flushed.logs.loss);
+        }
+        if (profiler.iterationOpen && updateDone) {
           // fitDataset (no sample count in params) validates after the last batch;
           // fit validates inside the last batch (timed by the testLoop wrapper or left in the step).
           const params = callback.params as Record<string, unknown> | undefined;
@@ -251,12 +294,13 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
             logs !== undefined &&
             Object.keys(logs).some((key) => key.startsWith('val_'));
           flushGap(validated ? evaluation : between);
-          profiler.endIteration(lastSamples, now);
-          running = -1;
+          endIteration(now);
         }
         epochsDone += 1;
         if (logEveryEpoch) {
-          const perEpoch = batchesPerEpoch(callback.params as Record<string, unknown> | undefined);
+          const perEpoch = iterationsPerEpoch(
+            callback.params as Record<string, unknown> | undefined,
+          );
           const epochs = (callback.params as Record<string, unknown> | undefined)?.epochs;
           const totalEpochs = typeof epochs === 'number' ? epochs : undefined;
           const estimates =
@@ -285,12 +329,11 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
         }
         if (profiler.iterationOpen) {
           flushGap(between);
-          profiler.endIteration(lastSamples);
-          running = -1;
+          endIteration();
         }
         const state = profiler.state();
         const report = summarizeProfile(state, { warmupIterations });
-        const perEpoch = batchesPerEpoch(callback.params as Record<string, unknown> | undefined);
+        const perEpoch = iterationsPerEpoch(callback.params as Record<string, unknown> | undefined);
         const estimates =
           perEpoch === undefined ? null : estimate({ iterationsPerEpoch: perEpoch });
         const finite = losses.filter((value) => Number.isFinite(value));
@@ -301,7 +344,7 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
                 ...(report.iterations > 0 ? { msPerIteration: report.iteration.meanMs } : {}),
               });
         const text = [
-          `profilerCallback: ${epochsDone} epoch(s), ${state.totals.iterations} batches. Phases: step = forward + backward + update inside tfjs; between batches = callbacks, yielding, data loading (fitDataset); evaluation = validation.`,
+          `profilerCallback: ${epochsDone} epoch(s), ${iterationsEnded === batchesSeen ? `${state.totals.iterations} batches` : `${state.totals.iterations} iterations (optimizer updates of ${batchesSeen} micro-batches)`}. Phases: step = forward + backward + update inside tfjs; between batches = callbacks, yielding, data loading (fitDataset); evaluation = validation.`,
           formatProfileReport(report, {
             ...(estimates === null ? {} : { estimates }),
             ...(trend === null ? {} : { trend }),
