@@ -86,7 +86,7 @@ export function hashRows(data: RowData, rowLength: number): Uint32Array {
       // Hash the value as a float64, canonical: -0 as 0, every NaN alike, so that
       // equal values hash alike whatever the array type.
       const value = data[i]!;
-      float64Scratch[0] = value === 0 ? 0 : value !== value ? Number.NaN : value;
+      float64Scratch[0] = value === 0 ? 0 : Number.isNaN(value) ? Number.NaN : value;
       const low = float64Bits[0]!;
       const high = float64Bits[1]!;
       a = mix(mix(a, low), high);
