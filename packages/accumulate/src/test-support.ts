@@ -1,9 +1,9 @@
 // Shared fixtures of the tfjs tests: a seeded 8-16-4 MLP and seeded data.
 // Not exported from the package.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom } from '@trainkit/splits';
+import { createRandom } from '@trainkit/stats';
 
-/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
+/** Seeded uniform numbers in [0, 1) from @trainkit/stats' PCG32. */
 export function seededRandom(seed: number): () => number {
   const random = createRandom({ seed });
   return () => random.nextFloat();

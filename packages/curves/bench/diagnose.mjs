@@ -1,13 +1,13 @@
 // Time of diagnose() and of the trend statistics on long curves.
 // Build first (npx tsup); run with `npm run bench`. Prints milliseconds per call.
 import { performance } from 'node:perf_hooks';
+import { trendTest } from '@trainkit/stats';
 import {
   createHistory,
   curvesSvg,
   diagnose,
   recordTraining,
   recordValidation,
-  trendTest,
 } from '../dist/index.js';
 
 function history(iterations) {

@@ -5,10 +5,15 @@ import {
   lineChartSvg,
   lineChartTerminal,
 } from '@trainkit/core';
+import {
+  type DownsampleMethod,
+  downsample,
+  type Series,
+  type Smoothing,
+  smoothSeries,
+} from '@trainkit/stats';
 import { type DiagnoseOptions, type Diagnosis, diagnose, isNonFiniteDivergence } from './diagnose';
-import { type DownsampleMethod, downsample } from './downsample';
-import type { Series, TrainingHistory } from './history';
-import { type Smoothing, smoothSeries } from './smooth-series';
+import type { TrainingHistory } from './history';
 
 /** Options shared by {@link curvesSvg} and {@link curvesTerminal}. */
 export interface CurvesChartOptions {

@@ -1,7 +1,12 @@
 import { checkArguments } from '@trainkit/core';
+import {
+  bucketMedians,
+  medianInPlace,
+  robustNoise,
+  type TrendTestResult,
+  trendTest,
+} from '@trainkit/stats';
 import type { Series, TrainingHistory } from './history';
-import { medianOf, robustNoise } from './robust-statistics';
-import { bucketMedians, type TrendTestResult, trendTest } from './trend-test';
 
 /** What a verdict is about. */
 export type VerdictKind =
@@ -252,7 +257,8 @@ function finitePrefix(series: Series): Curve {
   return { xs, ys, broken };
 }
 
-const medianOfList = (values: readonly number[]): number => medianOf(Float64Array.from(values));
+const medianOfList = (values: readonly number[]): number =>
+  medianInPlace(Float64Array.from(values));
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));

@@ -4,17 +4,9 @@ import {
   encodeJsonNumber,
   StateRestoreError,
 } from '@trainkit/core';
+import type { Series } from '@trainkit/stats';
 
-/**
- * One curve: values measured at increasing iterations. Parallel arrays keep a
- * long per-iteration curve compact and cheap to append to.
- */
-export interface Series {
-  /** Iterations (optimizer updates applied so far), strictly increasing integers >= 0. */
-  readonly iterations: number[];
-  /** The measured values; NaN and infinities are kept (they are evidence of divergence). */
-  readonly values: number[];
-}
+export type { Series };
 
 /** The metrics logged at the end of one epoch. */
 export interface EpochRecord {

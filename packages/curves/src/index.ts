@@ -24,8 +24,6 @@ export type {
   WindowTrend,
 } from './diagnose';
 export { defaultDiagnoseOptions, diagnose, verdictAdvice } from './diagnose';
-export type { DownsampleMethod, DownsampleOptions } from './downsample';
-export { downsample, lttbIndices, minMaxIndices } from './downsample';
 export type {
   EarlyStopping,
   EarlyStoppingOptions,
@@ -45,25 +43,3 @@ export {
   recordTrainingEvaluation,
   recordValidation,
 } from './history';
-export { normalCdf, normalQuantile } from './normal-distribution';
-export { median, robustNoise } from './robust-statistics';
-export type { Smoothing } from './smooth-series';
-export { smoothSeries } from './smooth-series';
-export type {
-  BucketMedians,
-  MannKendallResult,
-  TheilSenResult,
-  TrendDirection,
-  TrendOnsetOptions,
-  TrendOnsetResult,
-  TrendTestOptions,
-  TrendTestResult,
-} from './trend-test';
-export {
-  bucketMedians,
-  mannKendall,
-  maxTrendPoints,
-  theilSen,
-  trendOnset,
-  trendTest,
-} from './trend-test';

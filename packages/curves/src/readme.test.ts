@@ -14,8 +14,6 @@ import {
   historyToJson,
   recordTraining,
   recordValidation,
-  trendOnset,
-  trendTest,
 } from '@trainkit/curves';
 import { describe, expect, it } from 'vitest';
 
@@ -70,18 +68,5 @@ describe('README examples', () => {
     }
     console.log(JSON.stringify(state));
     shown(JSON.stringify(state));
-  });
-
-  it('trend statistics', () => {
-    const losses = Array.from({ length: 300 }, (_, t) =>
-      t < 100 ? 2.3 + 0.02 * Math.sin(t * 7.1) : 2.3 - 0.004 * (t - 100) + 0.02 * Math.sin(t * 7.1),
-    );
-    const trend = trendTest(losses.slice(200));
-    console.log(trend.direction, trend.slope.toFixed(4), trend.pValue < 1e-6);
-    const onset = trendOnset(losses);
-    console.log(onset?.iteration);
-    shown(
-      `${trend.direction} ${trend.slope.toFixed(4)} ${trend.pValue < 1e-6}\n${onset?.iteration}`,
-    );
   });
 });

@@ -4,7 +4,7 @@
  * exported by the package).
  */
 
-import { createRandom } from '@trainkit/splits';
+import { createRandom } from '@trainkit/stats';
 import {
   createHistory,
   recordTraining,
@@ -13,7 +13,7 @@ import {
   type TrainingHistory,
 } from './history';
 
-/** Seeded uniform numbers in [0, 1) from @trainkit/splits' PCG32. */
+/** Seeded uniform numbers in [0, 1) from @trainkit/stats' PCG32. */
 export function seededRandom(seed: number): () => number {
   const random = createRandom({ seed });
   return () => random.nextFloat();

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRandom } from '@trainkit/splits';
+import { createRandom } from '@trainkit/stats';
 import {
   confusionMatrixToArray,
   createConfusionMatrix,
@@ -21,7 +21,7 @@ const C = 10;
 const REPEATS = 5;
 const PYTHON = '/usr/bin/python3';
 
-// Deterministic labels (@trainkit/splits' PCG32), 70% correct predictions.
+// Deterministic labels (@trainkit/stats' PCG32), 70% correct predictions.
 const generator = createRandom({ seed: 42 });
 const random = () => generator.nextFloat();
 const yTrue = new Int32Array(N);

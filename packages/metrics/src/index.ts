@@ -50,8 +50,6 @@ export { confusionMatrixToPng } from './confusion-matrix-png';
 export type { ConfusionMatrixSvgOptions } from './confusion-matrix-svg';
 export { confusionMatrixToSvg } from './confusion-matrix-svg';
 export { confusionMatrixToText } from './confusion-matrix-text';
-export type { EmaJSON, EmaState } from './ema';
-export { createEma, emaFromJSON, emaToJSON, emaValue, resetEma, smoothEma, updateEma } from './ema';
 export type { ConfusionMatrixDisplayOptions, ConfusionMatrixImageOptions } from './heatmap';
 export type { LabelArray, WeightArray } from './labels';
 export type { MetricFunction, MetricMetadata } from './metric-metadata';
@@ -86,13 +84,3 @@ export {
   topKAccuracyValue,
   updateTopKAccuracy,
 } from './top-k-accuracy';
-export type { WindowMeanJSON, WindowMeanOptions, WindowMeanState } from './window-mean';
-export {
-  createWindowMean,
-  resetWindowMean,
-  updateWindowMean,
-  windowMean,
-  windowMeanFromJSON,
-  windowMeanToJSON,
-  windowMeanValue,
-} from './window-mean';

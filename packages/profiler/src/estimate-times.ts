@@ -1,6 +1,6 @@
 import { checkArguments } from '@trainkit/core';
+import { quantileSorted, sortedCopy } from '@trainkit/stats';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
-import { quantileSorted, sortedCopy } from './statistics';
 import { profileWindow } from './summarize-profile';
 
 /** Options of {@link estimateTimes}. Give `iterationsPerEpoch` and/or a total. */

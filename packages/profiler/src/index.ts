@@ -40,8 +40,8 @@ export { summarizeProfile } from './summarize-profile';
 export type {
   IterationScalarsOptions,
   ProfileScalarsOptions,
-  ScalarWriter,
+  ScalarSink,
 } from './tensorboard-scalars';
 export { writeIterationScalars, writeProfileScalars } from './tensorboard-scalars';
 export type { TrendEstimate, TrendEstimateOptions } from './trend-estimate';
-export { criticalZ, estimateTimeToTrend } from './trend-estimate';
+export { estimateTimeToTrend } from './trend-estimate';

@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
+import { mean, quantileSorted, sortedCopy } from '@trainkit/stats';
 import { type PhaseCategory, phaseAdvice } from './phase-advice';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
-import { mean, quantileSorted, sortedCopy } from './statistics';
 
 /** Options of {@link summarizeProfile}. */
 export interface SummarizeOptions {

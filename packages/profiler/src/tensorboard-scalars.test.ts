@@ -97,7 +97,7 @@ describe('TensorBoard export through @trainkit/tensorboard', () => {
       'writeProfileScalars: step must be an integer >= 0, got 1.5.',
     );
     expect(() => writeIterationScalars({} as never, state)).toThrow(
-      'writeIterationScalars: writer must be a SummaryWriter from @trainkit/tensorboard, got {}.',
+      'writeIterationScalars: writer must be a ScalarSink with scalars(values, step), got {}. Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
     );
     expect(() => writeIterationScalars(writer, state, { prefix: '' })).toThrow(
       'writeIterationScalars: prefix must be a non-empty tag prefix, got "". Use e.g. \'profiler\'.',

@@ -1,10 +1,31 @@
 import { checkArguments } from '@trainkit/core';
-import { type SummaryWriter, suggestTag } from '@trainkit/tensorboard';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
 import { summarizeProfile } from './summarize-profile';
 
-/** The part of a `@trainkit/tensorboard` `SummaryWriter` the export uses. */
-export type ScalarWriter = Pick<SummaryWriter, 'scalars'>;
+/**
+ * Where the scalars go: anything with `scalars(values, step)`, such as a
+ * `@trainkit/tensorboard` `SummaryWriter` (the profiler does not depend on
+ * the TensorBoard package; any logger with this method works).
+ *
+ * @example
+ * ```ts
+ * const sink: ScalarSink = { scalars: (values, step) => console.log(step, values) };
+ * writeProfileScalars(sink, profiler.state(), { step: 100 });
+ * ```
+ */
+export interface ScalarSink {
+  /** Writes named scalar values at one step (e.g. optimizer updates so far). */
+  scalars(values: Record<string, number>, step: number): void;
+}
+
+/**
+ * A phase name as one tag segment: characters outside letters, digits, `_`,
+ * `-` and `.` (spaces, `/`, ...) become `_`, as TensorFlow's `clean_tag` does
+ * (`between batches` -> `between_batches`); `phase` when nothing is left.
+ */
+function phaseTag(name: string): string {
+  return name.replace(/[^-\p{L}\p{N}_.]/gu, '_') || 'phase';
+}
 
 /** Options of {@link writeIterationScalars}. */
 export interface IterationScalarsOptions {
@@ -37,13 +58,14 @@ function prefixOf(check: ReturnType<typeof checkArguments>, prefix: unknown): st
 
 /**
  * Writes one TensorBoard event per retained iteration (step = the
- * iteration's index over the run) through a `@trainkit/tensorboard` writer:
+ * iteration's index over the run) through a {@link ScalarSink} (e.g. a
+ * `@trainkit/tensorboard` writer):
  * `<prefix>/iteration_ms`, `<prefix>/phase_ms/<phase>` for every phase, and
  * `<prefix>/samples_per_second` when the iteration reported samples. Phase
- * names become tags through `suggestTag` (`between batches` →
- * `between_batches`).
+ * names become tag segments as TensorFlow's `clean_tag` would make them
+ * (`between batches` → `between_batches`).
  *
- * @param writer - A `SummaryWriter` from `createSummaryWriter`.
+ * @param writer - A {@link ScalarSink}, e.g. a `SummaryWriter` from `createSummaryWriter`.
  * @param state - From `profiler.state()`.
  * @param options - Prefix and first iteration.
  * @returns The index after the last written iteration: pass it as `fromIteration` next time.
@@ -58,7 +80,7 @@ function prefixOf(check: ReturnType<typeof checkArguments>, prefix: unknown): st
  * ```
  */
 export function writeIterationScalars(
-  writer: ScalarWriter,
+  writer: ScalarSink,
   state: ProfilerState,
   options: IterationScalarsOptions = {},
 ): number {
@@ -70,9 +92,14 @@ export function writeIterationScalars(
       ? 0
       : check.integer('fromIteration', options.fromIteration, { min: 0 });
   if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
-    check.fail('writer', writer, 'a SummaryWriter from @trainkit/tensorboard');
+    check.fail(
+      'writer',
+      writer,
+      'a ScalarSink with scalars(values, step)',
+      'Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
+    );
   }
-  const phaseTags = valid.phases.map((name) => `${prefix}/phase_ms/${suggestTag(name)}`);
+  const phaseTags = valid.phases.map((name) => `${prefix}/phase_ms/${phaseTag(name)}`);
   const { first, startMs, endMs, samples, phaseMs } = valid.iterations;
   for (let row = Math.max(0, from - first); row < startMs.length; row += 1) {
     const duration = endMs[row]! - startMs[row]!;
@@ -95,7 +122,7 @@ export function writeIterationScalars(
  * `<prefix>/iterations_per_second` and `<prefix>/samples_per_second` (when
  * known). Nothing is written when there is no iteration to summarize.
  *
- * @param writer - A `SummaryWriter` from `createSummaryWriter`.
+ * @param writer - A {@link ScalarSink}, e.g. a `SummaryWriter` from `createSummaryWriter`.
  * @param state - From `profiler.state()`.
  * @param options - Step, prefix, first iteration.
  * @returns The index after the last summarized iteration: pass it as `fromIteration` next time.
@@ -108,7 +135,7 @@ export function writeIterationScalars(
  * ```
  */
 export function writeProfileScalars(
-  writer: ScalarWriter,
+  writer: ScalarSink,
   state: ProfilerState,
   options: ProfileScalarsOptions,
 ): number {
@@ -123,7 +150,12 @@ export function writeProfileScalars(
       ? 0
       : check.integer('fromIteration', options.fromIteration, { min: 0 });
   if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
-    check.fail('writer', writer, 'a SummaryWriter from @trainkit/tensorboard');
+    check.fail(
+      'writer',
+      writer,
+      'a ScalarSink with scalars(values, step)',
+      'Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
+    );
   }
   const report = summarizeProfile(state, { warmupIterations: from });
   if (report.iterations > 0) {
@@ -132,8 +164,8 @@ export function writeProfileScalars(
       [`${prefix}/iterations_per_second`]: report.throughput.iterationsPerSecond,
     };
     for (const phase of [...report.phases, report.unattributed]) {
-      values[`${prefix}/mean_ms/${suggestTag(phase.name)}`] = phase.meanMs;
-      values[`${prefix}/share/${suggestTag(phase.name)}`] = phase.share;
+      values[`${prefix}/mean_ms/${phaseTag(phase.name)}`] = phase.meanMs;
+      values[`${prefix}/share/${phaseTag(phase.name)}`] = phase.share;
     }
     if (report.throughput.samplesPerSecond !== null) {
       values[`${prefix}/samples_per_second`] = report.throughput.samplesPerSecond;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@trainkit/core';
-import { mannKendall } from '@trainkit/curves';
+import { mannKendall } from '@trainkit/stats';
 import { describe, expect, it } from 'vitest';
-import { criticalZ, estimateTimeToTrend } from './trend-estimate';
+import { estimateTimeToTrend } from './trend-estimate';
 
 /** Deterministic standard normal noise (LCG + Box-Muller). */
 function noise(seed: number): () => number {
@@ -12,19 +12,6 @@ function noise(seed: number): () => number {
   };
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
-
-describe('criticalZ', () => {
-  it.each([
-    // scipy.stats.norm.ppf(1 - alpha / 2)
-    [0.05, 1.959963984540054],
-    [0.01, 2.5758293035489004],
-    [0.1, 1.6448536269514722],
-    [0.5, 0.6744897501960817],
-    [1e-6, 4.89163847571478],
-  ])('matches SciPy at alpha %d', (alpha, z) => {
-    expect(Math.abs(criticalZ(alpha) - z)).toBeLessThan(2e-9 * z);
-  });
-});
 
 describe('estimateTimeToTrend', () => {
   it('extrapolates n (z_required / |z|)^(2/3) when the trend is not yet significant', () => {

@@ -1,5 +1,5 @@
 import { checkArguments } from '@trainkit/core';
-import { mannKendall, normalQuantile, trendOnset } from '@trainkit/curves';
+import { criticalZ, mannKendall, trendOnset } from '@trainkit/stats';
 import { formatDuration } from './format-duration';
 
 /** Options of {@link estimateTimeToTrend}. */
@@ -42,28 +42,12 @@ export interface TrendEstimate {
   readonly iterationsNeeded: number | null;
   /** `iterationsNeeded` times `msPerIteration`; `null` when either is unknown. */
   readonly msNeeded: number | null;
-  /** When clear: iterations after which it first became clear (curves' `trendOnset`); otherwise `null`. */
+  /** When clear: iterations after which it first became clear (`@trainkit/stats`' `trendOnset`); otherwise `null`. */
   readonly clearAfterIterations: number | null;
   /** `clearAfterIterations` times `msPerIteration`; `null` when either is unknown. */
   readonly clearAfterMs: number | null;
   /** One sentence for a report. */
   readonly message: string;
-}
-
-/**
- * Φ⁻¹(1 - alpha / 2), the two-sided critical value of the standard normal
- * (`@trainkit/curves`' `normalQuantile`, full double precision).
- *
- * @param alpha - Significance level in (0, 1).
- * @returns The critical |z|, e.g. 1.959964 for 0.05.
- *
- * @example
- * ```ts
- * criticalZ(0.01); // 2.5758...
- * ```
- */
-export function criticalZ(alpha: number): number {
-  return -normalQuantile(alpha / 2);
 }
 
 function bucketMeans(values: ArrayLike<number>, size: number): Float64Array {
@@ -81,7 +65,7 @@ function bucketMeans(values: ArrayLike<number>, size: number): Float64Array {
 /**
  * How long until the loss curve shows a clear trend, from the losses so far.
  *
- * Uses the Mann-Kendall test of `@trainkit/curves` on the whole curve (means
+ * Uses the Mann-Kendall test of `@trainkit/stats` on the whole curve (means
  * of consecutive losses when longer than `maxPoints`). When the trend is not
  * yet significant, it extrapolates: for a linear trend β·t with noise σ the
  * statistic grows as z ∝ (β/σ)·n^{3/2} while the signal is weak (E[S] ≈ Σ
@@ -89,7 +73,7 @@ function bucketMeans(values: ArrayLike<number>, size: number): Float64Array {
  * n_needed = n·(z_required/|z|)^{2/3} losses; bucketing does not change this
  * (slope and noise rescale together). The answer assumes the current slope
  * and noise persist; it is an estimate, not a promise. When the trend is
- * already clear, `trendOnset` (curves) tells after how many iterations it
+ * already clear, `trendOnset` (stats) tells after how many iterations it
  * first became clear.
  *
  * @param losses - Training losses in order, one per `iterationsPerLoss` iterations (finite).

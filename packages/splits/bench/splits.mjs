@@ -6,12 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createRandom,
-  miniBatches,
-  stratifiedKFold,
-  trainValidationTestSplit,
-} from '../dist/index.js';
+import { createRandom } from '@trainkit/stats';
+import { miniBatches, stratifiedKFold, trainValidationTestSplit } from '../dist/index.js';
 
 const n = Number(process.env.SPLITS_BENCH_N ?? 10_000_000);
 const classes = 10;

@@ -1,11 +1,11 @@
+import { createRandom, Xoshiro128 } from '@trainkit/stats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correctFoldCounts, dealFolds, digitBits, fillFoldDigits } from './deal-folds';
 import { encodeLabels } from './encode-labels';
-import { createRandom, type Pcg32, Xoshiro128 } from './random';
 import { referenceDeal, referenceDigits, referenceXoshiro } from './test-helpers';
 
-const pcg = (seed: number, stream = 0) => createRandom({ seed, stream }) as Pcg32;
+const pcg = (seed: number, stream = 0) => createRandom({ seed, stream });
 
 /** scikit-learn's StratifiedKFold allocation: sorted position j to fold j % k. */
 const roundRobin = (k: number) => (size: number, _c: number, start: number) =>

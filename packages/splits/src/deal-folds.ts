@@ -1,6 +1,6 @@
+import { type BulkSource, createRandom, type Random, xoshiroFrom } from '@trainkit/stats';
 import type { EncodedLabels } from './encode-labels';
 import type { FoldAssignment } from './fold-assignment';
-import { type BulkSource, createRandom, type Pcg32, xoshiroFrom } from './random';
 
 /**
  * Fold ids of a dealt sequence: bytes for up to 256 folds, else int32.
@@ -121,7 +121,7 @@ export function correctFoldCounts(
   length: number,
   targets: ArrayLike<number>,
   k: number,
-  generator: Pcg32,
+  generator: Random,
 ): void {
   const counts = countFolds(sequence, start, length, k);
   if (expectedPickDraws(counts, targets, length) > length) {
@@ -134,7 +134,7 @@ export function correctFoldCounts(
   for (let f = 0; f < k; f++) {
     for (let excess = counts[f]! - targets[f]!; excess > 0; excess--) {
       let j: number;
-      do j = start + generator.bounded(length);
+      do j = start + generator.nextInt(length);
       while (sequence[j] !== f);
       while (counts[missingFold]! >= targets[missingFold]!) missingFold++;
       sequence[j] = missingFold;
@@ -214,7 +214,7 @@ export function dealFolds(
   seed: number,
 ): FoldAssignment {
   const digits = xoshiroFrom(createRandom({ seed, stream: 0 }));
-  const picks = createRandom({ seed, stream: 1 }) as Pcg32;
+  const picks = createRandom({ seed, stream: 1 });
   const sequence: FoldSequence = k <= 256 ? new Uint8Array(n) : new Int32Array(n);
   fillFoldDigits(sequence, n, k, digits);
   const classCount = cells.length / k;

@@ -1,7 +1,7 @@
+import { createRandom } from '@trainkit/stats';
 import { encodeLabels, type Labels } from './encode-labels';
 import { foldAssignment } from './fold-assignment';
 import { type Folds, partitionFolds } from './folds';
-import { createRandom } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link groupKFold}. */

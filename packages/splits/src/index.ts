@@ -15,8 +15,6 @@ export type { MiniBatchesOptions } from './mini-batches';
 export { batchCount, miniBatches } from './mini-batches';
 export type { PrefetchBatchesOptions, PrefetchIterator } from './prefetch-batches';
 export { prefetchBatches } from './prefetch-batches';
-export type { Random, RandomOptions, RandomState, ShuffleableArray } from './random';
-export { createRandom, deriveSeed, restoreRandom } from './random';
 export type { GroupSplitOptions, RandomSplitOptions, StratifiedSplitOptions } from './ratio-split';
 export { groupSplit, randomSplit, stratifiedSplit } from './ratio-split';
 export { splitSizes } from './split-sizes';

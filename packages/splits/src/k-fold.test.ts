@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '@trainkit/core';
+import { deriveSeed } from '@trainkit/stats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/sklearn.json';
 import { kFold, repeatedKFold } from './k-fold';
-import { deriveSeed } from './random';
 import { expectPartitionFolds, referenceDeal } from './test-helpers';
 
 describe('kFold', () => {

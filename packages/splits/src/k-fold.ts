@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
+import { deriveSeed } from '@trainkit/stats';
 import { dealFolds } from './deal-folds';
 import { contiguousFold, createFolds, equalFoldSizes, type Folds, partitionFolds } from './folds';
-import { deriveSeed } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link kFold}. */

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@trainkit/core';
+import { createRandom, deriveSeed } from '@trainkit/stats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchCount, miniBatches } from './mini-batches';
-import { createRandom, deriveSeed } from './random';
 
 describe('miniBatches', () => {
   it('covers every sample once per epoch; keep-last / drop-last sizes (property)', () => {

@@ -1,5 +1,5 @@
 import { checkArguments } from '@trainkit/core';
-import { createRandom, deriveSeed, shuffleInt32 } from './random';
+import { createRandom, deriveSeed } from '@trainkit/stats';
 import { checkOptions, maxSampleCount, toIndexArray } from './split-arguments';
 
 /** Options of {@link miniBatches}. */
@@ -104,7 +104,7 @@ export function miniBatches(
       );
     }
     const seed = check.integer('seed', options.seed, { min: 0, max: 2 ** 53 - 1 });
-    shuffleInt32(createRandom({ seed: deriveSeed(seed, epoch) }), order, n);
+    createRandom({ seed: deriveSeed(seed, epoch) }).shuffle(order);
   }
   const count = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const batches: Int32Array[] = [];

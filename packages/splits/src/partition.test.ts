@@ -1,7 +1,7 @@
+import { createRandom } from '@trainkit/stats';
 import { describe, expect, it } from 'vitest';
 import { encodeLabels } from './encode-labels';
 import { blockPartition, drawPartition, partsOf } from './partition';
-import { createRandom } from './random';
 import { expectPartition } from './test-helpers';
 
 describe('drawPartition (sequential draws without replacement)', () => {

@@ -1,5 +1,5 @@
+import { DrawBuffer, type Random } from '@trainkit/stats';
 import type { EncodedLabels } from './encode-labels';
-import { DrawBuffer, type Random } from './random';
 
 /**
  * Samples grouped by part: `order[offsets[p] .. offsets[p + 1])` are the

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
+import { createRandom } from '@trainkit/stats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random';
 import { groupSplit, randomSplit, stratifiedSplit } from './ratio-split';
 import { largestRemainder } from './split-sizes';
 import { classCounts, expectPartition } from './test-helpers';

@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
+import { createRandom, type Random } from '@trainkit/stats';
 import { encodeLabels, type Labels } from './encode-labels';
 import { blockPartition, drawPartition, partitionOf, partsOf } from './partition';
-import { createRandom, type Random } from './random';
 import { checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 import { checkRatios, largestRemainder, stratifiedSizes } from './split-sizes';
 

@@ -1,10 +1,10 @@
+import { deriveSeed } from '@trainkit/stats';
 import { dealFolds } from './deal-folds';
 import { type EncodedLabels, encodeLabels, type Labels } from './encode-labels';
 import { type FoldAssignment, partitionAssignment } from './fold-assignment';
 import { type Folds, partitionFolds } from './folds';
 import { checkRepeats } from './k-fold';
 import { blockPartition } from './partition';
-import { deriveSeed } from './random';
 import { checkFoldCount, checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 
 /** Options of {@link stratifiedKFold}. */

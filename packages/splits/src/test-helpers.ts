@@ -1,7 +1,8 @@
 // Assertions shared by the tests (not exported from the package).
+
+import { createRandom } from '@trainkit/stats';
 import { expect } from 'vitest';
 import type { Folds } from './folds';
-import { createRandom } from './random';
 
 /** Every index 0..n-1 appears in exactly one of `parts`, and each part is ascending. */
 export function expectPartition(parts: readonly ArrayLike<number>[], n: number): void {

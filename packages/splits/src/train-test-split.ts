@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
+import { createRandom } from '@trainkit/stats';
 import { encodeLabels, type Labels } from './encode-labels';
 import { drawPartition, partsOf } from './partition';
-import { createRandom } from './random';
 import { stratifiedPartition } from './ratio-split';
 import { checkOptions, checkSampleCount, checkSeed } from './split-arguments';
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@trainkit/core';
+import { createRandom, deriveSeed } from '@trainkit/stats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom, deriveSeed } from './random';
 import { expectPartition } from './test-helpers';
 import { validationSubsets } from './validation-subsets';
 

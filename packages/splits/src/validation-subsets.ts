@@ -1,5 +1,5 @@
 import { checkArguments } from '@trainkit/core';
-import { createRandom, deriveSeed, shuffleInt32 } from './random';
+import { createRandom, deriveSeed } from '@trainkit/stats';
 import { checkOptions, maxSampleCount, toIndexArray } from './split-arguments';
 
 /** Options of {@link validationSubsets}. */
@@ -96,7 +96,7 @@ export function validationSubsets(options: ValidationSubsetsOptions): Validation
   const rotationOrder = (rotation: number): Int32Array => {
     if (rotation !== cachedRotation) {
       const order = base.slice();
-      shuffleInt32(createRandom({ seed: deriveSeed(seed, rotation) }), order, size);
+      createRandom({ seed: deriveSeed(seed, rotation) }).shuffle(order.subarray(0, size));
       cachedOrder = order;
       cachedRotation = rotation;
     }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRandom } from '@trainkit/splits';
+import { createRandom } from '@trainkit/stats';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { matMulLayout } from './batch-mat-mul';
@@ -26,7 +26,7 @@ interface Data {
   readonly shape: number[];
 }
 
-/** Seeded uniform numbers in [-1, 1) from @trainkit/splits' PCG32. */
+/** Seeded uniform numbers in [-1, 1) from @trainkit/stats' PCG32. */
 function random(seed: number): () => number {
   const random = createRandom({ seed });
   return () => random.nextFloat() * 2 - 1;

@@ -17,11 +17,22 @@ const madToSigma = 1.482602218505602;
 export function median(values: ArrayLike<number>): number {
   const check = checkArguments('median');
   check.nonEmptyArray('values', values);
-  return medianOf(Float64Array.from(values));
+  return medianInPlace(Float64Array.from(values));
 }
 
-/** Median that sorts (and so reorders) its scratch argument. Internal. */
-export function medianOf(scratch: Float64Array): number {
+/**
+ * The median of a scratch array, which it sorts in place (no copy: for hot
+ * loops that already own a buffer). NaN for an empty array; no validation.
+ *
+ * @param scratch - Values; reordered (sorted ascending) by the call.
+ * @returns The median.
+ * @example
+ * ```ts
+ * const scratch = Float64Array.of(3, 1, 2, 10);
+ * medianInPlace(scratch); // 2.5, scratch is now [1, 2, 3, 10]
+ * ```
+ */
+export function medianInPlace(scratch: Float64Array): number {
   const n = scratch.length;
   if (n === 0) return Number.NaN;
   scratch.sort();
@@ -59,9 +70,9 @@ export function robustNoise(values: ArrayLike<number>): number {
   for (let i = 1; i + 1 < finite.length; i++) {
     differences[i - 1] = finite[i + 1]! - 2 * finite[i]! + finite[i - 1]!;
   }
-  const center = medianOf(Float64Array.from(differences));
+  const center = medianInPlace(Float64Array.from(differences));
   for (let i = 0; i < differences.length; i++) {
     differences[i] = Math.abs(differences[i]! - center);
   }
-  return (madToSigma * medianOf(differences)) / Math.sqrt(6);
+  return (madToSigma * medianInPlace(differences)) / Math.sqrt(6);
 }

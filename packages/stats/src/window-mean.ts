@@ -5,8 +5,8 @@ import {
   type JsonNumber,
   StateRestoreError,
 } from '@trainkit/core';
-import { decodeCount, readHeader } from './json-number';
-import { assertArrayLike, checkSameLength } from './labels';
+import { assertArrayLike, checkSameLength } from './array-arguments';
+import { decodeCount, readHeader } from './state-json';
 
 /**
  * Streaming (weighted) mean of the last `window` values: a trailing moving
@@ -45,7 +45,7 @@ export interface WindowMeanState {
 
 /** The serialized form written by {@link windowMeanToJSON}. */
 export interface WindowMeanJSON {
-  readonly format: 'trainkit.metrics.windowMean';
+  readonly format: 'trainkit.stats.windowMean';
   readonly version: 1;
   readonly window: number;
   /** Buffered entries, oldest first. */
@@ -62,7 +62,7 @@ export interface WindowMeanOptions {
   readonly weights?: ArrayLike<number>;
 }
 
-const FORMAT = 'trainkit.metrics.windowMean';
+const FORMAT = 'trainkit.stats.windowMean';
 
 function checkWindow(functionName: string, window: unknown): number {
   return checkArguments(functionName).integer('window', window, {

@@ -48,6 +48,12 @@ export interface Random {
   /** The next raw 32-bit output, an integer in [0, 2^32). One draw. */
   nextUint32(): number;
   /**
+   * Writes the next `count` raw outputs into `target[0..count)`, exactly as
+   * `count` calls of {@link Random.nextUint32} would (same numbers, same
+   * final state), several times faster: the bulk path of the splits.
+   */
+  fill(target: Uint32Array, count: number): void;
+  /**
    * A float uniform in [0, 1) with 53 random bits:
    * `((a >>> 5) * 2^26 + (b >>> 6)) / 2^53` from two draws `a`, `b`
    * (the `genrand_res53` construction of the Mersenne Twister reference code).
@@ -117,8 +123,7 @@ function carryOut(a: number, b: number, sum: number): number {
  * off by at most 2^9, so the quotient is within 2^-22 of the exact integer
  * and rounding recovers it. The output is therefore engine-independent.
  */
-/** @internal */
-export class Pcg32 implements Random, BulkSource {
+class Pcg32 implements Random, BulkSource {
   readonly algorithm = 'pcg32' as const;
   /** [state high, state low, increment high, increment low], as int32. */
   private readonly words = new Int32Array(4);
@@ -287,9 +292,15 @@ export class Pcg32 implements Random, BulkSource {
 }
 
 /**
- * A source of raw 32-bit outputs in bulk.
+ * A source of raw 32-bit outputs in bulk: a {@link Random} or an
+ * {@link Xoshiro128}.
  *
- * @internal
+ * @example
+ * ```ts
+ * const words = new Uint32Array(1024);
+ * const source: BulkSource = xoshiroFrom(createRandom({ seed: 1 }));
+ * source.fill(words, words.length);
+ * ```
  */
 export interface BulkSource {
   /** Writes the next `count` outputs into `target[0..count)`. */
@@ -304,14 +315,25 @@ export interface BulkSource {
  * operations (`Math.imul`, shifts, xor), so it is exact on every engine and
  * about five times faster in JavaScript than PCG32, whose 64-bit state
  * product must be emulated. Used internally for bulk draws (the fold digits
- * of the k-fold shuffle), seeded from PCG32 by {@link xoshiroFrom}; the public
- * generator stays PCG32.
+ * of the k-fold shuffle), seeded from PCG32 by {@link xoshiroFrom}; the
+ * general-purpose generator stays PCG32 ({@link createRandom}), whose state
+ * is serializable.
  *
- * @internal
+ * @example
+ * ```ts
+ * const xoshiro = new Xoshiro128(1, 2, 3, 4); // the state s0..s3 (not all zero)
+ * xoshiro.nextUint32(); // 11520, the reference code's first output
+ * ```
  */
 export class Xoshiro128 implements BulkSource {
   private readonly words = new Int32Array(4);
 
+  /**
+   * @param s0 - State word 0 (as int32 or uint32).
+   * @param s1 - State word 1.
+   * @param s2 - State word 2.
+   * @param s3 - State word 3; the four must not all be 0.
+   */
   constructor(s0: number, s1: number, s2: number, s3: number) {
     this.words[0] = s0;
     this.words[1] = s1;
@@ -319,6 +341,7 @@ export class Xoshiro128 implements BulkSource {
     this.words[3] = s3;
   }
 
+  /** Writes the next `count` outputs into `target[0..count)`. */
   fill(target: Uint32Array, count: number): void {
     const words = this.words;
     let s0 = words[0]!;
@@ -342,6 +365,7 @@ export class Xoshiro128 implements BulkSource {
     words[3] = s3;
   }
 
+  /** The next output, an integer in [0, 2^32). */
   nextUint32(): number {
     const one = new Uint32Array(1);
     this.fill(one, 1);
@@ -354,7 +378,12 @@ export class Xoshiro128 implements BulkSource {
  * in order s0..s3. The all-zero state, which xoshiro cannot leave (four zero
  * outputs in a row, probability 2^-128), is replaced by s0 = 1.
  *
- * @internal
+ * @param random - The PCG32 generator (advanced by four draws).
+ * @returns A new xoshiro128** generator.
+ * @example
+ * ```ts
+ * const digits = xoshiroFrom(createRandom({ seed: 42 }));
+ * ```
  */
 export function xoshiroFrom(random: Random): Xoshiro128 {
   const s0 = random.nextUint32();
@@ -367,10 +396,8 @@ export function xoshiroFrom(random: Random): Xoshiro128 {
 /**
  * Fisher-Yates on the first `length` elements of an Int32Array (the hot path
  * of every split). Same draws and swaps as {@link Random.shuffle}.
- *
- * @internal
  */
-export function shuffleInt32(random: Random, array: Int32Array, length: number): void {
+function shuffleInt32(random: Random, array: Int32Array, length: number): void {
   const draws = new DrawBuffer(random);
   for (let i = length; i > 1; i--) {
     const j = draws.bounded(i, i - 1);
@@ -385,23 +412,34 @@ export function shuffleInt32(random: Random, array: Int32Array, length: number):
  * like {@link Random.nextInt}. A block never holds more outputs than the
  * caller still needs at minimum (`atLeast`: each remaining step needs one
  * draw), so the generator ends in exactly the state the unbuffered calls
- * would leave.
+ * would leave. For loops that draw millions of bounded integers (the
+ * stratified splits).
  *
- * @internal
+ * @example
+ * ```ts
+ * const random = createRandom({ seed: 7 });
+ * const draws = new DrawBuffer(random);
+ * for (let i = n; i > 1; i--) swap(i - 1, draws.bounded(i, i - 1)); // a Fisher-Yates shuffle
+ * ```
  */
 export class DrawBuffer {
-  readonly generator: Pcg32;
-  readonly buffer = new Uint32Array(4096);
-  cursor = 0;
-  available = 0;
+  /** The generator the draws come from. */
+  readonly generator: Random;
+  private readonly buffer = new Uint32Array(4096);
+  private cursor = 0;
+  private available = 0;
 
+  /** @param random - The generator; use only this buffer to draw from it until the loop ends. */
   constructor(random: Random) {
-    this.generator = random as Pcg32;
+    this.generator = random;
   }
 
   /**
-   * `nextInt(bound)`; `atLeast` is a lower bound of the draws still to come,
-   * this one included.
+   * `nextInt(bound)` without argument checks: an integer uniform in [0, bound).
+   *
+   * @param bound - An integer in [1, 2^32].
+   * @param atLeast - A lower bound of the draws still to come, this one included (>= 1).
+   * @returns The draw.
    */
   bounded(bound: number, atLeast: number): number {
     for (;;) {

@@ -1,6 +1,6 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { normalQuantile, twoSidedNormalPValue } from './normal-distribution';
-import { medianOf } from './robust-statistics';
+import { medianInPlace } from './robust-statistics';
 
 /** Direction of a monotonic trend; `'none'` when the test is not significant. */
 export type TrendDirection = 'increasing' | 'decreasing' | 'none';
@@ -203,7 +203,7 @@ function theilSenOf(input: PreparedInput): TheilSenResult {
   const middle = count >> 1;
   const slope = count % 2 === 1 ? slopes[middle]! : (slopes[middle - 1]! + slopes[middle]!) / 2;
   const intercept =
-    medianOf(Float64Array.from(values)) - slope * medianOf(Float64Array.from(iterations));
+    medianInPlace(Float64Array.from(values)) - slope * medianInPlace(Float64Array.from(iterations));
   // Sen (1968) eq. 2.6 with SciPy's index rule (iterations have no ties here).
   const sigma = Math.sqrt((n * (n - 1) * (2 * n + 5) - sumOverTies(values, tieVarianceTerm)) / 18);
   const z = normalQuantile(alpha / 2);
@@ -490,8 +490,8 @@ export function bucketMedians(
     const start = Math.floor((b * n) / count);
     const end = Math.floor(((b + 1) * n) / count);
     if (end <= start) continue;
-    out.iterations.push(medianOf(Float64Array.from(xs.slice(start, end))));
-    out.values.push(medianOf(Float64Array.from(ys.slice(start, end))));
+    out.iterations.push(medianInPlace(Float64Array.from(xs.slice(start, end))));
+    out.values.push(medianInPlace(Float64Array.from(ys.slice(start, end))));
   }
   return out;
 }

@@ -3,15 +3,26 @@
  * numeric dependency: the complementary error function (series below 1,
  * Lentz continued fraction above; relative error below 1e-13 against SciPy),
  * the two-sided tail probability and the quantile function (Acklam's rational
- * approximation polished with one Halley step).
- *
- * Internal: used by the trend tests.
+ * approximation polished with one Halley step), and the two-sided critical
+ * value used by the trend tests and the profiler's time-to-trend estimate.
  */
+import { checkArguments } from '@trainkit/core';
 
 const sqrtPi = Math.sqrt(Math.PI);
 
 /**
- * erfc(x) = 1 - erf(x) = 2/sqrt(pi) * integral from x to infinity of exp(-t^2) dt.
+ * The complementary error function erfc(x) = 1 - erf(x) = 2/sqrt(pi) *
+ * integral from x to infinity of exp(-t^2) dt: a Maclaurin series below 1, a
+ * Lentz continued fraction above (relative error below 1e-13 against
+ * `scipy.special.erfc`, far into the tail where 1 - erf(x) would round to 0).
+ *
+ * @param x - Any number (NaN gives NaN).
+ * @returns erfc(x), in [0, 2].
+ * @example
+ * ```ts
+ * erfc(0); // 1
+ * erfc(3); // 2.2090496998585445e-5
+ * ```
  */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
@@ -57,7 +68,17 @@ function erfcContinuedFraction(x: number): number {
   return Math.exp(-x * x) / sqrtPi / f;
 }
 
-/** P(|Z| >= |z|) for a standard normal Z. */
+/**
+ * The two-sided tail probability P(|Z| >= |z|) of a standard normal Z,
+ * `erfc(|z| / sqrt(2))`: the p-value of a z statistic.
+ *
+ * @param z - The statistic.
+ * @returns The p-value in [0, 1].
+ * @example
+ * ```ts
+ * twoSidedNormalPValue(1.959963984540054); // 0.05
+ * ```
+ */
 export function twoSidedNormalPValue(z: number): number {
   return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }
@@ -65,6 +86,8 @@ export function twoSidedNormalPValue(z: number): number {
 /**
  * Standard normal cumulative distribution function Φ(z) (via a continued-fraction erfc).
  *
+ * @param z - Any number.
+ * @returns Φ(z) in [0, 1].
  * @example
  * ```ts
  * normalCdf(1.959963984540054); // 0.975
@@ -93,6 +116,8 @@ const acklamD = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 
  * rational approximation refined by one Halley step (checked against SciPy's
  * `norm.ppf` to 1e-12 in the tests).
  *
+ * @param p - The probability; 0 gives -Infinity, 1 gives Infinity, anything outside [0, 1] NaN.
+ * @returns Φ⁻¹(p).
  * @example
  * ```ts
  * normalQuantile(0.975); // 1.959963984540054
@@ -128,4 +153,27 @@ export function normalQuantile(p: number): number {
   const e = normalCdf(x) - p;
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
   return x - u / (1 + (x * u) / 2);
+}
+
+/**
+ * Φ⁻¹(1 - alpha / 2), the two-sided critical value of the standard normal at
+ * significance level `alpha` (full double precision, from {@link normalQuantile}).
+ *
+ * @param alpha - Significance level in (0, 1).
+ * @returns The critical |z|, e.g. 1.959964 for 0.05.
+ * @throws InvalidArgumentError for alpha outside (0, 1).
+ * @example
+ * ```ts
+ * criticalZ(0.01); // 2.5758293035489004
+ * ```
+ */
+export function criticalZ(alpha: number): number {
+  checkArguments('criticalZ').number('alpha', alpha, {
+    min: 0,
+    max: 1,
+    minInclusive: false,
+    maxInclusive: false,
+    fix: 'alpha is a significance level such as 0.05.',
+  });
+  return -normalQuantile(alpha / 2);
 }

@@ -5,8 +5,8 @@ import {
   type JsonNumber,
   StateRestoreError,
 } from '@trainkit/core';
-import { decodeCount, readHeader } from './json-number';
-import { assertArrayLike } from './labels';
+import { assertArrayLike } from './array-arguments';
+import { decodeCount, readHeader } from './state-json';
 
 /**
  * Streaming state of TensorBoard's scalar smoothing (a debiased exponential
@@ -34,7 +34,7 @@ export interface EmaState {
 
 /** The serialized form written by {@link emaToJSON}. */
 export interface EmaJSON {
-  readonly format: 'trainkit.metrics.ema';
+  readonly format: 'trainkit.stats.ema';
   readonly version: 1;
   readonly weight: number;
   readonly last: number;
@@ -45,7 +45,7 @@ export interface EmaJSON {
   readonly latest: JsonNumber;
 }
 
-const FORMAT = 'trainkit.metrics.ema';
+const FORMAT = 'trainkit.stats.ema';
 
 function checkWeight(functionName: string, weight: unknown): number {
   return checkArguments(functionName).number('weight', weight, {

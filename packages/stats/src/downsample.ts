@@ -1,5 +1,5 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
-import type { Series } from './history';
+import type { Series } from './series';
 
 /** How {@link downsample} picks the points it keeps. */
 export type DownsampleMethod = 'min-max' | 'lttb';

@@ -1,6 +1,7 @@
 import { checkArguments } from '@trainkit/core';
-import { smoothEma, windowMean } from '@trainkit/metrics';
-import type { Series } from './history';
+import { smoothEma } from './ema';
+import type { Series } from './series';
+import { windowMean } from './window-mean';
 
 /** How to smooth a curve for a plot. */
 export type Smoothing =
@@ -11,11 +12,11 @@ export type Smoothing =
   | { readonly method: 'window'; readonly window: number };
 
 /**
- * Smooths a curve for plotting with the `@trainkit/metrics` smoothers (no
- * second implementation here): `'ema'` is TensorBoard's debiased exponential
- * moving average (`smoothEma`), `'window'` a trailing moving average
- * (`windowMean`). Iterations are kept; non-finite values pass through the EMA
- * unchanged and poison a window while inside it (see `@trainkit/metrics`).
+ * Smooths a curve for plotting with this package's smoothers (no second
+ * implementation here): `'ema'` is TensorBoard's debiased exponential moving
+ * average ({@link smoothEma}), `'window'` a trailing moving average
+ * ({@link windowMean}). Iterations are kept; non-finite values pass through
+ * the EMA unchanged and poison a window while inside it.
  *
  * @param series - The curve.
  * @param smoothing - `{ method: 'ema', weight }`, `{ method: 'window', window }` or `{ method: 'none' }`.

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { median, robustNoise } from './robust-statistics';
-import { gaussian, seededRandom } from './synthetic-curves.test-helper';
+import { gaussian, seededRandom } from './test-helpers';
 
 describe('median', () => {
   it('odd, even, unsorted, does not modify its input', () => {

@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from '@trainkit/core';
-import { smoothEma, windowMean } from '@trainkit/metrics';
 import { describe, expect, it } from 'vitest';
+import { smoothEma } from './ema';
 import { smoothSeries } from './smooth-series';
+import { windowMean } from './window-mean';
 
 describe('smoothSeries', () => {
   const series = { iterations: [0, 5, 10, 15], values: [1, 0, 1, 0] };
-  it('uses the metrics package EMA (TensorBoard debiased) and window mean', () => {
+  it('uses the package EMA (TensorBoard debiased) and window mean', () => {
     const ema = smoothSeries(series, { method: 'ema', weight: 0.5 });
     expect(ema.iterations).toEqual([0, 5, 10, 15]);
     // Hand-derived: last = 0.5, 0.25, 0.625, 0.3125 over 1 - 0.5^n = 0.5, 0.75, 0.875, 0.9375.

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erfc, normalQuantile } from './normal-distribution';
 import { bucketMedians, mannKendall, theilSen, trendOnset, trendTest } from './trend-test';
 
 interface TrendFixture {
@@ -24,19 +23,6 @@ const fixture = JSON.parse(
 function relativeError(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-300);
 }
-
-describe('normal distribution helpers against SciPy', () => {
-  it('erfc matches scipy.special.erfc to 1e-13 relative', () => {
-    for (const [x, expected] of fixture.erfc) {
-      expect(relativeError(erfc(x), expected), `erfc(${x})`).toBeLessThan(1e-13);
-    }
-  });
-  it('normalQuantile matches scipy.stats.norm.ppf to 1e-12 relative', () => {
-    for (const [p, expected] of fixture.normalQuantile) {
-      expect(relativeError(normalQuantile(p), expected), `ppf(${p})`).toBeLessThan(1e-12);
-    }
-  });
-});
 
 describe('trend statistics against SciPy', () => {
   for (const series of fixture.trend) {

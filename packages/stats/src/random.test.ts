@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/random.json';
 import {
   createRandom,
+  DrawBuffer,
   deriveSeed,
-  type Pcg32,
+  type Random,
   restoreRandom,
   Xoshiro128,
   xoshiroFrom,
@@ -79,13 +80,13 @@ describe('createRandom (PCG32)', () => {
   });
 
   it('fills a buffer exactly like repeated nextUint32 calls (same outputs, same final state)', () => {
-    const buffered = createRandom({ seed: 42, stream: 54 }) as Pcg32;
+    const buffered = createRandom({ seed: 42, stream: 54 });
     const buffer = new Uint32Array(6);
     buffered.fill(buffer, 6);
     expect(Array.from(buffer)).toEqual(referenceRounds[0]!.numbers);
     // Many outputs: every carry pattern of the 64-bit state update occurs.
     for (const seed of [0, 1, 2 ** 53 - 1]) {
-      const a = createRandom({ seed, stream: seed % 1000 }) as Pcg32;
+      const a = createRandom({ seed, stream: seed % 1000 });
       const b = a.clone();
       const many = new Uint32Array(100_000);
       a.fill(many, many.length);
@@ -208,7 +209,7 @@ describe('createRandom (PCG32)', () => {
   });
 });
 
-describe('xoshiro128** (internal bulk generator of the k-fold shuffle)', () => {
+describe('xoshiro128** (the bulk generator of the k-fold shuffle)', () => {
   it('reproduces the reference implementation: state [1, 2, 3, 4]', () => {
     // Output of xoshiro128starstar.c (v1.1) as published in rand_xoshiro's reference test.
     const generator = new Xoshiro128(1, 2, 3, 4);
@@ -233,11 +234,32 @@ describe('xoshiro128** (internal bulk generator of the k-fold shuffle)', () => {
   });
 
   it('replaces the all-zero state (which it could never leave) by s0 = 1', () => {
-    const zeros = { nextUint32: () => 0 } as unknown as Pcg32;
+    const zeros = { nextUint32: () => 0 } as unknown as Random;
     const generator = xoshiroFrom(zeros);
     const reference = new Xoshiro128(1, 0, 0, 0);
     const a = Array.from({ length: 8 }, () => generator.nextUint32());
     expect(a).toEqual(Array.from({ length: 8 }, () => reference.nextUint32()));
     expect(a.some((x) => x !== 0)).toBe(true);
+  });
+});
+
+describe('DrawBuffer', () => {
+  it('draws exactly what nextInt draws and leaves the generator in the same state', () => {
+    const bounds = [2, 3, 7, 52, 1000, 2 ** 31 + 1, 3 * 2 ** 30, 2 ** 32];
+    for (const seed of [0, 5, 2 ** 40]) {
+      const buffered = createRandom({ seed, stream: 3 });
+      const plain = buffered.clone();
+      const draws = new DrawBuffer(buffered);
+      const total = 10_000;
+      const got: number[] = [];
+      const expected: number[] = [];
+      for (let i = 0; i < total; i++) {
+        const bound = bounds[i % bounds.length]!;
+        got.push(draws.bounded(bound, total - i));
+        expected.push(plain.nextInt(bound));
+      }
+      expect(got).toEqual(expected);
+      expect(buffered.getState()).toEqual(plain.getState());
+    }
   });
 });

@@ -1,0 +1,17 @@
+// Shared by the tests only (not exported from the package).
+import { createRandom } from './random';
+
+/** Seeded uniform numbers in [0, 1) from the package's PCG32. */
+export function seededRandom(seed: number): () => number {
+  const random = createRandom({ seed });
+  return () => random.nextFloat();
+}
+
+/** Standard normal samples (Box-Muller) from a uniform source. */
+export function gaussian(random: () => number): () => number {
+  return () => {
+    const u = Math.max(random(), 1e-12);
+    const v = random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+}
