@@ -370,6 +370,7 @@ export interface ParsedJournal {
  *
  * @param text - The journal's content.
  * @param path - For error messages. Default `<records>`.
+ * @param firstLine - The line number of the text's first line (when parsing the rest of a file). Default 1.
  * @returns The records, the length of the valid prefix and the torn tail.
  * @throws JournalCorruptError naming the line of a bad record that is not the torn tail.
  *
@@ -378,10 +379,10 @@ export interface ParsedJournal {
  * const { records, tornTail } = parseJournal(readFileSync('search.jsonl', 'utf8'), 'search.jsonl');
  * ```
  */
-export function parseJournal(text: string, path = '<records>'): ParsedJournal {
+export function parseJournal(text: string, path = '<records>', firstLine = 1): ParsedJournal {
   const records: JournalRecord[] = [];
   let offset = 0;
-  let line = 0;
+  let line = firstLine - 1;
   while (offset < text.length) {
     line++;
     const newline = text.indexOf('\n', offset);

@@ -1,2 +1,4 @@
-// The public API is added as the package is built; see README.md.
-export {};
+export type { FileJournal, FileJournalOptions } from './file-journal';
+export { fileJournal } from './file-journal';
+export type { FileLock, FileLockOptions } from './file-lock';
+export { acquireFileLock } from './file-lock';
