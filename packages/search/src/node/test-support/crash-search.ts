@@ -4,8 +4,8 @@
 //   node crash-search.mjs <journal> <workdir>
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { categorical, defineSpace, gridSearch, runSearch } from '@trainkit/search';
-import { fileJournal } from '@trainkit/search/node';
+import { categorical, defineSpace, gridSearch, runSearch } from '../../index';
+import { fileJournal } from '../index';
 import { finalValue } from './crash-objective';
 
 const [journalPath, workdir] = process.argv.slice(2) as [string, string];
