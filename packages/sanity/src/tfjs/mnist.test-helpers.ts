@@ -1,0 +1,137 @@
+// Shared by the tfjs tests: MNIST slices as tensors and the small models the planted bugs live in.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadMnist } from '@trainkit/mnist';
+
+export interface MnistSlice {
+  /** Images, [count, 784] in [0, 1] (or [count, 28, 28, 1] with `images: true`). */
+  readonly x: tf.Tensor;
+  /** One-hot labels [count, 10]. */
+  readonly y: tf.Tensor;
+  /** The labels. */
+  readonly labels: Int32Array;
+  /** The pixels, count * 784. */
+  readonly pixels: Float32Array;
+  readonly count: number;
+  dispose(): void;
+}
+
+const cache = new Map<
+  string,
+  Promise<{ images: Float32Array; labels: Int32Array; count: number }>
+>();
+
+/** `count` MNIST examples starting at `offset` (train split unless `split: 'test'`). */
+export async function mnistSlice(
+  count: number,
+  options: { offset?: number; split?: 'train' | 'test'; images?: boolean } = {},
+): Promise<MnistSlice> {
+  const split = options.split ?? 'train';
+  const offset = options.offset ?? 0;
+  const key = split;
+  if (!cache.has(key))
+    cache.set(key, loadMnist({ split, limit: split === 'train' ? 12_000 : 2_000 }));
+  const data = await cache.get(key)!;
+  const pixels = data.images.slice(offset * 784, (offset + count) * 784);
+  const labels = data.labels.slice(offset, offset + count);
+  const x =
+    options.images === true
+      ? tf.tensor4d(pixels, [count, 28, 28, 1])
+      : tf.tensor2d(pixels, [count, 784]);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 'float32'));
+  return { x, y, labels, pixels, count, dispose: () => tf.dispose([x, y]) };
+}
+
+/** A seeded Glorot initializer sequence. */
+export function seeded(seed: number) {
+  let next = seed;
+  return () => tfl.initializers.glorotUniform({ seed: next++ });
+}
+
+/** A small MLP 784-hidden-...-10 with ReLU, logits out, compiled with softmax cross-entropy from logits and Adam. */
+export function smallMlp(
+  options: {
+    hidden?: number[];
+    seed?: number;
+    activation?: 'relu' | 'sigmoid' | 'tanh';
+    outputActivation?: 'softmax' | 'linear';
+    loss?: 'logits' | 'categoricalCrossentropy';
+    learningRate?: number;
+    dropout?: number;
+    batchNorm?: boolean;
+    kernelInitializer?: () => tfl.initializers.Initializer;
+    biasInitializer?: () => tfl.initializers.Initializer;
+  } = {},
+): tfl.LayersModel {
+  const kernel = options.kernelInitializer ?? seeded(options.seed ?? 1);
+  const layers: tfl.layers.Layer[] = [];
+  (options.hidden ?? [64]).forEach((units, i) => {
+    layers.push(
+      tfl.layers.dense({
+        ...(i === 0 ? { inputShape: [784] } : {}),
+        units,
+        activation: options.batchNorm ? 'linear' : (options.activation ?? 'relu'),
+        kernelInitializer: kernel(),
+        ...(options.biasInitializer ? { biasInitializer: options.biasInitializer() } : {}),
+      }),
+    );
+    if (options.batchNorm) {
+      layers.push(tfl.layers.batchNormalization());
+      layers.push(tfl.layers.activation({ activation: options.activation ?? 'relu' }));
+    }
+    if (options.dropout !== undefined) layers.push(tfl.layers.dropout({ rate: options.dropout }));
+  });
+  layers.push(
+    tfl.layers.dense({
+      units: 10,
+      activation: options.outputActivation ?? 'linear',
+      kernelInitializer: kernel(),
+    }),
+  );
+  const model = tfl.sequential({ layers });
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate ?? 1e-3),
+    loss:
+      (options.loss ?? 'logits') === 'logits'
+        ? (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred)
+        : 'categoricalCrossentropy',
+  });
+  return model;
+}
+
+/** The trainer's CNN (apps/trainer/src/model.ts): conv 3x3x16, pool, conv 3x3x32, pool, dense 10, logits. */
+export function trainerCnn(seed = 1, learningRate = 1e-3): tfl.LayersModel {
+  const kernel = seeded(seed);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: kernel(),
+      }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({
+        filters: 32,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: kernel(),
+      }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
+  return model;
+}
+
+/** Disposes a model and its optimizer. */
+export function disposeModel(model: tfl.LayersModel): void {
+  model.optimizer?.dispose();
+  model.dispose();
+}
