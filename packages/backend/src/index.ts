@@ -8,6 +8,7 @@ export {
 } from './backend-selection';
 export type { BackendUnavailableDetails } from './errors';
 export { BackendUnavailableError } from './errors';
+export { FusedAdamOptimizer, fusedAdam } from './tfjs/fused-adam';
 export type { SelectBackendOptions, WasmBinaryName } from './tfjs/select-backend';
 export { selectBackend } from './tfjs/select-backend';
 export type {

@@ -14,6 +14,7 @@ import {
   depthwiseConv2dBackpropFilterJsConfig,
   depthwiseConv2dBackpropInputJsConfig,
 } from './depthwise-conv2d-backprop';
+import { adamUpdateWasmConfig } from './fused-adam';
 import { contiguousGatherConfig } from './gather';
 import { leadingAxesSumConfig } from './leading-axes-sum';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
@@ -43,6 +44,7 @@ export const WASM_TRAINING_KERNELS = [
   'Cast',
   'Sum',
   'Sqrt',
+  'TrainkitAdamUpdate',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -123,6 +125,10 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   },
   Sqrt: {
     build: (stock) => (stock === undefined ? undefined : simdSqrtConfig(stock)),
+  },
+  // trainkit's own kernel (fusedAdam's update); if something else registered one, keep it.
+  TrainkitAdamUpdate: {
+    build: (stock) => (stock === undefined ? adamUpdateWasmConfig : undefined),
   },
 };
 

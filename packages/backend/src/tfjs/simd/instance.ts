@@ -47,6 +47,24 @@ export interface SimdKernels {
     top: number,
     left: number,
   ): void;
+  adam(
+    g: number,
+    m: number,
+    v: number,
+    x: number,
+    outM: number,
+    outV: number,
+    outX: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negativeLearningRate: number,
+  ): void;
 }
 
 /** The Emscripten module of the wasm backend (`BackendWasm.wasm`), the parts used here. */

@@ -456,4 +456,76 @@
         (br $rows)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $batches))))
+
+  ;; One Adam update of n float32 weights, every step rounded to float32 in
+  ;; the order of TensorFlow.js' AdamOptimizer (so equal bit for bit to its 14
+  ;; separate kernels on the wasm and CPU backends):
+  ;;   m' = m b1 + g omb1              (omb1 = fround(1 - beta1))
+  ;;   v' = v b2 + (g g) omb2
+  ;;   x' = ((m' / c1) / (sqrt(v' / c2) + eps)) negLr + x
+  ;; with c1 = 1 - beta1^t, c2 = 1 - beta2^t (as float32) and negLr = -lr.
+  (func (export "adam")
+    (param $g i32) (param $m i32) (param $v i32) (param $x i32)
+    (param $outM i32) (param $outV i32) (param $outX i32) (param $n i32)
+    (param $b1 f32) (param $omb1 f32) (param $b2 f32) (param $omb2 f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $negLr f32)
+    (local $i i32) (local $vectorEnd i32) (local $end i32)
+    (local $vb1 v128) (local $vomb1 v128) (local $vb2 v128) (local $vomb2 v128)
+    (local $vc1 v128) (local $vc2 v128) (local $veps v128) (local $vlr v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vomb1 (f32x4.splat (local.get $omb1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $vomb2 (f32x4.splat (local.get $omb2)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vlr (f32x4.splat (local.get $negLr)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vectorEnd (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $i) (local.get $vectorEnd)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $vb1))
+          (f32x4.mul (local.get $gv) (local.get $vomb1))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $vb2))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $vomb2))))
+        (v128.store (i32.add (local.get $outM) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $outV) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $outX) (local.get $i))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mv) (local.get $vc1))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $vc2))) (local.get $veps)))
+              (local.get $vlr))
+            (v128.load (i32.add (local.get $x) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    (block $restDone
+      (loop $rest
+        (br_if $restDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $omb1))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $omb2))))
+        (f32.store (i32.add (local.get $outM) (local.get $i)) (local.get $ms))
+        (f32.store (i32.add (local.get $outV) (local.get $i)) (local.get $vs))
+        (f32.store (i32.add (local.get $outX) (local.get $i))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $c1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $negLr))
+            (f32.load (i32.add (local.get $x) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rest))))
 )

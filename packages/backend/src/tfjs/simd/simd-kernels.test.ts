@@ -92,7 +92,15 @@ describe('trainkit GEMM on the wasm backend', () => {
       Object.fromEntries(
         Object.entries(simd.kernels).map(([name, f]) => [name, (f as () => void).length]),
       ),
-    ).toEqual({ pack_a: 6, pack_b: 6, gemm: 7, sqrt: 3, im2col: 14, max_pool_grad_disjoint: 15 });
+    ).toEqual({
+      pack_a: 6,
+      pack_b: 6,
+      gemm: 7,
+      sqrt: 3,
+      im2col: 14,
+      max_pool_grad_disjoint: 15,
+      adam: 16,
+    });
     // A hand-computed product through the backend's memory: [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]].
     const gemm = wasmGemm(tf.backend());
     if (gemm === undefined) throw new Error('trainkit GEMM unavailable on wasm');

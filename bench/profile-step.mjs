@@ -1,0 +1,115 @@
+// Where the milliseconds of one training step go on the wasm backend with trainkit's
+// kernels: every registered wasm kernel is wrapped with a timer (outermost calls only, so a
+// kernel composed of other kernels is counted once, under its own name), and the rest of
+// the step (tape, gradient functions, engine bookkeeping, batch upload) is "outside kernels".
+//
+//   node bench/profile-step.mjs [--model mlp|cnn] [--batch 128] [--steps 100] [--by-shape]
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@trainkit/backend';
+import { build as esbuild } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const kind = arg('--model', 'mlp');
+const batch = Number(arg('--batch', '128'));
+const steps = Number(arg('--steps', '100'));
+const byShape = args.includes('--by-shape');
+// --no-wrap: plain steps (for --cpu-prof, without the timers' own cost).
+const wrap = !args.includes('--no-wrap');
+
+await selectBackend({ backend: 'wasm' });
+const out = join(here, '.cache', 'trainer-model.mjs');
+await esbuild({
+  entryPoints: [join(here, '..', 'apps', 'trainer', 'src', 'model.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  outfile: out,
+  external: ['@tensorflow/*'],
+  logLevel: 'error',
+});
+const { buildModel } = await import(pathToFileURL(out).href);
+
+const totals = new Map();
+let depth = 0;
+let counting = false;
+for (const config of wrap ? tf.getKernelsForBackend('wasm') : []) {
+  const inner = config.kernelFunc;
+  const wrapped = (callArgs) => {
+    if (!counting || depth > 0) {
+      depth++;
+      try {
+        return inner(callArgs);
+      } finally {
+        depth--;
+      }
+    }
+    depth++;
+    const start = performance.now();
+    try {
+      return inner(callArgs);
+    } finally {
+      const ms = performance.now() - start;
+      depth--;
+      const shapes = byShape
+        ? ` ${Object.values(callArgs.inputs)
+            .filter((t) => t?.shape)
+            .map((t) => `[${t.shape.join('x')}]`)
+            .join(' ')}`
+        : '';
+      const key = `${config.kernelName}${shapes}`;
+      const entry = totals.get(key) ?? { ms: 0, calls: 0 };
+      entry.ms += ms;
+      entry.calls++;
+      totals.set(key, entry);
+    }
+  };
+  tf.unregisterKernel(config.kernelName, 'wasm');
+  tf.registerKernel({ ...config, kernelFunc: wrapped });
+}
+
+const model = buildModel(kind, 1);
+const shape = model.inputs[0].shape.slice(1);
+const optimizer = tf.train.adam(1e-3);
+const variables = model.trainableWeights.map((w) => w.read());
+const xs = new Float32Array(batch * 784).map(() => Math.random());
+const ys = new Int32Array(batch).map(() => Math.floor(Math.random() * 10));
+function step() {
+  const x = tf.tensor(xs, [batch, ...shape]);
+  const y = tf.tensor1d(ys, 'int32');
+  const cost = optimizer.minimize(
+    () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true })),
+    true,
+    variables,
+  );
+  cost.dataSync();
+  tf.dispose([x, y, cost]);
+}
+for (let i = 0; i < 10; i++) step();
+counting = true;
+const start = performance.now();
+for (let i = 0; i < steps; i++) step();
+const total = (performance.now() - start) / steps;
+counting = false;
+
+const rows = [...totals.entries()]
+  .map(([name, { ms, calls }]) => ({ name, ms: ms / steps, calls: calls / steps }))
+  .sort((a, b) => b.ms - a.ms);
+const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
+console.log(`${kind} batch ${batch}: ${total.toFixed(2)} ms per step (mean of ${steps})`);
+console.log(`${'kernel'.padEnd(byShape ? 70 : 28)} ${'ms/step'.padStart(8)} ${'calls'.padStart(6)}  share`);
+for (const r of rows) {
+  if (r.ms < 0.005) continue;
+  console.log(
+    `${r.name.padEnd(byShape ? 70 : 28)} ${r.ms.toFixed(3).padStart(8)} ${String(r.calls).padStart(6)}  ${((100 * r.ms) / total).toFixed(1)}%`,
+  );
+}
+console.log(
+  `${'all kernels'.padEnd(byShape ? 70 : 28)} ${inKernels.toFixed(3).padStart(8)} ${String(rows.reduce((s, r) => s + r.calls, 0)).padStart(6)}  ${((100 * inKernels) / total).toFixed(1)}%`,
+);
+console.log(
+  `${'outside kernels'.padEnd(byShape ? 70 : 28)} ${(total - inKernels).toFixed(3).padStart(8)} ${''.padStart(6)}  ${((100 * (total - inKernels)) / total).toFixed(1)}%`,
+);
