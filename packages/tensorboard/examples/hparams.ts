@@ -2,7 +2,7 @@
 // in the log directory root, one session directory per trial with the trial's
 // values, and the metric as a scalar of the trial's validation run.
 import { join } from 'node:path';
-import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard';
+import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard/node';
 
 export async function hparamsExample(logdir = join('runs', 'grid')) {
   const root = await createSummaryWriter(logdir);

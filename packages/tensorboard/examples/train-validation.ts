@@ -2,7 +2,8 @@
 // image and a Markdown note; then the logs read back.
 //   tensorboard --logdir runs     (open http://localhost:6006)
 import { join } from 'node:path';
-import { createTrainValidationWriters, readLogdir, scalarSeries } from '@trainkit/tensorboard';
+import { scalarSeries } from '@trainkit/tensorboard';
+import { createTrainValidationWriters, readLogdir } from '@trainkit/tensorboard/node';
 
 export async function trainValidationExample(logdir = join('runs', 'mlp')) {
   const runs = await createTrainValidationWriters(logdir); // <logdir>/train, <logdir>/validation

@@ -1,9 +1,9 @@
 /**
  * The few file operations the summary writer needs, behind an interface so
- * that tests can inject failures and other environments (a browser's origin
- * private file system, an in-memory store) can supply their own. The Node
- * implementation loads `node:fs` lazily, so importing this package does not
- * require Node.
+ * that any runtime can supply them: Node's file system
+ * (`nodeFileSystem()` from `@trainkit/tensorboard/node`), an in-memory store
+ * ({@link memoryFileSystem}), a browser's origin private file system, or a test
+ * double that injects failures.
  */
 
 /** An open event file. Writes are positional: `position` is the byte offset. */
@@ -35,76 +35,4 @@ export interface EventFileSystem {
 export interface HostInfo {
   readonly hostname: string;
   readonly pid: number;
-}
-
-interface NodeModules {
-  readonly fs: typeof import('node:fs');
-  readonly fsPromises: typeof import('node:fs/promises');
-  readonly path: typeof import('node:path');
-  readonly os: typeof import('node:os');
-}
-
-let nodeModules: Promise<NodeModules> | undefined;
-
-/** Loads the Node built-ins on first use. @internal */
-export function loadNodeModules(): Promise<NodeModules> {
-  nodeModules ??= Promise.all([
-    import('node:fs'),
-    import('node:fs/promises'),
-    import('node:path'),
-    import('node:os'),
-  ]).then(([fs, fsPromises, path, os]) => ({ fs, fsPromises, path, os }));
-  return nodeModules;
-}
-
-/**
- * The Node.js file system (`node:fs`), loaded on first use.
- *
- * @returns An {@link EventFileSystem} backed by `fs.promises`, with a synchronous
- *   write for process exit.
- *
- * @example
- * ```ts
- * const fs = await nodeFileSystem();
- * await fs.mkdir('runs/train');
- * ```
- */
-export async function nodeFileSystem(): Promise<EventFileSystem> {
-  const { fs, fsPromises, path } = await loadNodeModules();
-  return {
-    async mkdir(directory) {
-      await fsPromises.mkdir(directory, { recursive: true });
-    },
-    async createExclusive(file) {
-      const handle = await fsPromises.open(file, 'wx');
-      return {
-        async write(bytes, position) {
-          const { bytesWritten } = await handle.write(bytes, 0, bytes.length, position);
-          return bytesWritten;
-        },
-        writeSync(bytes, position) {
-          return fs.writeSync(handle.fd, bytes, 0, bytes.length, position);
-        },
-        truncate: (length) => handle.truncate(length),
-        sync: () => handle.sync(),
-        close: () => handle.close(),
-      };
-    },
-    join: (...parts) => path.join(...parts),
-    remove: (file) => fsPromises.rm(file, { force: true }),
-  };
-}
-
-/**
- * Host name and process id from Node, or `localhost`/0 elsewhere.
- *
- * @internal
- */
-export async function nodeHostInfo(): Promise<HostInfo> {
-  try {
-    const { os } = await loadNodeModules();
-    return { hostname: os.hostname(), pid: process.pid };
-  } catch {
-    return { hostname: 'localhost', pid: 0 };
-  }
 }

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFileCorruptError } from './errors';
 import { encodeEvent, TensorDType } from './event-codec';
 import { interpretSummaryValue, parseEventFile, scalarSeries, tensorNumbers } from './event-reader';
-import { readLogdir } from './read-event-files';
-import { createSummaryWriter } from './summary-writer';
+import { createSummaryWriter, readLogdir } from './node';
 import { MemoryFileSystem } from './test-support/memory-file-system';
 import { encodeRecord } from './tfrecord';
 

@@ -20,7 +20,6 @@ export { decodeEvent, encodeEvent, fileVersion, TensorDType } from './event-code
 export type { EventFileNameParts } from './event-file-name';
 export { eventFileName, isEventFileName } from './event-file-name';
 export type { EventFileHandle, EventFileSystem, HostInfo } from './event-file-system';
-export { nodeFileSystem } from './event-file-system';
 export type {
   DecodedSummary,
   EventFileContents,
@@ -54,8 +53,8 @@ export {
 } from './hparams';
 export type { EncodedPng, ImageInput, PixelImage, PngImage } from './image';
 export { encodeImage, readPngHeader } from './image';
-export type { ReadEventFileOptions, RunContents } from './read-event-files';
-export { readEventFile, readLogdir, readRun } from './read-event-files';
+export type { MemoryEventFileSystem } from './memory-file-system';
+export { memoryFileSystem } from './memory-file-system';
 export type {
   ImageOptions,
   ScalarEncoding,

@@ -5,7 +5,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { parseEventFile } from './event-reader';
 import { readPngHeader } from './image';
-import { createSummaryWriter } from './summary-writer';
+import { createSummaryWriter } from './node';
 import { MemoryFileSystem } from './test-support/memory-file-system';
 
 describe('confusion matrix from @trainkit/metrics in TensorBoard', () => {

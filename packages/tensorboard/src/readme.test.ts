@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hparamsExample } from '../examples/hparams';
 import { trainValidationExample } from '../examples/train-validation';
-import { readLogdir } from './read-event-files';
+import { readLogdir } from './node';
 
 const root = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 const readme = fs.readFileSync(root('README.md'), 'utf8');

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventWriteError, WriterClosedError } from './errors';
 import { decodeEvent } from './event-codec';
 import type { EventFileHandle, EventFileSystem } from './event-file-system';
-import { nodeFileSystem } from './event-file-system';
 import { parseEventFile, scalarSeries } from './event-reader';
 import { computeHistogram } from './histogram';
-import { readEventFile, readRun } from './read-event-files';
+import { createSummaryWriter, nodeFileSystem, readEventFile, readRun } from './node';
 import { textValue } from './summary-values';
-import { createSummaryWriter, type SummaryWriter } from './summary-writer';
+import type { SummaryWriter } from './summary-writer';
 import { MemoryFileSystem } from './test-support/memory-file-system';
 import { parseRecords } from './tfrecord';
 

@@ -13,12 +13,7 @@ import {
   writeSimpleScalarEvent,
 } from './event-codec';
 import { eventFileName } from './event-file-name';
-import {
-  type EventFileHandle,
-  type EventFileSystem,
-  nodeFileSystem,
-  nodeHostInfo,
-} from './event-file-system';
+import type { EventFileHandle, EventFileSystem } from './event-file-system';
 import {
   type HParamsExperiment,
   type HParamsSessionEnd,
@@ -69,11 +64,15 @@ export interface SummaryWriterOptions {
   readonly scalarEncoding?: ScalarEncoding;
   /** The wall clock, in seconds since the Unix epoch. Default `Date.now() / 1000`. */
   readonly clock?: () => number;
-  /** File operations; default {@link nodeFileSystem}. Inject one for tests or other runtimes. */
+  /**
+   * File operations. Required from the main entry, which works in any runtime
+   * (e.g. {@link memoryFileSystem}); `createSummaryWriter` from
+   * `@trainkit/tensorboard/node` defaults to Node's file system.
+   */
   readonly fileSystem?: EventFileSystem;
-  /** Host name in the file name. Default `os.hostname()`. */
+  /** Host name in the file name. Default `localhost` (`os.hostname()` from `@trainkit/tensorboard/node`). */
   readonly hostname?: string;
-  /** Process id in the file name. Default `process.pid`. */
+  /** Process id in the file name. Default `process.pid` where there is one, else 0. */
   readonly pid?: number;
   /** Appended to the file name (e.g. `.v2`). Default none. */
   readonly filenameSuffix?: string;
@@ -685,6 +684,26 @@ function resolveOptions(options: SummaryWriterOptions | undefined): CheckedOptio
   };
 }
 
+/** The process id where the runtime has one (Node, Deno, Bun), else 0. */
+function currentPid(): number {
+  const pid = (globalThis as { process?: { pid?: unknown } }).process?.pid;
+  return typeof pid === 'number' && Number.isInteger(pid) && pid >= 0 ? pid : 0;
+}
+
+/**
+ * Throws the error for a missing `options.fileSystem` in the main entry.
+ *
+ * @internal
+ */
+export function missingFileSystem(functionName: string): never {
+  return checkArguments(functionName).fail(
+    'options.fileSystem',
+    undefined,
+    'an EventFileSystem',
+    `In Node, import ${functionName} from '@trainkit/tensorboard/node' (it writes with node:fs); elsewhere pass one, e.g. { fileSystem: memoryFileSystem() }.`,
+  );
+}
+
 /**
  * Opens a summary writer for one run directory: creates the directory and a new
  * event file `events.out.tfevents.<seconds>.<host>.<pid>.<n>` whose first record
@@ -697,18 +716,25 @@ function resolveOptions(options: SummaryWriterOptions | undefined): CheckedOptio
  * during a write can leave a partial last record, which readers (TensorBoard and
  * {@link readEventFile}) skip as a truncated tail.
  *
+ * This is the runtime-neutral writer: it needs `options.fileSystem`. In
+ * Node, `createSummaryWriter` from `@trainkit/tensorboard/node` is the same
+ * function with Node's file system, host name and process id as defaults.
+ *
  * @param logdir - The run directory, e.g. `runs/exp1/train`. Created if missing.
- * @param options - Flush interval, buffer size, clock, file system, ...
+ * @param options - The file system, flush interval, buffer size, clock, ...
  * @returns The writer.
- * @throws InvalidArgumentError for invalid options (before any I/O).
+ * @throws InvalidArgumentError for invalid options or a missing file system (before any I/O).
  * @throws EventWriteError when the directory or file cannot be created or written.
  *
  * @example
  * ```ts
- * const writer = await createSummaryWriter('runs/exp1/train');
+ * import { createSummaryWriter, memoryFileSystem } from '@trainkit/tensorboard';
+ *
+ * const fileSystem = memoryFileSystem();
+ * const writer = await createSummaryWriter('runs/exp1/train', { fileSystem });
  * for (let step = 0; step < 100; step++) writer.scalar('loss', Math.exp(-step / 30), step);
  * await writer.close();
- * // tensorboard --logdir runs
+ * fileSystem.files; // path -> the event file's bytes
  * ```
  */
 export async function createSummaryWriter(
@@ -720,16 +746,12 @@ export async function createSummaryWriter(
     check.fail('logdir', logdir, 'a non-empty directory path');
   }
   const resolved = resolveOptions(options);
-  const fileSystem = resolved.fileSystem ?? (await nodeFileSystem());
-  const host =
-    resolved.hostname !== undefined && resolved.pid !== undefined
-      ? { hostname: resolved.hostname, pid: resolved.pid }
-      : await nodeHostInfo();
+  const fileSystem = resolved.fileSystem ?? missingFileSystem('createSummaryWriter');
   const writer = new EventFileWriter(logdir, {
     ...resolved,
     fileSystem,
-    hostname: resolved.hostname ?? host.hostname,
-    pid: resolved.pid ?? host.pid,
+    hostname: resolved.hostname ?? 'localhost',
+    pid: resolved.pid ?? currentPid(),
   });
   await writer.open();
   return writer;

@@ -18,8 +18,7 @@ import {
 } from '../fixtures/fixture-logdir.mjs';
 import { type DecodedSummary, scalarSeries } from './event-reader';
 import { computeHistogram } from './histogram';
-import { type RunContents, readLogdir } from './read-event-files';
-import { createSummaryWriter } from './summary-writer';
+import { createSummaryWriter, type RunContents, readLogdir } from './node';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const committed = path.join(fixtures, 'logdir');

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { parseEventFile, scalarSeries } from './event-reader';
+import { createTrainValidationWriters } from './node';
 import { MemoryFileSystem } from './test-support/memory-file-system';
-import { createTrainValidationWriters } from './train-validation-writers';
 
 const quiet = { flushIntervalMs: 0, flushOnExit: false } as const;
 

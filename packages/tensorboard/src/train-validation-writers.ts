@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
-import { loadNodeModules } from './event-file-system';
 import {
   createSummaryWriter,
+  missingFileSystem,
   type SummaryWriter,
   type SummaryWriterOptions,
 } from './summary-writer';
@@ -32,14 +32,19 @@ export interface TrainValidationWritersOptions extends SummaryWriterOptions {
  * `epoch_loss`) in both and TensorBoard draws the two curves in one chart, one
  * color per run.
  *
+ * Runtime-neutral like `createSummaryWriter`: it needs `options.fileSystem`;
+ * the same function from `@trainkit/tensorboard/node` defaults to Node's.
+ *
  * @param logdir - The experiment directory (one per training session).
  * @param options - Run names and {@link SummaryWriterOptions} shared by both writers.
  * @returns The two writers plus `flush()` and `close()` for both.
- * @throws InvalidArgumentError for equal or path-like run names.
+ * @throws InvalidArgumentError for equal or path-like run names, or a missing file system.
  * @throws EventWriteError when a directory or file cannot be created.
  *
  * @example
  * ```ts
+ * import { createTrainValidationWriters } from '@trainkit/tensorboard/node';
+ *
  * const runs = await createTrainValidationWriters('runs/exp1');
  * runs.train.scalar('epoch_loss', 0.40, 1);
  * runs.validation.scalar('epoch_loss', 0.45, 1);
@@ -72,11 +77,8 @@ export async function createTrainValidationWriters(
   if (trainRun === validationRun) {
     check.fail('options.validationRun', validationRun, `different from trainRun ('${trainRun}')`);
   }
-  const fileSystem = writerOptions.fileSystem;
-  const join =
-    fileSystem === undefined
-      ? (await loadNodeModules()).path.join
-      : (...parts: string[]) => fileSystem.join(...parts);
+  const fileSystem = writerOptions.fileSystem ?? missingFileSystem('createTrainValidationWriters');
+  const join = (...parts: string[]) => fileSystem.join(...parts);
   const train = await createSummaryWriter(join(logdir, trainRun), writerOptions);
   let validation: SummaryWriter;
   try {

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitCallbackExample } from '../../examples/fit-callback';
 import { scalarSeries } from '../event-reader';
 import { computeHistogram } from '../histogram';
-import { readLogdir } from '../read-event-files';
-import { createSummaryWriter } from '../summary-writer';
+import { createSummaryWriter, readLogdir } from '../node';
 import { MemoryFileSystem } from '../test-support/memory-file-system';
 import {
   tensorHistogram,

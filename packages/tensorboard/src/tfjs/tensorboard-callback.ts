@@ -3,15 +3,9 @@ import type { Logs } from '@tensorflow/tfjs-layers';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { type CompletedUpdate, checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type HParamValue, validateHParamValues } from '../hparams';
-import {
-  createSummaryWriter,
-  type SummaryWriter,
-  type SummaryWriterOptions,
-} from '../summary-writer';
-import {
-  createTrainValidationWriters,
-  type TrainValidationWriters,
-} from '../train-validation-writers';
+import { createSummaryWriter, createTrainValidationWriters } from '../node/writers';
+import type { SummaryWriter, SummaryWriterOptions } from '../summary-writer';
+import type { TrainValidationWriters } from '../train-validation-writers';
 import { tensorHistogram } from './tensor-summaries';
 
 /** Options of {@link tensorBoardCallback}. */
@@ -40,7 +34,10 @@ export interface TensorBoardCallbackOptions {
    * or display names).
    */
   readonly hparams?: Readonly<Record<string, HParamValue>>;
-  /** Writer options (file system, clock, fsync, ...). The flush timer is always off: I/O happens at epoch end. */
+  /**
+   * Writer options (file system, clock, fsync, ...). The flush timer is always off: I/O
+   * happens at epoch end. The file system defaults to Node's (`node:fs`).
+   */
   readonly writerOptions?: Omit<SummaryWriterOptions, 'flushIntervalMs' | 'maxBufferedBytes'>;
 }
 

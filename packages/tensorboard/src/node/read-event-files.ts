@@ -2,16 +2,17 @@
  * Reading event files, runs and log directories from disk (Node).
  */
 
-import type { SummaryMetadata } from './event-codec';
-import { isEventFileName } from './event-file-name';
-import { loadNodeModules } from './event-file-system';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { SummaryMetadata } from '../event-codec';
+import { isEventFileName } from '../event-file-name';
 import {
   type EventFileContents,
   type EventFileWarning,
   type ParseEventFileOptions,
   parseEventFile,
   type TensorBoardEvent,
-} from './event-reader';
+} from '../event-reader';
 
 /** Options of the file readers. */
 export type ReadEventFileOptions = Pick<ParseEventFileOptions, 'onCorruption'>;
@@ -27,6 +28,8 @@ export type ReadEventFileOptions = Pick<ParseEventFileOptions, 'onCorruption'>;
  *
  * @example
  * ```ts
+ * import { readEventFile } from '@trainkit/tensorboard/node';
+ *
  * const { events, warnings } = await readEventFile('runs/train/events.out.tfevents.1700000000.box.42.0');
  * ```
  */
@@ -34,8 +37,7 @@ export async function readEventFile(
   path: string,
   options?: ReadEventFileOptions & Pick<ParseEventFileOptions, 'tagMetadata'>,
 ): Promise<EventFileContents & { readonly path: string }> {
-  const { fsPromises } = await loadNodeModules();
-  const buffer = await fsPromises.readFile(path);
+  const buffer = await readFile(path);
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   return { path, ...parseEventFile(bytes, { ...options, path }) };
 }
@@ -69,13 +71,12 @@ export async function readRun(
   directory: string,
   options?: ReadEventFileOptions,
 ): Promise<RunContents> {
-  const { fsPromises, path } = await loadNodeModules();
-  const entries = await fsPromises.readdir(directory, { withFileTypes: true });
+  const entries = await readdir(directory, { withFileTypes: true });
   const files = entries
     .filter((entry) => entry.isFile() && isEventFileName(entry.name))
     .map((entry) => entry.name)
     .sort()
-    .map((name) => path.join(directory, name));
+    .map((name) => join(directory, name));
   const tagMetadata = new Map<string, SummaryMetadata>();
   const events: TensorBoardEvent[] = [];
   const warnings: EventFileWarning[] = [];
@@ -106,22 +107,21 @@ export async function readLogdir(
   logdir: string,
   options?: ReadEventFileOptions,
 ): Promise<Map<string, RunContents>> {
-  const { fsPromises, path } = await loadNodeModules();
   const runDirectories: string[] = [];
   const walk = async (directory: string): Promise<void> => {
-    const entries = await fsPromises.readdir(directory, { withFileTypes: true });
+    const entries = await readdir(directory, { withFileTypes: true });
     if (entries.some((entry) => entry.isFile() && isEventFileName(entry.name))) {
       runDirectories.push(directory);
     }
     for (const entry of entries) {
-      if (entry.isDirectory()) await walk(path.join(directory, entry.name));
+      if (entry.isDirectory()) await walk(join(directory, entry.name));
     }
   };
   await walk(logdir);
   const named = runDirectories
     .map((directory) => {
-      const relative = path.relative(logdir, directory).split(path.sep).join('/');
-      return { name: relative === '' ? '.' : relative, directory };
+      const name = relative(logdir, directory).split(sep).join('/');
+      return { name: name === '' ? '.' : name, directory };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const runs = new Map<string, RunContents>();
