@@ -43,7 +43,7 @@ import {
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
 import { batchCount, miniBatches, stratifiedSplit } from '@trainkit/splits';
 import { gatherBatch } from '@trainkit/splits/tfjs';
-import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard';
+import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard/node';
 import { loadCheckpoint, type NamedTensor, saveCheckpoint } from './checkpoint';
 import { buildModel, inputShape } from './model';
 import type { TrainOptions } from './options';
