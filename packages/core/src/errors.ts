@@ -137,15 +137,37 @@ export class ShapeMismatchError extends TrainkitError {
   }
 }
 
-/** A serialized state cannot be restored (wrong version, kind or content). */
+/** Where a {@link StateRestoreError} points. */
+export interface StateRestoreDetails {
+  readonly cause?: unknown;
+  /** The state's format, e.g. `trainkit.stats.ema`, when known. */
+  readonly format?: string;
+  /** The offending field with its path, e.g. `train.values[3]`, when one is to blame. */
+  readonly field?: string;
+}
+
+/**
+ * A serialized state cannot be restored: not an object, another format or
+ * version, or a missing or mistyped field. `format` and `field` say where;
+ * the message also says how to fix it.
+ */
 export class StateRestoreError extends TrainkitError {
   readonly [stateRestoreMarker] = true;
   override name = 'StateRestoreError';
   readonly functionName: string;
+  /** The state's format, when known. */
+  readonly format: string | undefined;
+  /** The offending field (with its path), when one is to blame. */
+  readonly field: string | undefined;
 
-  constructor(functionName: string, message: string, options?: { cause?: unknown }) {
-    super(`${functionName}: ${message}`, options);
+  constructor(functionName: string, message: string, details?: StateRestoreDetails) {
+    super(
+      `${functionName}: ${message}`,
+      details?.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.functionName = functionName;
+    this.format = details?.format;
+    this.field = details?.field;
   }
 
   static override isInstance(error: unknown): error is StateRestoreError {

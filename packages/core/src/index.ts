@@ -1,6 +1,7 @@
 export type { ArgumentChecker, NumberBounds } from './check-arguments';
 export { checkArguments } from './check-arguments';
-export type { InvalidArgumentDetails, ShapeMismatchDetails } from './errors';
+export { crc32c } from './crc32c';
+export type { InvalidArgumentDetails, ShapeMismatchDetails, StateRestoreDetails } from './errors';
 export {
   InvalidArgumentError,
   ShapeMismatchError,
@@ -18,3 +19,5 @@ export type { LineChartSvgOptions } from './line-chart-svg';
 export { escapeXml, lineChartColors, lineChartSvg } from './line-chart-svg';
 export type { LineChartTerminalOptions } from './line-chart-terminal';
 export { lineChartTerminal } from './line-chart-terminal';
+export type { StateEnvelope, StateFormat, StateReader } from './state-json';
+export { encodeJsonNumbers, readStateEnvelope, stateEnvelope } from './state-json';

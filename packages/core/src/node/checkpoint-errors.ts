@@ -55,7 +55,7 @@ export class CheckpointRestoreError extends StateRestoreError {
   override name = 'CheckpointRestoreError';
   readonly kind: CheckpointProblemKind;
   readonly file: string;
-  readonly field: string | undefined;
+  override readonly field: string | undefined;
   readonly problem: string;
   readonly fix: string;
 

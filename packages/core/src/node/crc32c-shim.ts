@@ -1,2 +1,2 @@
-// TEMPORARY until foundation moves CRC32C into core. Not to be committed.
-export { crc32c } from '../../../tensorboard/src/crc32c';
+// TEMPORARY: core's own CRC32C now (packages/core/src/crc32c.ts); import from '../crc32c' and delete this file.
+export { crc32c } from '../crc32c';
