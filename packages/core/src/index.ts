@@ -19,5 +19,5 @@ export type { LineChartSvgOptions } from './line-chart-svg';
 export { escapeXml, lineChartColors, lineChartSvg } from './line-chart-svg';
 export type { LineChartTerminalOptions } from './line-chart-terminal';
 export { lineChartTerminal } from './line-chart-terminal';
-export type { StateEnvelope, StateFormat, StateReader } from './state-json';
-export { encodeJsonNumbers, readStateEnvelope, stateEnvelope } from './state-json';
+export type { StateEnvelope, StateFormat, StateReader, StateSource } from './state-json';
+export { encodeJsonNumbers, readState, readStateEnvelope, stateEnvelope } from './state-json';

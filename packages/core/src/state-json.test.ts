@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StateRestoreError } from './errors';
-import { encodeJsonNumbers, readStateEnvelope, stateEnvelope } from './state-json';
+import { encodeJsonNumbers, readState, readStateEnvelope, stateEnvelope } from './state-json';
 
 const format = { format: 'trainkit.test.thing', version: 2, writer: 'thingToJSON' };
 
@@ -20,7 +20,7 @@ describe('stateEnvelope', () => {
     const json = stateEnvelope('trainkit.test.thing', 2, { a: 1, b: [true] });
     expect(json).toEqual({ format: 'trainkit.test.thing', version: 2, a: 1, b: [true] });
     expect(JSON.stringify(json)).toBe(
-      '{"a":1,"b":[true],"format":"trainkit.test.thing","version":2}',
+      '{"format":"trainkit.test.thing","version":2,"a":1,"b":[true]}',
     );
   });
   it('cannot be overridden by payload keys named format or version', () => {
@@ -163,5 +163,27 @@ describe('readStateEnvelope', () => {
     expect(thrown(() => read.fail('count', 'at most 2', 3)).message).toContain(
       'count must be at most 2, got 3.',
     );
+  });
+});
+
+describe('readState', () => {
+  const source = { format: 'trainkit.test.thing', source: 'a state returned by init()' };
+  it('reads an in-memory state with fields named state.<field>', () => {
+    const read = readState('update', { count: 2, nested: { x: 1 } }, source);
+    expect(read.count('count')).toBe(2);
+    expect(read.object('nested').number('x')).toBe(1);
+    const bad = thrown(() => read.count('missing'));
+    expect(bad.message).toBe(
+      'update: state.missing must be an integer >= 0, got undefined. (trainkit.test.thing) Pass a state returned by init().',
+    );
+    expect(bad.field).toBe('state.missing');
+    expect(thrown(() => read.object('nested').string('x')).field).toBe('state.nested.x');
+  });
+  it('rejects a non-object, naming the argument', () => {
+    const error = thrown(() => readState('create', 42, { ...source, argument: 'options.state' }));
+    expect(error.message).toBe(
+      'create: options.state must be a trainkit.test.thing state object, got 42. Pass a state returned by init().',
+    );
+    expect(error.field).toBe('options.state');
   });
 });

@@ -89,7 +89,9 @@ export function stateEnvelope<
   V extends number,
   P extends Readonly<Record<string, unknown>>,
 >(format: F, version: V, payload: P): StateEnvelope<F, V> & Omit<P, 'format' | 'version'> {
-  return { ...payload, format, version } as StateEnvelope<F, V> & Omit<P, 'format' | 'version'>;
+  // format and version first in JSON text; a payload key of the same name cannot replace them.
+  return Object.assign({ format, version }, payload, { format, version }) as StateEnvelope<F, V> &
+    Omit<P, 'format' | 'version'>;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -119,21 +121,27 @@ function withinBounds(value: number, bounds: NumberBounds): boolean {
   return true;
 }
 
+interface ReaderContext {
+  readonly functionName: string;
+  readonly format: string;
+  /** Appended to every message: `(format version n) Pass ...`. */
+  readonly suffix: string;
+}
+
 function createReader(
-  functionName: string,
-  format: StateFormat,
+  context: ReaderContext,
   path: string,
   record: Record<string, unknown>,
 ): StateReader {
+  const { functionName } = context;
   const where = (field: string): string =>
     path === '' ? field : field.startsWith('[') ? `${path}${field}` : `${path}.${field}`;
-  const fix = `Pass the object ${format.writer} returned (or its JSON text); this one is corrupted or is not a ${format.format} state.`;
   const fail = (field: string, expected: string, value?: unknown): never => {
     const name = where(field);
     throw new StateRestoreError(
       functionName,
-      `${name} must be ${expected}, got ${formatValue(value)}. (${format.format} version ${format.version}) ${fix}`,
-      { format: format.format, field: name },
+      `${name} must be ${expected}, got ${formatValue(value)}. ${context.suffix}`,
+      { format: context.format, field: name },
     );
   };
   const number = (field: string, bounds: NumberBounds = {}): number => {
@@ -224,11 +232,11 @@ function createReader(
     object(field) {
       const value = record[field];
       if (!isPlainObject(value)) return fail(field, 'an object', value);
-      return createReader(functionName, format, where(field), value);
+      return createReader(context, where(field), value);
     },
     element(field, index, value) {
       if (!isPlainObject(value)) return fail(`${field}[${index}]`, 'an object', value);
-      return createReader(functionName, format, where(`${field}[${index}]`), value);
+      return createReader(context, where(`${field}[${index}]`), value);
     },
     fail,
   };
@@ -307,7 +315,58 @@ export function readStateEnvelope(
       { format: format.format, field: 'version' },
     );
   }
-  return createReader(functionName, format, '', value);
+  return createReader(
+    {
+      functionName,
+      format: format.format,
+      suffix: `(${format.format} version ${format.version}) Pass the object ${format.writer} returned (or its JSON text); this one is corrupted or is not a ${format.format} state.`,
+    },
+    '',
+    value,
+  );
+}
+
+/** What {@link readState} accepts. */
+export interface StateSource {
+  /** The state's format, e.g. `'trainkit.schedules.reduceOnPlateau'`, named in errors. */
+  readonly format: string;
+  /** Where a valid state comes from, to finish "Pass ...", e.g. `'a state returned by init() or update()'`. */
+  readonly source: string;
+  /** The argument's name, the path prefix of every field. Default `'state'`. */
+  readonly argument?: string;
+}
+
+/**
+ * A {@link StateReader} over an in-memory state (no envelope): for functions
+ * that take an `XState` argument (an `update(state, ...)`, a factory's
+ * `state` option) and check it before using it, with the same errors as
+ * {@link readStateEnvelope} (fields are named `state.<field>`).
+ *
+ * @param functionName - The checking function, e.g. `'reduceOnPlateau'`.
+ * @param state - The argument.
+ * @param source - The format, where valid states come from, and the argument name.
+ * @returns A reader whose path is the argument name.
+ * @throws StateRestoreError when `state` is not a plain object (and, through the reader, for bad fields).
+ * @example
+ * ```ts
+ * const read = readState('reduceOnPlateau', state, {
+ *   format: 'trainkit.schedules.reduceOnPlateau',
+ *   source: 'a state returned by init(), update() or reduceOnPlateauFromJSON()',
+ * });
+ * const badEpochs = read.count('badEpochs'); // "reduceOnPlateau: state.badEpochs must be ..."
+ * ```
+ */
+export function readState(functionName: string, state: unknown, source: StateSource): StateReader {
+  const argument = source.argument ?? 'state';
+  const suffix = `(${source.format}) Pass ${source.source}.`;
+  if (!isPlainObject(state)) {
+    throw new StateRestoreError(
+      functionName,
+      `${argument} must be a ${source.format} state object, got ${formatValue(state)}. Pass ${source.source}.`,
+      { format: source.format, field: argument },
+    );
+  }
+  return createReader({ functionName, format: source.format, suffix }, argument, state);
 }
 
 /**
