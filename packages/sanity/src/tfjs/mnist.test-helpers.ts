@@ -1,7 +1,9 @@
 // Shared by the tfjs tests: MNIST slices as tensors and the small models the planted bugs live in.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface MnistSlice {
   /** Images, [count, 784] in [0, 1] (or [count, 28, 28, 1] with `images: true`). */
@@ -134,4 +136,14 @@ export function trainerCnn(seed = 1, learningRate = 1e-3): tfl.LayersModel {
 export function disposeModel(model: tfl.LayersModel): void {
   model.optimizer?.dispose();
   model.dispose();
+}
+
+/** Runs the file's tests on the WebAssembly backend with trainkit's training kernels (CPU again afterwards). */
+export function useWasmBackend(): void {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 }
