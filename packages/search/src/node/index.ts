@@ -1,6 +1,12 @@
+export type { BullmqExecutorOptions, StoredResult } from './bullmq-executor';
+export { bullmqExecutor } from './bullmq-executor';
+export type { BullmqWorker, BullmqWorkerOptions } from './bullmq-worker';
+export { startBullmqWorker } from './bullmq-worker';
 export type { FileJournal, FileJournalOptions } from './file-journal';
 export { fileJournal } from './file-journal';
 export type { FileLock, FileLockOptions } from './file-lock';
 export { acquireFileLock } from './file-lock';
+export type { SearchHParamsOptions } from './tensorboard-hparams';
+export { searchTags, writeSearchHParams } from './tensorboard-hparams';
 export type { ObjectiveModule, WorkerPoolOptions } from './worker-pool';
 export { workerPoolExecutor } from './worker-pool';
