@@ -1,6 +1,7 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import { createEma, emaFromJSON, emaToJSON, emaValue, resetEma, smoothEma, updateEma } from './ema';
 
 describe('smoothEma (TensorBoard scalar smoothing)', () => {
@@ -111,10 +112,31 @@ describe('EMA state', () => {
     const good = emaToJSON(updateEma(createEma(0.5), 1));
     expect(() => emaFromJSON({ ...good, weight: 1 })).toThrow(StateRestoreError);
     expect(() => emaFromJSON({ ...good, finiteCount: 5 })).toThrow(
-      'emaFromJSON: finiteCount (5) cannot exceed count (1).',
+      'emaFromJSON: finiteCount must be <= count (1), got 5.',
     );
     expect(() => emaFromJSON({ ...good, latest: null })).toThrow(
       'emaFromJSON: latest must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got null.',
     );
+  });
+});
+
+describe('emaToJSON / emaFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.stats.ema',
+    version: 1,
+    toJSON: emaToJSON,
+    fromJSON: emaFromJSON,
+    samples: () => {
+      const nonFinite = createEma(0.9);
+      for (const value of [Number.NaN, -0, 3, Number.POSITIVE_INFINITY])
+        updateEma(nonFinite, value);
+      return [createEma(0.6), updateEma(createEma(0.5), 1), nonFinite];
+    },
+    equal: (restored, original) => {
+      expect(Object.keys(restored)).toEqual(Object.keys(original));
+      for (const key of Object.keys(original) as (keyof typeof original)[]) {
+        expect(Object.is(restored[key], original[key]), key).toBe(true);
+      }
+    },
   });
 });

@@ -1,12 +1,11 @@
 import {
   checkArguments,
-  decodeJsonNumber,
   encodeJsonNumber,
   type JsonNumber,
-  StateRestoreError,
+  readStateEnvelope,
+  stateEnvelope,
 } from '@trainkit/core';
 import { assertArrayLike } from './array-arguments';
-import { decodeCount, readHeader } from './state-json';
 
 /**
  * Streaming state of TensorBoard's scalar smoothing (a debiased exponential
@@ -45,7 +44,7 @@ export interface EmaJSON {
   readonly latest: JsonNumber;
 }
 
-const FORMAT = 'trainkit.stats.ema';
+const FORMAT = 'trainkit.stats.ema' as const;
 
 function checkWeight(functionName: string, weight: unknown): number {
   return checkArguments(functionName).number('weight', weight, {
@@ -171,9 +170,7 @@ export function resetEma(state: EmaState): EmaState {
  */
 export function emaToJSON(state: EmaState): EmaJSON {
   assertState('emaToJSON', state);
-  return {
-    format: FORMAT,
-    version: 1,
+  return stateEnvelope(FORMAT, 1, {
     weight: state.weight,
     last: state.last,
     finiteCount: state.finiteCount,
@@ -181,7 +178,7 @@ export function emaToJSON(state: EmaState): EmaJSON {
     first: encodeJsonNumber(state.first),
     constant: state.constant,
     latest: encodeJsonNumber(state.latest),
-  };
+  });
 }
 
 /**
@@ -194,39 +191,26 @@ export function emaToJSON(state: EmaState): EmaJSON {
  * ```
  */
 export function emaFromJSON(json: unknown): EmaState {
-  const name = 'emaFromJSON';
-  const record = readHeader(name, json, FORMAT, 1);
-  const weight = record.weight;
-  if (typeof weight !== 'number' || !(weight >= 0 && weight < 1)) {
-    throw new StateRestoreError(name, `weight must be a number in [0, 1), got ${String(weight)}.`);
-  }
-  const last = record.last;
-  if (typeof last !== 'number' || !Number.isFinite(last)) {
-    throw new StateRestoreError(name, `last must be a finite number, got ${String(last)}.`);
-  }
-  if (typeof record.constant !== 'boolean') {
-    throw new StateRestoreError(
-      name,
-      `constant must be true or false, got ${String(record.constant)}.`,
-    );
-  }
-  const count = decodeCount(name, 'count', record.count);
-  const finiteCount = decodeCount(name, 'finiteCount', record.finiteCount);
-  if (finiteCount > count) {
-    throw new StateRestoreError(
-      name,
-      `finiteCount (${finiteCount}) cannot exceed count (${count}).`,
-    );
-  }
+  const read = readStateEnvelope('emaFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'emaToJSON',
+  });
+  const weight = read.number('weight', { min: 0, max: 1, maxInclusive: false });
+  const last = read.number('last');
+  const constant = read.boolean('constant');
+  const count = read.count('count');
+  const finiteCount = read.count('finiteCount');
+  if (finiteCount > count) read.fail('finiteCount', `<= count (${count})`, finiteCount);
   return {
     kind: 'ema',
     weight,
     last,
     finiteCount,
     count,
-    first: decodeJsonNumber(name, 'first', record.first),
-    constant: record.constant,
-    latest: decodeJsonNumber(name, 'latest', record.latest),
+    first: read.jsonNumber('first'),
+    constant,
+    latest: read.jsonNumber('latest'),
   };
 }
 

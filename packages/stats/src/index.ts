@@ -10,11 +10,20 @@ export {
   normalQuantile,
   twoSidedNormalPValue,
 } from './normal-distribution';
-export type { BulkSource, Random, RandomOptions, RandomState, ShuffleableArray } from './random';
+export type {
+  BulkSource,
+  Random,
+  RandomJSON,
+  RandomOptions,
+  RandomState,
+  ShuffleableArray,
+} from './random';
 export {
   createRandom,
   DrawBuffer,
   deriveSeed,
+  randomFromJSON,
+  randomToJSON,
   restoreRandom,
   Xoshiro128,
   xoshiroFrom,

@@ -1,12 +1,15 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import fixtures from '../fixtures/random.json';
 import {
   createRandom,
   DrawBuffer,
   deriveSeed,
   type Random,
+  randomFromJSON,
+  randomToJSON,
   restoreRandom,
   Xoshiro128,
   xoshiroFrom,
@@ -261,5 +264,50 @@ describe('DrawBuffer', () => {
       expect(got).toEqual(expected);
       expect(buffered.getState()).toEqual(plain.getState());
     }
+  });
+});
+
+describe('randomToJSON / randomFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.stats.random',
+    version: 1,
+    toJSON: randomToJSON,
+    fromJSON: randomFromJSON,
+    samples: () => {
+      const advanced = createRandom({ seed: 2 ** 53 - 1, stream: 7 });
+      for (let i = 0; i < 1000; i++) advanced.nextUint32();
+      return [createRandom({ seed: 0 }).getState(), advanced.getState()];
+    },
+  });
+
+  it('restores a generator that continues bit for bit, for any seed, stream and position', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 2 ** 53 - 1 }),
+        fc.nat({ max: 2 ** 53 - 1 }),
+        fc.nat({ max: 300 }),
+        (seed, stream, draws) => {
+          const random = createRandom({ seed, stream });
+          for (let i = 0; i < draws; i++) random.nextUint32();
+          const resumed = restoreRandom(
+            randomFromJSON(JSON.stringify(randomToJSON(random.getState()))),
+          );
+          for (let i = 0; i < 5; i++) expect(resumed.nextUint32()).toBe(random.nextUint32());
+        },
+      ),
+    );
+  });
+
+  it('refuses a malformed word or an even increment, naming the field', () => {
+    const good = randomToJSON(createRandom({ seed: 1 }).getState());
+    expect(() => randomFromJSON({ ...good, state: 'XYZ' })).toThrow(
+      'randomFromJSON: state must be 16 lowercase hex digits, got "XYZ".',
+    );
+    expect(() => randomFromJSON({ ...good, increment: '0000000000000002' })).toThrow(
+      'randomFromJSON: increment must be odd (PCG32 streams always are), got "0000000000000002".',
+    );
+    expect(() => randomFromJSON({ ...good, algorithm: 'mt19937' })).toThrow(
+      'randomFromJSON: algorithm must be one of "pcg32", got "mt19937".',
+    );
   });
 });

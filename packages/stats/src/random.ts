@@ -1,8 +1,15 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
+import {
+  checkArguments,
+  readStateEnvelope,
+  type StateEnvelope,
+  StateRestoreError,
+  stateEnvelope,
+} from '@trainkit/core';
 
 /**
- * The serializable state of a {@link Random} generator: plain JSON, restored
- * bit for bit by {@link restoreRandom} or {@link Random.setState}.
+ * The state of a {@link Random} generator: plain JSON, restored bit for bit
+ * by {@link restoreRandom} or {@link Random.setState}; {@link randomToJSON}
+ * and {@link randomFromJSON} write and read it in the versioned envelope.
  *
  * `state` and `increment` are the two 64-bit words of PCG32 as 16 lowercase
  * hexadecimal digits (the same numbers the reference C code keeps in
@@ -588,4 +595,64 @@ export function deriveSeed(seed: number, key: number): number {
   const a = generator.nextUint32() >>> 11;
   const b = generator.nextUint32();
   return a * two32 + b;
+}
+
+const RANDOM_FORMAT = 'trainkit.stats.random' as const;
+const hex64 = /^[0-9a-f]{16}$/;
+
+/** The serialized form written by {@link randomToJSON}. */
+export interface RandomJSON extends StateEnvelope<typeof RANDOM_FORMAT, 1> {
+  readonly algorithm: 'pcg32';
+  readonly state: string;
+  readonly increment: string;
+}
+
+/**
+ * Wraps a generator's state (from {@link Random.getState}) in the versioned
+ * envelope `{ format: 'trainkit.stats.random', version: 1, algorithm, state, increment }`.
+ *
+ * @param state - A {@link RandomState}.
+ * @returns A JSON-safe object.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(randomToJSON(random.getState()));
+ * const resumed = restoreRandom(randomFromJSON(saved));
+ * ```
+ */
+export function randomToJSON(state: RandomState): RandomJSON {
+  return stateEnvelope(RANDOM_FORMAT, 1, {
+    algorithm: state.algorithm,
+    state: state.state,
+    increment: state.increment,
+  });
+}
+
+/**
+ * Reads a state written by {@link randomToJSON} (the object, its JSON round
+ * trip or its JSON text) and checks it: `pcg32`, two 16-digit lowercase hex
+ * words, an odd increment.
+ *
+ * @param json - What {@link randomToJSON} returned.
+ * @returns The {@link RandomState}, for {@link restoreRandom} or {@link Random.setState}.
+ * @throws StateRestoreError naming the field for anything else.
+ * @example
+ * ```ts
+ * const random = restoreRandom(randomFromJSON(JSON.parse(text)));
+ * ```
+ */
+export function randomFromJSON(json: unknown): RandomState {
+  const read = readStateEnvelope('randomFromJSON', json, {
+    format: RANDOM_FORMAT,
+    version: 1,
+    writer: 'randomToJSON',
+  });
+  const algorithm = read.oneOf('algorithm', ['pcg32'] as const);
+  const state = read.string('state');
+  if (!hex64.test(state)) read.fail('state', '16 lowercase hex digits', state);
+  const increment = read.string('increment');
+  if (!hex64.test(increment)) read.fail('increment', '16 lowercase hex digits', increment);
+  if ((Number.parseInt(increment.slice(8), 16) & 1) === 0) {
+    read.fail('increment', 'odd (PCG32 streams always are)', increment);
+  }
+  return { algorithm, state, increment };
 }

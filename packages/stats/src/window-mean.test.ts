@@ -1,6 +1,7 @@
 import { StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import {
   createWindowMean,
   resetWindowMean,
@@ -146,5 +147,35 @@ describe('windowMean', () => {
     expect(() => windowMeanFromJSON({ ...good, weights: [-1] })).toThrow(
       'windowMeanFromJSON: weights[0] must be a finite number >= 0, got -1.',
     );
+  });
+});
+
+describe('windowMeanToJSON / windowMeanFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.stats.windowMean',
+    version: 1,
+    toJSON: windowMeanToJSON,
+    fromJSON: windowMeanFromJSON,
+    samples: () => {
+      const wrapped = createWindowMean(3);
+      for (const [value, weight] of [
+        [1, 2],
+        [Number.NaN, 1],
+        [-0, 0],
+        [Number.NEGATIVE_INFINITY, 1],
+        [4.5, 3],
+      ] as const) {
+        updateWindowMean(wrapped, value, weight);
+      }
+      return [createWindowMean(2), updateWindowMean(createWindowMean(2), 1), wrapped];
+    },
+    // The ring may start elsewhere after a restore: compare what it means, entry by entry.
+    equal: (restored, original) => {
+      expect(windowMeanToJSON(restored)).toEqual(windowMeanToJSON(original));
+      expect(Object.is(windowMeanValue(restored), windowMeanValue(original))).toBe(true);
+      const a = updateWindowMean(restored, 2, 1);
+      const b = updateWindowMean(windowMeanFromJSON(windowMeanToJSON(original)), 2, 1);
+      expect(Object.is(windowMeanValue(a), windowMeanValue(b))).toBe(true);
+    },
   });
 });

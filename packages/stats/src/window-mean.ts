@@ -1,12 +1,11 @@
 import {
   checkArguments,
-  decodeJsonNumber,
   encodeJsonNumber,
   type JsonNumber,
-  StateRestoreError,
+  readStateEnvelope,
+  stateEnvelope,
 } from '@trainkit/core';
 import { assertArrayLike, checkSameLength } from './array-arguments';
-import { decodeCount, readHeader } from './state-json';
 
 /**
  * Streaming (weighted) mean of the last `window` values: a trailing moving
@@ -62,7 +61,7 @@ export interface WindowMeanOptions {
   readonly weights?: ArrayLike<number>;
 }
 
-const FORMAT = 'trainkit.stats.windowMean';
+const FORMAT = 'trainkit.stats.windowMean' as const;
 
 function checkWindow(functionName: string, window: unknown): number {
   return checkArguments(functionName).integer('window', window, {
@@ -260,16 +259,14 @@ export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
     values.push(encodeJsonNumber(state.values[index]!));
     weights.push(state.weights[index]!);
   }
-  return {
-    format: FORMAT,
-    version: 1,
+  return stateEnvelope(FORMAT, 1, {
     window: state.window,
     values,
     weights,
     sum: state.sum,
     weightSum: state.weightSum,
     sinceRecompute: state.sinceRecompute,
-  };
+  });
 }
 
 /**
@@ -283,65 +280,39 @@ export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
  * ```
  */
 export function windowMeanFromJSON(json: unknown): WindowMeanState {
-  const name = 'windowMeanFromJSON';
-  const record = readHeader(name, json, FORMAT, 1);
-  const window = record.window;
-  if (
-    typeof window !== 'number' ||
-    !Number.isInteger(window) ||
-    window < 1 ||
-    window > 10_000_000
-  ) {
-    throw new StateRestoreError(
-      name,
-      `window must be an integer in [1, 10000000], got ${String(window)}.`,
-    );
+  const read = readStateEnvelope('windowMeanFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'windowMeanToJSON',
+  });
+  const window = read.integer('window', { min: 1, max: 10_000_000 });
+  const values = read.jsonNumbers('values');
+  if (values.length > window) {
+    read.fail('values', `an array of at most window = ${window} entries`, read.value('values'));
   }
-  const values = record.values;
-  const weights = record.weights;
-  if (
-    !Array.isArray(values) ||
-    !Array.isArray(weights) ||
-    values.length !== weights.length ||
-    values.length > window
-  ) {
-    throw new StateRestoreError(
-      name,
-      `values and weights must be arrays of the same length <= window (${window}).`,
-    );
-  }
+  const weights = read.numbers('weights', { min: 0, length: values.length });
+  const sum = read.number('sum');
+  const weightSum = read.number('weightSum');
+  const sinceRecompute = read.integer('sinceRecompute', {
+    min: 0,
+    max: window,
+    maxInclusive: false,
+  });
   const state = createWindowMean(window);
-  values.forEach((raw, i) => {
-    const value = decodeJsonNumber(name, `values[${i}]`, raw);
-    const weight = weights[i];
-    if (typeof weight !== 'number' || !(weight >= 0 && weight < Number.POSITIVE_INFINITY)) {
-      throw new StateRestoreError(
-        name,
-        `weights[${i}] must be a finite number >= 0, got ${String(weight)}.`,
-      );
-    }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const weight = weights[i]!;
     state.values[i] = value;
     state.weights[i] = weight;
     if (weight > 0) {
       if (Number.isFinite(value)) state.finiteCount++;
       else countSpecial(state, value, 1);
     }
-  });
-  state.size = values.length;
-  const sum = decodeJsonNumber(name, 'sum', record.sum);
-  const weightSum = decodeJsonNumber(name, 'weightSum', record.weightSum);
-  if (!Number.isFinite(sum) || !Number.isFinite(weightSum)) {
-    throw new StateRestoreError(name, 'sum and weightSum must be finite numbers.');
   }
+  state.size = values.length;
   state.sum = sum;
   state.weightSum = weightSum;
-  state.sinceRecompute = decodeCount(name, 'sinceRecompute', record.sinceRecompute);
-  if (state.sinceRecompute >= window) {
-    throw new StateRestoreError(
-      name,
-      `sinceRecompute must be < window, got ${state.sinceRecompute}.`,
-    );
-  }
+  state.sinceRecompute = sinceRecompute;
   return state;
 }
 
