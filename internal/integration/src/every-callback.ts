@@ -76,7 +76,7 @@ export interface EveryCallbackResult {
   /** Samples the profiler recorded. */
   readonly profiledSamples: number;
   /** The best epoch of the curves early stopping. */
-  readonly bestEpoch: number;
+  readonly bestEpoch: number | null;
   /** The plateau callback's state after training. */
   readonly plateauLearningRate: number | undefined;
   /** The model's weights after training (after the best weights were restored). */
