@@ -247,6 +247,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     const attempt = task.attempt + Math.max(0, job.attemptsStarted - 1);
     log(`trial ${task.trial}: started (attempt ${attempt}) ${JSON.stringify(task.config)}`);
     const report = async (value: number, step: number): Promise<PruneDecision> => {
+      if ((await client.hexists(keys.results, trialKey)) === 1) {
+        // Another execution of this job already stored the trial's result.
+        return { prune: true, reason: 'this trial already has a result (its job ran twice)' };
+      }
       await client.xadd(
         keys.events,
         'MAXLEN',
@@ -354,7 +358,14 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     maxStalledCount,
     autorun: true,
   });
-  worker.on('error', (error) => log(`worker error: ${error.message}`));
+  // BullMQ repeats some errors every few hundred ms (a lock it cannot renew): say each once per 10 s.
+  const said = new Map<string, number>();
+  worker.on('error', (error) => {
+    const last = said.get(error.message);
+    if (last !== undefined && Date.now() - last < 10_000) return;
+    said.set(error.message, Date.now());
+    log(`worker error: ${error.message}`);
+  });
   worker.on('failed', (job, error) => log(`job ${job?.id}: failed: ${error.message}`));
   await worker.waitUntilReady();
   log(`worker ${name} waiting for trials on ${maskRedisUrl(url)} queue ${queueName}`);
