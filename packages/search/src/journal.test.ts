@@ -55,6 +55,10 @@ describe('journal encoding', () => {
       '{"op":"reported","trial":0,"attempt":1,"step":1,"value":0.5,"time":5}\n',
     );
     expect(encodeJournalRecord(records[5]!)).toContain('"value":"NaN"');
+    // The header is trainkit's versioned envelope: format and version first.
+    expect(encodeJournalRecord(header)).toBe(
+      '{"format":"trainkit.search.journal","version":1,"op":"header","search":{"id":"abc","direction":"minimize","strategy":{"kind":"grid","pointsPerParameter":3}},"time":1}\n',
+    );
     const parsed = parseJournal(text);
     expect(parsed.records).toEqual(records);
     expect(parsed.tornTail).toBeUndefined();

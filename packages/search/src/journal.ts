@@ -1,4 +1,10 @@
-import { decodeJsonNumber, encodeJsonNumber, formatValue, StateRestoreError } from '@trainkit/core';
+import {
+  decodeJsonNumber,
+  encodeJsonNumber,
+  formatValue,
+  StateRestoreError,
+  stateEnvelope,
+} from '@trainkit/core';
 import { JournalCorruptError, JournalMismatchError } from './errors';
 import type { Config, ParameterValue } from './space';
 import type { StrategyDescription } from './strategy';
@@ -135,6 +141,16 @@ export function encodeJournalRecord(record: JournalRecord): string {
       break;
     case 'created':
       json = { ...record, parent: record.parent ?? null, budget: record.budget ?? null };
+      break;
+    case 'header':
+      // The versioned envelope of trainkit's serialized states: format and version first.
+      json = {
+        ...stateEnvelope(record.format, record.version, {
+          op: record.op,
+          search: record.search,
+          time: record.time,
+        }),
+      };
       break;
     default:
       json = { ...record };

@@ -88,6 +88,7 @@ describe('results', () => {
   it('gives JSON with reports, and reads the same result back from journal text', async () => {
     const { result, journal } = await sample();
     const json = resultsToJson(result);
+    expect([json.format, json.version]).toEqual(['trainkit.search.results', 1]);
     expect(json.best).toEqual({
       trial: 1,
       value: 0.125,

@@ -3,6 +3,7 @@ import {
   checkArguments,
   encodeJsonNumber,
   formatValue,
+  stateEnvelope,
 } from '@trainkit/core';
 import { parseJournal, replayJournal } from './journal';
 import type { Direction, TrialState, TrialView } from './trial';
@@ -310,6 +311,8 @@ export function formatResultsCsv(result: SearchResult): string {
 
 /** The JSON form of a result (see {@link resultsToJson}). */
 export interface SearchResultJson {
+  readonly format: 'trainkit.search.results';
+  readonly version: 1;
   readonly searchId: string;
   readonly direction: Direction;
   readonly parameterNames: readonly string[];
@@ -324,7 +327,8 @@ export interface SearchResultJson {
 
 /**
  * The results as plain JSON (non-finite values as the strings "NaN",
- * "Infinity"), best first, with every trial's reports.
+ * "Infinity"), best first, with every trial's reports, in trainkit's
+ * versioned envelope (`format: 'trainkit.search.results'`, `version: 1`).
  *
  * @example
  * ```ts
@@ -333,7 +337,7 @@ export interface SearchResultJson {
  */
 export function resultsToJson(result: SearchResult): SearchResultJson {
   const byNumber = new Map(result.trials.map((t) => [t.trial, t]));
-  return {
+  return stateEnvelope('trainkit.search.results', 1, {
     searchId: result.searchId,
     direction: result.direction,
     parameterNames: result.parameterNames,
@@ -356,5 +360,5 @@ export function resultsToJson(result: SearchResult): SearchResultJson {
         reports: trial.reports.map((r) => ({ step: r.step, value: encodeJsonNumber(r.value) })),
       };
     }),
-  };
+  });
 }

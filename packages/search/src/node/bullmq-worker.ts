@@ -373,8 +373,16 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Wait for running trials, but not forever when Redis is gone: then force.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceful = worker.close().then(() => true);
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), reconnectTimeoutMs);
+      });
+      const done = await Promise.race([graceful, timedOut]);
+      clearTimeout(timer);
       clearInterval(watchdog);
-      await worker.close();
+      if (!done) await worker.close(true).catch(() => undefined);
       await executor.close();
       for (const connection of allBlocking) connection.disconnect();
       await client.quit().catch(() => client.disconnect());
