@@ -409,7 +409,7 @@ export function coarseToFine(options: CoarseToFineOptions = {}): Strategy {
           config,
           stage: stageNumber,
           parent: parent.trial,
-          reason: `refined around trial ${parent.trial} (rank ${rank + 1} of ${ranked.length} in stage ${stageNumber - 1}, value ${formatValue(parent.value)}): ${moves.join(', ')}`,
+          reason: `refined around trial ${parent.trial} (rank ${rank + 1} of ${ranked.length} in stage ${stageNumber - 1}, value ${formatValue(Number(parent.value!.toPrecision(6)))}): ${moves.join(', ')}`,
           budget: stage.budget,
         });
       }
