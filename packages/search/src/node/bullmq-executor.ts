@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
 import type { Executor, RawOutcome, TrialHooks, TrialTask } from '../executor';
 import type { PruneDecision } from '../pruner';
-import type { RedisClient, SearchKeys } from './redis-connection';
+import type { SearchKeys } from './redis-connection';
 import {
   connectRedis,
   defaultQueueName,

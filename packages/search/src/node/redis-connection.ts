@@ -56,9 +56,9 @@ export async function loadIoredis(
       Redis?: new (url: string, options: object) => RedisClient;
       default?: new (url: string, options: object) => RedisClient;
     };
-    const constructor = module.Redis ?? module.default;
-    if (constructor === undefined) throw new Error('ioredis exports no Redis class');
-    return constructor;
+    const RedisClass = module.Redis ?? module.default;
+    if (RedisClass === undefined) throw new Error('ioredis exports no Redis class');
+    return RedisClass;
   } catch (error) {
     throw new Error(
       `${functionName}: the distributed executor needs the optional peer dependencies bullmq and ioredis: npm install bullmq ioredis`,

@@ -27,7 +27,7 @@ async function withPool<T>(
 
 describe('workerPoolExecutor', () => {
   for (const isolation of ['thread', 'process'] as const) {
-    it(`runs trials in ${isolation}s with reports and pruning decisions going both ways`, async () => {
+    it(`runs trials in ${isolation === 'thread' ? 'threads' : 'processes'} with reports and pruning decisions going both ways`, async () => {
       const journal = memoryJournal();
       const result = await withPool({ exportName: 'quadratic', size: 2, isolation }, (executor) =>
         runSearch({
