@@ -70,7 +70,15 @@ export interface CoarseToFineOptions {
   readonly fine?: FineStageOptions | readonly FineStageOptions[];
 }
 
-/** The default coarse grid: the recipe's learning rates and weight decays. */
+/**
+ * The default coarse grid: the recipe's learning rates (1e-1, 1e-2, 1e-3, 1e-4) and weight
+ * decays (1e-4, 1e-5, 0), both refined in log space.
+ *
+ * @example
+ * ```ts
+ * coarseToFine({ parameters: { ...defaultCoarseParameters, dropout: { values: [0, 0.3], scale: 'linear' } } });
+ * ```
+ */
 export const defaultCoarseParameters: Readonly<Record<string, CoarseParameter>> = Object.freeze({
   learningRate: Object.freeze({ values: Object.freeze([1e-1, 1e-2, 1e-3, 1e-4]), scale: 'log' }),
   weightDecay: Object.freeze({ values: Object.freeze([1e-4, 1e-5, 0]), scale: 'log' }),

@@ -95,7 +95,14 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-/** The journal's form of an error. */
+/**
+ * The journal's form of an error: name, message and stack.
+ *
+ * @example
+ * ```ts
+ * toTrialError(new RangeError('diverged')); // { name: 'RangeError', message: 'diverged', stack: '...' }
+ * ```
+ */
 export function toTrialError(error: unknown): TrialError {
   if (error instanceof Error) {
     return error.stack === undefined

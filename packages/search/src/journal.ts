@@ -18,9 +18,23 @@ import type {
 } from './trial';
 import { isTerminal } from './trial';
 
-/** The `format` of a journal's header record. */
+/**
+ * The `format` of a journal's header record.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(firstLine).format === journalFormat; // a search journal
+ * ```
+ */
 export const journalFormat = 'trainkit.search.journal';
-/** The journal format version this package writes and reads. */
+/**
+ * The journal format version this package writes and reads.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(firstLine).version <= journalVersion; // readable by this release
+ * ```
+ */
 export const journalVersion = 1;
 
 /** What identifies a search: the strategy (with its space) and the direction. */
@@ -454,7 +468,15 @@ export interface JournalState {
   recordCount: number;
 }
 
-/** An empty state, before the header. */
+/**
+ * An empty state, before the header.
+ *
+ * @example
+ * ```ts
+ * const state = createJournalState();
+ * for (const record of records) applyJournalRecord(state, record);
+ * ```
+ */
 export function createJournalState(): JournalState {
   return { header: undefined, trials: [], duplicates: [], recordCount: 0 };
 }

@@ -70,7 +70,14 @@ export interface TrialView extends TrialProposal {
   readonly endedAt: number | undefined;
 }
 
-/** True for the three states a trial ends in. */
+/**
+ * True for the three states a trial ends in.
+ *
+ * @example
+ * ```ts
+ * result.trials.filter((t) => !isTerminal(t.state)); // still to run
+ * ```
+ */
 export function isTerminal(state: TrialState): boolean {
   return state === 'finished' || state === 'failed' || state === 'pruned';
 }

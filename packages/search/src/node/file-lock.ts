@@ -77,7 +77,20 @@ function staleness(
  * be checked) is broken: renamed aside, verified to be the one judged stale,
  * then removed.
  *
+ * @param lockPath - The lock file to create.
+ * @param options - Timeout, staleness, a log for notes.
+ * @returns The held lock; call `release()` when done.
  * @throws JournalLockError after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const lock = await acquireFileLock('runs/search/journal.jsonl.lock');
+ * try {
+ *   // exclusive work
+ * } finally {
+ *   await lock.release();
+ * }
+ * ```
  */
 export async function acquireFileLock(
   lockPath: string,

@@ -18,7 +18,14 @@ export interface SearchHParamsOptions {
   readonly metricName?: string;
 }
 
-/** Tags written per trial. */
+/**
+ * Tags written per trial by {@link writeSearchHParams}.
+ *
+ * @example
+ * ```ts
+ * scalarSeries(run.events).get(searchTags.report); // a trial's reported curve
+ * ```
+ */
 export const searchTags = Object.freeze({
   /** Intermediate values, at their steps. */
   report: 'search/report',
