@@ -23,7 +23,6 @@ import {
 
 const quick = process.argv.includes('--quick');
 const objectives = fileURLToPath(new URL('./objectives.mjs', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/node/cli.js', import.meta.url));
 const cores = availableParallelism();
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -229,5 +228,5 @@ console.table(
 console.log(
   `load average after: ${loadavg()
     .map((v) => v.toFixed(2))
-    .join(' ')}; cli: ${cli}`,
+    .join(' ')}`,
 );
