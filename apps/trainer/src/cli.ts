@@ -1,33 +1,66 @@
 #!/usr/bin/env node
 import '@tensorflow/tfjs-layers'; // its Node build registers every gradient
-import { TrainkitError } from '@trainkit/core';
-import { parseTrainOptions, trainUsage } from './options';
-import { consoleOutput } from './progress';
-import { train } from './train';
+import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
+import { trainCommand, trainSummary } from './commands/train';
+import { exitCodes, TrainerError } from './errors';
+
+const commands: Record<
+  string,
+  { readonly summary: string; run(argv: readonly string[]): Promise<number> }
+> = {
+  train: { summary: trainSummary, run: trainCommand },
+};
 
 const usage = `Usage: trainkit <command> [options]
 
 Commands:
-  train     train the reference model on MNIST (default)
-  help      this text; 'trainkit train --help' for the training options
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(8)}  ${command.summary}`)
+  .join('\n')}
+  help      this text; 'trainkit <command> --help' for a command's options
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv;
-  const command = first === undefined || first.startsWith('-') ? 'train' : first;
-  const args = command === first ? rest : argv;
-  if (command === 'help' || argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(command === 'train' ? trainUsage : usage);
+  const named = first !== undefined && !first.startsWith('-');
+  const name = named ? first : 'train';
+  if (name === 'help') {
+    process.stdout.write(usage);
     return 0;
   }
-  if (command !== 'train') {
-    process.stderr.write(`trainkit: unknown command '${command}'.\n\n${usage}`);
-    return 2;
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`trainkit: unknown command '${name}'.\n\n${usage}`);
+    return exitCodes.badInput;
   }
-  const options = parseTrainOptions(args);
-  const stop = { requested: false };
-  const result = await train(options, consoleOutput(options.progress), stop);
-  return result.interrupted ? 130 : 0;
+  return command.run(named ? rest : argv);
+}
+
+/** One line for an expected failure; the stack only for a bug. */
+function report(error: unknown): number {
+  const parseError = (error as { code?: unknown } | null)?.code;
+  if (typeof parseError === 'string' && parseError.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(
+      `trainkit: ${(error as Error).message.replace(/\. To specify .*$/s, '.')} See 'trainkit train --help'.\n`,
+    );
+    return exitCodes.badInput;
+  }
+  if (TrainerError.isInstance(error)) {
+    process.stderr.write(`trainkit: ${error.message.replace(/^trainkit train: /, '')}\n`);
+    return error.exitCode;
+  }
+  if (
+    InvalidArgumentError.isInstance(error) ||
+    StateRestoreError.isInstance(error) ||
+    TrainkitError.isInstance(error)
+  ) {
+    process.stderr.write(`trainkit: ${(error as Error).message}\n`);
+    return exitCodes.badInput;
+  }
+  process.stderr.write(
+    `trainkit: internal error, please report it (https://github.com/trainkit/trainkit/issues) with this output:\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  return exitCodes.internalError;
 }
 
 main(process.argv.slice(2)).then(
@@ -35,14 +68,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (
-      TrainkitError.isInstance(error) ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      process.stderr.write(`trainkit: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw error;
+    process.exitCode = report(error);
   },
 );

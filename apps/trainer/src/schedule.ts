@@ -18,7 +18,8 @@ export interface RunSchedules {
 
 /**
  * Builds the schedules for `totalUpdates` optimizer updates:
- * - `cosine`: linear warmup from 0, then cosine decay to 1% of the peak;
+ * - `cosine`: linear warmup from peak/W to the peak over W updates (the first
+ *   update is not a zero step), then cosine decay to 1% of the peak;
  * - `one-cycle`: PyTorch OneCycleLR defaults, with the momentum (Adam's beta1) cycle;
  * - `step`: warmup, then halve the rate every epoch;
  * - `constant`: the peak rate throughout.
@@ -31,7 +32,7 @@ export function buildSchedules(
   const peak = options.learningRate;
   const warm = Math.min(options.warmupSteps, Math.max(0, totalUpdates - 1));
   const withWarmup = (schedule: Schedule) =>
-    warm > 0 ? warmup(schedule, { steps: warm }) : schedule;
+    warm > 0 ? warmup(schedule, { steps: warm, startValue: peak / warm }) : schedule;
   switch (options.schedule) {
     case 'constant':
       return { learningRate: constantSchedule({ value: peak }), momentum: undefined, totalUpdates };

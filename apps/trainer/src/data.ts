@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkArguments } from '@trainkit/core';
+import { loadMnist, type MnistData } from '@trainkit/mnist';
+import { stratifiedSplit } from '@trainkit/splits';
+import type { TrainOptions } from './options';
+
+/** The training file split into training and validation indices. */
+export interface TrainingData {
+  readonly data: MnistData;
+  readonly train: Int32Array;
+  readonly validation: Int32Array;
+}
+
+const classes = 10;
+
+function classCounts(labels: Int32Array, indices?: Int32Array): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  if (indices === undefined) for (const label of labels) counts[label]!++;
+  else for (const i of indices) counts[labels[i]!]!++;
+  return counts;
+}
+
+/**
+ * Loads the training file (the first `--limit` images) and splits it,
+ * stratified by class, into training and validation indices. Every class in
+ * the data must have at least one image on each side, else the validation
+ * accuracy and the confusion matrix are meaningless: a typed error says which
+ * `--validation-fraction` is needed.
+ */
+export async function loadTrainingData(
+  options: Pick<TrainOptions, 'limit' | 'validationFraction' | 'seed'>,
+): Promise<TrainingData> {
+  const data = await loadMnist({
+    split: 'train',
+    ...(options.limit === undefined ? {} : { limit: options.limit }),
+  });
+  const [train, validation] = stratifiedSplit(data.count, {
+    ratios: [1 - options.validationFraction, options.validationFraction],
+    labels: data.labels,
+    seed: options.seed,
+  }) as [Int32Array, Int32Array];
+  const all = classCounts(data.labels);
+  const held = classCounts(data.labels, validation);
+  const kept = classCounts(data.labels, train);
+  const missing = all.findIndex((count, c) => count > 0 && (held[c] === 0 || kept[c] === 0));
+  if (missing >= 0) {
+    const smallest = Math.min(...all.filter((count) => count > 0));
+    const suggestion = Math.min(0.9, Number((10 / smallest).toPrecision(2)));
+    const side = held[missing] === 0 ? 'validation' : 'training';
+    checkArguments('trainkit train').fail(
+      '--validation-fraction',
+      options.validationFraction,
+      `a fraction that leaves at least one image of every class on each side (with ${data.count} images it leaves ${validation.length} for validation, none of class ${missing} in the ${side} set)`,
+      side === 'validation'
+        ? `Use at least ${suggestion} (about 10 validation images of the rarest class)${options.limit === undefined ? '' : ', or a larger --limit'}.`
+        : 'Hold out less, e.g. 0.1.',
+    );
+  }
+  return { data, train, validation };
+}
+
+/**
+ * Gathers batches of images and labels from host memory into tensors. On
+ * backends that copy a tensor's values when it is created (WebAssembly) the
+ * host buffers are reused, so a training step allocates nothing on the host.
+ */
+export class BatchGatherer {
+  private readonly images: Float32Array;
+  private readonly labels: Int32Array;
+  private readonly sampleShape: number[];
+  private readonly rowLength: number;
+  private readonly reuse: boolean;
+  private imageBuffer: Float32Array;
+  private labelBuffer: Int32Array;
+
+  constructor(data: MnistData, sampleShape: readonly number[], maxBatch: number) {
+    this.images = data.images;
+    this.labels = data.labels;
+    this.sampleShape = [...sampleShape];
+    this.rowLength = sampleShape.reduce((a, b) => a * b, 1);
+    this.reuse = tf.getBackend() === 'wasm';
+    this.imageBuffer = new Float32Array(maxBatch * this.rowLength);
+    this.labelBuffer = new Int32Array(maxBatch);
+  }
+
+  /** The labels of a set of indices (a new array). */
+  labelsOf(indices: Int32Array): Int32Array {
+    const out = new Int32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = this.labels[indices[i]!]!;
+    return out;
+  }
+
+  /** `x` `[n, ...sampleShape]` float32 and `y` `[n]` int32 for the samples `indices`. */
+  gather(indices: Int32Array): { x: tf.Tensor; y: tf.Tensor1D } {
+    const n = indices.length;
+    const row = this.rowLength;
+    if (!this.reuse || n * row > this.imageBuffer.length) {
+      this.imageBuffer = new Float32Array(n * row);
+      this.labelBuffer = new Int32Array(n);
+    }
+    const images = this.imageBuffer;
+    const labels = this.labelBuffer;
+    for (let i = 0; i < n; i++) {
+      const index = indices[i]!;
+      images.set(this.images.subarray(index * row, index * row + row), i * row);
+      labels[i] = this.labels[index]!;
+    }
+    return {
+      x: tf.tensor(images.subarray(0, n * row), [n, ...this.sampleShape], 'float32'),
+      y: tf.tensor1d(labels.subarray(0, n), 'int32'),
+    };
+  }
+}

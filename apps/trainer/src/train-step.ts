@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { recordTraining } from '@trainkit/curves';
+import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit/metrics';
+import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
+import { deriveSeed } from '@trainkit/stats';
+import type { Run } from './run-setup';
+
+/** What one micro-batch did. */
+export interface StepResult {
+  /** The micro-batch's mean loss (NaN or infinite when it diverged). */
+  readonly loss: number;
+  /** An optimizer update was applied (the micro-batch completed a group, or the epoch ended). */
+  readonly updated: boolean;
+  /** The micro-batch was dropped because a gradient was not finite. */
+  readonly skipped: boolean;
+  /** The learning rate of the update this micro-batch belongs to. */
+  readonly learningRate: number;
+  /** The finished update's loss (sample-weighted over its micro-batches), when `updated`. */
+  readonly updateLoss: number;
+  /** The step of the finished update (updates applied before it), when `updated`. */
+  readonly updateStep: number;
+}
+
+const dataPhase = 0;
+const stepPhase = 1;
+
+/**
+ * Trains one micro-batch: sets the learning rate (and momentum) when a new
+ * update starts, seeds the dropout masks from the run's position, computes the
+ * loss and gradients, and hands them to the accumulating optimizer, which
+ * applies an update when the group is complete (or at the end of the epoch).
+ * The run's state advances by one micro-batch; a completed update is recorded
+ * in the history at its step with its sample-weighted mean loss.
+ *
+ * Every command trains through this function. It allocates no host memory of
+ * its own on the WebAssembly backend and does not await.
+ *
+ * @param run - The run.
+ * @param indices - The micro-batch's sample indices.
+ * @param endOfEpoch - The last micro-batch of the epoch: apply a partial group.
+ */
+export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): StepResult {
+  const { state, optimizer, profiler } = run;
+  const step = state.updates;
+  const learningRate = run.schedules.learningRate(step);
+  if (run.scheduledUpdate !== step) {
+    // Once per update (SGD uploads a new rate tensor on every set).
+    setLearningRate(optimizer, learningRate);
+    if (run.schedules.momentum !== undefined) setMomentum(optimizer, run.schedules.momentum(step));
+    run.scheduledUpdate = step;
+  }
+  if (run.dropout.length > 0) {
+    const seed = deriveSeed(state.options.seed, state.microBatches);
+    for (const layer of run.dropout) layer.seed = seed;
+  }
+  profiler.phase(dataPhase);
+  const { x, y } = run.trainBatches.gather(indices);
+  profiler.phase(stepPhase);
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.losses.softmaxCrossEntropy(
+        tf.oneHot(y, 10),
+        run.model.apply(x, { training: true }) as tf.Tensor,
+      ) as tf.Scalar,
+    run.variables as tf.Variable[],
+  );
+  const result = optimizer.accumulate(grads, { sampleCount: indices.length });
+  const flushed = endOfEpoch && !result.updated ? optimizer.flush() : undefined;
+  const loss = value.dataSync()[0]!;
+  tf.dispose([value, x, y]);
+  tf.dispose(grads);
+
+  state.microBatches++;
+  state.batch++;
+  if (!result.skipped) {
+    updateRunningMean(state.updateLoss, loss, indices.length);
+    updateRunningMean(state.epochLoss, loss, indices.length);
+  }
+  state.nonFiniteStreak = result.skipped || !Number.isFinite(loss) ? state.nonFiniteStreak + 1 : 0;
+  const updated = result.updated || flushed?.updated === true;
+  let updateLoss = Number.NaN;
+  if (updated) {
+    updateLoss = runningMeanValue(state.updateLoss);
+    resetRunningMean(state.updateLoss);
+    state.updates = optimizer.iterations;
+    recordTraining(state.history, step, updateLoss);
+  }
+  return { loss, updated, skipped: result.skipped, learningRate, updateLoss, updateStep: step };
+}
