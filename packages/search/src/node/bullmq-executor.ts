@@ -44,6 +44,8 @@ interface Pending {
 interface Listener {
   readonly keys: SearchKeys;
   readonly pending: Map<string, Pending>;
+  /** Trials whose result has been handed to the search. */
+  readonly settled: Set<string>;
   /** Events for trials the search has not handed over yet (a resumed coordinator). */
   readonly early: Map<string, Record<string, string>[]>;
   done: Promise<void>;
@@ -145,20 +147,35 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
   const listeners = new Map<string, Listener>();
   let closing = false;
 
-  const answer = async (keys: SearchKeys, execution: string, decision: PruneDecision) => {
+  const answer = async (
+    keys: SearchKeys,
+    execution: string,
+    step: number,
+    decision: PruneDecision,
+  ) => {
     const key = keys.decisions(execution);
-    await client.rpush(key, JSON.stringify(decision));
+    await client.rpush(key, JSON.stringify({ step, decision }));
     await client.expire(key, 3600);
   };
 
   const handle = async (listener: Listener, event: Record<string, string>) => {
     const trialKey = event.trial!;
     const pending = listener.pending.get(trialKey);
+    if (event.type === 'duplicate') {
+      log(
+        `trial ${trialKey.slice(trialKey.lastIndexOf('-') + 1)}: ${event.worker} produced a second result (its job ran twice); the first result is kept, the duplicate ignored`,
+      );
+      return;
+    }
     if (pending === undefined) {
-      if (event.type === 'duplicate') {
-        log(
-          `trial ${trialKey}: ${event.worker} produced a second result; the first result is kept, the duplicate ignored`,
-        );
+      if (listener.settled.has(trialKey)) {
+        // A second execution of a trial that already has its result: stop it.
+        if (event.type === 'report') {
+          await answer(listener.keys, event.execution!, Number(event.step), {
+            prune: true,
+            reason: 'this trial already has a result (its job ran twice)',
+          });
+        }
         return;
       }
       const early = listener.early.get(trialKey) ?? [];
@@ -175,17 +192,12 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
         try {
           decision = await pending.hooks.report(Number(event.value), Number(event.step));
         } finally {
-          await answer(listener.keys, event.execution!, decision);
+          await answer(listener.keys, event.execution!, Number(event.step), decision);
         }
         break;
       }
       case 'done':
         await settle(listener, trialKey);
-        break;
-      case 'duplicate':
-        log(
-          `trial ${pending.task.trial}: ${event.worker} produced a second result (its job ran twice); the first result is kept, the duplicate ignored`,
-        );
         break;
     }
   };
@@ -197,6 +209,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     const stored = await client.hget(listener.keys.results, trialKey);
     if (stored === null) return false;
     listener.pending.delete(trialKey);
+    listener.settled.add(trialKey);
     pending.resolve((JSON.parse(stored) as StoredResult).outcome);
     return true;
   };
@@ -210,6 +223,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
       const state = await job.getState();
       if (state === 'failed') {
         listener.pending.delete(trialKey);
+        listener.settled.add(trialKey);
         pending.resolve({
           kind: 'threw',
           error: {
@@ -229,6 +243,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     const listener: Listener = {
       keys,
       pending: new Map(),
+      settled: new Set(),
       early: new Map(),
       done: Promise.resolve(),
     };
@@ -266,12 +281,26 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     return listener;
   };
 
-  const run = async (task: TrialTask, hooks: TrialHooks): Promise<RawOutcome> => {
+  const run = async (
+    task: TrialTask,
+    hooks: TrialHooks,
+    signal: AbortSignal,
+  ): Promise<RawOutcome> => {
     const listener = listen(task.searchId);
     const trialKey = trialJobId(task.searchId, task.trial);
     const outcome = new Promise<RawOutcome>((resolve, reject) => {
       listener.pending.set(trialKey, { task, hooks, resolve, reject });
+      // A stopped coordinator stops waiting; the job goes on, its result is picked up on resume.
+      const onAbort = () => {
+        if (listener.pending.get(trialKey)?.resolve !== resolve) return;
+        listener.pending.delete(trialKey);
+        reject(new Error('the search was stopped'));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
+    // It may settle (abort) while the job is still being added below; the caller awaits it after.
+    outcome.catch(() => undefined);
     // Events that came before this trial was handed over (a resumed coordinator).
     const early = listener.early.get(trialKey) ?? [];
     listener.early.delete(trialKey);

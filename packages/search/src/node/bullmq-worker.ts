@@ -216,6 +216,9 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     }
   };
 
+  /** The coordinator did not answer the last report in time. */
+  let coordinatorSilent = false;
+
   const process_ = async (job: {
     id?: string | undefined;
     data: { task: TrialTask };
@@ -271,11 +274,23 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       const connection = blockingPool.pop();
       if (connection === undefined) return continueTrial;
       try {
-        const reply = await connection.blpop(
-          keys.decisions(execution),
-          Math.max(0.01, decisionTimeoutMs / 1000),
-        );
-        return reply === null ? continueTrial : (JSON.parse(reply[1]) as PruneDecision);
+        // While the coordinator is silent (stopped, restarting) wait only briefly.
+        const deadline = Date.now() + (coordinatorSilent ? 200 : decisionTimeoutMs);
+        for (;;) {
+          const remaining = deadline - Date.now();
+          const reply =
+            remaining <= 0
+              ? null
+              : await connection.blpop(keys.decisions(execution), Math.max(0.01, remaining / 1000));
+          if (reply === null) {
+            coordinatorSilent = true;
+            return continueTrial;
+          }
+          const answer = JSON.parse(reply[1]) as { step: number; decision: PruneDecision };
+          if (answer.step !== step) continue; // a late answer to an earlier report
+          coordinatorSilent = false;
+          return answer.decision;
+        }
       } finally {
         blockingPool.push(connection);
       }

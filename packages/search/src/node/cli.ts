@@ -37,7 +37,7 @@ const usage = `Usage:
   trainkit-search coordinator --redis <url> --module <file> [--journal <file>] [--queue <name>] [--tensorboard <dir>] [--format ...]
   trainkit-search worker      --redis <url> --module <file> [--queue <name>] [--concurrency <n>] [--isolation thread|process|none]
                               [--checkpoint-root <dir>] [--lock-duration <ms>] [--stalled-interval <ms>] [--max-stalled <n>]
-                              [--reconnect-timeout <ms>] [--name <name>]
+                              [--reconnect-timeout <ms>] [--decision-timeout <ms>] [--name <name>]
   trainkit-search report      --journal <file> [--format text|csv|json] [--tensorboard <dir>]
 
 The module exports \`search\` ({ strategy, direction, pruner? }) for run and coordinator, and
@@ -71,6 +71,7 @@ const options = {
   'max-stalled': { type: 'string' },
   'connect-timeout': { type: 'string' },
   'reconnect-timeout': { type: 'string' },
+  'decision-timeout': { type: 'string' },
   name: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -232,6 +233,7 @@ async function worker(values: Values, signal: AbortSignal): Promise<number> {
   const maxStalledCount = integerOption(values, 'max-stalled');
   const connectTimeoutMs = integerOption(values, 'connect-timeout');
   const reconnectTimeoutMs = integerOption(values, 'reconnect-timeout');
+  const decisionTimeoutMs = integerOption(values, 'decision-timeout');
   const running = await startBullmqWorker({
     redis: required(values, 'redis'),
     module: required(values, 'module'),
@@ -247,6 +249,7 @@ async function worker(values: Values, signal: AbortSignal): Promise<number> {
     ...(maxStalledCount === undefined ? {} : { maxStalledCount }),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     ...(reconnectTimeoutMs === undefined ? {} : { reconnectTimeoutMs }),
+    ...(decisionTimeoutMs === undefined ? {} : { decisionTimeoutMs }),
     ...(values.name === undefined ? {} : { name: values.name }),
     log: (message) => {
       if (!quiet) console.error(message);

@@ -204,6 +204,27 @@ describe('distributed search on BullMQ (real redis-server, coordinator and worke
     a.kill();
   }, 90_000);
 
+  it('resumes a coordinator stopped mid-search (Ctrl-C): results stored meanwhile are picked up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainkit-dist-'));
+    const journal = join(dir, 'journal.jsonl');
+    const env = { TRAINKIT_TEST_TRIALS: '6', TRAINKIT_TEST_STEP_MS: '100' };
+    const first = coordinator('resume', journal, env);
+    const a = worker('A', 'resume', ['--decision-timeout', '1000'], env);
+    await first.waitFor(/trial 1 finished/);
+    first.process.kill('SIGINT');
+    expect(await first.exited, first.output()).toBe(130);
+    expect(first.output()).toContain(`run the same command again to resume from ${journal}`);
+    await a.waitFor(/trial 3: returned/); // the worker went on while no coordinator listened
+    const second = coordinator('resume', journal, env);
+    expect(await second.exited, second.output()).toBe(0);
+    expect(second.output()).toMatch(
+      /resuming .*journal\.jsonl: 6 trials recorded, \d ended, \d to run/,
+    );
+    const { state } = checkExactlyOnce(journal, 6);
+    expect(state.trials.map((t) => t.value)).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
+    a.kill();
+  }, 90_000);
+
   it('fails within seconds with the URL and the fix when Redis cannot be reached', async () => {
     const port = await freePort(); // nothing listens there
     const url = `redis://127.0.0.1:${port}`;
