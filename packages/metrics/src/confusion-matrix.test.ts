@@ -1,6 +1,7 @@
 import { InvalidArgumentError, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import {
   type ConfusionMatrixState,
   cloneConfusionMatrix,
@@ -418,9 +419,13 @@ describe('confusionMatrixFromJSON rejects malformed state', () => {
     [
       'not an object',
       42,
-      'confusionMatrixFromJSON: expected an object with format "trainkit.metrics.confusionMatrix", got 42.',
+      'confusionMatrixFromJSON: expected a trainkit.metrics.confusionMatrix state object, got 42. Pass the object confusionMatrixToJSON returned.',
     ],
-    ['invalid JSON text', '{', 'confusionMatrixFromJSON: the string is not valid JSON.'],
+    [
+      'invalid JSON text',
+      '{',
+      'confusionMatrixFromJSON: the text is not valid JSON (expected a trainkit.metrics.confusionMatrix state).',
+    ],
     [
       'wrong format',
       { ...good, format: 'other' },
@@ -429,17 +434,17 @@ describe('confusionMatrixFromJSON rejects malformed state', () => {
     [
       'wrong version',
       { ...good, version: 2 },
-      'unsupported version 2; this build reads version 1.',
+      'trainkit.metrics.confusionMatrix version 2 was written by a newer release; this one reads version 1.',
     ],
     [
       'bad numClasses',
       { ...good, numClasses: 0 },
-      'numClasses must be an integer in [1, 46340], got 0.',
+      'numClasses must be an integer >= 1 and <= 46340, got 0.',
     ],
     [
       'wrong count length',
       { ...good, counts: [1, 2, 3] },
-      'counts must be an array of 4 numbers (numClasses²), got 3 items.',
+      'counts must be an array of length 4, got [1, 2, 3].',
     ],
     [
       'negative count',
@@ -454,5 +459,20 @@ describe('confusionMatrixFromJSON rejects malformed state', () => {
   ])('%s', (_name, json, message) => {
     expect(() => confusionMatrixFromJSON(json)).toThrow(StateRestoreError);
     expect(() => confusionMatrixFromJSON(json)).toThrow(message);
+  });
+});
+
+describe('confusionMatrixToJSON / confusionMatrixFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.metrics.confusionMatrix',
+    version: 1,
+    toJSON: confusionMatrixToJSON,
+    fromJSON: confusionMatrixFromJSON,
+    samples: () => [
+      createConfusionMatrix(1),
+      updateConfusionMatrix(createConfusionMatrix(3), [0, 1, 2, 2], [0, 2, 2, 1], {
+        sampleWeight: [1, 0.5, 2.25, 1e-300],
+      }),
+    ],
   });
 });

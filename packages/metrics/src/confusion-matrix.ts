@@ -1,5 +1,9 @@
-import { checkArguments, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
-import { readHeader } from './json-number';
+import {
+  checkArguments,
+  readStateEnvelope,
+  ShapeMismatchError,
+  stateEnvelope,
+} from '@trainkit/core';
 import {
   assertArrayLike,
   checkLabels,
@@ -55,7 +59,7 @@ export interface ConfusionMatrixJSON {
   readonly counts: number[];
 }
 
-const FORMAT = 'trainkit.metrics.confusionMatrix';
+const FORMAT = 'trainkit.metrics.confusionMatrix' as const;
 
 function checkNumClasses(functionName: string, numClasses: unknown): number {
   return checkArguments(functionName).integer('numClasses', numClasses, {
@@ -514,12 +518,10 @@ export function confusionMatrixToArray(
  */
 export function confusionMatrixToJSON(state: ConfusionMatrixState): ConfusionMatrixJSON {
   assertConfusionMatrixState('confusionMatrixToJSON', state);
-  return {
-    format: FORMAT,
-    version: 1,
+  return stateEnvelope(FORMAT, 1, {
     numClasses: state.numClasses,
     counts: Array.from(state.counts),
-  };
+  });
 }
 
 /**
@@ -535,34 +537,12 @@ export function confusionMatrixToJSON(state: ConfusionMatrixState): ConfusionMat
  * ```
  */
 export function confusionMatrixFromJSON(json: unknown): ConfusionMatrixState {
-  const name = 'confusionMatrixFromJSON';
-  const record = readHeader(name, json, FORMAT, 1);
-  const c = record.numClasses;
-  if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_CLASSES) {
-    throw new StateRestoreError(
-      name,
-      `numClasses must be an integer in [1, ${MAX_CLASSES}], got ${String(c)}.`,
-    );
-  }
-  const raw = record.counts;
-  if (!Array.isArray(raw) || raw.length !== c * c) {
-    throw new StateRestoreError(
-      name,
-      `counts must be an array of ${c * c} numbers (numClasses²), got ${
-        Array.isArray(raw) ? `${raw.length} items` : typeof raw
-      }.`,
-    );
-  }
-  const counts = new Float64Array(c * c);
-  for (let i = 0; i < raw.length; i++) {
-    const value = raw[i];
-    if (typeof value !== 'number' || !(value >= 0 && value < Number.POSITIVE_INFINITY)) {
-      throw new StateRestoreError(
-        name,
-        `counts[${i}] must be a finite number >= 0, got ${JSON.stringify(value) ?? String(value)}.`,
-      );
-    }
-    counts[i] = value;
-  }
+  const read = readStateEnvelope('confusionMatrixFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'confusionMatrixToJSON',
+  });
+  const c = read.integer('numClasses', { min: 1, max: MAX_CLASSES });
+  const counts = Float64Array.from(read.numbers('counts', { min: 0, length: c * c }));
   return { kind: 'confusionMatrix', numClasses: c, counts };
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import {
   createRunningMean,
   cumulativeMean,
@@ -117,5 +118,31 @@ describe('running mean of minibatch losses', () => {
     expect(() => runningMeanFromJSON({ ...runningMeanToJSON(state), count: 1.5 })).toThrow(
       'runningMeanFromJSON: count must be an integer >= 0, got 1.5.',
     );
+  });
+});
+
+describe('runningMeanToJSON / runningMeanFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.metrics.runningMean',
+    version: 1,
+    toJSON: runningMeanToJSON,
+    fromJSON: runningMeanFromJSON,
+    samples: () => {
+      const diverged = createRunningMean();
+      for (const [value, weight] of [
+        [0.1, 64],
+        [1e16, 1],
+        [-1e16, 1],
+        [Number.NaN, 2],
+      ] as const) {
+        updateRunningMean(diverged, value, weight);
+      }
+      return [createRunningMean(), updateRunningMean(createRunningMean(), 0.3, 32), diverged];
+    },
+    equal: (restored, original) => {
+      for (const key of Object.keys(original) as (keyof typeof original)[]) {
+        expect(Object.is(restored[key], original[key]), key).toBe(true);
+      }
+    },
   });
 });

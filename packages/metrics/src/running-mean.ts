@@ -1,11 +1,10 @@
 import {
   checkArguments,
-  decodeJsonNumber,
   encodeJsonNumber,
   type JsonNumber,
-  StateRestoreError,
+  readStateEnvelope,
+  stateEnvelope,
 } from '@trainkit/core';
-import { decodeCount, readHeader } from './json-number';
 import { assertArrayLike, checkSameLength } from './labels';
 
 /**
@@ -40,7 +39,7 @@ export interface RunningMeanJSON {
   readonly count: number;
 }
 
-const FORMAT = 'trainkit.metrics.runningMean';
+const FORMAT = 'trainkit.metrics.runningMean' as const;
 
 /** Neumaier's improved Kahan–Babuška summation step; returns [sum, compensation]. */
 export function neumaierAdd(sum: number, compensation: number, x: number): [number, number] {
@@ -232,15 +231,13 @@ export function resetRunningMean(state: RunningMeanState): RunningMeanState {
  */
 export function runningMeanToJSON(state: RunningMeanState): RunningMeanJSON {
   assertState('runningMeanToJSON', state);
-  return {
-    format: FORMAT,
-    version: 1,
+  return stateEnvelope(FORMAT, 1, {
     sum: encodeJsonNumber(state.sum),
     sumCompensation: encodeJsonNumber(state.sumCompensation),
     weight: encodeJsonNumber(state.weight),
     weightCompensation: encodeJsonNumber(state.weightCompensation),
     count: state.count,
-  };
+  });
 }
 
 /**
@@ -253,19 +250,22 @@ export function runningMeanToJSON(state: RunningMeanState): RunningMeanJSON {
  * ```
  */
 export function runningMeanFromJSON(json: unknown): RunningMeanState {
-  const name = 'runningMeanFromJSON';
-  const record = readHeader(name, json, FORMAT, 1);
-  const weight = decodeJsonNumber(name, 'weight', record.weight);
+  const read = readStateEnvelope('runningMeanFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'runningMeanToJSON',
+  });
+  const weight = read.jsonNumber('weight');
   if (!(weight >= 0) || weight === Number.POSITIVE_INFINITY) {
-    throw new StateRestoreError(name, `weight must be a finite number >= 0, got ${weight}.`);
+    read.fail('weight', 'a finite number >= 0', weight);
   }
   return {
     kind: 'runningMean',
-    sum: decodeJsonNumber(name, 'sum', record.sum),
-    sumCompensation: decodeJsonNumber(name, 'sumCompensation', record.sumCompensation),
+    sum: read.jsonNumber('sum'),
+    sumCompensation: read.jsonNumber('sumCompensation'),
     weight,
-    weightCompensation: decodeJsonNumber(name, 'weightCompensation', record.weightCompensation),
-    count: decodeCount(name, 'count', record.count),
+    weightCompensation: read.jsonNumber('weightCompensation'),
+    count: read.count('count'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import { close, loadSklearnFixture } from './fixtures.test-helpers';
 import {
   createTopKAccuracy,
@@ -220,10 +221,31 @@ describe('streaming top-k', () => {
     const good = topKAccuracyToJSON(createTopKAccuracy({ numClasses: 3 }));
     expect(() => topKAccuracyFromJSON({ ...good, k: 0 })).toThrow(StateRestoreError);
     expect(() => topKAccuracyFromJSON({ ...good, correct: 2, total: 1 })).toThrow(
-      'topKAccuracyFromJSON: need 0 <= correct <= total, got correct 2, total 1.',
+      'topKAccuracyFromJSON: total must be a finite number >= 2, got 1.',
     );
     expect(() =>
       topKAccuracyFromJSON({ ...good, format: 'trainkit.metrics.confusionMatrix' }),
     ).toThrow('expected format "trainkit.metrics.topKAccuracy"');
+  });
+});
+
+describe('topKAccuracyToJSON / topKAccuracyFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.metrics.topKAccuracy',
+    version: 1,
+    toJSON: topKAccuracyToJSON,
+    fromJSON: topKAccuracyFromJSON,
+    samples: () => [
+      createTopKAccuracy({ numClasses: 2, k: 1 }),
+      updateTopKAccuracy(
+        createTopKAccuracy({ numClasses: 3, k: 2 }),
+        [0, 2],
+        [
+          [0.1, 0.7, 0.2],
+          [0.5, 0.4, 0.1],
+        ],
+        { sampleWeight: [0.25, 3] },
+      ),
+    ],
   });
 });

@@ -1,5 +1,9 @@
-import { checkArguments, ShapeMismatchError, StateRestoreError } from '@trainkit/core';
-import { decodeFinite, readHeader } from './json-number';
+import {
+  checkArguments,
+  readStateEnvelope,
+  ShapeMismatchError,
+  stateEnvelope,
+} from '@trainkit/core';
 import {
   assertArrayLike,
   checkLabels,
@@ -62,7 +66,7 @@ export interface TopKAccuracyJSON {
   readonly total: number;
 }
 
-const FORMAT = 'trainkit.metrics.topKAccuracy';
+const FORMAT = 'trainkit.metrics.topKAccuracy' as const;
 
 function assertState(
   functionName: string,
@@ -300,14 +304,12 @@ export function resetTopKAccuracy(state: TopKAccuracyState): TopKAccuracyState {
  */
 export function topKAccuracyToJSON(state: TopKAccuracyState): TopKAccuracyJSON {
   assertState('topKAccuracyToJSON', state);
-  return {
-    format: FORMAT,
-    version: 1,
+  return stateEnvelope(FORMAT, 1, {
     numClasses: state.numClasses,
     k: state.k,
     correct: state.correct,
     total: state.total,
-  };
+  });
 }
 
 /**
@@ -320,30 +322,16 @@ export function topKAccuracyToJSON(state: TopKAccuracyState): TopKAccuracyJSON {
  * ```
  */
 export function topKAccuracyFromJSON(json: unknown): TopKAccuracyState {
-  const name = 'topKAccuracyFromJSON';
-  const record = readHeader(name, json, FORMAT, 1);
-  const integer = (field: 'numClasses' | 'k') => {
-    const v = record[field];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-      throw new StateRestoreError(name, `${field} must be an integer >= 1, got ${String(v)}.`);
-    }
-    return v;
-  };
-  const correct = decodeFinite(name, 'correct', record.correct);
-  const total = decodeFinite(name, 'total', record.total);
-  if (correct < 0 || total < correct) {
-    throw new StateRestoreError(
-      name,
-      `need 0 <= correct <= total, got correct ${correct}, total ${total}.`,
-    );
-  }
-  return {
-    kind: 'topKAccuracy',
-    numClasses: integer('numClasses'),
-    k: integer('k'),
-    correct,
-    total,
-  };
+  const read = readStateEnvelope('topKAccuracyFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'topKAccuracyToJSON',
+  });
+  const numClasses = read.integer('numClasses', { min: 1 });
+  const k = read.integer('k', { min: 1 });
+  const correct = read.number('correct', { min: 0 });
+  const total = read.number('total', { min: correct }); // correct <= total
+  return { kind: 'topKAccuracy', numClasses, k, correct, total };
 }
 
 /**
