@@ -17,8 +17,8 @@ export interface ReferenceModel {
  * two builds with the same seed start from the same weights.
  *
  * - `mlp`: 784-256-128-10 with ReLU.
- * - `cnn`: conv 3x3x32, max-pool 2, conv 3x3x32, max-pool 2, dense 128 with
- *   ReLU, dropout (`dropout`, default 0.25), dense 10.
+ * - `cnn`: conv 3x3x16, max-pool 2, conv 3x3x32, max-pool 2, dense 128 with
+ *   ReLU, dropout (`dropout`; the trainer's default 0.5), dense 10.
  *
  * @param kind - `mlp` or `cnn`.
  * @param seed - Seed of the initial weights.
@@ -49,7 +49,7 @@ export function buildModel(kind: ModelKind, seed: number, dropout = 0): Referenc
     layers: [
       tfl.layers.conv2d({
         inputShape: [28, 28, 1],
-        filters: 32,
+        filters: 16,
         kernelSize: 3,
         activation: 'relu',
         kernelInitializer: kernel(),

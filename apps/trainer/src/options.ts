@@ -59,7 +59,7 @@ export const maxSeed = Number.MAX_SAFE_INTEGER;
 
 export const defaultTrainOptions: TrainOptions = {
   model: 'mlp',
-  epochs: 3,
+  epochs: 6,
   batchSize: 128,
   accumulate: 1,
   optimizer: 'adam',
@@ -67,7 +67,7 @@ export const defaultTrainOptions: TrainOptions = {
   schedule: 'cosine',
   warmupSteps: 100,
   clipNorm: undefined,
-  dropout: 0.25,
+  dropout: 0.5,
   backend: 'auto',
   limit: undefined,
   validationFraction: 0.1,
@@ -109,14 +109,14 @@ training file, the test file opened once at the end. Each run writes runs/<name>
 
 Model and data
   --model mlp|cnn              architecture (default mlp: 784-256-128-10; cnn: two conv blocks, dropout)
-  --dropout X                  dropout rate of the CNN, in [0, 1) (default 0.25)
+  --dropout X                  dropout rate of the CNN, in [0, 1) (default 0.5)
   --limit N                    use only the first N training images (N >= 100)
   --validation-fraction X      held out for validation, in (0, 0.9] (default 0.1); at least one
                                image of every class must land in each side
   --seed N                     seed of the split, batches, dropout and initial weights, an integer
                                in [0, 2^53 - 1] (default 42)
 Optimization
-  --epochs N                   epochs (default 3)
+  --epochs N                   epochs (default 6)
   --batch-size N               samples per micro-batch (default 128)
   --accumulate K               micro-batches per update, gradient accumulation (default 1)
   --optimizer adam|sgd|momentum|rmsprop   (default adam)
@@ -314,7 +314,7 @@ export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
             min: 0,
             max: 1,
             maxInclusive: false,
-            fix: 'E.g. --dropout 0.25; 0 turns dropout off.',
+            fix: 'E.g. --dropout 0.5; 0 turns dropout off.',
           }),
     backend,
     limit:

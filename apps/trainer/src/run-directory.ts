@@ -62,6 +62,22 @@ async function exists(target: string): Promise<boolean> {
   }
 }
 
+/**
+ * `mkdir -p` that reports the real cause: Node's recursive mkdir says ENOENT
+ * on a read-only file system, where one level at a time gives EROFS.
+ * Returns the first directory it created, or undefined.
+ */
+async function createDirectories(target: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let dir = target; ; dir = path.dirname(dir)) {
+    if (await exists(dir)) break;
+    missing.unshift(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const dir of missing) await mkdir(dir);
+  return missing[0];
+}
+
 /** The run under `root` whose newest checkpoint is the most recent, or undefined. */
 async function latestRun(root: string): Promise<string | undefined> {
   let names: string[];
@@ -131,7 +147,7 @@ export async function openRunDirectory(
     if (info !== undefined && !info.isDirectory()) {
       throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     }
-    if (info === undefined) createdRoot = (await mkdir(root, { recursive: true })) ?? root;
+    if (info === undefined) createdRoot = await createDirectories(root);
   } catch (error) {
     throw logdirError('create', root, error);
   }

@@ -44,6 +44,8 @@ export interface RunState {
   updateLoss: RunningMeanState;
   /** Micro-batch losses of the current epoch (sample-weighted): the epoch's training loss. */
   epochLoss: RunningMeanState;
+  /** Micro-batch losses since the last point of the training curve (one point per {@link curveUpdates} updates). */
+  curveLoss: RunningMeanState;
   /** Consecutive micro-batches whose loss or gradients were not finite. */
   nonFiniteStreak: number;
   /** Milliseconds spent training, over all sessions of the run. */
@@ -56,6 +58,14 @@ export interface RunState {
   /** Bytes of each TensorBoard event file (relative path) when the checkpoint was taken. */
   eventFiles: Record<string, number>;
 }
+
+/**
+ * Updates per point of the training curve: each point is the sample-weighted
+ * mean loss of the micro-batches of 10 updates (and the last point of an epoch
+ * closes its block), so the curve shows the trend rather than the batch-to-batch
+ * noise. TensorBoard's `batch_loss` keeps every update.
+ */
+export const curveUpdates = 10;
 
 export const runStateFormat = 'trainkit.trainer.run';
 export const runStateVersion = 1;
@@ -71,6 +81,7 @@ export function createRunState(options: TrainOptions, name: string): RunState {
     microBatches: 0,
     updateLoss: createRunningMean(),
     epochLoss: createRunningMean(),
+    curveLoss: createRunningMean(),
     nonFiniteStreak: 0,
     trainingMs: 0,
     best: null,
@@ -95,6 +106,7 @@ export function runStateToJSON(state: RunState) {
     microBatches: state.microBatches,
     updateLoss: runningMeanToJSON(state.updateLoss),
     epochLoss: runningMeanToJSON(state.epochLoss),
+    curveLoss: runningMeanToJSON(state.curveLoss),
     nonFiniteStreak: state.nonFiniteStreak,
     trainingMs: state.trainingMs,
     best: state.best,
@@ -243,6 +255,7 @@ export function runStateFromJSON(json: unknown): RunState {
     microBatches: count(json.microBatches, 'microBatches'),
     updateLoss: restoreMean('updateLoss'),
     epochLoss: restoreMean('epochLoss'),
+    curveLoss: restoreMean('curveLoss'),
     nonFiniteStreak: count(json.nonFiniteStreak, 'nonFiniteStreak'),
     trainingMs: finite(json.trainingMs, 'trainingMs'),
     best:

@@ -4,6 +4,7 @@ import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
 import { deriveSeed } from '@trainkit/stats';
 import type { Run } from './run-setup';
+import { curveUpdates } from './run-state';
 
 /** What one micro-batch did. */
 export interface StepResult {
@@ -29,8 +30,9 @@ const stepPhase = 1;
  * update starts, seeds the dropout masks from the run's position, computes the
  * loss and gradients, and hands them to the accumulating optimizer, which
  * applies an update when the group is complete (or at the end of the epoch).
- * The run's state advances by one micro-batch; a completed update is recorded
- * in the history at its step with its sample-weighted mean loss.
+ * The run's state advances by one micro-batch; every 10th update (and an
+ * epoch's last) adds a point to the training curve: the sample-weighted mean
+ * loss of the micro-batches since the previous point, at the update's step.
  *
  * Every command trains through this function. It allocates no host memory of
  * its own on the WebAssembly backend and does not await.
@@ -75,6 +77,7 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
   if (!result.skipped) {
     updateRunningMean(state.updateLoss, loss, indices.length);
     updateRunningMean(state.epochLoss, loss, indices.length);
+    updateRunningMean(state.curveLoss, loss, indices.length);
   }
   state.nonFiniteStreak = result.skipped || !Number.isFinite(loss) ? state.nonFiniteStreak + 1 : 0;
   const updated = result.updated || flushed?.updated === true;
@@ -83,7 +86,10 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
     updateLoss = runningMeanValue(state.updateLoss);
     resetRunningMean(state.updateLoss);
     state.updates = optimizer.iterations;
-    recordTraining(state.history, step, updateLoss);
+    if (state.updates % curveUpdates === 0 || endOfEpoch) {
+      recordTraining(state.history, step, runningMeanValue(state.curveLoss));
+      resetRunningMean(state.curveLoss);
+    }
   }
   return { loss, updated, skipped: result.skipped, learningRate, updateLoss, updateStep: step };
 }
