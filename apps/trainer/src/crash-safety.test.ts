@@ -246,9 +246,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
     });
     // The previous: one of Adam's bias-correction products in the tensor file.
     await rewrite(previous!.path, (body, data) => {
-      const tensor = body.tensors.find((t: { name: string }) =>
-        t.name.endsWith('bias_correction/accBeta1'),
-      );
+      const tensor = body.tensors.find((t) => t.name.endsWith('bias_correction/accBeta1'))!;
       data.writeFloatLE(0.5, tensor.offset);
     });
     const result = await runCli(
