@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crc32c } from '../crc32c';
 import { InvalidArgumentError, StateRestoreError } from '../errors';
 import {
   type CheckpointTensor,
@@ -11,7 +12,6 @@ import {
   saveCheckpoint,
 } from './checkpoint';
 import { CheckpointRestoreError } from './checkpoint-errors';
-import { crc32c } from './crc32c-shim';
 
 const scratch: string[] = [];
 async function directory(): Promise<string> {

@@ -8,13 +8,13 @@ import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkArguments } from '../check-arguments';
+import { crc32c } from '../crc32c';
 import { StateRestoreError } from '../errors';
 import {
   type CheckpointRestoreDetails,
   CheckpointRestoreError,
   CheckpointWriteError,
 } from './checkpoint-errors';
-import { crc32c } from './crc32c-shim';
 import { isProcessAlive } from './process-alive';
 
 /** Element types a checkpoint stores (little-endian). */
