@@ -1,7 +1,14 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type EarlyStopping, earlyStopping, restoreEarlyStoppingState } from './early-stopping';
+import { describeStateFormat } from '../../../state.shared';
+import {
+  checkEarlyStoppingState,
+  type EarlyStopping,
+  earlyStopping,
+  earlyStoppingFromJSON,
+  earlyStoppingToJSON,
+} from './early-stopping';
 
 function run(stopper: EarlyStopping, values: number[]) {
   let state = stopper.init();
@@ -114,7 +121,9 @@ describe('earlyStopping', () => {
           const viaJson: boolean[] = [];
           values.forEach((v, i) => {
             if (i === split)
-              resumed = restoreEarlyStoppingState(JSON.parse(JSON.stringify(resumed)));
+              resumed = earlyStoppingFromJSON(
+                JSON.parse(JSON.stringify(earlyStoppingToJSON(resumed))),
+              );
             const s = stopper.update(resumed, v);
             resumed = s.state;
             viaJson.push(s.shouldStop);
@@ -137,9 +146,13 @@ describe('earlyStopping', () => {
     expect(() => earlyStopping({ minDelta: -0.1 })).toThrow(
       /minDelta must be a finite number >= 0/,
     );
-    expect(() => restoreEarlyStoppingState({ epoch: 1 })).toThrow(StateRestoreError);
     expect(() =>
-      restoreEarlyStoppingState({
+      earlyStoppingFromJSON({ format: 'trainkit.curves.earlyStopping', version: 1, epoch: 1 }),
+    ).toThrow(StateRestoreError);
+    expect(() =>
+      earlyStoppingFromJSON({
+        format: 'trainkit.curves.earlyStopping',
+        version: 1,
         epoch: 1,
         best: 'x',
         bestEpoch: 0,
@@ -147,6 +160,32 @@ describe('earlyStopping', () => {
         stoppedEpoch: null,
         stopReason: null,
       }),
-    ).toThrow('restoreEarlyStoppingState: best must be a finite number or null, got "x".');
+    ).toThrow('earlyStoppingFromJSON: best must be a finite number or null, got "x".');
+    expect(() =>
+      checkEarlyStoppingState(
+        'earlyStoppingCallback',
+        { ...earlyStopping().init(), wait: -1 },
+        'options.state',
+      ),
+    ).toThrow('earlyStoppingCallback: options.state.wait must be an integer >= 0, got -1.');
+  });
+});
+
+describe('earlyStoppingToJSON / earlyStoppingFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.curves.earlyStopping',
+    version: 1,
+    toJSON: earlyStoppingToJSON,
+    fromJSON: earlyStoppingFromJSON,
+    samples: () => {
+      const stopper = earlyStopping({ patience: 1 });
+      let state = stopper.init();
+      const states = [state];
+      for (const value of [1, 0.5, 0.7, 0.9]) {
+        state = stopper.update(state, value).state;
+        states.push(state);
+      }
+      return states;
+    },
   });
 });

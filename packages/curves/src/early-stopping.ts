@@ -1,4 +1,11 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
+import {
+  checkArguments,
+  readState,
+  readStateEnvelope,
+  type StateEnvelope,
+  type StateReader,
+  stateEnvelope,
+} from '@trainkit/core';
 
 /** Options of {@link earlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -180,50 +187,91 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   };
 }
 
-/**
- * Validates a state read back from JSON (e.g. a checkpoint) so that a resumed
- * run continues exactly where it stopped.
- *
- * @param value - Parsed JSON.
- * @returns The state.
- * @throws StateRestoreError when a field is missing or has the wrong type.
- * @example
- * ```ts
- * const state = restoreEarlyStoppingState(JSON.parse(text));
- * ```
- */
-export function restoreEarlyStoppingState(value: unknown): EarlyStoppingState {
-  const fail = (message: string): never => {
-    throw new StateRestoreError('restoreEarlyStoppingState', message);
-  };
-  if (typeof value !== 'object' || value === null) return fail('the state must be an object.');
-  const record = value as Record<string, unknown>;
-  const count = (name: string, nullable: boolean): number | null => {
-    const field = record[name];
-    if (field === null && nullable) return null;
-    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) {
-      return fail(
-        `${name} must be an integer >= 0${nullable ? ' or null' : ''}, got ${JSON.stringify(field)}.`,
-      );
-    }
-    return field;
-  };
-  const best = record.best;
+const FORMAT = 'trainkit.curves.earlyStopping' as const;
+
+/** A serialized {@link EarlyStoppingState}, as {@link earlyStoppingToJSON} writes it. */
+export interface EarlyStoppingJSON extends StateEnvelope<typeof FORMAT, 1>, EarlyStoppingState {}
+
+function readFields(read: StateReader): EarlyStoppingState {
+  const countOrNull = (field: string): number | null =>
+    read.value(field) === null ? null : read.count(field);
+  const best = read.value('best');
   if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) {
-    return fail(`best must be a finite number or null, got ${JSON.stringify(best)}.`);
+    read.fail('best', 'a finite number or null', best);
   }
-  const stopReason = record.stopReason;
+  const stopReason = read.value('stopReason');
   if (stopReason !== null && stopReason !== 'patience' && stopReason !== 'non-finite') {
-    return fail(
-      `stopReason must be 'patience', 'non-finite' or null, got ${JSON.stringify(stopReason)}.`,
-    );
+    read.fail('stopReason', '"patience", "non-finite" or null', stopReason);
   }
   return {
-    epoch: count('epoch', false)!,
+    epoch: read.count('epoch'),
     best: best as number | null,
-    bestEpoch: count('bestEpoch', true),
-    wait: count('wait', false)!,
-    stoppedEpoch: count('stoppedEpoch', true),
-    stopReason,
+    bestEpoch: countOrNull('bestEpoch'),
+    wait: read.count('wait'),
+    stoppedEpoch: countOrNull('stoppedEpoch'),
+    stopReason: stopReason as EarlyStoppingState['stopReason'],
   };
+}
+
+/**
+ * Serializes an early-stopping state in the versioned envelope
+ * (`{ format: 'trainkit.curves.earlyStopping', version: 1, ...state }`).
+ *
+ * @param state - From `init()`, `update()` or a callback's `state`.
+ * @returns A JSON-safe object.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(earlyStoppingToJSON(step.state));
+ * ```
+ */
+export function earlyStoppingToJSON(state: EarlyStoppingState): EarlyStoppingJSON {
+  return stateEnvelope(FORMAT, 1, {
+    epoch: state.epoch,
+    best: state.best,
+    bestEpoch: state.bestEpoch,
+    wait: state.wait,
+    stoppedEpoch: state.stoppedEpoch,
+    stopReason: state.stopReason,
+  });
+}
+
+/**
+ * Restores a state written by {@link earlyStoppingToJSON} (the object, its
+ * JSON round trip or its JSON text) so that a resumed run continues exactly
+ * where it stopped.
+ *
+ * @param json - What {@link earlyStoppingToJSON} returned.
+ * @returns The state.
+ * @throws StateRestoreError naming the field when a field is missing or has the wrong type.
+ * @example
+ * ```ts
+ * const state = earlyStoppingFromJSON(JSON.parse(text));
+ * ```
+ */
+export function earlyStoppingFromJSON(json: unknown): EarlyStoppingState {
+  return readFields(
+    readStateEnvelope('earlyStoppingFromJSON', json, {
+      format: FORMAT,
+      version: 1,
+      writer: 'earlyStoppingToJSON',
+    }),
+  );
+}
+
+/**
+ * Checks an in-memory state passed to a function (e.g. the callback's
+ * `options.state`). Internal.
+ */
+export function checkEarlyStoppingState(
+  functionName: string,
+  state: unknown,
+  argument: string,
+): EarlyStoppingState {
+  return readFields(
+    readState(functionName, state, {
+      format: FORMAT,
+      source: "a state returned by init(), update(), a callback's state or earlyStoppingFromJSON()",
+      argument,
+    }),
+  );
 }

@@ -1,10 +1,11 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import {
   createHistory,
-  historyFromJson,
-  historyToJson,
+  historyFromJSON,
+  historyToJSON,
   recordEpoch,
   recordTraining,
   recordTrainingEvaluation,
@@ -71,7 +72,7 @@ describe('JSON round trip', () => {
             recordEpoch(history, i, i * 5 + 3, { val_loss: v, acc: 0.5 });
           }
           for (const [i, v] of evaluation.entries()) recordTrainingEvaluation(history, i * 7, v);
-          const restored = historyFromJson(historyToJson(history));
+          const restored = historyFromJSON(JSON.stringify(historyToJSON(history)));
           // toStrictEqual distinguishes -0 from 0 and treats NaN as equal to NaN.
           expect(restored).toStrictEqual(history);
           expect(restored.train.values.every((v, i) => Object.is(v, train[i]))).toBe(true);
@@ -81,24 +82,42 @@ describe('JSON round trip', () => {
   });
 
   it('rejects text that is not a history with StateRestoreError', () => {
-    expect(() => historyFromJson('{')).toThrow(StateRestoreError);
-    expect(() => historyFromJson('{"format":"x"}')).toThrow(
-      /historyFromJson: the JSON is not a trainkit curves history/,
+    expect(() => historyFromJSON('{')).toThrow(StateRestoreError);
+    expect(() => historyFromJSON('{"format":"x"}')).toThrow(
+      'historyFromJSON: expected format "trainkit.curves.history", got "x".',
     );
-    const good = JSON.parse(historyToJson(createHistory()));
-    expect(() => historyFromJson(JSON.stringify({ ...good, version: 2 }))).toThrow(
-      'historyFromJson: unsupported version 2; this release reads version 1.',
-    );
-    expect(() =>
-      historyFromJson(JSON.stringify({ ...good, train: { iterations: [0, 0], values: [1, 2] } })),
-    ).toThrow(
-      'historyFromJson: train.iterations[1] must be an integer >= 0 greater than the previous one, got 0.',
+    const good = historyToJSON(createHistory());
+    expect(() => historyFromJSON(JSON.stringify({ ...good, version: 2 }))).toThrow(
+      'historyFromJSON: trainkit.curves.history version 2 was written by a newer release; this one reads version 1.',
     );
     expect(() =>
-      historyFromJson(JSON.stringify({ ...good, validation: { iterations: [0], values: ['x'] } })),
+      historyFromJSON(JSON.stringify({ ...good, train: { iterations: [0, 0], values: [1, 2] } })),
+    ).toThrow('historyFromJSON: train.iterations[1] must be an integer > 0 (increasing), got 0.');
+    expect(() =>
+      historyFromJSON(JSON.stringify({ ...good, validation: { iterations: [0], values: ['x'] } })),
     ).toThrow(/validation.values\[0\] must be a number/);
     expect(() =>
-      historyFromJson(JSON.stringify({ ...good, validation: { iterations: [0], values: [] } })),
-    ).toThrow(/validation.iterations has 1 entries but validation.values has 0/);
+      historyFromJSON(JSON.stringify({ ...good, validation: { iterations: [0], values: [] } })),
+    ).toThrow(/validation.values must be an array of 1 values \(one per iteration\), got \[\]/);
+  });
+});
+
+describe('historyToJSON / historyFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.curves.history',
+    version: 1,
+    toJSON: historyToJSON,
+    fromJSON: historyFromJSON,
+    samples: () => {
+      const full = createHistory({ name: 'full' });
+      recordTraining(full, 0, 2.3);
+      recordTraining(full, 1, Number.NaN);
+      recordTraining(full, 2, -0);
+      recordValidation(full, 2, Number.POSITIVE_INFINITY);
+      recordTrainingEvaluation(full, 2, 1.5);
+      recordEpoch(full, 0, 2, { loss: 1, val_loss: Number.NaN });
+      return [createHistory(), full];
+    },
+    equal: (restored, original) => expect(restored).toStrictEqual(original),
   });
 });

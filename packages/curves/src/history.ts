@@ -1,12 +1,18 @@
 import {
   checkArguments,
-  decodeJsonNumber,
   encodeJsonNumber,
-  StateRestoreError,
+  encodeJsonNumbers,
+  type JsonNumber,
+  readStateEnvelope,
+  type StateEnvelope,
+  type StateReader,
+  stateEnvelope,
 } from '@trainkit/core';
 import type { Series } from '@trainkit/stats';
 
 export type { Series };
+
+const FORMAT = 'trainkit.curves.history' as const;
 
 /** The metrics logged at the end of one epoch. */
 export interface EpochRecord {
@@ -19,8 +25,10 @@ export interface EpochRecord {
 }
 
 /**
- * The learning-curve history of one training run: a plain, JSON-serializable
- * object that the recording functions append to.
+ * The learning-curve history of one training run: a plain object that the
+ * recording functions append to. It carries its own `format` and `version`
+ * (it is its own envelope); save it with {@link historyToJSON}, which also
+ * encodes NaN, infinities and -0.
  *
  * Iteration convention (trainkit's step unit): the iteration of a
  * measurement is the number of optimizer updates applied before it. The loss
@@ -191,30 +199,49 @@ export function recordEpoch(
   history.epochs.push({ epoch, iteration, metrics: copy });
 }
 
+/** A serialized {@link TrainingHistory}, as {@link historyToJSON} writes it. */
+export interface HistoryJSON extends StateEnvelope<'trainkit.curves.history', 1> {
+  readonly name: string;
+  readonly train: SeriesJSON;
+  readonly validation: SeriesJSON;
+  readonly trainingEvaluation: SeriesJSON;
+  readonly epochs: {
+    readonly epoch: number;
+    readonly iteration: number;
+    readonly metrics: Record<string, JsonNumber>;
+  }[];
+}
+
+/** A serialized {@link Series}: values encoded with `encodeJsonNumber`. */
+export interface SeriesJSON {
+  readonly iterations: number[];
+  readonly values: JsonNumber[];
+}
+
+const seriesToJSON = (s: Series): SeriesJSON => ({
+  iterations: [...s.iterations],
+  values: encodeJsonNumbers(s.values),
+});
+
 /**
- * Serializes a history to JSON text. NaN, infinities and -0 are written as
- * strings so that {@link historyFromJson} restores every value exactly
- * (finite numbers round-trip exactly through JSON already).
+ * Serializes a history to a JSON-safe object in the versioned envelope
+ * (`{ format: 'trainkit.curves.history', version: 1, ... }`). NaN, infinities
+ * and -0 are written as strings so that {@link historyFromJSON} restores
+ * every value exactly (finite numbers round-trip exactly through JSON already).
  *
  * @param history - The history.
- * @returns JSON text.
+ * @returns A JSON-safe object; `JSON.stringify` it to save it.
  * @example
  * ```ts
- * await writeFile('run.json', historyToJson(history));
+ * await writeFile('run.json', JSON.stringify(historyToJSON(history)));
  * ```
  */
-export function historyToJson(history: TrainingHistory): string {
-  const series = (s: Series) => ({
-    iterations: s.iterations,
-    values: s.values.map(encodeJsonNumber),
-  });
-  return JSON.stringify({
-    format: history.format,
-    version: history.version,
+export function historyToJSON(history: TrainingHistory): HistoryJSON {
+  return stateEnvelope(FORMAT, 1, {
     name: history.name,
-    train: series(history.train),
-    validation: series(history.validation),
-    trainingEvaluation: series(history.trainingEvaluation),
+    train: seriesToJSON(history.train),
+    validation: seriesToJSON(history.validation),
+    trainingEvaluation: seriesToJSON(history.trainingEvaluation),
     epochs: history.epochs.map((e) => ({
       epoch: e.epoch,
       iteration: e.iteration,
@@ -225,107 +252,71 @@ export function historyToJson(history: TrainingHistory): string {
   });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function restoreSeries(value: unknown, where: string): Series {
-  if (!isRecord(value) || !Array.isArray(value.iterations) || !Array.isArray(value.values)) {
-    throw new StateRestoreError(
-      'historyFromJson',
-      `${where} must be an object with arrays "iterations" and "values".`,
+function readSeries(read: StateReader, field: string): Series {
+  const series = read.object(field);
+  const iterations = series.numbers('iterations');
+  const values = series.jsonNumbers('values');
+  if (values.length !== iterations.length) {
+    series.fail(
+      'values',
+      `an array of ${iterations.length} values (one per iteration)`,
+      series.value('values'),
     );
   }
-  if (value.iterations.length !== value.values.length) {
-    throw new StateRestoreError(
-      'historyFromJson',
-      `${where}.iterations has ${value.iterations.length} entries but ${where}.values has ${value.values.length}.`,
-    );
-  }
-  const iterations: number[] = [];
-  for (let i = 0; i < value.iterations.length; i++) {
-    const iteration = value.iterations[i];
-    const previous = iterations[i - 1];
+  for (let i = 0; i < iterations.length; i++) {
+    const iteration = iterations[i]!;
     if (
-      typeof iteration !== 'number' ||
       !Number.isSafeInteger(iteration) ||
       iteration < 0 ||
-      (previous !== undefined && iteration <= previous)
+      (i > 0 && iteration <= iterations[i - 1]!)
     ) {
-      throw new StateRestoreError(
-        'historyFromJson',
-        `${where}.iterations[${i}] must be an integer >= 0 greater than the previous one, got ${JSON.stringify(iteration)}.`,
+      series.fail(
+        `iterations[${i}]`,
+        i === 0 ? 'an integer >= 0' : `an integer > ${iterations[i - 1]} (increasing)`,
+        iteration,
       );
     }
-    iterations.push(iteration);
   }
-  const values = value.values.map((v, i) =>
-    decodeJsonNumber('historyFromJson', `${where}.values[${i}]`, v),
-  );
   return { iterations, values };
 }
 
 /**
- * Restores a history written by {@link historyToJson}, validating its shape.
+ * Restores a history written by {@link historyToJSON} (the object, its JSON
+ * round trip or its JSON text), validating every field.
  *
- * @param json - JSON text.
+ * @param json - What {@link historyToJSON} returned.
  * @returns The history, equal value for value (NaN and -0 included) to the one serialized.
- * @throws StateRestoreError when the text is not a trainkit curves history (or has a newer version).
+ * @throws StateRestoreError naming the field when it is not a trainkit curves history of this version.
  * @example
  * ```ts
- * const history = historyFromJson(await readFile('run.json', 'utf8'));
+ * const history = historyFromJSON(await readFile('run.json', 'utf8'));
  * ```
  */
-export function historyFromJson(json: string): TrainingHistory {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    throw new StateRestoreError('historyFromJson', 'the text is not valid JSON.', { cause: error });
-  }
-  if (!isRecord(parsed) || parsed.format !== 'trainkit.curves.history') {
-    throw new StateRestoreError(
-      'historyFromJson',
-      'the JSON is not a trainkit curves history (format must be "trainkit.curves.history"). Write it with historyToJson.',
-    );
-  }
-  if (parsed.version !== 1) {
-    throw new StateRestoreError(
-      'historyFromJson',
-      `unsupported version ${JSON.stringify(parsed.version)}; this release reads version 1.`,
-    );
-  }
-  if (typeof parsed.name !== 'string') {
-    throw new StateRestoreError('historyFromJson', 'name must be a string.');
-  }
-  if (!Array.isArray(parsed.epochs)) {
-    throw new StateRestoreError('historyFromJson', 'epochs must be an array.');
-  }
-  const epochs: EpochRecord[] = parsed.epochs.map((e, i) => {
-    if (
-      !isRecord(e) ||
-      !Number.isSafeInteger(e.epoch) ||
-      !Number.isSafeInteger(e.iteration) ||
-      !isRecord(e.metrics)
-    ) {
-      throw new StateRestoreError(
-        'historyFromJson',
-        `epochs[${i}] must be { epoch, iteration, metrics }.`,
-      );
-    }
+export function historyFromJSON(json: unknown): TrainingHistory {
+  const read = readStateEnvelope('historyFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'historyToJSON',
+  });
+  const name = read.string('name');
+  const train = readSeries(read, 'train');
+  const validation = readSeries(read, 'validation');
+  const trainingEvaluation = readSeries(read, 'trainingEvaluation');
+  const epochs: EpochRecord[] = read.array('epochs').map((value, i) => {
+    const epoch = read.element('epochs', i, value);
+    const metricsReader = epoch.object('metrics');
     const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(e.metrics)) {
-      metrics[k] = decodeJsonNumber('historyFromJson', `epochs[${i}].metrics.${k}`, v);
-    }
-    return { epoch: e.epoch as number, iteration: e.iteration as number, metrics };
+    for (const key of Object.keys(metricsReader.record))
+      metrics[key] = metricsReader.jsonNumber(key);
+    return { epoch: epoch.count('epoch'), iteration: epoch.count('iteration'), metrics };
   });
   return {
-    format: 'trainkit.curves.history',
+    format: FORMAT,
     version: 1,
-    name: parsed.name,
-    train: restoreSeries(parsed.train, 'train'),
-    validation: restoreSeries(parsed.validation, 'validation'),
-    trainingEvaluation: restoreSeries(parsed.trainingEvaluation, 'trainingEvaluation'),
+    name,
+    train,
+    validation,
+    trainingEvaluation,
     epochs,
   };
 }

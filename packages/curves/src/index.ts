@@ -26,18 +26,26 @@ export type {
 export { defaultDiagnoseOptions, diagnose, verdictAdvice } from './diagnose';
 export type {
   EarlyStopping,
+  EarlyStoppingJSON,
   EarlyStoppingOptions,
   EarlyStoppingState,
   EarlyStoppingUpdate,
 } from './early-stopping';
-export { earlyStopping, restoreEarlyStoppingState } from './early-stopping';
+export { earlyStopping, earlyStoppingFromJSON, earlyStoppingToJSON } from './early-stopping';
 export type { FormatDiagnosisOptions } from './format-diagnosis';
 export { formatDiagnosis } from './format-diagnosis';
-export type { CreateHistoryOptions, EpochRecord, Series, TrainingHistory } from './history';
+export type {
+  CreateHistoryOptions,
+  EpochRecord,
+  HistoryJSON,
+  Series,
+  SeriesJSON,
+  TrainingHistory,
+} from './history';
 export {
   createHistory,
-  historyFromJson,
-  historyToJson,
+  historyFromJSON,
+  historyToJSON,
   recordEpoch,
   recordTraining,
   recordTrainingEvaluation,

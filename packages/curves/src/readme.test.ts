@@ -10,8 +10,8 @@ import {
   diagnose,
   earlyStopping,
   formatDiagnosis,
-  historyFromJson,
-  historyToJson,
+  historyFromJSON,
+  historyToJSON,
   recordTraining,
   recordValidation,
 } from '@trainkit/curves';
@@ -41,7 +41,7 @@ describe('README examples', () => {
     console.log(chart);
     const svg = curvesSvg(history, { yScale: 'log' });
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(historyFromJson(historyToJson(history))).toStrictEqual(history);
+    expect(historyFromJSON(JSON.stringify(historyToJSON(history)))).toStrictEqual(history);
     shown(text);
     shown(chart);
     expect(readme).toContain(

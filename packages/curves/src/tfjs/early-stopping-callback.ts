@@ -2,10 +2,10 @@ import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { CustomCallback, type LayersModel, type Logs } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
 import {
+  checkEarlyStoppingState,
   type EarlyStoppingOptions,
   type EarlyStoppingState,
   earlyStopping,
-  restoreEarlyStoppingState,
 } from '../early-stopping';
 
 /** Options of {@link earlyStoppingCallback}. */
@@ -24,11 +24,12 @@ export interface EarlyStoppingCallbackOptions extends EarlyStoppingOptions {
    */
   readonly restoreBestWeights?: boolean;
   /**
-   * A saved state (e.g. from a checkpoint) to continue from. The weight
-   * snapshot is not part of it: after a resume, only epochs that improve on the
-   * saved best can be restored.
+   * A state to continue from (e.g. `earlyStoppingFromJSON` of a checkpoint's
+   * copy of `callback.state`); checked at construction. The weight snapshot is
+   * not part of it: after a resume, only epochs that improve on the saved best
+   * can be restored.
    */
-  readonly state?: unknown;
+  readonly state?: EarlyStoppingState;
   /** Receives one line when training is stopped and when weights are restored. Default: silent. */
   readonly log?: (text: string) => void;
 }
@@ -93,7 +94,9 @@ export function earlyStoppingCallback(
       ? undefined
       : check.callable<(text: string) => void>('options.log', options.log);
   let state =
-    options.state === undefined ? machine.init() : restoreEarlyStoppingState(options.state);
+    options.state === undefined
+      ? machine.init()
+      : checkEarlyStoppingState('earlyStoppingCallback', options.state, 'options.state');
   let model: LayersModel | undefined;
   let snapshot: Tensor[] | undefined;
   let snapshotEpoch: number | undefined;
