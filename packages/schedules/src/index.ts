@@ -29,10 +29,15 @@ export type { PreviewScheduleOptions } from './preview';
 export { previewSchedule } from './preview';
 export type {
   ReduceOnPlateau,
+  ReduceOnPlateauJSON,
   ReduceOnPlateauOptions,
   ReduceOnPlateauState,
 } from './reduce-on-plateau';
-export { reduceOnPlateau } from './reduce-on-plateau';
+export {
+  reduceOnPlateau,
+  reduceOnPlateauFromJSON,
+  reduceOnPlateauToJSON,
+} from './reduce-on-plateau';
 export type { SampleOptions } from './sample';
 export { sample } from './sample';
 export type { Schedule } from './schedule';

@@ -1,7 +1,13 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ReduceOnPlateauState, reduceOnPlateau } from './reduce-on-plateau';
+import { describeStateFormat } from '../../../state.shared';
+import {
+  type ReduceOnPlateauState,
+  reduceOnPlateau,
+  reduceOnPlateauFromJSON,
+  reduceOnPlateauToJSON,
+} from './reduce-on-plateau';
 
 function run(plateau: ReturnType<typeof reduceOnPlateau>, metrics: readonly number[]) {
   const states: ReduceOnPlateauState[] = [];
@@ -101,9 +107,9 @@ describe('reduceOnPlateau', () => {
           let state = plateau.init();
           for (const m of metrics.slice(0, split)) state = plateau.update(state, m);
           // Save, then restore in a fresh instance with the same options.
-          const saved = JSON.stringify(state);
+          const saved = JSON.stringify(reduceOnPlateauToJSON(state));
           const resumed = reduceOnPlateau(o);
-          state = resumed.restore(saved);
+          state = reduceOnPlateauFromJSON(saved);
           const rest: ReduceOnPlateauState[] = [];
           for (const m of metrics.slice(split)) {
             state = resumed.update(state, m);
@@ -123,63 +129,83 @@ describe('reduceOnPlateau', () => {
     );
   });
 
-  describe('restore', () => {
+  describe('reduceOnPlateauToJSON / reduceOnPlateauFromJSON', () => {
     const plateau = reduceOnPlateau({ initialValue: 0.1 });
     const valid = plateau.update(plateau.init(), 1);
 
-    it('accepts the parsed object or the JSON text and returns a clean copy', () => {
-      expect(plateau.restore(JSON.parse(JSON.stringify(valid)))).toEqual(valid);
-      expect(plateau.restore(JSON.stringify(valid))).toEqual(valid);
-      expect(plateau.restore({ ...valid, extra: 1 })).toEqual(valid);
+    describeStateFormat({
+      format: 'trainkit.schedules.reduceOnPlateau',
+      version: 1,
+      toJSON: reduceOnPlateauToJSON,
+      fromJSON: reduceOnPlateauFromJSON,
+      samples: () => {
+        const max = reduceOnPlateau({ initialValue: 1, mode: 'max', patience: 0, cooldown: 2 });
+        let state = max.init();
+        for (const metric of [0.5, 0.4, 0.4, 0.6]) state = max.update(state, metric);
+        return [plateau.init(), valid, state];
+      },
     });
 
+    it('accepts the parsed object or the JSON text and returns a clean copy', () => {
+      const json = reduceOnPlateauToJSON(valid);
+      expect(reduceOnPlateauFromJSON(JSON.parse(JSON.stringify(json)))).toEqual(valid);
+      expect(reduceOnPlateauFromJSON(JSON.stringify(json))).toEqual(valid);
+      expect(reduceOnPlateauFromJSON({ ...json, extra: 1 })).toEqual(valid);
+    });
+
+    const good = reduceOnPlateauToJSON(valid);
     it.each([
-      ['not JSON', '{', 'reduceOnPlateau: the saved state is not valid JSON.'],
-      ['null', null, 'reduceOnPlateau: the state must be an object.'],
+      ['not JSON', '{', 'reduceOnPlateauFromJSON: the text is not valid JSON'],
       [
-        'another kind',
-        { ...valid, kind: 'cosine' },
-        `state.kind must be 'reduceOnPlateau', got "cosine".`,
+        'null',
+        null,
+        'reduceOnPlateauFromJSON: expected a trainkit.schedules.reduceOnPlateau state object, got null.',
       ],
-      ['another version', { ...valid, version: 2 }, 'state.version must be 1, got 2.'],
       [
-        'the other mode',
-        { ...valid, mode: 'max' },
-        `the state was saved with mode "max", but these options use 'min'.`,
+        'another format',
+        { ...good, format: 'cosine' },
+        'expected format "trainkit.schedules.reduceOnPlateau", got "cosine".',
+      ],
+      [
+        'another version',
+        { ...good, version: 2 },
+        'trainkit.schedules.reduceOnPlateau version 2 was written by a newer release',
       ],
       [
         'a NaN learning rate (null in JSON)',
-        { ...valid, learningRate: null },
-        'state.learningRate must be a finite number >= 0, got null.',
+        { ...good, learningRate: null },
+        'learningRate must be a finite number >= 0, got null.',
       ],
-      [
-        'a string best',
-        { ...valid, best: '1' },
-        'state.best must be a finite number or null, got "1".',
-      ],
+      ['a string best', { ...good, best: '1' }, 'best must be a finite number, got "1".'],
       [
         'a negative counter',
-        { ...valid, badEpochs: -1 },
-        'state.badEpochs must be an integer >= 0, got -1.',
+        { ...good, badEpochs: -1 },
+        'badEpochs must be an integer >= 0, got -1.',
       ],
       [
         'a missing counter',
-        { ...valid, cooldownRemaining: undefined },
-        'state.cooldownRemaining must be an integer >= 0, got undefined.',
+        { ...good, cooldownRemaining: undefined },
+        'cooldownRemaining must be an integer >= 0, got undefined.',
       ],
     ])('rejects %s with a StateRestoreError', (_description, saved, message) => {
-      expect(() => plateau.restore(saved)).toThrow(StateRestoreError);
-      expect(() => plateau.restore(saved)).toThrow(message);
+      expect(() => reduceOnPlateauFromJSON(saved)).toThrow(StateRestoreError);
+      expect(() => reduceOnPlateauFromJSON(saved)).toThrow(message);
     });
 
     it('keeps the JSON error as the cause', () => {
       try {
-        plateau.restore('{');
+        reduceOnPlateauFromJSON('{');
         expect.unreachable();
       } catch (error) {
         expect(StateRestoreError.isInstance(error)).toBe(true);
         expect((error as Error).cause).toBeInstanceOf(SyntaxError);
       }
+    });
+
+    it('update refuses a state saved with the other mode', () => {
+      expect(() => plateau.update({ ...valid, mode: 'max' }, 1)).toThrow(
+        'reduceOnPlateau: state.mode must be \'min\' (the mode of these options), got "max".',
+      );
     });
 
     it('update rejects a malformed state and a non-number metric', () => {

@@ -1,4 +1,11 @@
-import { checkArguments, StateRestoreError } from '@trainkit/core';
+import {
+  checkArguments,
+  readState,
+  readStateEnvelope,
+  type StateEnvelope,
+  type StateReader,
+  stateEnvelope,
+} from '@trainkit/core';
 import { checkOptions, optional } from './schedule';
 
 /** Options of {@link reduceOnPlateau}. */
@@ -27,15 +34,11 @@ export interface ReduceOnPlateauOptions {
 }
 
 /**
- * The state of a {@link reduceOnPlateau}: a plain JSON object. Save it with
- * `JSON.stringify`, load it with {@link ReduceOnPlateau.restore}; the
- * continuation is exact.
+ * The state of a {@link reduceOnPlateau}: a plain object. Save it with
+ * {@link reduceOnPlateauToJSON}, load it with {@link reduceOnPlateauFromJSON};
+ * the continuation is exact.
  */
 export interface ReduceOnPlateauState {
-  /** Always `'reduceOnPlateau'`. */
-  readonly kind: 'reduceOnPlateau';
-  /** Format version, currently 1. */
-  readonly version: 1;
   /** The mode the state was made for. */
   readonly mode: 'min' | 'max';
   /** The current learning rate. */
@@ -65,13 +68,6 @@ export interface ReduceOnPlateau {
    * @throws StateRestoreError if `state` is not a valid state for these options.
    */
   update(state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState;
-  /**
-   * Validates a saved state (the parsed object or its JSON text) and returns it.
-   *
-   * @throws StateRestoreError when it is malformed, of another kind or version,
-   *   or saved with the other mode.
-   */
-  restore(saved: unknown): ReduceOnPlateauState;
 }
 
 /**
@@ -92,15 +88,15 @@ export interface ReduceOnPlateau {
  * never become `best` (so that the state stays valid JSON).
  *
  * @param options - {@link ReduceOnPlateauOptions}
- * @returns `{ init, update, restore }`.
+ * @returns `{ init, update }`.
  * @example
  * ```ts
  * const plateau = reduceOnPlateau({ initialValue: 0.1, patience: 2 });
  * let state = plateau.init();
  * for (const loss of [1, 0.9, 0.9, 0.9, 0.9]) state = plateau.update(state, loss);
  * state.learningRate; // 0.01 (reduced on the third bad epoch)
- * const saved = JSON.stringify(state);
- * state = plateau.restore(saved); // continues exactly
+ * const saved = JSON.stringify(reduceOnPlateauToJSON(state));
+ * state = reduceOnPlateauFromJSON(saved); // continues exactly
  * ```
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
@@ -138,22 +134,8 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
     return thresholdMode === 'relative' ? value > best * (1 + threshold) : value > best + threshold;
   };
 
-  const restore = (saved: unknown): ReduceOnPlateauState => {
-    let value = saved;
-    if (typeof value === 'string') {
-      try {
-        value = JSON.parse(value);
-      } catch (cause) {
-        throw new StateRestoreError(name, 'the saved state is not valid JSON.', { cause });
-      }
-    }
-    return validateState(name, value, mode);
-  };
-
   return {
     init: () => ({
-      kind: 'reduceOnPlateau',
-      version: 1,
       mode,
       learningRate: initialValue,
       best: null,
@@ -162,9 +144,8 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
       epochs: 0,
       reductions: 0,
     }),
-    restore,
     update(state, metric) {
-      validateState(name, state, mode);
+      checkReduceOnPlateauState(name, state, mode, 'state');
       if (typeof metric !== 'number') {
         check.fail(
           'metric',
@@ -194,8 +175,6 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
         badEpochs = 0;
       }
       return {
-        kind: 'reduceOnPlateau',
-        version: 1,
         mode,
         learningRate,
         best,
@@ -208,57 +187,92 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
   };
 }
 
-function validateState(
+const FORMAT = 'trainkit.schedules.reduceOnPlateau' as const;
+
+/** A serialized {@link ReduceOnPlateauState}, as {@link reduceOnPlateauToJSON} writes it. */
+export interface ReduceOnPlateauJSON
+  extends StateEnvelope<typeof FORMAT, 1>,
+    ReduceOnPlateauState {}
+
+function readFields(read: StateReader): ReduceOnPlateauState {
+  const mode = read.oneOf('mode', ['min', 'max'] as const);
+  const learningRate = read.number('learningRate', { min: 0 });
+  const best = read.value('best') === null ? null : read.number('best');
+  return {
+    mode,
+    learningRate,
+    best,
+    badEpochs: read.count('badEpochs'),
+    cooldownRemaining: read.count('cooldownRemaining'),
+    epochs: read.count('epochs'),
+    reductions: read.count('reductions'),
+  };
+}
+
+/**
+ * Checks a state passed to `update` or to a callback against the options'
+ * mode. Internal.
+ */
+export function checkReduceOnPlateauState(
   functionName: string,
   value: unknown,
   mode: 'min' | 'max',
+  argument: string,
 ): ReduceOnPlateauState {
-  const fail = (problem: string): never => {
-    throw new StateRestoreError(
-      functionName,
-      `${problem} Pass a state returned by init(), update() or restore() (JSON.parse of a saved one is fine).`,
-    );
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail('the state must be an object.');
-  }
-  const state = value as Record<string, unknown>;
-  if (state.kind !== 'reduceOnPlateau')
-    fail(`state.kind must be 'reduceOnPlateau', got ${JSON.stringify(state.kind)}.`);
-  if (state.version !== 1) fail(`state.version must be 1, got ${JSON.stringify(state.version)}.`);
+  const read = readState(functionName, value, {
+    format: FORMAT,
+    source: 'a state returned by init(), update() or reduceOnPlateauFromJSON()',
+    argument,
+  });
+  const state = readFields(read);
   if (state.mode !== mode) {
-    fail(
-      `the state was saved with mode ${JSON.stringify(state.mode)}, but these options use '${mode}'.`,
-    );
+    read.fail('mode', `'${mode}' (the mode of these options)`, state.mode);
   }
-  const isCount = (field: unknown): boolean =>
-    typeof field === 'number' && Number.isSafeInteger(field) && field >= 0;
-  if (
-    typeof state.learningRate !== 'number' ||
-    !Number.isFinite(state.learningRate) ||
-    state.learningRate < 0
-  ) {
-    fail(
-      `state.learningRate must be a finite number >= 0, got ${JSON.stringify(state.learningRate)}.`,
-    );
-  }
-  if (state.best !== null && (typeof state.best !== 'number' || !Number.isFinite(state.best))) {
-    fail(`state.best must be a finite number or null, got ${JSON.stringify(state.best)}.`);
-  }
-  for (const field of ['badEpochs', 'cooldownRemaining', 'epochs', 'reductions'] as const) {
-    if (!isCount(state[field])) {
-      fail(`state.${field} must be an integer >= 0, got ${JSON.stringify(state[field])}.`);
-    }
-  }
-  return {
-    kind: 'reduceOnPlateau',
-    version: 1,
-    mode,
-    learningRate: state.learningRate as number,
-    best: state.best as number | null,
-    badEpochs: state.badEpochs as number,
-    cooldownRemaining: state.cooldownRemaining as number,
-    epochs: state.epochs as number,
-    reductions: state.reductions as number,
-  };
+  return state;
+}
+
+/**
+ * Serializes a plateau state in the versioned envelope
+ * (`{ format: 'trainkit.schedules.reduceOnPlateau', version: 1, ...state }`).
+ *
+ * @param state - From `init()` or `update()`.
+ * @returns A JSON-safe object.
+ * @example
+ * ```ts
+ * writeFileSync('plateau.json', JSON.stringify(reduceOnPlateauToJSON(state)));
+ * ```
+ */
+export function reduceOnPlateauToJSON(state: ReduceOnPlateauState): ReduceOnPlateauJSON {
+  return stateEnvelope(FORMAT, 1, {
+    mode: state.mode,
+    learningRate: state.learningRate,
+    best: state.best,
+    badEpochs: state.badEpochs,
+    cooldownRemaining: state.cooldownRemaining,
+    epochs: state.epochs,
+    reductions: state.reductions,
+  });
+}
+
+/**
+ * Restores a state written by {@link reduceOnPlateauToJSON} (the object, its
+ * JSON round trip or its JSON text). `update` then checks that its mode
+ * matches the options.
+ *
+ * @param json - What {@link reduceOnPlateauToJSON} returned.
+ * @returns The state.
+ * @throws StateRestoreError naming the field when it is malformed or of another format or version.
+ * @example
+ * ```ts
+ * const state = reduceOnPlateauFromJSON(readFileSync('plateau.json', 'utf8'));
+ * ```
+ */
+export function reduceOnPlateauFromJSON(json: unknown): ReduceOnPlateauState {
+  return readFields(
+    readStateEnvelope('reduceOnPlateauFromJSON', json, {
+      format: FORMAT,
+      version: 1,
+      writer: 'reduceOnPlateauToJSON',
+    }),
+  );
 }

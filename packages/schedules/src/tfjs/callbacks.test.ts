@@ -248,8 +248,8 @@ describe('reduceLearningRateOnPlateau', () => {
       'reduceLearningRateOnPlateau: monitor must be a key of the epoch logs (loss), got "val_loss". Pass validationData or validationSplit to fit, or monitor a training metric.',
     );
     expect(() => reduceLearningRateOnPlateau({ factor: 2 })).toThrow(InvalidArgumentError);
-    expect(() => reduceLearningRateOnPlateau({ state: { kind: 'other' } })).toThrow(
-      "reduceOnPlateau: state.kind must be 'reduceOnPlateau'",
+    expect(() => reduceLearningRateOnPlateau({ state: { kind: 'other' } as never })).toThrow(
+      'reduceLearningRateOnPlateau: options.state.mode must be one of "min", "max", got undefined.',
     );
   });
 });

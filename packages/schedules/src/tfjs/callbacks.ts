@@ -1,6 +1,7 @@
 import { CustomCallback, type LayersModel, type Logs } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
 import {
+  checkReduceOnPlateauState,
   type ReduceOnPlateau,
   type ReduceOnPlateauOptions,
   type ReduceOnPlateauState,
@@ -37,8 +38,11 @@ export interface ReduceLearningRateOnPlateauOptions
   readonly monitor?: string;
   /** The rate before any reduction. Default: the optimizer's rate when training begins. */
   readonly initialValue?: number;
-  /** A saved state to resume from (e.g. `JSON.parse` of a checkpoint); its rate is applied at train begin. */
-  readonly state?: unknown;
+  /**
+   * A state to resume from (e.g. `reduceOnPlateauFromJSON` of a checkpoint's copy of
+   * `callback.state`), checked at construction; its rate is applied at train begin.
+   */
+  readonly state?: ReduceOnPlateauState;
   /** The optimizer to drive. Default: the model's optimizer. */
   readonly optimizer?: LearningRateTarget;
   /** Key under which the epoch logs get the rate used during the epoch. Default `'learning_rate'`. */
@@ -222,8 +226,9 @@ class PlateauCallback extends ModelAwareCallback implements ReduceLearningRateOn
  * applied. At each epoch end the rate used during the epoch is written into
  * the logs under `logKey`, the metric `logs[monitor]` is fed to `update`, and
  * a reduced rate is applied to the optimizer for the next epoch. The state is
- * readable at any time as `callback.state` (plain JSON: save it with your
- * checkpoint and pass it back as `options.state` to resume exactly).
+ * readable at any time as `callback.state` (save it with `reduceOnPlateauToJSON`
+ * in your checkpoint and pass `reduceOnPlateauFromJSON` of it back as
+ * `options.state` to resume exactly).
  *
  * @param options - {@link ReduceLearningRateOnPlateauOptions}
  * @returns A `tf.CustomCallback` with a `state` property.
@@ -233,7 +238,7 @@ class PlateauCallback extends ModelAwareCallback implements ReduceLearningRateOn
  * ```ts
  * const plateau = reduceLearningRateOnPlateau({ monitor: 'val_loss', patience: 3, factor: 0.5 });
  * await model.fit(x, y, { epochs: 50, validationSplit: 0.2, callbacks: [plateau] });
- * writeFileSync('plateau.json', JSON.stringify(plateau.state));
+ * writeFileSync('plateau.json', JSON.stringify(reduceOnPlateauToJSON(plateau.state!)));
  * ```
  */
 export function reduceLearningRateOnPlateau(
@@ -256,8 +261,11 @@ export function reduceLearningRateOnPlateau(
   if (typeof logKey !== 'string' || logKey === '')
     check.fail('logKey', logKey, 'a non-empty string');
   // Validate every option now (with a placeholder rate when it comes from the optimizer).
-  const probe = reduceOnPlateau({ ...rest, initialValue: rest.initialValue ?? 1 });
-  if (saved !== undefined) probe.restore(saved);
+  reduceOnPlateau({ ...rest, initialValue: rest.initialValue ?? 1 });
+  const resumeFrom =
+    saved === undefined
+      ? undefined
+      : checkReduceOnPlateauState(name, saved, rest.mode ?? 'min', 'options.state');
 
   let plateau: ReduceOnPlateau | undefined;
   const callback: PlateauCallback = new PlateauCallback(
@@ -267,7 +275,7 @@ export function reduceLearningRateOnPlateau(
         if (callback.current === undefined) {
           const initialValue = rest.initialValue ?? getLearningRate(optimizer);
           plateau = reduceOnPlateau({ ...rest, initialValue });
-          callback.current = saved === undefined ? plateau.init() : plateau.restore(saved);
+          callback.current = resumeFrom ?? plateau.init();
         }
         setLearningRate(optimizer, callback.current.learningRate);
       },

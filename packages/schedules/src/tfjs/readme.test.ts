@@ -12,6 +12,8 @@ import {
   oneCycleMomentum,
   previewSchedule,
   reduceOnPlateau,
+  reduceOnPlateauFromJSON,
+  reduceOnPlateauToJSON,
 } from '@trainkit/schedules';
 import { batchLearningRateScheduler, reduceLearningRateOnPlateau } from '@trainkit/schedules/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -74,13 +76,13 @@ describe('README examples', () => {
       factor: 0.5,
     });
     await model.fit(x, y, { epochs: 5, validationSplit: 0.25, verbose: 0, callbacks: [onPlateau] });
-    const checkpoint = JSON.stringify(onPlateau.state);
+    const checkpoint = JSON.stringify(reduceOnPlateauToJSON(onPlateau.state!));
     expect(JSON.parse(checkpoint).epochs).toBe(5);
     const resumed = reduceLearningRateOnPlateau({
       monitor: 'val_loss',
       patience: 3,
       factor: 0.5,
-      state: JSON.parse(checkpoint),
+      state: reduceOnPlateauFromJSON(checkpoint),
     });
     await model.fit(x, y, { epochs: 1, validationSplit: 0.25, verbose: 0, callbacks: [resumed] });
     expect(resumed.state?.epochs).toBe(6);
@@ -88,15 +90,16 @@ describe('README examples', () => {
     model.dispose();
   });
 
-  it('reduce on plateau with a JSON state', () => {
+  it('reduce on plateau with a saved state', () => {
     const plateau = reduceOnPlateau({ initialValue: 0.1, patience: 2, factor: 0.5 });
     let state = plateau.init();
     for (const validationLoss of [1.0, 0.8, 0.81, 0.8, 0.82]) {
       state = plateau.update(state, validationLoss);
     }
     expect(state.learningRate).toBe(0.05);
-    const saved = JSON.stringify(state);
-    state = plateau.restore(saved);
-    expect(state).toEqual(JSON.parse(saved));
+    const saved = JSON.stringify(reduceOnPlateauToJSON(state));
+    const restored = reduceOnPlateauFromJSON(saved);
+    expect(restored).toEqual(state);
+    expect(plateau.update(restored, 0.9)).toEqual(plateau.update(state, 0.9));
   });
 });
