@@ -18,7 +18,7 @@ class EverySecondBatch extends tf.SGDOptimizer {
   get state() {
     return { miniStep: this.waiting };
   }
-  override applyGradients(gradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(gradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
     this.waiting++;
     if (this.waiting < 2) return;
     this.waiting = 0;
