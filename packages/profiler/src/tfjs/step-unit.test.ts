@@ -16,7 +16,7 @@ class EverySecondBatch extends tf.SGDOptimizer {
   get state() {
     return { miniStep: this.waiting === undefined ? 0 : 1 };
   }
-  override applyGradients(gradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(gradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
     if (this.waiting === undefined) {
       this.waiting = tf.tidy(() => {
         const kept: tf.NamedTensorMap = {};
