@@ -12,6 +12,7 @@ import { batchStream } from './batches';
 import { getLearningRate, setLearningRate } from './learning-rate';
 import { trainingSnapshot } from './snapshot';
 import { exampleCount, type SanityData, type SanityTarget, toTrainee } from './target';
+import { tidyValue } from './tidy';
 
 /** Options of {@link discreteLearningRateTest}. */
 export interface DiscreteLearningRateTestOptions extends DiscreteLearningRateOptions {
@@ -83,7 +84,7 @@ export async function discreteLearningRateTest(
   for (let i = 0; i < window; i++) {
     const batch = startStream.next();
     startLosses.push(
-      tf.tidy(
+      tidyValue(
         () =>
           (trainee.predict !== undefined && trainee.lossFunction !== undefined
             ? trainee.lossFunction(batch.y, trainee.predict(batch.x))

@@ -8,6 +8,7 @@ import {
   judgeTrainingLossAgreement,
 } from '../evaluation-mode';
 import { exampleCount, rows, type SanityData, type SanityTarget, toTrainee } from './target';
+import { tidyValue } from './tidy';
 
 const modeLayerClasses = new Set([
   'Dropout',
@@ -31,7 +32,7 @@ export function modeLayers(model: LayersModel | undefined): string[] {
 }
 
 function relativeDifference(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => {
+  return tidyValue(() => {
     const scale = Math.max(tf.max(tf.abs(a)).dataSync()[0]!, 1e-12);
     return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / scale;
   });
@@ -91,7 +92,7 @@ export function checkEvaluationMode(
   if (n < 4) check.fail('data', `${n} examples`, 'at least 4 examples');
   const saved = trainee.stateVariables.map((variable) => tf.keep(tf.clone(variable)));
   try {
-    return tf.tidy(() => {
+    return tidyValue(() => {
       const x = rows(data.x, 0, n);
       const half = Math.floor(n / 2);
       const first = evaluate(x);
@@ -176,7 +177,7 @@ export function checkTrainingLossAgreement(
     const size = Math.min(chunkSize, count - start);
     total +=
       size *
-      tf.tidy(
+      tidyValue(
         () =>
           lossFunction(
             rows(data.y, start, size),

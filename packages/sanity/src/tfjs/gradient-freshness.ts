@@ -111,8 +111,8 @@ export async function checkGradientFreshness(
   };
   const trial = async (group: number) => {
     for (const batch of groups[group]!) {
-      const result = await step(batch.x, batch.y);
-      if (result instanceof tf.Tensor || Array.isArray(result)) tf.dispose(result as tf.Tensor);
+      const result: unknown = await step(batch.x, batch.y);
+      if (result instanceof tf.Tensor) result.dispose();
     }
     const update = flatUpdate(trainee.variables, before);
     restore();

@@ -4,6 +4,7 @@ import { type CheckResult, skippedResult } from '../check-result';
 import { type InitialLossThresholds, judgeInitialLoss, type TaskKind } from '../initial-loss';
 import { asProbabilities, profileOutputs } from './outputs';
 import { exampleCount, rows, type SanityData, type SanityTarget, toTrainee } from './target';
+import { tidyValue } from './tidy';
 
 /** Options of {@link checkInitialLoss}. */
 export interface CheckInitialLossOptions extends InitialLossThresholds {
@@ -43,7 +44,7 @@ export function checkInitialLoss(
   const count = exampleCount(name, 'data', data);
   const sampleSize = check.integer('options.sampleSize', options.sampleSize ?? 512, { min: 1 });
   const n = Math.min(count, sampleSize);
-  return tf.tidy(() => {
+  return tidyValue(() => {
     const x = rows(data.x, 0, n);
     const y = rows(data.y, 0, n);
     if (trainee.predict === undefined || trainee.lossFunction === undefined) {

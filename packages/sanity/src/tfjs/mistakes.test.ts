@@ -234,7 +234,7 @@ describe('checkGradientFreshness on MNIST', () => {
         tf.dispose([...Object.values(sum), ...Object.values(grads)]);
         sum = next;
       }
-      model.optimizer.applyGradients(sum);
+      model.optimizer.applyGradients(sum as tf.NamedTensorMap as never);
       value.dispose();
     };
     const result = await checkGradientFreshness(model, data, { step });
@@ -268,7 +268,7 @@ describe('checkGradientFreshness on MNIST', () => {
           for (const key of Object.keys(buffer!)) out[key] = tf.div(buffer![key]!, k);
           return out;
         });
-        model.optimizer.applyGradients(mean);
+        model.optimizer.applyGradients(mean as never);
         tf.dispose(Object.values(mean));
         if (reset) {
           tf.dispose(Object.values(buffer));

@@ -61,8 +61,8 @@ export function smallMlp(
     learningRate?: number;
     dropout?: number;
     batchNorm?: boolean;
-    kernelInitializer?: () => tfl.initializers.Initializer;
-    biasInitializer?: () => tfl.initializers.Initializer;
+    kernelInitializer?: () => ReturnType<typeof tfl.initializers.glorotUniform>;
+    biasInitializer?: () => ReturnType<typeof tfl.initializers.glorotUniform>;
   } = {},
 ): tfl.LayersModel {
   const kernel = options.kernelInitializer ?? seeded(options.seed ?? 1);

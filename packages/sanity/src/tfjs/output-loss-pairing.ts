@@ -6,6 +6,7 @@ import type { TaskKind } from '../initial-loss';
 import { judgeOutputLossPairing, type LossInputKind } from '../output-loss-pairing';
 import { profileOutputs } from './outputs';
 import { exampleCount, rows, type SanityData, type SanityTarget, toTrainee } from './target';
+import { tidyValue } from './tidy';
 
 /**
  * Finds out whether a classification loss expects logits or probabilities by
@@ -26,7 +27,7 @@ export function probeLossInput(
   task: TaskKind,
   width: number,
 ): LossInputKind {
-  return tf.tidy(() => {
+  return tidyValue(() => {
     const n = y.shape[0]!;
     let value: number;
     let asLogits: number;
@@ -128,7 +129,7 @@ export function checkOutputLossPairing(
   }
   const predict = trainee.predict;
   const lossFunction = trainee.lossFunction;
-  return tf.tidy(() => {
+  return tidyValue(() => {
     const n = Math.min(count, sampleSize);
     const x = rows(data.x, 0, n);
     const y = rows(data.y, 0, n);

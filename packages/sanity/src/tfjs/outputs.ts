@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskKind } from '../initial-loss';
+import { tidyValue } from './tidy';
 
 /** How a model's outputs look. @internal */
 export interface OutputProfile {
@@ -16,7 +17,7 @@ export interface OutputProfile {
 
 /** Infers the task from targets and outputs, unless given. @internal */
 export function profileOutputs(outputs: tf.Tensor, y: tf.Tensor, task?: TaskKind): OutputProfile {
-  return tf.tidy(() => {
+  return tidyValue(() => {
     const width = outputs.rank >= 2 ? outputs.shape[outputs.rank - 1]! : 1;
     const flat = tf.reshape(outputs, [-1]);
     const min = tf.min(flat).dataSync()[0]!;

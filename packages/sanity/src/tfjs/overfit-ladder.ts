@@ -20,6 +20,7 @@ import {
   type SanityTarget,
   toTrainee,
 } from './target';
+import { tidyValue } from './tidy';
 
 /** Options of {@link overfitLadder}. */
 export interface OverfitLadderOptions extends OverfitLadderThresholds {
@@ -116,7 +117,7 @@ export async function overfitLadder(
     heldOutData === undefined ? 0 : exampleCount(name, 'options.heldOut', heldOutData);
   const task =
     options.task ??
-    tf.tidy(
+    tidyValue(
       () =>
         profileOutputs(
           predict(rows(data.x, 0, Math.min(count, 64))),
@@ -125,7 +126,7 @@ export async function overfitLadder(
     );
 
   const score = (x: tf.Tensor, y: tf.Tensor): Scored =>
-    tf.tidy(() => {
+    tidyValue(() => {
       const outputs = predict(x);
       const loss = lossFunction(y, outputs).dataSync()[0]!;
       if (task === 'regression') return { accuracy: Number.NaN, loss };
@@ -146,7 +147,7 @@ export async function overfitLadder(
     let loss = 0;
     for (let start = 0; start < n; start += 1000) {
       const size = Math.min(1000, n - start);
-      const part = tf.tidy(() => score(rows(set.x, start, size), rows(set.y, start, size)));
+      const part = tidyValue(() => score(rows(set.x, start, size), rows(set.y, start, size)));
       accuracy += part.accuracy * size;
       loss += part.loss * size;
     }
@@ -204,7 +205,7 @@ export async function overfitLadder(
   }
   let chanceAccuracy: number | undefined;
   if (heldOutData !== undefined && task !== 'regression') {
-    chanceAccuracy = tf.tidy(() => {
+    chanceAccuracy = tidyValue(() => {
       const labels =
         task === 'multiclass'
           ? classIndices(heldOutData.y)

@@ -22,10 +22,12 @@ function problem() {
   const b = tf.variable(tf.zeros([2]));
   const step = (optimizer: tf.Optimizer) =>
     tf.dispose(
-      optimizer.minimize(
-        () => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar,
-        true,
-        [w, b],
+      <tf.Scalar>(
+        optimizer.minimize(
+          () => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar,
+          true,
+          [w, b],
+        )
       ),
     );
   return { step, variables: [w, b], dispose: () => tf.dispose([x, y, w, b]) };

@@ -143,7 +143,7 @@ export function toTrainee(functionName: string, target: SanityTarget): Trainee {
     check.fail('target.optimizer', custom.optimizer, 'a tf.Optimizer');
   }
   const optional = <T>(name: string, value: T | undefined): T | undefined =>
-    value === undefined ? undefined : check.callable(`target.${name}`, value as never);
+    value === undefined ? undefined : (check.callable(`target.${name}`, value) as T);
   const predict = optional('predict', custom.predict);
   const predictTraining = optional('predictTraining', custom.predictTraining);
   const lossFunction = optional('lossFunction', custom.lossFunction);

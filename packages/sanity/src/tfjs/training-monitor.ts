@@ -1,0 +1,466 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { checkArguments } from '@trainkit/core';
+import type {
+  ActivationStats,
+  GradientStats,
+  MonitorMeasurements,
+  UpdateStats,
+  WeightStats,
+} from '../monitor/measurements';
+import {
+  createMonitorRunner,
+  type MonitorFinding,
+  type MonitorRunner,
+  type MonitorRunnerOptions,
+} from '../monitor/runner';
+import { formatReport, type SanityReport, sanityReport } from '../report';
+import { isLayersModel, type SanityData } from './target';
+import { tidyValue } from './tidy';
+
+/** One activation layer's outputs on the probe batch. */
+export interface ActivationOutput {
+  readonly name: string;
+  /** `relu`, `sigmoid`, `tanh`, ... */
+  readonly activation: string;
+  readonly output: tf.Tensor;
+}
+
+/** Options of {@link trainingMonitor}. */
+export interface TrainingMonitorOptions extends MonitorRunnerOptions {
+  /** A tfjs-layers model: its trainable weights, compiled loss (if compiled) and activation layers are used. */
+  readonly model?: tfl.LayersModel;
+  /** The variables to watch. Default: the model's trainable weights. */
+  readonly variables?: readonly tf.Variable[];
+  /** The training loss of a batch (for probe gradients). Default: the model's compiled loss. */
+  readonly loss?: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
+  /** Activations of a batch, for the dying-ReLU and saturation rules. Default: the model's activation layers. */
+  readonly activations?: (x: tf.Tensor) => readonly ActivationOutput[];
+  /**
+   * A small fixed batch (e.g. 64 training examples) on which checks compute
+   * gradients (when the loop does not pass its own) and activations. Without
+   * it, the gradient and activation rules only run on gradients you pass.
+   */
+  readonly probe?: SanityData;
+  /** Check every this many updates (and at the first). Default 50. */
+  readonly interval?: number;
+  /** `shouldStop` becomes true at the first `fail` finding. Default `false`. */
+  readonly stopOnFail?: boolean;
+  /** Where new findings are printed, one line each; `false` for nowhere. Default `console.warn`. */
+  readonly log?: ((line: string) => void) | false;
+}
+
+/** The custom-loop hook (and the engine of {@link trainingMonitorCallback}). */
+export interface TrainingMonitor {
+  /** The pure rule runner (findings, per-rule results). */
+  readonly runner: MonitorRunner;
+  /** Every finding so far. */
+  readonly findings: readonly MonitorFinding[];
+  /** True after a `fail` finding when `stopOnFail` is set. */
+  readonly shouldStop: boolean;
+  /** Is `step` a check step (0, interval, 2 interval, ...)? */
+  isCheckStep(step: number): boolean;
+  /** Call before update number `step` (updates applied so far); on check steps it saves the weights. */
+  beforeStep(step: number): void;
+  /**
+   * Call after the update: the batch loss (a number or a scalar tensor, not
+   * disposed), and the gradients if your loop computed them (used instead of
+   * probe gradients). On check steps it measures and runs the rules.
+   *
+   * @returns The findings not reported before (empty on other steps).
+   */
+  afterStep(
+    step: number,
+    values: { readonly loss: number | tf.Tensor; readonly gradients?: tf.NamedTensorMap },
+  ): Promise<MonitorFinding[]>;
+  /** One check result per rule, as a report. */
+  report(): SanityReport;
+  /** Frees the saved weights and the activation model. */
+  dispose(): void;
+}
+
+const activationLayerClasses = new Set([
+  'ReLU',
+  'Activation',
+  'Dense',
+  'Conv1D',
+  'Conv2D',
+  'Conv3D',
+  'SeparableConv2D',
+  'DepthwiseConv2D',
+]);
+const watched = new Set([
+  'relu',
+  'relu6',
+  'sigmoid',
+  'tanh',
+  'hardSigmoid',
+  'softsign',
+  'elu',
+  'selu',
+]);
+
+/** The activation layers of a model and a model that outputs them. @internal */
+function activationProbe(
+  model: tfl.LayersModel,
+): ((x: tf.Tensor) => ActivationOutput[]) | undefined {
+  const layers: { name: string; activation: string; output: tfl.SymbolicTensor }[] = [];
+  for (const layer of model.layers) {
+    if (!activationLayerClasses.has(layer.getClassName())) continue;
+    const config = layer.getConfig() as { activation?: unknown };
+    const activation = layer.getClassName() === 'ReLU' ? 'relu' : config.activation;
+    if (typeof activation !== 'string' || !watched.has(activation)) continue;
+    try {
+      layers.push({ name: layer.name, activation, output: layer.output as tfl.SymbolicTensor });
+    } catch {
+      // A layer used several times has no single output; skip it.
+    }
+  }
+  if (layers.length === 0) return undefined;
+  const probeModel = tfl.model({ inputs: model.inputs, outputs: layers.map((l) => l.output) });
+  return (x) => {
+    const outputs = probeModel.predict(x) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(outputs) ? outputs : [outputs];
+    return list.map((output, i) => ({
+      name: layers[i]!.name,
+      activation: layers[i]!.activation,
+      output,
+    }));
+  };
+}
+
+function compiledLoss(
+  model: tfl.LayersModel,
+): ((x: tf.Tensor, y: tf.Tensor) => tf.Scalar) | undefined {
+  const inner = (model as unknown as { model?: tfl.LayersModel }).model;
+  const internals = (isLayersModel(inner) ? inner : model) as unknown as {
+    lossFunctions?: ((y: tf.Tensor, p: tf.Tensor) => tf.Tensor)[];
+    calculateLosses?(): tf.Scalar[];
+  };
+  const lossFunction = internals.lossFunctions?.[0];
+  if (lossFunction === undefined) return undefined;
+  return (x, y) => {
+    let total = tf.mean(
+      lossFunction(y, model.apply(x, { training: true }) as tf.Tensor),
+    ) as tf.Scalar;
+    for (const regularization of internals.calculateLosses?.() ?? [])
+      total = tf.add(total, regularization);
+    return total;
+  };
+}
+
+const sigmoidLow = 1 / (1 + Math.exp(5));
+const sigmoidHigh = 1 / (1 + Math.exp(-5));
+const tanhHigh = Math.tanh(5);
+
+function activationStats(item: ActivationOutput): ActivationStats {
+  return tidyValue(() => {
+    const output = item.output;
+    const channels = output.rank >= 2 ? output.shape[output.rank - 1]! : 1;
+    const flat = tf.reshape(output, [-1, channels]);
+    const zeroFraction = tf.mean(tf.cast(tf.equal(flat, 0), 'float32')).dataSync()[0]!;
+    const activeRate = tf.mean(tf.cast(tf.greater(flat, 0), 'float32'), 0);
+    const deadFraction = tf.mean(tf.cast(tf.less(activeRate, 0.01), 'float32')).dataSync()[0]!;
+    let saturated: tf.Tensor;
+    if (item.activation === 'tanh' || item.activation === 'softsign') {
+      saturated = tf.greaterEqual(tf.abs(flat), item.activation === 'tanh' ? tanhHigh : 5 / 6);
+    } else {
+      saturated = tf.logicalOr(tf.lessEqual(flat, sigmoidLow), tf.greaterEqual(flat, sigmoidHigh));
+    }
+    const saturatedFraction = tf.mean(tf.cast(saturated, 'float32')).dataSync()[0]!;
+    return {
+      name: item.name,
+      activation: item.activation,
+      zeroFraction,
+      deadFraction,
+      saturatedFraction,
+    };
+  });
+}
+
+function gradientStats(
+  variables: readonly tf.Variable[],
+  gradients: tf.NamedTensorMap,
+): GradientStats[] {
+  const stats: GradientStats[] = [];
+  for (const variable of variables) {
+    const gradient = gradients[variable.name];
+    if (gradient === undefined) continue;
+    stats.push(
+      tidyValue(() => {
+        const [norm, meanAbs, zeros, sum] = tf
+          .stack([
+            tf.norm(gradient),
+            tf.mean(tf.abs(gradient)),
+            tf.mean(tf.cast(tf.equal(gradient, 0), 'float32')),
+            tf.sum(gradient),
+          ])
+          .dataSync();
+        return {
+          name: variable.name,
+          isKernel: variable.rank >= 2,
+          norm: norm!,
+          meanAbs: meanAbs!,
+          zeroFraction: zeros!,
+          finite: Number.isFinite(sum!) && Number.isFinite(norm!),
+        };
+      }),
+    );
+  }
+  return stats;
+}
+
+function weightStats(variables: readonly tf.Variable[]): WeightStats[] {
+  return variables.map((variable) =>
+    tidyValue(() => {
+      const { mean, variance } = tf.moments(variable);
+      const [norm, varianceValue, maxAbs, meanValue] = tf
+        .stack([tf.norm(variable), variance, tf.max(tf.abs(variable)), mean])
+        .dataSync();
+      const shape = variable.shape;
+      const fanIn = shape.length >= 2 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 0;
+      return {
+        name: variable.name,
+        isKernel: variable.rank >= 2,
+        fanIn,
+        norm: norm!,
+        variance: varianceValue!,
+        maxAbs: maxAbs!,
+        finite: Number.isFinite(norm!) && Number.isFinite(meanValue!),
+      };
+    }),
+  );
+}
+
+/**
+ * The during-training monitor for custom loops (and the engine of
+ * {@link trainingMonitorCallback}): every `interval` updates (and at the first)
+ * it measures gradients (yours or on the probe batch), weights, the update the
+ * step made, activations on the probe and `tf.memory()`, records every loss,
+ * and runs the rules ({@link createMonitorRunner}): non-finite values,
+ * divergence, exploding/vanishing gradients, dying ReLU, saturated
+ * activations, poor initialization, update-to-weight ratio, loss not
+ * decreasing, tensor leaks. Each problem is reported once, with evidence and
+ * advice.
+ *
+ * @param options - {@link TrainingMonitorOptions}
+ * @returns The hook: call `beforeStep` and `afterStep` around every update.
+ * @example
+ * ```ts
+ * const monitor = trainingMonitor({ model, probe: { x: xProbe, y: yProbe }, stopOnFail: true });
+ * for (let step = 0; step < steps; step++) {
+ *   monitor.beforeStep(step);
+ *   const { value, grads } = tf.variableGrads(() => loss(x, y), variables);
+ *   optimizer.applyGradients(grads);
+ *   await monitor.afterStep(step, { loss: value, gradients: grads });
+ *   tf.dispose([value, grads]);
+ *   if (monitor.shouldStop) break;
+ * }
+ * console.log(formatReport(monitor.report()));
+ * monitor.dispose();
+ * ```
+ */
+export function trainingMonitor(options: TrainingMonitorOptions): TrainingMonitor {
+  const name = 'trainingMonitor';
+  const check = checkArguments(name);
+  if (typeof options !== 'object' || options === null) check.fail('options', options, 'an object');
+  const model = options.model;
+  if (model !== undefined && !isLayersModel(model))
+    check.fail('options.model', model, 'a tfjs-layers model');
+  const variables = [
+    ...(options.variables ?? model?.trainableWeights.map((w) => w.read() as tf.Variable) ?? []),
+  ];
+  if (variables.length === 0) {
+    check.fail(
+      'options.variables',
+      options.variables,
+      'a non-empty array of tf.Variable (or options.model)',
+    );
+  }
+  variables.forEach((variable, i) => {
+    if (!(variable instanceof tf.Variable))
+      check.fail(`options.variables[${i}]`, variable, 'a tf.Variable');
+  });
+  const interval = check.integer('options.interval', options.interval ?? 50, { min: 1 });
+  const stopOnFail = check.boolean('options.stopOnFail', options.stopOnFail ?? false);
+  const log =
+    options.log === false
+      ? undefined
+      : options.log === undefined
+        ? (line: string) => console.warn(line)
+        : check.callable<(line: string) => void>('options.log', options.log);
+  const loss =
+    options.loss === undefined
+      ? model === undefined
+        ? undefined
+        : compiledLoss(model)
+      : check.callable<(x: tf.Tensor, y: tf.Tensor) => tf.Scalar>('options.loss', options.loss);
+  const activations =
+    options.activations === undefined
+      ? model === undefined
+        ? undefined
+        : activationProbe(model)
+      : check.callable<(x: tf.Tensor) => readonly ActivationOutput[]>(
+          'options.activations',
+          options.activations,
+        );
+  const probe = options.probe;
+  if (probe !== undefined && (!(probe.x instanceof tf.Tensor) || !(probe.y instanceof tf.Tensor))) {
+    check.fail('options.probe', probe, 'an object { x: tf.Tensor, y: tf.Tensor }');
+  }
+  const runner = createMonitorRunner(options);
+  const kernels = variables.filter((variable) => variable.rank >= 2);
+  let saved: tf.Tensor[] | undefined;
+  let savedStep = -1;
+  let weightsBefore: WeightStats[] | undefined;
+  let stop = false;
+  const isCheckStep = (step: number) => step % interval === 0;
+
+  const measure = (step: number, gradients: tf.NamedTensorMap | undefined): MonitorMeasurements => {
+    const memory = tf.memory();
+    let gradientList: GradientStats[] | undefined;
+    if (gradients !== undefined) gradientList = gradientStats(variables, gradients);
+    else if (probe !== undefined && loss !== undefined) {
+      const { value, grads } = tf.variableGrads(() => loss(probe.x, probe.y), variables);
+      gradientList = gradientStats(variables, grads);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    let updates: UpdateStats[] | undefined;
+    if (saved !== undefined && savedStep === step) {
+      const before = saved;
+      updates = kernels.map((variable, i) =>
+        tidyValue(() => {
+          const ratio = tf
+            .div(tf.norm(tf.sub(variable, before[i]!)), tf.norm(before[i]!))
+            .dataSync()[0]!;
+          return { name: variable.name, isKernel: true, ratio };
+        }),
+      );
+    }
+    let activationList: ActivationStats[] | undefined;
+    if (probe !== undefined && activations !== undefined) {
+      const outputs = activations(probe.x);
+      activationList = outputs.map(activationStats);
+      tf.dispose(outputs.map((o) => o.output));
+    }
+    return {
+      step: step + 1,
+      memory: { numTensors: memory.numTensors, numBytes: memory.numBytes },
+      weights: weightStats(variables),
+      ...(gradientList === undefined ? {} : { gradients: gradientList }),
+      ...(updates === undefined ? {} : { updates }),
+      ...(activationList === undefined ? {} : { activations: activationList }),
+    };
+  };
+
+  return {
+    runner,
+    get findings() {
+      return runner.findings;
+    },
+    get shouldStop() {
+      return stop;
+    },
+    isCheckStep,
+    beforeStep(step) {
+      if (!isCheckStep(step)) return;
+      if (saved !== undefined) tf.dispose(saved);
+      saved = kernels.map((variable) => tf.keep(tf.clone(variable)));
+      savedStep = step;
+      if (step === 0) weightsBefore = weightStats(variables);
+    },
+    async afterStep(step, values) {
+      const lossValue =
+        typeof values.loss === 'number' ? values.loss : (await values.loss.data())[0]!;
+      runner.recordLoss(step, lossValue);
+      if (!isCheckStep(step)) return [];
+      const fresh: MonitorFinding[] = [];
+      if (weightsBefore !== undefined) {
+        // The weights before the first update: judged by the initialization rule.
+        fresh.push(...runner.observe({ step, weights: weightsBefore }));
+        weightsBefore = undefined;
+      }
+      fresh.push(...runner.observe(measure(step, values.gradients)));
+      if (saved !== undefined) {
+        tf.dispose(saved);
+        saved = undefined;
+      }
+      for (const finding of fresh) {
+        log?.(`[sanity] ${finding.severity.toUpperCase()} ${finding.ruleId}: ${finding.summary}`);
+        if (stopOnFail && finding.severity === 'fail') stop = true;
+      }
+      return fresh;
+    },
+    report() {
+      return sanityReport(runner.results());
+    },
+    dispose() {
+      if (saved !== undefined) tf.dispose(saved);
+      saved = undefined;
+    },
+  };
+}
+
+/** Options of {@link trainingMonitorCallback}. */
+export interface TrainingMonitorCallbackOptions extends TrainingMonitorOptions {
+  /** The model being fitted. */
+  readonly model: tfl.LayersModel;
+  /** Print the report when training ends. Default `true` (through `log`, or `console.log` when `log` is not a function). */
+  readonly reportAtEnd?: boolean;
+}
+
+/** The callback returned by {@link trainingMonitorCallback}. */
+export interface TrainingMonitorCallback extends tfl.CustomCallback {
+  /** The monitor (findings, report). */
+  readonly monitor: TrainingMonitor;
+}
+
+/**
+ * The during-training monitor as a `model.fit` callback (a real
+ * `tf.CustomCallback`): it counts updates across epochs, saves the weights at
+ * the start of check batches, reads the batch loss from the logs, measures on
+ * the probe batch at the end of check batches, and sets `model.stopTraining`
+ * after a `fail` finding when `stopOnFail` is set. Reading the loss every
+ * batch forces a device sync (tfjs resolves the logs for any callback with
+ * `onBatchEnd`); the checks cost about one probe forward and backward pass
+ * every `interval` batches (see the README for the overhead).
+ *
+ * @param options - {@link TrainingMonitorCallbackOptions}
+ * @returns A `tf.CustomCallback` exposing `monitor`.
+ * @example
+ * ```ts
+ * const callback = trainingMonitorCallback({ model, probe: { x: x.slice(0, 64), y: y.slice(0, 64) } });
+ * await model.fit(x, y, { epochs: 5, callbacks: [callback] });
+ * callback.monitor.report().status; // 'pass'
+ * ```
+ */
+export function trainingMonitorCallback(
+  options: TrainingMonitorCallbackOptions,
+): TrainingMonitorCallback {
+  const check = checkArguments('trainingMonitorCallback');
+  if (!isLayersModel(options?.model))
+    check.fail('options.model', options?.model, 'the tfjs-layers model being fitted');
+  const reportAtEnd = check.boolean('options.reportAtEnd', options.reportAtEnd ?? true);
+  const monitor = trainingMonitor(options);
+  const model = options.model;
+  let step = 0;
+  const callback = new tfl.CustomCallback({
+    onBatchBegin: async () => {
+      monitor.beforeStep(step);
+    },
+    onBatchEnd: async (_batch, logs) => {
+      const loss = logs?.loss;
+      await monitor.afterStep(step, { loss: typeof loss === 'number' ? loss : Number.NaN });
+      step++;
+      if (monitor.shouldStop) model.stopTraining = true;
+    },
+    onTrainEnd: async () => {
+      if (!reportAtEnd) return;
+      const print =
+        typeof options.log === 'function' ? options.log : (line: string) => console.log(line);
+      print(formatReport(monitor.report()));
+    },
+  }) as TrainingMonitorCallback;
+  Object.defineProperty(callback, 'monitor', { value: monitor, enumerable: true });
+  return callback;
+}
