@@ -9,8 +9,8 @@ export type { FormatProfileReportOptions } from './format-profile-report';
 export { formatProfileReport } from './format-profile-report';
 export type { PhaseAdvice, PhaseCategory } from './phase-advice';
 export { phaseAdvice, phaseAdviceTable } from './phase-advice';
-export type { ProfileJson } from './profile-json';
-export { parseProfileJson, toProfileJson } from './profile-json';
+export type { ProfileJSON, SavedProfile } from './profile-json';
+export { profileFromJSON, profileToJSON } from './profile-json';
 export type {
   Profiler,
   ProfilerOptions,
@@ -21,11 +21,17 @@ export { createProfiler, restoreProfiler } from './profiler';
 export type {
   ProfilerSettings,
   ProfilerState,
+  ProfilerStateJSON,
   ProfilerTotals,
   RecordedIterations,
   RecordedMarks,
 } from './profiler-state';
-export { MarkCode, validateProfilerState } from './profiler-state';
+export {
+  MarkCode,
+  profilerStateFromJSON,
+  profilerStateToJSON,
+  validateProfilerState,
+} from './profiler-state';
 export type {
   Bottleneck,
   DurationStatistics,

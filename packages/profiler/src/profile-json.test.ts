@@ -1,7 +1,9 @@
 import { StateRestoreError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
-import { parseProfileJson, toProfileJson } from './profile-json';
+import { describeStateFormat } from '../../../state.shared';
+import { profileFromJSON, profileToJSON } from './profile-json';
 import { restoreProfiler } from './profiler';
+import { profilerStateFromJSON, profilerStateToJSON } from './profiler-state';
 import { summarizeProfile } from './summarize-profile';
 import { loadFixtureCases, replayCase } from './test-helpers';
 
@@ -9,8 +11,8 @@ describe('profile JSON', () => {
   it('round-trips the report and the raw samples exactly', () => {
     const fixture = loadFixtureCases()[1]!;
     const state = replayCase(fixture).state();
-    const text = JSON.stringify(toProfileJson(state, { warmupIterations: 2 }));
-    const parsed = parseProfileJson(text);
+    const text = JSON.stringify(profileToJSON(state, { warmupIterations: 2 }));
+    const parsed = profileFromJSON(text);
     expect(parsed.state).toEqual(state);
     expect(parsed.report).toEqual(summarizeProfile(state, { warmupIterations: 2 }));
     expect(parsed.report.iterations).toBe(fixture.phaseMs.length - 2);
@@ -24,27 +26,49 @@ describe('profile JSON', () => {
 
   it('accepts an already parsed object', () => {
     const state = replayCase(loadFixtureCases()[0]!).state();
-    const json = JSON.parse(JSON.stringify(toProfileJson(state)));
-    expect(parseProfileJson(json).state).toEqual(state);
+    const json = JSON.parse(JSON.stringify(profileToJSON(state)));
+    expect(profileFromJSON(json).state).toEqual(state);
   });
 
   it.each([
-    ['{not json', 'parseProfileJson: the text is not valid JSON.'],
-    ['42', 'parseProfileJson: expected an object from toProfileJson.'],
-    [
-      '{"kind":"trainkit.profile","version":3}',
-      'parseProfileJson: expected kind \'trainkit.profile\' version 1, got kind "trainkit.profile" version 3. Pass the output of toProfileJson.',
-    ],
+    ['{not json', 'profileFromJSON: the text is not valid JSON'],
+    ['42', 'profileFromJSON: expected a trainkit.profiler.profile state object, got 42.'],
     [
       '{"kind":"trainkit.profile","version":1}',
-      'parseProfileJson: the report is missing. Pass the output of toProfileJson.',
+      'profileFromJSON: expected format "trainkit.profiler.profile", got undefined.',
     ],
     [
-      '{"kind":"trainkit.profile","version":1,"report":{},"state":{"kind":"trainkit.profiler.state","version":1}}',
-      'parseProfileJson: phases must be an array of distinct non-empty strings.',
+      '{"format":"trainkit.profiler.profile","version":3}',
+      'profileFromJSON: trainkit.profiler.profile version 3 was written by a newer release',
+    ],
+    [
+      '{"format":"trainkit.profiler.profile","version":1}',
+      'profileFromJSON: report must be an object, got undefined.',
+    ],
+    [
+      '{"format":"trainkit.profiler.profile","version":1,"report":{},"state":{}}',
+      'profileFromJSON: phases must be an array of distinct non-empty strings.',
     ],
   ])('rejects %s', (text, message) => {
-    expect(() => parseProfileJson(text)).toThrow(StateRestoreError);
-    expect(() => parseProfileJson(text)).toThrow(message);
+    expect(() => profileFromJSON(text)).toThrow(StateRestoreError);
+    expect(() => profileFromJSON(text)).toThrow(message);
+  });
+});
+
+describe('profilerStateToJSON / profilerStateFromJSON', () => {
+  describeStateFormat({
+    format: 'trainkit.profiler.state',
+    version: 1,
+    toJSON: profilerStateToJSON,
+    fromJSON: profilerStateFromJSON,
+    samples: () => loadFixtureCases().map((fixture) => replayCase(fixture).state()),
+  });
+
+  it('restores a profiler that continues exactly', () => {
+    const state = replayCase(loadFixtureCases()[2]!).state();
+    const restored = restoreProfiler(
+      profilerStateFromJSON(JSON.stringify(profilerStateToJSON(state))),
+    );
+    expect(restored.state()).toEqual(state);
   });
 });

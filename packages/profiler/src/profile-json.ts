@@ -1,73 +1,61 @@
-import { StateRestoreError } from '@trainkit/core';
+import { readStateEnvelope, type StateEnvelope, stateEnvelope } from '@trainkit/core';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
 import { type ProfileReport, type SummarizeOptions, summarizeProfile } from './summarize-profile';
 
-/**
- * A profile as one JSON document: the report for people and tools, and the
- * raw state it was computed from (restorable with `restoreProfiler`).
- */
-export interface ProfileJson {
-  readonly kind: 'trainkit.profile';
-  readonly version: 1;
+const FORMAT = 'trainkit.profiler.profile' as const;
+
+/** A profile as {@link profileFromJSON} returns it: the report and the raw state. */
+export interface SavedProfile {
+  /** The report, as stored (not recomputed). */
   readonly report: ProfileReport;
+  /** The raw samples, restorable with `restoreProfiler`. */
   readonly state: ProfilerState;
 }
+
+/**
+ * A profile as one JSON document (versioned envelope
+ * `{ format: 'trainkit.profiler.profile', version: 1, report, state }`): the
+ * report for people and tools, and the raw state it was computed from.
+ */
+export interface ProfileJSON extends StateEnvelope<typeof FORMAT, 1>, SavedProfile {}
 
 /**
  * Packs a profile's report and raw samples into one JSON-safe object.
  *
  * @param state - From `profiler.state()`.
  * @param options - Passed to `summarizeProfile`.
- * @returns A {@link ProfileJson}; write it with `JSON.stringify`.
+ * @returns A {@link ProfileJSON}; write it with `JSON.stringify`.
  *
  * @example
  * ```ts
- * writeFileSync('profile.json', JSON.stringify(toProfileJson(profiler.state())));
- * const again = restoreProfiler(parseProfileJson(readFileSync('profile.json', 'utf8')).state);
+ * writeFileSync('profile.json', JSON.stringify(profileToJSON(profiler.state())));
+ * const again = restoreProfiler(profileFromJSON(readFileSync('profile.json', 'utf8')).state);
  * ```
  */
-export function toProfileJson(state: ProfilerState, options: SummarizeOptions = {}): ProfileJson {
-  return { kind: 'trainkit.profile', version: 1, report: summarizeProfile(state, options), state };
+export function profileToJSON(state: ProfilerState, options: SummarizeOptions = {}): ProfileJSON {
+  return stateEnvelope(FORMAT, 1, { report: summarizeProfile(state, options), state });
 }
 
 /**
- * Reads a {@link ProfileJson} from text or a parsed object and validates its
- * state (the report is kept as stored).
+ * Reads a profile written by {@link profileToJSON} (the object, its JSON round
+ * trip or its JSON text) and validates its state (the report is kept as stored).
  *
- * @param json - The JSON text or the parsed value.
- * @returns The typed document.
- * @throws StateRestoreError when the text is not JSON or not a profile of this version.
+ * @param json - What {@link profileToJSON} returned.
+ * @returns The report and the state.
+ * @throws StateRestoreError when it is not JSON, not a profile of this version, or its state is malformed.
  *
  * @example
  * ```ts
- * const { report, state } = parseProfileJson(readFileSync('profile.json', 'utf8'));
+ * const { report, state } = profileFromJSON(readFileSync('profile.json', 'utf8'));
  * ```
  */
-export function parseProfileJson(json: string | unknown): ProfileJson {
-  let value: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (cause) {
-      throw new StateRestoreError('parseProfileJson', 'the text is not valid JSON.', { cause });
-    }
-  }
-  if (typeof value !== 'object' || value === null) {
-    throw new StateRestoreError('parseProfileJson', 'expected an object from toProfileJson.');
-  }
-  const record = value as Record<string, unknown>;
-  if (record.kind !== 'trainkit.profile' || record.version !== 1) {
-    throw new StateRestoreError(
-      'parseProfileJson',
-      `expected kind 'trainkit.profile' version 1, got kind ${JSON.stringify(record.kind)} version ${JSON.stringify(record.version)}. Pass the output of toProfileJson.`,
-    );
-  }
-  if (typeof record.report !== 'object' || record.report === null) {
-    throw new StateRestoreError(
-      'parseProfileJson',
-      'the report is missing. Pass the output of toProfileJson.',
-    );
-  }
-  validateProfilerState('parseProfileJson', record.state);
-  return value as ProfileJson;
+export function profileFromJSON(json: unknown): SavedProfile {
+  const read = readStateEnvelope('profileFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'profileToJSON',
+  });
+  const report = read.object('report').record as unknown as ProfileReport;
+  const state = validateProfilerState('profileFromJSON', read.object('state').record);
+  return { report, state };
 }

@@ -1,4 +1,9 @@
-import { StateRestoreError } from '@trainkit/core';
+import {
+  readStateEnvelope,
+  type StateEnvelope,
+  StateRestoreError,
+  stateEnvelope,
+} from '@trainkit/core';
 
 /**
  * Codes stored beside each mark's time in {@link RecordedMarks.code}. A code
@@ -83,11 +88,10 @@ export interface RecordedMarks {
 /**
  * Everything a profiler recorded, as a plain JSON-safe object. Restoring it
  * with {@link restoreProfiler} gives a profiler whose `state()` is deep-equal
- * to it.
+ * to it; {@link profilerStateToJSON} / {@link profilerStateFromJSON} save and
+ * load it in the versioned envelope.
  */
 export interface ProfilerState {
-  readonly kind: 'trainkit.profiler.state';
-  readonly version: 1;
   /** Phase names; a phase's id is its index. */
   readonly phases: readonly string[];
   readonly settings: ProfilerSettings;
@@ -95,6 +99,8 @@ export interface ProfilerState {
   readonly iterations: RecordedIterations;
   readonly marks: RecordedMarks;
 }
+
+const FORMAT = 'trainkit.profiler.state' as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -123,26 +129,30 @@ function isCount(value: unknown, min = 0): value is number {
  * ```
  */
 export function validateProfilerState(functionName: string, value: unknown): ProfilerState {
-  const fail = (problem: string): never => {
-    throw new StateRestoreError(
-      functionName,
-      `${problem}. Pass an object returned by profiler.state() (or parseProfileJson(...).state).`,
-    );
+  return checkFields(
+    functionName,
+    value,
+    'Pass an object returned by profiler.state() (or profilerStateFromJSON(...)).',
+  );
+}
+
+function checkFields(functionName: string, value: unknown, fix: string): ProfilerState {
+  const fail = (field: string | undefined, problem: string): never => {
+    throw new StateRestoreError(functionName, `${problem}. ${fix}`, {
+      format: FORMAT,
+      ...(field === undefined ? {} : { field }),
+    });
   };
-  if (!isRecord(value)) return fail('the state must be an object');
-  if (value.kind !== 'trainkit.profiler.state') {
-    return fail(`kind must be 'trainkit.profiler.state', got ${JSON.stringify(value.kind)}`);
-  }
-  if (value.version !== 1) return fail(`version ${JSON.stringify(value.version)} is not supported`);
+  if (!isRecord(value)) return fail(undefined, 'the state must be an object');
   const { phases, settings, totals, iterations, marks } = value;
   if (
     !Array.isArray(phases) ||
     !phases.every((name) => typeof name === 'string' && name.length > 0) ||
     new Set(phases).size !== phases.length
   ) {
-    return fail('phases must be an array of distinct non-empty strings');
+    return fail('phases', 'phases must be an array of distinct non-empty strings');
   }
-  if (!isRecord(settings)) return fail('settings is missing');
+  if (!isRecord(settings)) return fail('settings', 'settings is missing');
   const { batchSize, slowIterationMs, iterationCapacity, markCapacity, maxPhases } = settings;
   if (
     !(batchSize === null || (typeof batchSize === 'number' && batchSize >= 0)) ||
@@ -152,10 +162,11 @@ export function validateProfilerState(functionName: string, value: unknown): Pro
     !isCount(maxPhases, 1) ||
     maxPhases > 65_535
   ) {
-    return fail('settings has an invalid value');
+    return fail('settings', 'settings has an invalid value');
   }
-  if (phases.length > maxPhases) return fail('there are more phases than settings.maxPhases');
-  if (!isRecord(totals)) return fail('totals is missing');
+  if (phases.length > maxPhases)
+    return fail('phases', 'there are more phases than settings.maxPhases');
+  if (!isRecord(totals)) return fail('totals', 'totals is missing');
   const t = totals;
   if (
     !isCount(t.iterations) ||
@@ -166,12 +177,15 @@ export function validateProfilerState(functionName: string, value: unknown): Pro
     !isCount(t.slowestIteration, -1) ||
     !(typeof t.slowestMs === 'number' && t.slowestMs >= 0)
   ) {
-    return fail('totals has an invalid value');
+    return fail('totals', 'totals has an invalid value');
   }
-  if (!isRecord(iterations)) return fail('iterations is missing');
+  if (!isRecord(iterations)) return fail('iterations', 'iterations is missing');
   const { first, startMs, endMs, samples, phaseMs } = iterations;
   if (!finiteArray(startMs) || !finiteArray(endMs) || !finiteArray(samples)) {
-    return fail('iterations.startMs, endMs and samples must be arrays of finite numbers');
+    return fail(
+      'iterations.startMs',
+      'iterations.startMs, endMs and samples must be arrays of finite numbers',
+    );
   }
   const n = startMs.length;
   if (
@@ -180,39 +194,109 @@ export function validateProfilerState(functionName: string, value: unknown): Pro
     !Array.isArray(phaseMs) ||
     phaseMs.length !== n
   ) {
-    return fail('iterations.startMs, endMs, samples and phaseMs must have the same length');
+    return fail(
+      'iterations.startMs',
+      'iterations.startMs, endMs, samples and phaseMs must have the same length',
+    );
   }
-  if (n > iterationCapacity) return fail('more iterations than settings.iterationCapacity');
+  if (n > iterationCapacity)
+    return fail('iterations', 'more iterations than settings.iterationCapacity');
   if (first !== t.iterations - n) {
-    return fail(`iterations.first must be totals.iterations - ${n}, got ${JSON.stringify(first)}`);
+    return fail(
+      'iterations.first',
+      `iterations.first must be totals.iterations - ${n}, got ${JSON.stringify(first)}`,
+    );
   }
   for (let i = 0; i < n; i += 1) {
     const row = phaseMs[i];
     if (!finiteArray(row) || row.length !== phases.length) {
-      return fail(`iterations.phaseMs[${i}] must hold one finite number per phase`);
+      return fail(
+        'iterations.phaseMs',
+        `iterations.phaseMs[${i}] must hold one finite number per phase`,
+      );
     }
     if (!(endMs[i]! >= startMs[i]!) || (i > 0 && startMs[i]! < endMs[i - 1]!)) {
-      return fail(`iteration row ${i} has times out of order`);
+      return fail('iterations', `iteration row ${i} has times out of order`);
     }
   }
-  if (!isRecord(marks)) return fail('marks is missing');
+  if (!isRecord(marks)) return fail('marks', 'marks is missing');
   const { timeMs, code } = marks;
   if (!finiteArray(timeMs) || !finiteArray(code) || timeMs.length !== code.length) {
-    return fail('marks.timeMs and marks.code must be arrays of finite numbers of the same length');
+    return fail(
+      'marks.timeMs',
+      'marks.timeMs and marks.code must be arrays of finite numbers of the same length',
+    );
   }
-  if (timeMs.length > markCapacity) return fail('more marks than settings.markCapacity');
+  if (timeMs.length > markCapacity) return fail('marks', 'more marks than settings.markCapacity');
   for (let i = 0; i < code.length; i += 1) {
     const c = code[i]!;
     if (!Number.isInteger(c) || c < MarkCode.endPhase || c >= phases.length) {
-      return fail(`marks.code[${i}] = ${c} is neither a phase id nor a mark code`);
+      return fail('marks.code', `marks.code[${i}] = ${c} is neither a phase id nor a mark code`);
     }
-    if (i > 0 && timeMs[i]! < timeMs[i - 1]!) return fail(`marks.timeMs[${i}] goes backwards`);
+    if (i > 0 && timeMs[i]! < timeMs[i - 1]!)
+      return fail('marks.timeMs', `marks.timeMs[${i}] goes backwards`);
   }
   if (
     code.length > 0 &&
     (code[0] !== MarkCode.beginIteration || code.at(-1) !== MarkCode.endIteration)
   ) {
-    return fail('marks must start with an iteration begin and end with an iteration end');
+    return fail('marks', 'marks must start with an iteration begin and end with an iteration end');
   }
-  return value as unknown as ProfilerState;
+  const {
+    phases: p,
+    settings: se,
+    totals: to,
+    iterations: it,
+    marks: ma,
+  } = value as Record<string, unknown>;
+  return { phases: p, settings: se, totals: to, iterations: it, marks: ma } as ProfilerState;
+}
+
+/** A serialized {@link ProfilerState}, as {@link profilerStateToJSON} writes it. */
+export interface ProfilerStateJSON extends StateEnvelope<typeof FORMAT, 1>, ProfilerState {}
+
+/**
+ * Wraps a profiler's state in the versioned envelope
+ * (`{ format: 'trainkit.profiler.state', version: 1, phases, settings, totals, iterations, marks }`).
+ *
+ * @param state - From `profiler.state()`.
+ * @returns A JSON-safe object.
+ * @example
+ * ```ts
+ * writeFileSync('profiler.json', JSON.stringify(profilerStateToJSON(profiler.state())));
+ * ```
+ */
+export function profilerStateToJSON(state: ProfilerState): ProfilerStateJSON {
+  return stateEnvelope(FORMAT, 1, {
+    phases: state.phases,
+    settings: state.settings,
+    totals: state.totals,
+    iterations: state.iterations,
+    marks: state.marks,
+  });
+}
+
+/**
+ * Reads a state written by {@link profilerStateToJSON} (the object, its JSON
+ * round trip or its JSON text) and checks every field and their consistency.
+ *
+ * @param json - What {@link profilerStateToJSON} returned.
+ * @returns The {@link ProfilerState}, for `restoreProfiler`, `summarizeProfile`, `toChromeTrace`.
+ * @throws StateRestoreError naming the problem (and `error.field`).
+ * @example
+ * ```ts
+ * const profiler = restoreProfiler(profilerStateFromJSON(readFileSync('profiler.json', 'utf8')));
+ * ```
+ */
+export function profilerStateFromJSON(json: unknown): ProfilerState {
+  const read = readStateEnvelope('profilerStateFromJSON', json, {
+    format: FORMAT,
+    version: 1,
+    writer: 'profilerStateToJSON',
+  });
+  return checkFields(
+    'profilerStateFromJSON',
+    read.record,
+    `(${FORMAT} version 1) Pass the object profilerStateToJSON returned (or its JSON text).`,
+  );
 }

@@ -416,11 +416,7 @@ describe('profiler state', () => {
 
   it.each([
     [null, 'restoreProfiler: the state must be an object.'],
-    [{ kind: 'other' }, `restoreProfiler: kind must be 'trainkit.profiler.state', got "other".`],
-    [
-      { kind: 'trainkit.profiler.state', version: 2 },
-      'restoreProfiler: version 2 is not supported.',
-    ],
+    [{ kind: 'other' }, 'restoreProfiler: phases must be an array of distinct non-empty strings.'],
   ])('rejects a malformed state %j', (value, start) => {
     expect(() => restoreProfiler(value)).toThrow(StateRestoreError);
     expect(() => restoreProfiler(value)).toThrow(start);
@@ -433,7 +429,7 @@ describe('profiler state', () => {
     const state = profiler.state();
     const broken = { ...state, iterations: { ...state.iterations, samples: [] } };
     expect(() => restoreProfiler(broken)).toThrow(
-      'restoreProfiler: iterations.startMs, endMs, samples and phaseMs must have the same length. Pass an object returned by profiler.state() (or parseProfileJson(...).state).',
+      'restoreProfiler: iterations.startMs, endMs, samples and phaseMs must have the same length. Pass an object returned by profiler.state() (or profilerStateFromJSON(...)).',
     );
     const badCode = { ...state, marks: { ...state.marks, code: [B, 7, E] } };
     expect(() => restoreProfiler(badCode)).toThrow(

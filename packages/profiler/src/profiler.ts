@@ -212,15 +212,15 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
  * behind the last recorded time (a new process), the profiler offsets it so
  * that time continues from there.
  *
- * @param state - A state from `profiler.state()`, possibly through JSON.
+ * @param state - A state from `profiler.state()` or `profilerStateFromJSON`.
  * @param options - Clock and warning sink.
  * @returns A {@link Profiler}.
- * @throws StateRestoreError when the state is malformed or from another version.
+ * @throws StateRestoreError when the state is malformed.
  *
  * @example
  * ```ts
- * const saved = JSON.stringify(profiler.state());
- * const resumed = restoreProfiler(JSON.parse(saved));
+ * const saved = JSON.stringify(profilerStateToJSON(profiler.state()));
+ * const resumed = restoreProfiler(profilerStateFromJSON(saved));
  * ```
  */
 export function restoreProfiler(state: unknown, options: RestoreProfilerOptions = {}): Profiler {
@@ -418,8 +418,6 @@ function buildProfiler(
       code[i] = markCode[m]!;
     }
     return {
-      kind: 'trainkit.profiler.state',
-      version: 1,
       phases: [...names],
       settings: { ...settings },
       totals: {
