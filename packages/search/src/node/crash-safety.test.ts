@@ -28,14 +28,31 @@ afterAll(() => {
   }
 });
 
-/** Starts the search; kills its process group with SIGKILL after `killAfterMs` (if given). */
-function runChild(journal: string, workdir: string, killAfterMs?: number) {
+function executionCount(workdir: string): number {
+  try {
+    return readFileSync(join(workdir, 'executions.log'), 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts the search and kills its process group with SIGKILL: `afterTrialStartMs` after the
+ * objective starts its next trial (so the kill lands inside a trial whatever the machine's
+ * speed), or `afterMs` after the start (anywhere: while starting, between records, ...).
+ */
+function runChild(
+  journal: string,
+  workdir: string,
+  kill?: { afterTrialStartMs?: number; afterMs?: number },
+) {
   return new Promise<{
     code: number | null;
     signal: string | null;
     stdout: string;
     stderr: string;
   }>((resolve) => {
+    const executions = executionCount(workdir);
     const child = spawn(process.execPath, [script, journal, workdir], { detached: true });
     children.add(child);
     let stdout = '';
@@ -46,12 +63,24 @@ function runChild(journal: string, workdir: string, killAfterMs?: number) {
     child.stderr.on('data', (data) => {
       stderr += data;
     });
-    const timer =
-      killAfterMs === undefined
-        ? undefined
-        : setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), killAfterMs);
+    const killNow = () => {
+      if (child.exitCode === null && child.signalCode === null)
+        process.kill(-child.pid!, 'SIGKILL');
+    };
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    if (kill?.afterMs !== undefined) timers.push(setTimeout(killNow, kill.afterMs));
+    if (kill?.afterTrialStartMs !== undefined) {
+      const delay = kill.afterTrialStartMs;
+      const poll = setInterval(() => {
+        if (executionCount(workdir) > executions) {
+          clearInterval(poll);
+          timers.push(setTimeout(killNow, delay));
+        }
+      }, 2);
+      timers.push(poll);
+    }
     child.on('exit', (code, signal) => {
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
       children.delete(child);
       resolve({ code, signal, stdout, stderr });
     });
@@ -65,13 +94,17 @@ describe('crash safety', () => {
     const random = createRandom({ seed: 20240611 });
     const kills: number[] = [];
     for (let i = 0; i < 10; i++) {
-      // Node starts in ~60-150 ms; kill between 80 and 500 ms, so most kills land mid-trial.
-      const delay = 80 + random.nextInt(420);
-      const run = await runChild(journalPath, workdir, delay);
-      if (run.signal === 'SIGKILL') kills.push(delay);
+      // Seven kills 15-75 ms into a trial (a trial takes about 70 ms: four 10 ms epochs, each
+      // with a report and a checkpoint), three at any moment 20-400 ms after the start.
+      const kill =
+        i % 3 === 2
+          ? { afterMs: 20 + random.nextInt(380) }
+          : { afterTrialStartMs: 15 + random.nextInt(60) };
+      const run = await runChild(journalPath, workdir, kill);
+      if (run.signal === 'SIGKILL') kills.push(i);
       else expect(run.code, run.stderr).toBe(0); // it may finish before the kill
     }
-    expect(kills.length).toBeGreaterThanOrEqual(5);
+    expect(kills.length).toBeGreaterThanOrEqual(7);
     const last = await runChild(journalPath, workdir);
     expect(last.code, last.stderr).toBe(0);
     expect(JSON.parse(last.stdout)).toEqual({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -143,20 +143,25 @@ describe('distributed search on BullMQ (real redis-server, coordinator and worke
     const journal = join(dir, 'journal.jsonl');
     const env = { TRAINKIT_TEST_TRIALS: '3', TRAINKIT_TEST_STEP_MS: '50' };
     const boss = coordinator('twice', journal, env);
-    // A runs the objective in its own thread (no isolation) and trial 0 blocks that thread for
-    // 3 s: A cannot renew its 500 ms job lock, B's stalled check hands the job to B, B finishes
-    // it, then A finishes too and finds the result already stored.
+    // A runs the objective in its own thread (no isolation) and trial 0 blocks that thread
+    // (up to 30 s) until B has finished the same trial: A cannot renew its 500 ms job lock,
+    // B's stalled check hands the job to B, B stores its result, then A finishes too and
+    // finds the result already stored.
+    const release = join(dir, 'release-A');
     const a = worker(
       'A',
       'twice',
       ['--isolation', 'none', '--lock-duration', '500', '--stalled-interval', '300'],
       {
         ...env,
-        TRAINKIT_TEST_BLOCK_MS: '3000',
+        TRAINKIT_TEST_BLOCK_MS: '30000',
+        TRAINKIT_TEST_BLOCK_UNTIL_FILE: release,
       },
     );
     await a.waitFor(/trial 0: started/);
     const b = worker('B', 'twice', ['--lock-duration', '500', '--stalled-interval', '300'], env);
+    await b.waitFor(/trial 0: returned 0/, 60_000);
+    writeFileSync(release, '');
     await a.waitFor(
       /trial 0: duplicate result \(the job ran twice\); the first result is kept/,
       30_000,

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
@@ -28,8 +31,10 @@ async function withPool<T>(
 describe('workerPoolExecutor', () => {
   for (const isolation of ['thread', 'process'] as const) {
     it(`runs trials in ${isolation === 'thread' ? 'threads' : 'processes'} with reports and pruning decisions going both ways`, async () => {
+      // One worker: trials run in order, so which ones have finished when each report is
+      // judged is fixed (with two, a fast trial can finish first and change the median).
       const journal = memoryJournal();
-      const result = await withPool({ exportName: 'quadratic', size: 2, isolation }, (executor) =>
+      const result = await withPool({ exportName: 'quadratic', size: 1, isolation }, (executor) =>
         runSearch({
           strategy: configs([3, 4, 2, 5, 1, 0]),
           direction: 'minimize',
@@ -105,8 +110,19 @@ describe('workerPoolExecutor', () => {
   // How much faster the pool is goes to the benchmark (pool scaling, npm run bench).
   it('runs two CPU-bound trials at the same time on separate threads (and processes)', async () => {
     for (const isolation of ['thread', 'process'] as const) {
+      // Both loops start together, once both trials have started (a barrier directory).
+      const barrier = mkdtempSync(join(tmpdir(), 'trainkit-barrier-'));
+      const strategy = manualSearch({
+        space: defineSpace({
+          x: categorical([0, 1]),
+          work: categorical([10]),
+          barrier: categorical([barrier]),
+          parties: categorical([2]),
+        }),
+        configs: [0, 1].map((x) => ({ x, work: 10, barrier, parties: 2 })),
+      });
       const pair = await withPool({ exportName: 'cpuBound', size: 2, isolation }, (executor) =>
-        runSearch({ strategy: configs([0, 1], 10), direction: 'minimize', executor }),
+        runSearch({ strategy, direction: 'minimize', executor }),
       );
       const [a, b] = pair.trials.map((t) => t.reports.map((r) => r.value)) as [number[], number[]];
       const overlap = Math.max(0, Math.min(a[1]!, b[1]!) - Math.max(a[0]!, b[0]!));

@@ -17,6 +17,8 @@ const result = await runSearch({
   direction: 'minimize',
   journal,
   checkpointRoot: join(workdir, 'checkpoints'),
+  // The test kills on purpose, possibly several times during one slow trial on a busy machine.
+  maxAttempts: 1000,
   objective: async (trial) => {
     const x = trial.config.x as number;
     const directory = trial.checkpointDirectory!;

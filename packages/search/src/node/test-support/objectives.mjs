@@ -1,6 +1,7 @@
 // Objectives for the worker-pool and distributed tests, as plain JavaScript so that worker
 // threads and child processes import them without a TypeScript loader.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 let calls = 0;
@@ -37,11 +38,21 @@ export function threadCpuMs() {
 }
 
 /**
- * A fixed amount of CPU work (config.work million square roots) in one synchronous loop.
+ * A fixed amount of CPU work (config.work million square roots) in one synchronous loop,
+ * after the barrier (config.barrier, config.parties) when given.
  * Reports the wall-clock start (step 0) and end (step 1), the process id (step 2) and the
  * thread id (step 3), and returns the thread's CPU time for the work, in ms.
  */
 export async function cpuBound(trial) {
+  // A barrier (config.barrier, a directory): each trial announces itself there and waits for
+  // config.parties of them, so that a worker that took longer to start (a busy machine) does
+  // not shift its loop against the others'.
+  if (trial.config.barrier !== undefined) {
+    writeFileSync(join(trial.config.barrier, `ready-${trial.trial}`), '');
+    while (readdirSync(trial.config.barrier).length < trial.config.parties) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
   const cpuStart = threadCpuMs();
   const wallStart = Date.now();
   let sum = 0;
