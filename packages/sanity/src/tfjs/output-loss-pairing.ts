@@ -16,10 +16,11 @@ import { tidyValue } from './tidy';
  * neither gives `unknown`.
  *
  * @param lossFunction - `(yTrue, yPred) => scalar` as the model uses it.
- * @param y - Some real targets (one-hot rows, class indices, or 0/1 values).
+ * @param y - Targets in the format the loss takes (one-hot rows, class indices, or 0/1 values); only
+ *   their shape and type are used (the probe makes valid targets of its own).
  * @param task - `'multiclass'` or `'binary'`.
  * @param width - Output width (classes; 1 for binary).
- * @returns What the loss expects. @internal
+ * @returns What the loss expects.
  */
 export function probeLossInput(
   lossFunction: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor,
@@ -35,19 +36,27 @@ export function probeLossInput(
     const logits = tf.randomNormal([n, width], 0, 2, 'float32', 1234);
     if (task === 'multiclass') {
       const p = tf.softmax(logits);
-      const labels =
+      // Synthetic valid targets in the format of y (one-hot rows or class indices).
+      const labels = tf.tensor1d(
+        Array.from({ length: n }, (_, i) => (i * 7) % width),
+        'int32',
+      );
+      const onehot = tf.oneHot(labels, width);
+      const targets =
         y.rank >= 2 && y.shape[y.rank - 1]! > 1
-          ? tf.argMax(y, -1)
-          : tf.cast(tf.reshape(y, [-1]), 'int32');
-      const onehot = tf.oneHot(labels as tf.Tensor1D, width);
+          ? tf.cast(onehot, y.dtype)
+          : tf.reshape(tf.cast(labels, y.dtype), y.shape);
       const crossEntropy = (probabilities: tf.Tensor) =>
         tf.mean(tf.neg(tf.sum(tf.mul(onehot, tf.log(probabilities)), -1))).dataSync()[0]!;
       asLogits = crossEntropy(tf.softmax(p));
       asProbabilities = crossEntropy(p);
-      value = tf.mean(lossFunction(y, p)).dataSync()[0]!;
+      value = tf.mean(lossFunction(targets, p)).dataSync()[0]!;
     } else if (task === 'binary') {
       const p = tf.reshape(tf.sigmoid(logits), [n, width]);
-      const target = tf.reshape(tf.cast(y, 'float32'), [n, width]);
+      const target = tf.tensor2d(
+        Array.from({ length: n * width }, (_, i) => (i * 7) % 2),
+        [n, width],
+      );
       const crossEntropy = (probabilities: tf.Tensor) =>
         tf
           .mean(
@@ -61,7 +70,9 @@ export function probeLossInput(
           .dataSync()[0]!;
       asLogits = crossEntropy(tf.sigmoid(p));
       asProbabilities = crossEntropy(p);
-      value = tf.mean(lossFunction(tf.reshape(y, p.shape), p)).dataSync()[0]!;
+      value = tf
+        .mean(lossFunction(tf.reshape(tf.cast(target, y.dtype), y.rank === 1 ? [n] : p.shape), p))
+        .dataSync()[0]!;
     } else return 'unknown';
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 * Math.max(Math.abs(b), 1e-6);
     if (close(value, asLogits)) return 'logits';
