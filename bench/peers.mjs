@@ -9,7 +9,6 @@
 //   node bench/peers.mjs --quick         seconds: 1 run, 10 steps per epoch (CI smoke, not timed)
 //   node bench/peers.mjs --help          every option
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -22,11 +21,11 @@ import {
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatBackendSelection, selectBackend } from '@trainkit/backend';
+import { formatBackendSelection, fusedAdam, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
-import { build as esbuild } from 'esbuild';
+import { loadTrainerModels, seedDropout } from './trainer-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -41,6 +40,8 @@ const HELP = `node bench/peers.mjs [options]
   --threads 1,2        PyTorch thread counts (default 1,2; ratios are to the first)
   --batches 32,128,512 batch sizes of the MLP step-time scaling rows ('' for none)
   --steps K            cap each epoch at K steps (default: the full epoch of 469)
+  --optimizers adam,fusedAdam  the tfjs optimizers compared (tf.train.adam, trainkit's fusedAdam)
+  --dropout X          the CNN's dropout rate (default: the trainer's default)
   --no-torch           tfjs only (the PyTorch rows say why they are missing)
   --python PATH        the Python with PyTorch (default /usr/bin/python3)
   --out PATH           the JSON result (default bench/out/peers.json)
@@ -55,6 +56,8 @@ function parseArgs(argv) {
     batches: [32, 128, 512],
     steps: null,
     torch: true,
+    tfjsOptimizers: ['adam', 'fusedAdam'],
+    dropout: undefined,
     python: '/usr/bin/python3',
     out: join(here, 'out', 'peers.json'),
   };
@@ -88,7 +91,19 @@ function parseArgs(argv) {
       options.batches = list(value(), '--batches').map((b) => positive(b, '--batches'));
     } else if (arg === '--steps') options.steps = positive(value(), '--steps');
     else if (arg === '--no-torch') options.torch = false;
-    else if (arg === '--python') options.python = value();
+    else if (arg === '--optimizers') {
+      options.tfjsOptimizers = list(value(), '--optimizers');
+      for (const o of options.tfjsOptimizers) {
+        if (o !== 'adam' && o !== 'fusedAdam') {
+          throw new Error(`peers: unknown optimizer ${o} (adam, fusedAdam)`);
+        }
+      }
+    } else if (arg === '--dropout') {
+      options.dropout = Number(value());
+      if (!(options.dropout >= 0 && options.dropout < 1)) {
+        throw new Error(`peers: --dropout must be in [0, 1), got ${argv[i]}`);
+      }
+    } else if (arg === '--python') options.python = value();
     else if (arg === '--out') options.out = value();
     else throw new Error(`peers: unknown option ${arg} (see --help)`);
   }
@@ -191,24 +206,6 @@ const dataFiles = {
   testLabels: writeCached(`mnist-test-labels-${test.count}.i32`, test.labels),
 };
 
-/** The trainer's buildModel, bundled from apps/trainer/src/model.ts (the exact architecture). */
-async function trainerModels() {
-  const entry = join(root, 'apps', 'trainer', 'src', 'model.ts');
-  const out = join(cacheDir, 'trainer-model.mjs');
-  await esbuild({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    external: ['@tensorflow/*'],
-    logLevel: 'error',
-  });
-  const source = readFileSync(entry);
-  const module = await import(`${pathToFileURL(out).href}?${Date.now()}`);
-  return { module, sha256: createHash('sha256').update(source).digest('hex').slice(0, 16) };
-}
-
 /** The layer list torch_peer.py builds from (tfjs configs, reduced to what it mirrors). */
 function layerSpec(model) {
   const spec = [{ type: 'input', shape: model.inputs[0].shape.slice(1) }];
@@ -243,8 +240,9 @@ function layerSpec(model) {
         padding: config.padding,
       });
     } else if (name === 'Flatten') spec.push({ type: 'flatten' });
-    else if (name === 'Dropout') spec.push({ type: 'dropout', rate: config.rate });
-    else throw new Error(`peers: the PyTorch peer does not mirror a ${name} layer`);
+    else if (name === 'Dropout' || name === 'TrainkitSeededDropout') {
+      spec.push({ type: 'dropout', rate: config.rate ?? layer.rate });
+    } else throw new Error(`peers: the PyTorch peer does not mirror a ${name} layer`);
   }
   return spec;
 }
@@ -261,6 +259,7 @@ class TorchWorker {
     const env = {
       ...process.env,
       // OpenBLAS (pthread build) for torch's BLAS calls, whatever the system alternative is.
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: passed through to the peer unchanged
       LD_LIBRARY_PATH: ['/usr/lib/x86_64-linux-gnu/openblas-pthread', process.env.LD_LIBRARY_PATH]
         .filter(Boolean)
         .join(':'),
@@ -315,7 +314,8 @@ function gather(images, labels, order, start, rows, xBuf, yBuf) {
 }
 
 /** One step of the bare loop: gradient, Adam update, loss read (as the trainer reads it). */
-function step(model, optimizer, variables, shape, xBuf, yBuf, rows) {
+function step(model, optimizer, variables, shape, xBuf, yBuf, rows, dropout, seed) {
+  seedDropout(dropout, seed);
   const x = tf.tensor(xBuf.subarray(0, rows * 784), [rows, ...shape]);
   const y = tf.tensor1d(yBuf.subarray(0, rows), 'int32');
   const cost = optimizer.minimize(
@@ -346,10 +346,12 @@ function tfjsAccuracy(model, shape) {
   return correct / test.count;
 }
 
-function tfjsEpoch(buildModel, kind, order, seed, maxSteps) {
-  const model = buildModel(kind, seed);
+const OPTIMIZERS = { adam: (lr) => tf.train.adam(lr), fusedAdam: (lr) => fusedAdam(lr) };
+
+function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
+  const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
   const shape = model.inputs[0].shape.slice(1);
-  const optimizer = tf.train.adam(LR);
+  const optimizer = OPTIMIZERS[optimizerName](LR);
   const variables = model.trainableWeights.map((w) => w.read());
   const xBuf = new Float32Array(BATCH * 784);
   const yBuf = new Int32Array(BATCH);
@@ -361,7 +363,17 @@ function tfjsEpoch(buildModel, kind, order, seed, maxSteps) {
   for (let s = 0; s < steps; s++) {
     const rows = Math.min(BATCH, order.length - s * BATCH);
     gather(train.images, train.labels, order, s * BATCH, rows, xBuf, yBuf);
-    loss = step(model, optimizer, variables, shape, xBuf, yBuf, rows);
+    loss = step(
+      model,
+      optimizer,
+      variables,
+      shape,
+      xBuf,
+      yBuf,
+      rows,
+      dropoutLayers,
+      seed * 1000 + s,
+    );
   }
   const seconds = (performance.now() - start) / 1000;
   const leaked = tf.memory().numTensors - before;
@@ -378,10 +390,10 @@ function tfjsEpoch(buildModel, kind, order, seed, maxSteps) {
   };
 }
 
-function tfjsSteps(buildModel, kind, batch, seed) {
-  const model = buildModel(kind, seed);
+function tfjsSteps(kind, optimizerName, batch, seed) {
+  const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
   const shape = model.inputs[0].shape.slice(1);
-  const optimizer = tf.train.adam(LR);
+  const optimizer = OPTIMIZERS[optimizerName](LR);
   const variables = model.trainableWeights.map((w) => w.read());
   const xBuf = new Float32Array(batch * 784);
   const yBuf = new Int32Array(batch);
@@ -392,7 +404,7 @@ function tfjsSteps(buildModel, kind, batch, seed) {
     if (s === SCALING.warmup) start = performance.now();
     const at = (s * batch) % (train.count - batch);
     gather(train.images, train.labels, order, at, batch, xBuf, yBuf);
-    step(model, optimizer, variables, shape, xBuf, yBuf, batch);
+    step(model, optimizer, variables, shape, xBuf, yBuf, batch, dropoutLayers, s);
   }
   const msPerStep = (performance.now() - start) / SCALING.steps;
   optimizer.dispose();
@@ -405,12 +417,12 @@ function tfjsSteps(buildModel, kind, batch, seed) {
 const startedAt = new Date().toISOString();
 const selection = await selectBackend({ backend: 'wasm' });
 const relaxedSimd = WebAssembly.validate(Buffer.from(RELAXED_PROBE, 'base64'));
-const trainer = await trainerModels();
-const { buildModel } = trainer.module;
+const trainer = await loadTrainerModels();
+options.dropout ??= trainer.defaultDropout;
 const specs = {};
 const params = {};
 for (const kind of options.models) {
-  const model = buildModel(kind, 1);
+  const { model } = trainer.build(kind, 1, options.dropout);
   specs[kind] = layerSpec(model);
   params[kind] = countParams(model);
   model.dispose();
@@ -447,7 +459,9 @@ console.log(
 
 // Warm-up: one-time costs (JIT, lazy initialization) out of the first measured run.
 for (const kind of options.models) {
-  tfjsEpoch(buildModel, kind, permutation(train.count, 7).subarray(0, 3 * BATCH), 7, 3);
+  for (const name of options.tfjsOptimizers) {
+    tfjsEpoch(kind, name, permutation(train.count, 7).subarray(0, 3 * BATCH), 7, 3);
+  }
   for (const worker of workers.values()) {
     const perm = writeCached('perm-warmup.i32', permutation(train.count, 7).subarray(0, 3 * BATCH));
     await worker.call({
@@ -463,20 +477,26 @@ for (const kind of options.models) {
   }
 }
 
+/** The compared frameworks: PyTorch per thread count, tfjs per optimizer. */
+function entries() {
+  return [
+    ...[...workers.keys()].map((threads) => ({ framework: 'pytorch', threads, optimizer: 'Adam' })),
+    ...options.tfjsOptimizers.map((optimizer) => ({ framework: 'tfjs', threads: 1, optimizer })),
+  ];
+}
+
+const sameEntry = (m, entry) =>
+  m.framework === entry.framework && m.threads === entry.threads && m.optimizer === entry.optimizer;
+
 /** Every measured configuration of one run, in a fixed order (rotated per run). */
 function configurations() {
   const list = [];
   for (const kind of options.models) {
-    for (const threads of workers.keys())
-      list.push({ row: 'epoch', kind, framework: 'pytorch', threads });
-    list.push({ row: 'epoch', kind, framework: 'tfjs', threads: 1 });
+    for (const entry of entries()) list.push({ row: 'epoch', kind, ...entry });
   }
   if (options.models.includes('mlp')) {
     for (const batch of options.batches) {
-      for (const threads of workers.keys()) {
-        list.push({ row: 'step', kind: 'mlp', batch, framework: 'pytorch', threads });
-      }
-      list.push({ row: 'step', kind: 'mlp', batch, framework: 'tfjs', threads: 1 });
+      for (const entry of entries()) list.push({ row: 'step', kind: 'mlp', batch, ...entry });
     }
   }
   return list;
@@ -496,7 +516,7 @@ for (let run = 0; run < options.runs; run++) {
     let result;
     if (config.row === 'epoch') {
       if (config.framework === 'tfjs') {
-        result = tfjsEpoch(buildModel, config.kind, order, seed, options.steps);
+        result = tfjsEpoch(config.kind, config.optimizer, order, seed, options.steps);
       } else {
         result = await workers.get(config.threads).call({
           cmd: 'epoch',
@@ -512,7 +532,7 @@ for (let run = 0; run < options.runs; run++) {
       result.samplesPerSecond = result.samples / result.seconds;
       result.msPerStep = (result.seconds * 1000) / result.steps;
     } else if (config.framework === 'tfjs') {
-      result = tfjsSteps(buildModel, config.kind, config.batch, seed);
+      result = tfjsSteps(config.kind, config.optimizer, config.batch, seed);
     } else {
       result = await workers.get(config.threads).call({
         cmd: 'steps',
@@ -524,9 +544,9 @@ for (let run = 0; run < options.runs; run++) {
       });
     }
     measurements.push({ ...config, run, loadAverage1m: load, ...result });
-    const label = `${config.row} ${config.kind}${config.batch ? ` b${config.batch}` : ''} ${config.framework}${config.framework === 'pytorch' ? ` ${config.threads}t` : ''}`;
+    const label = `${config.row} ${config.kind}${config.batch ? ` b${config.batch}` : ''} ${config.framework === 'pytorch' ? `pytorch ${config.threads}t` : `tfjs ${config.optimizer}`}`;
     process.stdout.write(
-      `run ${run + 1}/${options.runs} ${label.padEnd(28)} ${result.msPerStep.toFixed(2).padStart(8)} ms/step${result.testAccuracy !== undefined ? `  acc ${(100 * result.testAccuracy).toFixed(2)}%` : ''}\n`,
+      `run ${run + 1}/${options.runs} ${label.padEnd(30)} ${result.msPerStep.toFixed(2).padStart(8)} ms/step${result.testAccuracy !== undefined ? `  acc ${(100 * result.testAccuracy).toFixed(2)}%` : ''}\n`,
     );
   }
 }
@@ -559,82 +579,49 @@ function summarize(filter) {
 }
 
 const baseThreads = [...workers.keys()][0];
+const baseEntry = { framework: 'pytorch', threads: baseThreads, optimizer: 'Adam' };
 const table = [];
-for (const kind of options.models) {
-  const base = summarize(
-    (m) =>
-      m.row === 'epoch' &&
-      m.kind === kind &&
-      m.framework === 'pytorch' &&
-      m.threads === baseThreads,
-  );
-  const entries = [
-    ...[...workers.keys()].map((t) => ({ framework: 'pytorch', threads: t })),
-    { framework: 'tfjs', threads: 1 },
-  ];
-  for (const entry of entries) {
-    const s = summarize(
-      (m) =>
-        m.row === 'epoch' &&
-        m.kind === kind &&
-        m.framework === entry.framework &&
-        m.threads === entry.threads,
-    );
-    if (s)
+const groups = [
+  ...options.models.map((kind) => ({ row: 'epoch', kind })),
+  ...(options.models.includes('mlp') ? options.batches : []).map((batch) => ({
+    row: 'step',
+    kind: 'mlp',
+    batch,
+  })),
+];
+for (const group of groups) {
+  const inGroup = (m) =>
+    m.row === group.row &&
+    m.kind === group.kind &&
+    (group.batch === undefined || m.batch === group.batch);
+  const base = summarize((m) => inGroup(m) && sameEntry(m, baseEntry));
+  for (const entry of entries()) {
+    const s = summarize((m) => inGroup(m) && sameEntry(m, entry));
+    if (s) {
       table.push({
-        row: 'epoch',
-        kind,
+        ...group,
         ...entry,
         ...s,
         ratioToPytorch1: base ? s.msPerStep / base.msPerStep : null,
       });
-  }
-}
-for (const batch of options.models.includes('mlp') ? options.batches : []) {
-  const base = summarize(
-    (m) =>
-      m.row === 'step' &&
-      m.batch === batch &&
-      m.framework === 'pytorch' &&
-      m.threads === baseThreads,
-  );
-  for (const entry of [
-    ...[...workers.keys()].map((t) => ({ framework: 'pytorch', threads: t })),
-    { framework: 'tfjs', threads: 1 },
-  ]) {
-    const s = summarize(
-      (m) =>
-        m.row === 'step' &&
-        m.batch === batch &&
-        m.framework === entry.framework &&
-        m.threads === entry.threads,
-    );
-    if (s)
-      table.push({
-        row: 'step',
-        kind: 'mlp',
-        batch,
-        ...entry,
-        ...s,
-        ratioToPytorch1: base ? s.msPerStep / base.msPerStep : null,
-      });
+    }
   }
 }
 
 const name = (r) =>
   r.framework === 'pytorch'
     ? `PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`
-    : 'tfjs wasm + trainkit kernels (bare loop)';
+    : `tfjs wasm + trainkit kernels, ${r.optimizer === 'adam' ? 'tf.train.adam' : r.optimizer}`;
 console.log(
   `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
 );
 console.log(
-  `${'workload'.padEnd(18)} ${'framework'.padEnd(42)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'test acc'.padStart(9)}`,
+  `${'workload'.padEnd(18)} ${'framework'.padEnd(46)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'test acc'.padStart(9)}`,
 );
 for (const r of table) {
   const workload = r.row === 'epoch' ? `${r.kind.toUpperCase()} epoch` : `MLP step b${r.batch}`;
   console.log(
-    `${workload.padEnd(18)} ${name(r).padEnd(42)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} ${r.msPerStep.toFixed(2).padStart(8)} ${r.ratioToPytorch1 === null ? '-'.padStart(6) : `${r.ratioToPytorch1.toFixed(2)}x`.padStart(6)} ${r.testAccuracy === undefined ? '' : `${(100 * r.testAccuracy).toFixed(2)}%`.padStart(9)}`,
+    `${workload.padEnd(18)} ${name(r).padEnd(46)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} ${r.msPerStep.toFixed(2).padStart(8)} ${r.ratioToPytorch1 === null ? '-'.padStart(6) : `${r.ratioToPytorch1.toFixed(2)}x`.padStart(6)} ${r.testAccuracy === undefined ? '' : `${(100 * r.testAccuracy).toFixed(2)}%`.padStart(9)}`,
   );
 }
 const loadSummary = { median: median(loads), max: Math.max(...loads), min: Math.min(...loads) };
@@ -653,6 +640,7 @@ const result = {
     batch: BATCH,
     optimizer: `Adam(lr ${LR}, beta1 0.9, beta2 0.999, epsilon 1e-7)`,
     loss: 'softmax cross-entropy from logits, mean over the batch',
+    dropout: `the CNN's dropout layer at rate ${options.dropout} (the trainer's seeded dropout in tfjs, a new mask per step; nn.Dropout in PyTorch)`,
     epoch:
       'one pass over the 60,000 MNIST training images in a seeded permutation shared by both frameworks; the last batch has 96 rows; the loss is read after every step',
     timed:

@@ -4,34 +4,24 @@
 // the step (tape, gradient functions, engine bookkeeping, batch upload) is "outside kernels".
 //
 //   node bench/profile-step.mjs [--model mlp|cnn] [--batch 128] [--steps 100] [--by-shape]
-import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@trainkit/backend';
-import { build as esbuild } from 'esbuild';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+//                               [--optimizer adam|fusedAdam] [--no-wrap]
 
-const here = dirname(fileURLToPath(import.meta.url));
+import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdam, selectBackend } from '@trainkit/backend';
+import { loadTrainerModels, seedDropout } from './trainer-model.mjs';
+
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const kind = arg('--model', 'mlp');
 const batch = Number(arg('--batch', '128'));
 const steps = Number(arg('--steps', '100'));
 const byShape = args.includes('--by-shape');
+const optimizerName = arg('--optimizer', 'adam');
 // --no-wrap: plain steps (for --cpu-prof, without the timers' own cost).
 const wrap = !args.includes('--no-wrap');
 
 await selectBackend({ backend: 'wasm' });
-const out = join(here, '.cache', 'trainer-model.mjs');
-await esbuild({
-  entryPoints: [join(here, '..', 'apps', 'trainer', 'src', 'model.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  outfile: out,
-  external: ['@tensorflow/*'],
-  logLevel: 'error',
-});
-const { buildModel } = await import(pathToFileURL(out).href);
+const trainer = await loadTrainerModels();
 
 const totals = new Map();
 let depth = 0;
@@ -71,13 +61,15 @@ for (const config of wrap ? tf.getKernelsForBackend('wasm') : []) {
   tf.registerKernel({ ...config, kernelFunc: wrapped });
 }
 
-const model = buildModel(kind, 1);
+const { model, dropoutLayers } = trainer.build(kind, 1);
 const shape = model.inputs[0].shape.slice(1);
-const optimizer = tf.train.adam(1e-3);
+const optimizer = optimizerName === 'fusedAdam' ? fusedAdam(1e-3) : tf.train.adam(1e-3);
+let stepCount = 0;
 const variables = model.trainableWeights.map((w) => w.read());
 const xs = new Float32Array(batch * 784).map(() => Math.random());
 const ys = new Int32Array(batch).map(() => Math.floor(Math.random() * 10));
 function step() {
+  seedDropout(dropoutLayers, stepCount++);
   const x = tf.tensor(xs, [batch, ...shape]);
   const y = tf.tensor1d(ys, 'int32');
   const cost = optimizer.minimize(
@@ -99,8 +91,12 @@ const rows = [...totals.entries()]
   .map(([name, { ms, calls }]) => ({ name, ms: ms / steps, calls: calls / steps }))
   .sort((a, b) => b.ms - a.ms);
 const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
-console.log(`${kind} batch ${batch}: ${total.toFixed(2)} ms per step (mean of ${steps})`);
-console.log(`${'kernel'.padEnd(byShape ? 70 : 28)} ${'ms/step'.padStart(8)} ${'calls'.padStart(6)}  share`);
+console.log(
+  `${kind} batch ${batch}, ${optimizerName}: ${total.toFixed(2)} ms per step (mean of ${steps})`,
+);
+console.log(
+  `${'kernel'.padEnd(byShape ? 70 : 28)} ${'ms/step'.padStart(8)} ${'calls'.padStart(6)}  share`,
+);
 for (const r of rows) {
   if (r.ms < 0.005) continue;
   console.log(

@@ -6,74 +6,15 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { wasmGemm } from './simd/gemm';
-import { simdKernels } from './simd/instance';
+import { convBackpropFilterGemm } from './conv-gemm';
 import { composeKernels, WASM } from './wasm-kernel-calls';
 
 /**
- * `dW` as one matrix product: `dW[(p, q, ci), co] = patchesᵀ · dy` over the
- * output positions `(b, i, j)`, where row `(b, i, j)` of `patches` is the
- * window of `x` that output reads (im2col, in trainkit's SIMD module). The
- * sum runs over the positions in order, in float32. Undefined where the SIMD
- * kernels cannot run (the caller then uses XNNPACK's `Conv2D`).
- */
-function im2colProduct(
-  backend: unknown,
-  x: TensorInfo,
-  dy: TensorInfo,
-  info: backend_util.Conv2DInfo,
-): TensorInfo | undefined {
-  const simd = x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(backend) : undefined;
-  const gemm = simd === undefined ? undefined : wasmGemm(simd.backend);
-  if (simd === undefined || gemm === undefined) return undefined;
-  const { kernels, backend: heap } = simd;
-  const [batch, inHeight, inWidth, inChannels] = x.shape as [number, number, number, number];
-  const rows = batch * info.outHeight * info.outWidth;
-  const depth = info.filterHeight * info.filterWidth * inChannels;
-  const filterShape = [info.filterHeight, info.filterWidth, inChannels, info.outChannels];
-  if (rows === 0 || depth === 0 || info.outChannels === 0) return undefined;
-  const patches = heap.makeOutput([rows, depth], 'float32');
-  let out: TensorInfo | undefined;
-  try {
-    out = heap.makeOutput(filterShape, 'float32');
-    // Addresses after the allocations (offsets do not move when memory grows).
-    kernels.im2col(
-      heap.typedArrayFromHeap(x).byteOffset,
-      heap.typedArrayFromHeap(patches).byteOffset,
-      batch,
-      inHeight,
-      inWidth,
-      inChannels,
-      info.filterHeight,
-      info.filterWidth,
-      info.outHeight,
-      info.outWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
-    gemm.matMul(
-      { info: patches, transposed: true, batch: 1 },
-      { info: { ...dy, shape: [rows, info.outChannels] }, transposed: false, batch: 1 },
-      out,
-      depth,
-      rows,
-      info.outChannels,
-      1,
-    );
-    return out;
-  } catch (error) {
-    if (out !== undefined) heap.disposeData(out.dataId);
-    throw error;
-  } finally {
-    heap.disposeData(patches.dataId);
-  }
-}
-
-/**
  * `Conv2DBackpropFilter` for the WebAssembly backend, which ships none (so
- * CNN training throws there). It is computed with kernels wasm has: a
+ * CNN training throws there). With trainkit's SIMD kernels it is
+ * `patchesᵀ · dy` on trainkit's GEMM, a chunk of output positions at a time
+ * ({@link convBackpropFilterGemm}). Without them (no WebAssembly SIMD, a
+ * shared memory, or dilated filters) it is computed with kernels wasm has: a
  * stride-1 `Conv2D` whose input is `x` with batch and channels swapped and
  * whose filter is `dy`, dilated by the forward stride:
  *
@@ -113,7 +54,7 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
     );
     const [batch, inHeight, inWidth, inChannels] = x4.shape as [number, number, number, number];
     const { top, left } = info.padInfo;
-    const viaGemm = im2colProduct(backend, x4, dy4, info);
+    const viaGemm = convBackpropFilterGemm(backend, x4, dy4, info);
     if (viaGemm !== undefined) return viaGemm;
     let bottom = info.filterHeight - inHeight - top + (info.outHeight - 1) * info.strideHeight;
     let right = info.filterWidth - inWidth - left + (info.outWidth - 1) * info.strideWidth;

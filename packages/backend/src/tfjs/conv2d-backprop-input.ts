@@ -6,12 +6,16 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { convBackpropInputGemm } from './conv-gemm';
 import { nhwcPad } from './conv2d-backprop-filter';
 import { composeKernels, WASM } from './wasm-kernel-calls';
 
 /**
- * Replaces the WebAssembly backend's `Conv2DBackpropInput` (a scalar C++ loop)
- * with an XNNPACK `Conv2D`: the input gradient of a convolution is a
+ * Replaces the WebAssembly backend's `Conv2DBackpropInput` (a scalar C++
+ * loop). For NHWC float32 with trainkit's SIMD kernels: `dy · Wᵀ` on
+ * trainkit's GEMM and col2im, a chunk of output positions at a time
+ * ({@link convBackpropInputGemm}; any stride and padding). Otherwise an
+ * XNNPACK `Conv2D`: the input gradient of a convolution is a
  * stride-1 correlation of the zero-stuffed output gradient with the flipped
  * filter whose channel axes are swapped:
  *
@@ -54,6 +58,10 @@ export function flippedFilterConvBackpropInput(stock: KernelConfig): KernelFunc 
     // dy' has outHeight·sh rows (the last sh − 1 of them zero).
     let bottom = inHeight + kh - 1 - top - outHeight * sh;
     let right = inWidth + kw - 1 - left - outWidth * sw;
+    if (channelsLast) {
+      const viaGemm = convBackpropInputGemm(args.backend, dy, filter, info);
+      if (viaGemm !== undefined) return viaGemm;
+    }
     const applies = dy.dtype === 'float32' && filter.dtype === 'float32' && top >= 0 && left >= 0;
     if (!applies) return stock.kernelFunc(args);
     return composeKernels(args.backend as KernelBackend, (scope) => {

@@ -175,6 +175,61 @@ describe('Conv2D gradients on wasm with the training kernels', () => {
     );
   });
 
+  it('forward values equal the CPU results (GEMM convolution, fused bias and relu), also without the SIMD kernels and with dilation (stock paths)', async () => {
+    const forward = async (c: ConvCase, seed: number, dilation: number) => {
+      const [kh, kw] = c.kernel;
+      const inputs = [
+        data([c.batch, c.height + 2 * dilation, c.width + 2 * dilation, c.inChannels], seed),
+        data([kh, kw, c.inChannels, c.outChannels], seed + 1),
+        data([c.outChannels], seed + 2),
+      ];
+      const run = async (backend: BackendName) => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const [x, w, bias] = inputs.map((d) => tf.tensor(d.values, d.shape as number[]));
+          const strides = dilation > 1 ? 1 : c.strides;
+          const out =
+            c.fused === 'none'
+              ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, c.pad, 'NHWC', dilation)
+              : tf.fused.conv2d({
+                  x: x as tf.Tensor4D,
+                  filter: w as tf.Tensor4D,
+                  strides,
+                  pad: c.pad,
+                  dilations: dilation,
+                  bias: bias as tf.Tensor,
+                  activation: c.fused,
+                });
+          return out.dataSync() as Float32Array;
+        });
+      };
+      return relativeError(await run('wasm'), await run('cpu'));
+    };
+    await fc.assert(
+      fc.asyncProperty(convCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+        expect(await forward(c, seed, 1)).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 60 },
+    );
+    setSimdKernelsEnabled(false);
+    try {
+      await fc.assert(
+        fc.asyncProperty(convCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+          expect(await forward(c, seed, 1)).toBeLessThanOrEqual(1e-4);
+        }),
+        { numRuns: 15 },
+      );
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
+    await fc.assert(
+      fc.asyncProperty(convCase, fc.integer({ min: 1, max: 1e6 }), async (c, seed) => {
+        expect(await forward(c, seed, 2)).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('equal the CPU stock gradients without the SIMD kernels too (the XNNPACK filter-gradient fallback)', async () => {
     setSimdKernelsEnabled(false);
     try {

@@ -10,6 +10,7 @@ import { BackendUnavailableError } from '../errors';
 import { wasmMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { flippedFilterConvBackpropInputConfig } from './conv2d-backprop-input';
+import { gemmConv2DConfig } from './conv2d-forward';
 import {
   depthwiseConv2dBackpropFilterJsConfig,
   depthwiseConv2dBackpropInputJsConfig,
@@ -90,10 +91,10 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
     build: (stock) => (stock === undefined ? undefined : avgPoolGradJsConfig(stock)),
   },
   Conv2D: {
-    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, false)),
+    build: (stock) => (stock === undefined ? undefined : gemmConv2DConfig(stock, false)),
   },
   FusedConv2D: {
-    build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, false)),
+    build: (stock) => (stock === undefined ? undefined : gemmConv2DConfig(stock, true)),
   },
   DepthwiseConv2dNative: {
     build: (stock) => (stock === undefined ? undefined : explicitSamePaddingConfig(stock, true)),

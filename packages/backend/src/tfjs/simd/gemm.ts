@@ -1,12 +1,17 @@
 /**
  * trainkit's single-precision matrix product for the WebAssembly backend,
  * from the SIMD module on the backend's own memory (kernels.wat): it reads
- * the operands and writes the product in place. It packs both operands (transposed ones included, by strides) and
- * runs a 4x8 register-blocked kernel: about 38 GFLOP/s on the development
- * machine against about 20 for the XNNPACK build inside
- * `@tensorflow/tfjs-backend-wasm` 4.22, which also re-packs the right operand
- * for every new tensor (every training step), and with the same result bit for
- * bit (same products, same order of additions).
+ * the operands and writes the product in place. It packs both operands
+ * (transposed ones included, by strides) and runs a 4x8 register-blocked
+ * kernel, in cache-sized chunks of the inner dimension (k) and of the rows
+ * (m): a chunk of packed rows stays in L2 while it meets every packed column
+ * panel, so tall-skinny products (convolutions as matrix products: 15,488
+ * positions x 144 window values) run as fast as square ones. Chunks of k
+ * continue the same sums (C += A·B per chunk), so the result does not
+ * depend on the chunking: every element is the sum of its products in order
+ * of k, each product rounded then added, from 0 — bit for bit the XNNPACK
+ * product inside `@tensorflow/tfjs-backend-wasm` 4.22, at about twice its
+ * speed (and without its re-packing of every new right operand).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type SimdInstance, simdKernels } from './instance';
@@ -19,6 +24,23 @@ export interface GemmOperand {
   /** Number of matrices (product of the leading axes); 1 is broadcast. */
   readonly batch: number;
 }
+
+/**
+ * A matrix in WebAssembly memory by address and strides (in elements):
+ * element `(i, j)` is the float32 at `address + 4 (i rowStride + j colStride)`.
+ */
+export interface StridedMatrix {
+  readonly address: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/**
+ * Writes rows `i0 .. i0 + rows - 1`, columns `p0 .. p0 + depth - 1` of the
+ * left operand `A` into `dst` in the GEMM's packed layout (blocks of 4 rows,
+ * `dst[block][p][r]`, zeros past the last row), like the module's `pack_a`.
+ */
+export type PackRows = (dst: number, i0: number, rows: number, p0: number, depth: number) => void;
 
 /** The matrix product on one backend. */
 export interface WasmGemm {
@@ -36,6 +58,67 @@ export interface WasmGemm {
     n: number,
     batch: number,
   ): void;
+  /**
+   * `C = A·B` (or `C += A·B` with `accumulate`) for strided `A` (m x k) and
+   * `B` (k x n) into the row-major `m x n` floats at `c`, all addresses in
+   * the backend's memory (read them after any allocation: growing the memory
+   * does not move offsets). Requires `m, n, k >= 1`.
+   */
+  product(
+    a: StridedMatrix,
+    b: StridedMatrix,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate?: boolean,
+  ): void;
+  /**
+   * {@link WasmGemm.product} with the left operand packed by `packA` chunk
+   * by chunk (an operand that is never materialized, such as a
+   * convolution's window matrix).
+   */
+  packedProduct(
+    packA: PackRows,
+    b: StridedMatrix,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    options?: PackedProductOptions,
+  ): void;
+}
+
+/** Options of {@link WasmGemm.packedProduct}. */
+export interface PackedProductOptions {
+  /** `C += A·B` instead of `C = A·B`. */
+  readonly accumulate?: boolean;
+  /** Never split `k` (for packers that cannot start inside a row). */
+  readonly wholeK?: boolean;
+  /** Called after rows `i0 .. i0 + rows - 1` of `C` are final (while they are in cache). */
+  readonly after?: (i0: number, rows: number) => void;
+}
+
+/**
+ * Chunk sizes: `k` in chunks of at most {@link GemmBlocking.kc} (a longer
+ * `k` is split evenly), rows in chunks whose packed block is at most
+ * {@link GemmBlocking.aBytes} (a multiple of 4 rows).
+ */
+export interface GemmBlocking {
+  kc: number;
+  aBytes: number;
+}
+
+/** Measured on the development machine (Zen 5, 48 KB L1d, 1 MB L2). */
+const blocking: GemmBlocking = { kc: 1024, aBytes: 160 * 1024 };
+
+/**
+ * Sets the chunk sizes (for benchmarks tuning them).
+ *
+ * @internal
+ */
+export function setGemmBlocking(value: Partial<GemmBlocking>): void {
+  Object.assign(blocking, value);
 }
 
 /** One {@link WasmGemm} per instance (every matmul asks for it). */
@@ -56,38 +139,100 @@ export function wasmGemm(backend: unknown): WasmGemm | undefined {
   return gemm;
 }
 
+/** The chunk sizes for an `m x k` by `k x n` product. */
+function chunks(m: number, k: number, wholeK = false): { kc: number; mc: number } {
+  const pieces = wholeK ? 1 : Math.ceil(k / blocking.kc);
+  const kc = Math.ceil(k / pieces);
+  const rows = Math.floor(blocking.aBytes / (4 * kc)) & ~3;
+  return { kc, mc: Math.max(4, Math.min(rows, (m + 3) & ~3)) };
+}
+
 function gemmOn({ kernels: exports, backend: heap }: SimdInstance): WasmGemm {
+  /** Runs the chunked product with scratch at `tile` (aligned, large enough). */
+  const run = (
+    packA: PackRows,
+    b: StridedMatrix,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    accumulate: boolean,
+    tile: number,
+    kc: number,
+    mc: number,
+    after?: (i0: number, rows: number) => void,
+  ) => {
+    const pa = tile + 128;
+    const pb = pa + 16 * (mc >> 2) * kc;
+    for (let p0 = 0; p0 < k; p0 += kc) {
+      const depth = Math.min(kc, k - p0);
+      exports.pack_b(b.address + 4 * p0 * b.rowStride, depth, n, b.rowStride, b.colStride, pb);
+      for (let i0 = 0; i0 < m; i0 += mc) {
+        const rows = Math.min(mc, m - i0);
+        packA(pa, i0, rows, p0, depth);
+        exports.gemm(rows, n, depth, pa, pb, c + 4 * i0 * n, tile, accumulate || p0 > 0 ? 1 : 0);
+        if (after !== undefined && p0 + depth === k) after(i0, rows);
+      }
+    }
+  };
+  /** {@link PackRows} for a strided matrix (the module's pack_a). */
+  const strided =
+    (a: StridedMatrix): PackRows =>
+    (dst, i0, rows, p0, depth) =>
+      exports.pack_a(
+        a.address + 4 * (i0 * a.rowStride + p0 * a.colStride),
+        rows,
+        depth,
+        a.rowStride,
+        a.colStride,
+        dst,
+      );
+  /** Runs `body` with GEMM scratch for the given chunking; frees it after. */
+  const withScratch = (kc: number, mc: number, n: number, body: (tile: number) => void) => {
+    const scratch = heap.wasm._malloc(scratchBytes(kc, mc, n));
+    if (scratch === 0) throw new Error('wasm malloc of the GEMM scratch failed');
+    try {
+      body((scratch + 15) & ~15);
+    } finally {
+      heap.wasm._free(scratch);
+    }
+  };
+  const scratchBytes = (kc: number, mc: number, n: number) =>
+    128 + 16 * (mc >> 2) * kc + 32 * Math.ceil(n / 8) * kc + 16;
   return {
+    product(a, b, c, m, k, n, accumulate = false) {
+      const { kc, mc } = chunks(m, k);
+      withScratch(kc, mc, n, (tile) => run(strided(a), b, c, m, k, n, accumulate, tile, kc, mc));
+    },
+    packedProduct(packA, b, c, m, k, n, options = {}) {
+      const { kc, mc } = chunks(m, k, options.wholeK);
+      withScratch(kc, mc, n, (tile) =>
+        run(packA, b, c, m, k, n, options.accumulate ?? false, tile, kc, mc, options.after),
+      );
+    },
     matMul(a, b, out, m, k, n, batch) {
-      const blocks = Math.ceil(m / 4);
-      const panels = Math.ceil(n / 8);
-      const packedA = 16 * blocks * k;
-      const packedB = 32 * panels * k;
-      // 128-byte tile, packed A, packed B; 16-byte aligned.
-      const scratch = heap.wasm._malloc(128 + packedA + packedB + 16);
-      if (scratch === 0) throw new Error(`wasm malloc of ${packedA + packedB} bytes failed`);
-      try {
-        const tile = (scratch + 15) & ~15;
-        const pa = tile + 128;
-        const pb = pa + packedA;
+      const { kc, mc } = chunks(m, k);
+      withScratch(kc, mc, n, (tile) => {
         // Addresses after the allocation (offsets do not move when memory grows).
         const aAddress = heap.typedArrayFromHeap(a.info).byteOffset;
         const bAddress = heap.typedArrayFromHeap(b.info).byteOffset;
         const cAddress = heap.typedArrayFromHeap(out).byteOffset;
-        const [sAi, sAp] = a.transposed ? [1, m] : [k, 1];
-        const [sBp, sBj] = b.transposed ? [1, k] : [n, 1];
+        const [rowStrideA, colStrideA] = a.transposed ? [1, m] : [k, 1];
+        const [rowStrideB, colStrideB] = b.transposed ? [1, k] : [n, 1];
         for (let t = 0; t < batch; t++) {
-          if (t === 0 || a.batch > 1) {
-            exports.pack_a(aAddress + 4 * m * k * (a.batch > 1 ? t : 0), m, k, sAi, sAp, pa);
-          }
-          if (t === 0 || b.batch > 1) {
-            exports.pack_b(bAddress + 4 * k * n * (b.batch > 1 ? t : 0), k, n, sBp, sBj, pb);
-          }
-          exports.gemm(m, n, k, pa, pb, cAddress + 4 * m * n * t, tile);
+          const left = strided({
+            address: aAddress + 4 * m * k * (a.batch > 1 ? t : 0),
+            rowStride: rowStrideA,
+            colStride: colStrideA,
+          });
+          const right = {
+            address: bAddress + 4 * k * n * (b.batch > 1 ? t : 0),
+            rowStride: rowStrideB,
+            colStride: colStrideB,
+          };
+          run(left, right, cAddress + 4 * m * n * t, m, k, n, false, tile, kc, mc);
         }
-      } finally {
-        heap.wasm._free(scratch);
-      }
+      });
     },
   };
 }

@@ -12,12 +12,22 @@ import { SIMD_KERNELS_BASE64 } from './kernels-module';
 export interface SimdKernels {
   pack_a(a: number, m: number, k: number, sAi: number, sAp: number, dst: number): void;
   pack_b(b: number, k: number, n: number, sBp: number, sBj: number, dst: number): void;
-  gemm(m: number, n: number, k: number, pa: number, pb: number, c: number, tile: number): void;
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    pa: number,
+    pb: number,
+    c: number,
+    tile: number,
+    accumulate: number,
+  ): void;
   sqrt(x: number, out: number, n: number): void;
-  im2col(
-    x: number,
-    out: number,
-    batch: number,
+  col2im_add(
+    cols: number,
+    dx: number,
+    r0: number,
+    count: number,
     h: number,
     w: number,
     ci: number,
@@ -30,6 +40,43 @@ export interface SimdKernels {
     top: number,
     left: number,
   ): void;
+  conv_pack_rows(
+    x: number,
+    dst: number,
+    r0: number,
+    count: number,
+    h: number,
+    w: number,
+    ci: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
+  conv_pack_cols(
+    x: number,
+    dst: number,
+    d0: number,
+    drows: number,
+    r0: number,
+    count: number,
+    h: number,
+    w: number,
+    ci: number,
+    kh: number,
+    kw: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    top: number,
+    left: number,
+  ): void;
+  bias_act(c: number, rows: number, n: number, bias: number, hasBias: number, relu: number): void;
   max_pool_grad_disjoint(
     x: number,
     dy: number,

@@ -173,9 +173,13 @@
         (br $panels))))
 
   ;; C (m x n, row-major at c) from packed operands; k >= 1. Blocks that
-  ;; cross the edges of C go through the 128-byte scratch tile.
+  ;; cross the edges of C go through the 128-byte scratch tile. With $acc
+  ;; set, the sums start from C's values instead of 0: the product over a
+  ;; long k computed in chunks of k (C += A_chunk B_chunk) adds the same
+  ;; products in the same order as one call over all of k, bit for bit.
   (func (export "gemm")
     (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32) (param $c i32) (param $tile i32)
+    (param $acc i32)
     (local $i0 i32) (local $j0 i32) (local $p i32) (local $a i32) (local $b i32) (local $panel i32)
     (local $out i32) (local $rowBytes i32) (local $r i32) (local $col i32)
     (local $b0 v128) (local $b1 v128) (local $va v128)
@@ -191,10 +195,57 @@
         (block $blocksDone
           (loop $blocks
             (br_if $blocksDone (i32.ge_s (local.get $i0) (local.get $m)))
-            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
-            (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
-            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
-            (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (if (local.get $acc)
+              (then
+                (if (i32.and (i32.le_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
+                             (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))
+                  (then
+                    (local.set $out (i32.add (local.get $c)
+                      (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $n)) (local.get $j0)) (i32.const 2))))
+                    (local.set $c00 (v128.load offset=0 (local.get $out)))
+                    (local.set $c01 (v128.load offset=16 (local.get $out)))
+                    (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                    (local.set $c10 (v128.load offset=0 (local.get $out)))
+                    (local.set $c11 (v128.load offset=16 (local.get $out)))
+                    (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                    (local.set $c20 (v128.load offset=0 (local.get $out)))
+                    (local.set $c21 (v128.load offset=16 (local.get $out)))
+                    (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+                    (local.set $c30 (v128.load offset=0 (local.get $out)))
+                    (local.set $c31 (v128.load offset=16 (local.get $out))))
+                  (else
+                    ;; The part of the block inside C into the tile, zeros elsewhere.
+                    (local.set $r (i32.const 0))
+                    (loop $loadRows
+                      (local.set $col (i32.const 0))
+                      (loop $loadCols
+                        (f32.store
+                          (i32.add (local.get $tile)
+                            (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $col)) (i32.const 2)))
+                          (if (result f32)
+                            (i32.and (i32.lt_s (i32.add (local.get $i0) (local.get $r)) (local.get $m))
+                                     (i32.lt_s (i32.add (local.get $j0) (local.get $col)) (local.get $n)))
+                            (then
+                              (f32.load (i32.add (local.get $c)
+                                (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $n))
+                                                  (i32.add (local.get $j0) (local.get $col)))
+                                         (i32.const 2)))))
+                            (else (f32.const 0))))
+                        (br_if $loadCols (i32.lt_s (local.tee $col (i32.add (local.get $col) (i32.const 1))) (i32.const 8))))
+                      (br_if $loadRows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+                    (local.set $c00 (v128.load offset=0 (local.get $tile)))
+                    (local.set $c01 (v128.load offset=16 (local.get $tile)))
+                    (local.set $c10 (v128.load offset=32 (local.get $tile)))
+                    (local.set $c11 (v128.load offset=48 (local.get $tile)))
+                    (local.set $c20 (v128.load offset=64 (local.get $tile)))
+                    (local.set $c21 (v128.load offset=80 (local.get $tile)))
+                    (local.set $c30 (v128.load offset=96 (local.get $tile)))
+                    (local.set $c31 (v128.load offset=112 (local.get $tile))))))
+              (else
+                (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+                (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+                (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+                (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))))
             (local.set $b (local.get $panel))
             (local.set $p (local.get $k))
             (loop $inner
@@ -288,95 +339,111 @@
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (br $rest))))
 
-;; im2col for a 2-D convolution over x (NHWC, batch x h x w x ci, float32):
-  ;; row (b, i, j) of out (row-major, batch oh ow rows of kh kw ci) holds
-  ;; x[b, i sh + p - top, j sw + q - left, c] for (p, q, c) in row-major order,
-  ;; 0 where that falls into the padding. A window row inside x is one
-  ;; contiguous run of kw ci floats, copied 4 at a time.
-  (func $copy (param $dst i32) (param $src i32) (param $bytes i32) (result i32)
-    (local $end i32) (local $vectorEnd i32)
-    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
-    (local.set $vectorEnd (i32.add (local.get $dst) (i32.and (local.get $bytes) (i32.const -16))))
-    (block $vDone (loop $vs
-      (br_if $vDone (i32.ge_u (local.get $dst) (local.get $vectorEnd)))
-      (v128.store (local.get $dst) (v128.load (local.get $src)))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-      (local.set $src (i32.add (local.get $src) (i32.const 16)))
-      (br $vs)))
-    (block $sDone (loop $ss
-      (br_if $sDone (i32.ge_u (local.get $dst) (local.get $end)))
-      (f32.store (local.get $dst) (f32.load (local.get $src)))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-      (local.set $src (i32.add (local.get $src) (i32.const 4)))
-      (br $ss)))
-    (local.get $end))
-
-  (func $zeros (param $dst i32) (param $bytes i32) (result i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $dst) (local.get $bytes)))
-    (block $done (loop $zs
-      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
-      (f32.store (local.get $dst) (f32.const 0))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-      (br $zs)))
-    (local.get $end))
-
-  (func (export "im2col")
-    (param $x i32) (param $out i32) (param $batch i32) (param $h i32) (param $w i32) (param $ci i32)
+  ;; The adjoint of im2col: adds row r of cols (count rows of kh kw ci
+  ;; floats; row r is output position r0 + r in row-major (b, i, j) order,
+  ;; column (p, q, c) its window) into dx at x[b, i sh + p - top,
+  ;; j sw + q - left, c], skipping the padding; rows in order, then p, q, c.
+  ;; The input gradient of a convolution, given cols = dy W^T.
+  (func (export "col2im_add")
+    (param $cols i32) (param $dx i32) (param $r0 i32) (param $count i32) (param $h i32) (param $w i32) (param $ci i32)
     (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32)
     (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
-    (local $b i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32)
-    (local $row i32) (local $col i32) (local $rowStart i32) (local $pixelBytes i32) (local $windowRowBytes i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $p i32) (local $q i32) (local $end i32)
+    (local $row i32) (local $col i32) (local $pixelBytes i32) (local $dst i32) (local $src i32)
+    (local $vectorEnd i32) (local $pixelEnd i32)
     (local.set $pixelBytes (i32.shl (local.get $ci) (i32.const 2)))
-    (local.set $windowRowBytes (i32.mul (local.get $kw) (local.get $pixelBytes)))
-    (block $batchDone (loop $batches
-      (br_if $batchDone (i32.ge_s (local.get $b) (local.get $batch)))
-      (local.set $i (i32.const 0))
-      (block $rowsDone (loop $rows
-        (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $oh)))
-        (local.set $j (i32.const 0))
-        (block $colsDone (loop $cols
-          (br_if $colsDone (i32.ge_s (local.get $j) (local.get $ow)))
-          (local.set $col (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)))
-          (local.set $p (i32.const 0))
-          (block $pDone (loop $ps
-            (br_if $pDone (i32.ge_s (local.get $p) (local.get $kh)))
-            (local.set $row (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $p)) (local.get $top)))
-            (if (i32.or (i32.lt_s (local.get $row) (i32.const 0)) (i32.ge_s (local.get $row) (local.get $h)))
-              (then (local.set $out (call $zeros (local.get $out) (local.get $windowRowBytes))))
-              (else
-                ;; address of x[b, row, 0, 0]
-                (local.set $rowStart (i32.add (local.get $x)
-                  (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w))
-                           (local.get $pixelBytes))))
-                (if (i32.and (i32.ge_s (local.get $col) (i32.const 0))
-                             (i32.le_s (i32.add (local.get $col) (local.get $kw)) (local.get $w)))
-                  (then
-                    (local.set $out (call $copy (local.get $out)
-                      (i32.add (local.get $rowStart) (i32.mul (local.get $col) (local.get $pixelBytes)))
-                      (local.get $windowRowBytes))))
-                  (else
-                    (local.set $q (i32.const 0))
-                    (block $qDone (loop $qs
-                      (br_if $qDone (i32.ge_s (local.get $q) (local.get $kw)))
-                      (if (i32.and (i32.ge_s (i32.add (local.get $col) (local.get $q)) (i32.const 0))
-                                   (i32.lt_s (i32.add (local.get $col) (local.get $q)) (local.get $w)))
-                        (then
-                          (local.set $out (call $copy (local.get $out)
-                            (i32.add (local.get $rowStart)
-                                     (i32.mul (i32.add (local.get $col) (local.get $q)) (local.get $pixelBytes)))
-                            (local.get $pixelBytes))))
-                        (else (local.set $out (call $zeros (local.get $out) (local.get $pixelBytes)))))
-                      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-                      (br $qs)))))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $ps)))
-          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (br $cols)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $rows)))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br $batches))))
+    (local.set $end (i32.add (local.get $r0) (local.get $count)))
+    (local.set $b (i32.div_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))))
+    (local.set $i (i32.div_u (i32.rem_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))) (local.get $ow)))
+    (local.set $j (i32.rem_u (local.get $r0) (local.get $ow)))
+    (block $positionsDone (loop $positions
+      (br_if $positionsDone (i32.ge_u (local.get $r0) (local.get $end)))
+      (local.set $p (i32.const 0))
+      (block $pDone (loop $ps
+        (br_if $pDone (i32.ge_s (local.get $p) (local.get $kh)))
+        (local.set $row (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $p)) (local.get $top)))
+        (local.set $q (i32.const 0))
+        (block $qDone (loop $qs
+          (br_if $qDone (i32.ge_s (local.get $q) (local.get $kw)))
+          (local.set $col (i32.sub (i32.add (i32.mul (local.get $j) (local.get $sw)) (local.get $q)) (local.get $left)))
+          (if (i32.and
+                (i32.and (i32.ge_s (local.get $row) (i32.const 0)) (i32.lt_s (local.get $row) (local.get $h)))
+                (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.lt_s (local.get $col) (local.get $w))))
+            (then
+              (local.set $dst (i32.add (local.get $dx)
+                (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w))
+                                  (local.get $col))
+                         (local.get $pixelBytes))))
+              (local.set $src (local.get $cols))
+              (local.set $pixelEnd (i32.add (local.get $dst) (local.get $pixelBytes)))
+              (local.set $vectorEnd (i32.add (local.get $dst) (i32.and (local.get $pixelBytes) (i32.const -16))))
+              (block $vDone (loop $vs
+                (br_if $vDone (i32.ge_u (local.get $dst) (local.get $vectorEnd)))
+                (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                (br $vs)))
+              (block $sDone (loop $ss
+                (br_if $sDone (i32.ge_u (local.get $dst) (local.get $pixelEnd)))
+                (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                (br $ss)))))
+          (local.set $cols (i32.add (local.get $cols) (local.get $pixelBytes)))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br $qs)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ps)))
+      (local.set $r0 (i32.add (local.get $r0) (i32.const 1)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (if (i32.eq (local.get $j) (local.get $ow))
+        (then
+          (local.set $j (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (if (i32.eq (local.get $i) (local.get $oh))
+            (then
+              (local.set $i (i32.const 0))
+              (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
+      (br $positions))))
+
+  ;; c[r, j] = act(c[r, j] + bias[j]) for rows x n row-major floats; bias is
+  ;; read only when $hasBias; $relu: max(x, 0) (NaN stays NaN). The epilogue
+  ;; of a fused convolution or matmul, each step rounded as the separate
+  ;; Add and Relu kernels round.
+  (func (export "bias_act")
+    (param $c i32) (param $rows i32) (param $n i32) (param $bias i32) (param $hasBias i32) (param $relu i32)
+    (local $r i32) (local $j i32) (local $vectorN i32) (local $at i32) (local $v v128) (local $s f32)
+    (local.set $vectorN (i32.and (local.get $n) (i32.const -4)))
+    (block $rowsDone (loop $rowsLoop
+      (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $j (i32.const 0))
+      (block $vDone (loop $vs
+        (br_if $vDone (i32.ge_s (local.get $j) (local.get $vectorN)))
+        (local.set $at (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $v (v128.load (local.get $at)))
+        (if (local.get $hasBias)
+          (then (local.set $v (f32x4.add (local.get $v)
+            (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
+        (if (local.get $relu)
+          (then (local.set $v (f32x4.max (local.get $v) (v128.const i32x4 0 0 0 0)))))
+        (v128.store (local.get $at) (local.get $v))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $vs)))
+      (block $sDone (loop $ss
+        (br_if $sDone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $at (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $s (f32.load (local.get $at)))
+        (if (local.get $hasBias)
+          (then (local.set $s (f32.add (local.get $s)
+            (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
+        (if (local.get $relu)
+          (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+        (f32.store (local.get $at) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $ss)))
+      (local.set $c (i32.add (local.get $c) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowsLoop))))
 
 ;; MaxPoolGrad for windows that do not overlap (strides >= window), NHWC,
   ;; channels a multiple of 4, dx zero-filled by the caller: each window's
@@ -528,4 +595,259 @@
             (f32.load (i32.add (local.get $x) (local.get $i)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $rest))))
+
+  ;; Packed rows for the GEMM (pack_a's layout: blocks of 4 rows, dst[block][d][r])
+  ;; straight from x, for a convolution's forward pass: row r is output
+  ;; position r0 + r (b, i, j in row-major order), column d = (p, q, c) of its
+  ;; window, 0 in the padding and for rows past count. Where all 4 windows of
+  ;; a block lie inside x and ci is a multiple of 4, 4x4 tiles are moved with
+  ;; shuffles; otherwise element by element.
+  (func (export "conv_pack_rows")
+    (param $x i32) (param $dst i32) (param $r0 i32) (param $count i32) (param $h i32) (param $w i32) (param $ci i32)
+    (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32)
+    (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
+    (local $end i32) (local $b i32) (local $i i32) (local $j i32) (local $r i32)
+    (local $y0 i32) (local $y1 i32) (local $y2 i32) (local $y3 i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $n0 i32) (local $n1 i32) (local $n2 i32) (local $n3 i32)
+    (local $rows i32) (local $inside i32) (local $p i32) (local $q i32) (local $c i32)
+    (local $off i32) (local $yy i32) (local $xx i32) (local $ny i32) (local $nx i32) (local $nn i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $end (i32.add (local.get $r0) (local.get $count)))
+    (local.set $b (i32.div_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))))
+    (local.set $i (i32.div_u (i32.rem_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))) (local.get $ow)))
+    (local.set $j (i32.rem_u (local.get $r0) (local.get $ow)))
+    (block $blocksDone (loop $blocks
+      (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $end)))
+      ;; The block's 4 windows: top-left corner (y, x) and image index n; n = -1 past count.
+      (local.set $rows (i32.sub (local.get $end) (local.get $r0)))
+      (local.set $r (i32.const 0))
+      (loop $corners
+        (if (i32.lt_u (local.get $r) (local.get $rows))
+          (then
+            (local.set $yy (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $top)))
+            (local.set $xx (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)))
+            (local.set $nn (local.get $b))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (if (i32.eq (local.get $j) (local.get $ow))
+              (then
+                (local.set $j (i32.const 0))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (if (i32.eq (local.get $i) (local.get $oh))
+                  (then (local.set $i (i32.const 0)) (local.set $b (i32.add (local.get $b) (i32.const 1))))))))
+          (else (local.set $yy (i32.const 0)) (local.set $xx (i32.const 0)) (local.set $nn (i32.const -1))))
+        (if (i32.eqz (local.get $r)) (then (local.set $y0 (local.get $yy)) (local.set $x0 (local.get $xx)) (local.set $n0 (local.get $nn))))
+        (if (i32.eq (local.get $r) (i32.const 1)) (then (local.set $y1 (local.get $yy)) (local.set $x1 (local.get $xx)) (local.set $n1 (local.get $nn))))
+        (if (i32.eq (local.get $r) (i32.const 2)) (then (local.set $y2 (local.get $yy)) (local.set $x2 (local.get $xx)) (local.set $n2 (local.get $nn))))
+        (if (i32.eq (local.get $r) (i32.const 3)) (then (local.set $y3 (local.get $yy)) (local.set $x3 (local.get $xx)) (local.set $n3 (local.get $nn))))
+        (br_if $corners (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+      ;; Fast paths: 4 rows, every window inside x (then 4x4 tiles when ci is a multiple of 4).
+      (local.set $inside (i32.ge_u (local.get $rows) (i32.const 4)))
+      (local.set $r (i32.const 0))
+      (loop $check
+        (if (i32.eqz (local.get $r)) (then (local.set $yy (local.get $y0)) (local.set $xx (local.get $x0))))
+        (if (i32.eq (local.get $r) (i32.const 1)) (then (local.set $yy (local.get $y1)) (local.set $xx (local.get $x1))))
+        (if (i32.eq (local.get $r) (i32.const 2)) (then (local.set $yy (local.get $y2)) (local.set $xx (local.get $x2))))
+        (if (i32.eq (local.get $r) (i32.const 3)) (then (local.set $yy (local.get $y3)) (local.set $xx (local.get $x3))))
+        (if (i32.or (i32.or (i32.lt_s (local.get $yy) (i32.const 0)) (i32.gt_s (i32.add (local.get $yy) (local.get $kh)) (local.get $h)))
+                    (i32.or (i32.lt_s (local.get $xx) (i32.const 0)) (i32.gt_s (i32.add (local.get $xx) (local.get $kw)) (local.get $w))))
+          (then (local.set $inside (i32.const 0))))
+        (br_if $check (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+      (if (i32.and (local.get $inside) (i32.eqz (i32.and (local.get $ci) (i32.const 3))))
+        (then
+          ;; Byte address of x[n, y, x, 0] for each row; window (p, q, c) adds the same offset to all four.
+          (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $h)) (local.get $y0)) (local.get $w)) (local.get $x0)) (local.get $ci)) (i32.const 2))))
+          (local.set $a1 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n1) (local.get $h)) (local.get $y1)) (local.get $w)) (local.get $x1)) (local.get $ci)) (i32.const 2))))
+          (local.set $a2 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n2) (local.get $h)) (local.get $y2)) (local.get $w)) (local.get $x2)) (local.get $ci)) (i32.const 2))))
+          (local.set $a3 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n3) (local.get $h)) (local.get $y3)) (local.get $w)) (local.get $x3)) (local.get $ci)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $ps
+            (local.set $q (i32.const 0))
+            (loop $qs
+              (local.set $off (i32.shl (i32.mul (i32.add (i32.mul (local.get $p) (local.get $w)) (local.get $q)) (local.get $ci)) (i32.const 2)))
+              (local.set $c (i32.const 0))
+              (loop $cs
+                (local.set $v0 (v128.load (i32.add (local.get $a0) (local.get $off))))
+                (local.set $v1 (v128.load (i32.add (local.get $a1) (local.get $off))))
+                (local.set $v2 (v128.load (i32.add (local.get $a2) (local.get $off))))
+                (local.set $v3 (v128.load (i32.add (local.get $a3) (local.get $off))))
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                (v128.store offset=0 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br_if $cs (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 4))) (local.get $ci))))
+              (br_if $qs (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $kw))))
+            (br_if $ps (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh)))))
+        (else (if (local.get $inside)
+        (then
+          ;; Every window inside, other channel counts: one element of each row per step.
+          (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $h)) (local.get $y0)) (local.get $w)) (local.get $x0)) (local.get $ci)) (i32.const 2))))
+          (local.set $a1 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n1) (local.get $h)) (local.get $y1)) (local.get $w)) (local.get $x1)) (local.get $ci)) (i32.const 2))))
+          (local.set $a2 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n2) (local.get $h)) (local.get $y2)) (local.get $w)) (local.get $x2)) (local.get $ci)) (i32.const 2))))
+          (local.set $a3 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n3) (local.get $h)) (local.get $y3)) (local.get $w)) (local.get $x3)) (local.get $ci)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $sp
+            (local.set $q (i32.const 0))
+            (loop $sq
+              (local.set $off (i32.shl (i32.mul (i32.add (i32.mul (local.get $p) (local.get $w)) (local.get $q)) (local.get $ci)) (i32.const 2)))
+              (local.set $c (i32.const 0))
+              (loop $sc
+                (v128.store (local.get $dst)
+                  (f32x4.replace_lane 3
+                    (f32x4.replace_lane 2
+                      (f32x4.replace_lane 1
+                        (v128.load32_splat (i32.add (local.get $a0) (local.get $off)))
+                        (f32.load (i32.add (local.get $a1) (local.get $off))))
+                      (f32.load (i32.add (local.get $a2) (local.get $off))))
+                    (f32.load (i32.add (local.get $a3) (local.get $off)))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br_if $sc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $ci))))
+              (br_if $sq (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $kw))))
+            (br_if $sp (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh)))))
+        (else
+          (local.set $p (i32.const 0))
+          (loop $gp
+            (local.set $q (i32.const 0))
+            (loop $gq
+              (local.set $c (i32.const 0))
+              (loop $gc
+                (local.set $r (i32.const 0))
+                (loop $gr
+                  (if (i32.eqz (local.get $r)) (then (local.set $yy (local.get $y0)) (local.set $xx (local.get $x0)) (local.set $nn (local.get $n0))))
+                  (if (i32.eq (local.get $r) (i32.const 1)) (then (local.set $yy (local.get $y1)) (local.set $xx (local.get $x1)) (local.set $nn (local.get $n1))))
+                  (if (i32.eq (local.get $r) (i32.const 2)) (then (local.set $yy (local.get $y2)) (local.set $xx (local.get $x2)) (local.set $nn (local.get $n2))))
+                  (if (i32.eq (local.get $r) (i32.const 3)) (then (local.set $yy (local.get $y3)) (local.set $xx (local.get $x3)) (local.set $nn (local.get $n3))))
+                  (local.set $ny (i32.add (local.get $yy) (local.get $p)))
+                  (local.set $nx (i32.add (local.get $xx) (local.get $q)))
+                  (f32.store (local.get $dst)
+                    (if (result f32)
+                      (i32.and (i32.ge_s (local.get $nn) (i32.const 0))
+                        (i32.and (i32.and (i32.ge_s (local.get $ny) (i32.const 0)) (i32.lt_s (local.get $ny) (local.get $h)))
+                                 (i32.and (i32.ge_s (local.get $nx) (i32.const 0)) (i32.lt_s (local.get $nx) (local.get $w)))))
+                      (then (f32.load (i32.add (local.get $x)
+                        (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $nn) (local.get $h)) (local.get $ny)) (local.get $w)) (local.get $nx)) (local.get $ci)) (local.get $c)) (i32.const 2)))))
+                      (else (f32.const 0))))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+                  (br_if $gr (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+                (br_if $gc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $ci))))
+              (br_if $gq (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $kw))))
+            (br_if $gp (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh))))))))
+      (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+      (br $blocks))))
+
+  ;; Packed rows for the GEMM (pack_a's layout) of the transposed window
+  ;; matrix, for a convolution's filter gradient: row d (d0 <= d < d0 + drows,
+  ;; d = (p, q, c) of the window) over columns k = output positions r0 .. r0 +
+  ;; count - 1: dst[block][k][t] = window value d0 + 4 block + t of position
+  ;; r0 + k, 0 in the padding and for rows past drows. A block of 4 channels of
+  ;; one (p, q) is one 16-byte load when ci is a multiple of 4; otherwise 4
+  ;; loads at precomputed offsets for windows inside x, checked ones elsewhere.
+  (func (export "conv_pack_cols")
+    (param $x i32) (param $dst i32) (param $d0 i32) (param $drows i32) (param $r0 i32) (param $count i32)
+    (param $h i32) (param $w i32) (param $ci i32)
+    (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32)
+    (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
+    (local $dEnd i32) (local $d i32) (local $t i32) (local $k i32) (local $dd i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $row i32) (local $col i32)
+    (local $b0 i32) (local $i0 i32) (local $j0 i32) (local $vector i32) (local $base i32)
+    (local $p0 i32) (local $q0 i32) (local $o0 i32) (local $m0 i32)
+    (local $p1 i32) (local $q1 i32) (local $o1 i32) (local $m1 i32)
+    (local $p2 i32) (local $q2 i32) (local $o2 i32) (local $m2 i32)
+    (local $p3 i32) (local $q3 i32) (local $o3 i32) (local $m3 i32)
+    (local $pp i32) (local $qq i32) (local $oo i32) (local $mm i32) (local $v f32) (local $vec v128)
+    (local.set $dEnd (i32.add (local.get $d0) (local.get $drows)))
+    (local.set $b0 (i32.div_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))))
+    (local.set $i0 (i32.div_u (i32.rem_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))) (local.get $ow)))
+    (local.set $j0 (i32.rem_u (local.get $r0) (local.get $ow)))
+    (local.set $d (local.get $d0))
+    (block $blocksDone (loop $blocks
+      (br_if $blocksDone (i32.ge_u (local.get $d) (local.get $dEnd)))
+      ;; Lane t: window (p, q), element offset o = (p w + q) ci + c in x, m = 1 when d + t < dEnd.
+      (local.set $t (i32.const 0))
+      (loop $lanes
+        (local.set $dd (i32.add (local.get $d) (local.get $t)))
+        (local.set $pp (i32.div_u (local.get $dd) (i32.mul (local.get $kw) (local.get $ci))))
+        (local.set $qq (i32.rem_u (i32.div_u (local.get $dd) (local.get $ci)) (local.get $kw)))
+        (local.set $oo (i32.add (i32.mul (i32.add (i32.mul (local.get $pp) (local.get $w)) (local.get $qq)) (local.get $ci))
+                                (i32.rem_u (local.get $dd) (local.get $ci))))
+        (local.set $mm (i32.lt_u (local.get $dd) (local.get $dEnd)))
+        (if (i32.eqz (local.get $t)) (then (local.set $p0 (local.get $pp)) (local.set $q0 (local.get $qq)) (local.set $o0 (local.get $oo)) (local.set $m0 (local.get $mm))))
+        (if (i32.eq (local.get $t) (i32.const 1)) (then (local.set $p1 (local.get $pp)) (local.set $q1 (local.get $qq)) (local.set $o1 (local.get $oo)) (local.set $m1 (local.get $mm))))
+        (if (i32.eq (local.get $t) (i32.const 2)) (then (local.set $p2 (local.get $pp)) (local.set $q2 (local.get $qq)) (local.set $o2 (local.get $oo)) (local.set $m2 (local.get $mm))))
+        (if (i32.eq (local.get $t) (i32.const 3)) (then (local.set $p3 (local.get $pp)) (local.set $q3 (local.get $qq)) (local.set $o3 (local.get $oo)) (local.set $m3 (local.get $mm))))
+        (br_if $lanes (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 4))))
+      (local.set $vector (i32.and
+        (i32.and (i32.eqz (i32.and (local.get $ci) (i32.const 3))) (local.get $m3))
+        (i32.le_u (i32.add (i32.rem_u (local.get $d) (local.get $ci)) (i32.const 4)) (local.get $ci))))
+      (local.set $b (local.get $b0)) (local.set $i (local.get $i0)) (local.set $j (local.get $j0))
+      (local.set $k (i32.const 0))
+      (block $positionsDone (loop $positions
+        (br_if $positionsDone (i32.ge_u (local.get $k) (local.get $count)))
+        (local.set $row (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $top)))
+        (local.set $col (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)))
+        ;; element index of x[b, row, col, 0] (may be out of x; only used inside)
+        (local.set $base (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w)) (local.get $col)) (local.get $ci)))
+        (if (i32.and
+              (i32.and (i32.ge_s (local.get $row) (i32.const 0)) (i32.le_s (i32.add (local.get $row) (local.get $kh)) (local.get $h)))
+              (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.le_s (i32.add (local.get $col) (local.get $kw)) (local.get $w))))
+          (then
+            (if (local.get $vector)
+              (then (local.set $vec (v128.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o0)) (i32.const 2))))))
+              (else
+                (local.set $vec
+                  (f32x4.replace_lane 3
+                    (f32x4.replace_lane 2
+                      (f32x4.replace_lane 1
+                        (f32x4.splat (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o0)) (i32.const 2)))))
+                        (if (result f32) (local.get $m1)
+                          (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o1)) (i32.const 2)))))
+                          (else (f32.const 0))))
+                      (if (result f32) (local.get $m2)
+                        (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o2)) (i32.const 2)))))
+                        (else (f32.const 0))))
+                    (if (result f32) (local.get $m3)
+                      (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o3)) (i32.const 2)))))
+                      (else (f32.const 0))))))))
+          (else
+            ;; A window that crosses the padding: each lane checked.
+            (local.set $vec (v128.const i32x4 0 0 0 0))
+            (local.set $t (i32.const 0))
+            (loop $checked
+              (if (i32.eqz (local.get $t)) (then (local.set $pp (local.get $p0)) (local.set $qq (local.get $q0)) (local.set $oo (local.get $o0)) (local.set $mm (local.get $m0))))
+              (if (i32.eq (local.get $t) (i32.const 1)) (then (local.set $pp (local.get $p1)) (local.set $qq (local.get $q1)) (local.set $oo (local.get $o1)) (local.set $mm (local.get $m1))))
+              (if (i32.eq (local.get $t) (i32.const 2)) (then (local.set $pp (local.get $p2)) (local.set $qq (local.get $q2)) (local.set $oo (local.get $o2)) (local.set $mm (local.get $m2))))
+              (if (i32.eq (local.get $t) (i32.const 3)) (then (local.set $pp (local.get $p3)) (local.set $qq (local.get $q3)) (local.set $oo (local.get $o3)) (local.set $mm (local.get $m3))))
+              (local.set $v (f32.const 0))
+              (if (i32.and (local.get $mm)
+                    (i32.and
+                      (i32.and (i32.ge_s (i32.add (local.get $row) (local.get $pp)) (i32.const 0))
+                               (i32.lt_s (i32.add (local.get $row) (local.get $pp)) (local.get $h)))
+                      (i32.and (i32.ge_s (i32.add (local.get $col) (local.get $qq)) (i32.const 0))
+                               (i32.lt_s (i32.add (local.get $col) (local.get $qq)) (local.get $w)))))
+                (then (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $oo)) (i32.const 2)))))))
+              (f32.store (i32.add (local.get $dst) (i32.shl (local.get $t) (i32.const 2))) (local.get $v))
+              (br_if $checked (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 4))))
+            (local.set $vec (v128.load (local.get $dst)))))
+        (v128.store (local.get $dst) (local.get $vec))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (if (i32.eq (local.get $j) (local.get $ow))
+          (then
+            (local.set $j (i32.const 0))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.eq (local.get $i) (local.get $oh))
+              (then (local.set $i (i32.const 0)) (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
+        (br $positions)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br $blocks))))
 )

@@ -3,8 +3,8 @@
  * every product and every partial sum (the kernel's arithmetic), for every
  * transpose combination, edge sizes (m mod 4, n mod 8, k mod 4), batches and
  * broadcast batches; equal bit for bit to the stock XNNPACK product; no
- * tensor or heap growth. Sqrt: the correctly rounded root. im2col: the
- * window rows written out in JavaScript, exactly. The embedded
+ * tensor or heap growth. Sqrt: the correctly rounded root. Convolution
+ * packing and col2im: the window rows written out in JavaScript, exactly. The embedded
  * bytes are kernels.wat's.
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
 } from '../wasm-training-kernels';
-import { wasmGemm } from './gemm';
+import { type GemmBlocking, setGemmBlocking, wasmGemm } from './gemm';
 import { simdKernels } from './instance';
 
 beforeAll(async () => {
@@ -95,9 +95,12 @@ describe('trainkit GEMM on the wasm backend', () => {
     ).toEqual({
       pack_a: 6,
       pack_b: 6,
-      gemm: 7,
+      gemm: 8,
       sqrt: 3,
-      im2col: 14,
+      col2im_add: 15,
+      conv_pack_rows: 15,
+      conv_pack_cols: 17,
+      bias_act: 6,
       max_pool_grad_disjoint: 15,
       adam: 16,
     });
@@ -123,54 +126,73 @@ describe('trainkit GEMM on the wasm backend', () => {
     expect(simdKernels({})).toBeUndefined();
   });
 
-  it('equals the float32 reference bit for bit: transposes, edge sizes, batches, broadcasting', () => {
-    const cases = fc.record({
-      m: fc.integer({ min: 1, max: 19 }),
-      k: fc.integer({ min: 1, max: 23 }),
-      n: fc.integer({ min: 1, max: 35 }),
-      batches: fc.constantFrom<[number[], number[]]>(
-        [[], []],
-        [[1], []],
-        [[3], [3]],
-        [[3], []],
-        [[], [2]],
-        [
-          [2, 3],
-          [2, 3],
-        ],
-        [[1, 1], [4]],
-      ),
-      transposeA: fc.boolean(),
-      transposeB: fc.boolean(),
-      seed: fc.integer({ min: 1, max: 1e6 }),
-    });
-    fc.assert(
-      fc.property(cases, (c) => {
-        const [aBatch, bBatch] = c.batches;
-        const aShape = [...aBatch, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])];
-        const bShape = [...bBatch, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])];
-        const a = values(
-          aShape.reduce((x, y) => x * y, 1),
-          c.seed,
-        );
-        const b = values(
-          bShape.reduce((x, y) => x * y, 1),
-          c.seed + 1,
-        );
-        const outer = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
-        const product = tf.tidy(() =>
-          tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), c.transposeA, c.transposeB),
-        );
-        expect(product.shape).toEqual([...outer, c.m, c.n]);
-        const batch = outer.reduce((x, y) => x * y, 1);
-        const expected = reference(a, aShape, c.transposeA, b, bShape, c.transposeB, batch);
-        expect(product.dataSync()).toEqual(expected);
-        product.dispose();
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each<[string, GemmBlocking]>([
+    ['one chunk', { kc: 1024, aBytes: 160 * 1024 }],
+    ['chunks of k and of rows (C += A·B per chunk)', { kc: 5, aBytes: 16 * 5 * 2 }],
+    ['chunks of one row block and k = 1', { kc: 1, aBytes: 1 }],
+  ])(
+    'equals the float32 reference bit for bit: transposes, edge sizes, batches, broadcasting (%s)',
+    (_name, chunking) => {
+      setGemmBlocking(chunking);
+      try {
+        gemmMatchesReference();
+      } finally {
+        setGemmBlocking({ kc: 1024, aBytes: 160 * 1024 });
+      }
+    },
+  );
+});
 
+/** The GEMM (through tf.matMul) against {@link reference} on random shapes. */
+function gemmMatchesReference(): void {
+  const cases = fc.record({
+    m: fc.integer({ min: 1, max: 19 }),
+    k: fc.integer({ min: 1, max: 23 }),
+    n: fc.integer({ min: 1, max: 35 }),
+    batches: fc.constantFrom<[number[], number[]]>(
+      [[], []],
+      [[1], []],
+      [[3], [3]],
+      [[3], []],
+      [[], [2]],
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      [[1, 1], [4]],
+    ),
+    transposeA: fc.boolean(),
+    transposeB: fc.boolean(),
+    seed: fc.integer({ min: 1, max: 1e6 }),
+  });
+  fc.assert(
+    fc.property(cases, (c) => {
+      const [aBatch, bBatch] = c.batches;
+      const aShape = [...aBatch, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])];
+      const bShape = [...bBatch, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])];
+      const a = values(
+        aShape.reduce((x, y) => x * y, 1),
+        c.seed,
+      );
+      const b = values(
+        bShape.reduce((x, y) => x * y, 1),
+        c.seed + 1,
+      );
+      const outer = tf.backend_util.assertAndGetBroadcastShape(aBatch, bBatch);
+      const product = tf.tidy(() =>
+        tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), c.transposeA, c.transposeB),
+      );
+      expect(product.shape).toEqual([...outer, c.m, c.n]);
+      const batch = outer.reduce((x, y) => x * y, 1);
+      const expected = reference(a, aShape, c.transposeA, b, bShape, c.transposeB, batch);
+      expect(product.dataSync()).toEqual(expected);
+      product.dispose();
+    }),
+    { numRuns: 150 },
+  );
+}
+
+describe('trainkit GEMM on the wasm backend: stock equality, edges, memory', () => {
   it('equals the stock XNNPACK product bit for bit (the MLP shapes and odd ones)', () => {
     for (const [m, k, n] of [
       [128, 784, 256],
@@ -251,44 +273,35 @@ describe('trainkit Sqrt on the wasm backend', () => {
   });
 });
 
-describe('trainkit im2col on the wasm backend', () => {
-  /** Window rows of a 2-D convolution, written out in JavaScript. */
-  function im2colReference(
-    x: Float32Array,
-    [batch, h, w, ci]: number[],
-    kh: number,
-    kw: number,
-    oh: number,
-    ow: number,
-    sh: number,
-    sw: number,
-    top: number,
-    left: number,
-  ): Float32Array {
-    const out: number[] = [];
-    for (let b = 0; b < (batch as number); b++)
-      for (let i = 0; i < oh; i++)
-        for (let j = 0; j < ow; j++)
-          for (let p = 0; p < kh; p++)
-            for (let q = 0; q < kw; q++)
-              for (let c = 0; c < (ci as number); c++) {
-                const row = i * sh + p - top;
-                const col = j * sw + q - left;
-                const inside = row >= 0 && row < (h as number) && col >= 0 && col < (w as number);
-                out.push(
-                  inside
-                    ? (x[
-                        ((b * (h as number) + row) * (w as number) + col) * (ci as number) + c
-                      ] as number)
-                    : 0,
-                );
-              }
-    return new Float32Array(out);
+describe('trainkit convolution packing, col2im and bias/relu epilogue on the wasm backend', () => {
+  interface Geometry {
+    batch: number;
+    h: number;
+    w: number;
+    ci: number;
+    kh: number;
+    kw: number;
+    sh: number;
+    sw: number;
+    top: number;
+    left: number;
+    oh: number;
+    ow: number;
   }
 
-  it('equals the JavaScript window rows exactly: strides, paddings, kernel and channel counts', () => {
-    const { kernels, backend } = requireSimd();
-    const cases = fc.record({
+  /** Element index in x of window value (p, q, c) of output position r, or -1 in the padding. */
+  function source(g: Geometry, r: number, p: number, q: number, c: number): number {
+    const b = Math.floor(r / (g.oh * g.ow));
+    const i = Math.floor((r % (g.oh * g.ow)) / g.ow);
+    const j = r % g.ow;
+    const row = i * g.sh + p - g.top;
+    const col = j * g.sw + q - g.left;
+    if (row < 0 || row >= g.h || col < 0 || col >= g.w) return -1;
+    return ((b * g.h + row) * g.w + col) * g.ci + c;
+  }
+
+  const geometries = fc
+    .record({
       batch: fc.integer({ min: 1, max: 3 }),
       h: fc.integer({ min: 1, max: 9 }),
       w: fc.integer({ min: 1, max: 9 }),
@@ -299,41 +312,230 @@ describe('trainkit im2col on the wasm backend', () => {
       sw: fc.integer({ min: 1, max: 3 }),
       top: fc.integer({ min: 0, max: 3 }),
       left: fc.integer({ min: 0, max: 3 }),
-      seed: fc.integer({ min: 1, max: 1e6 }),
-    });
+    })
+    .map((g) => ({
+      ...g,
+      oh: Math.floor((g.h + 2 * g.top - g.kh) / g.sh) + 1,
+      ow: Math.floor((g.w + 2 * g.left - g.kw) / g.sw) + 1,
+    }))
+    .filter((g) => g.oh > 0 && g.ow > 0);
+
+  /** A sub-range [r0, r0 + count) of the output positions, from two fractions. */
+  function range(g: Geometry, from: number, length: number): [number, number] {
+    const rows = g.batch * g.oh * g.ow;
+    const r0 = Math.min(rows - 1, Math.floor(from * rows));
+    return [r0, Math.max(1, Math.ceil(length * (rows - r0)))];
+  }
+
+  const args = (g: Geometry) =>
+    [g.h, g.w, g.ci, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.top, g.left] as const;
+
+  /** The window matrix rows of positions [r0, r0 + count) in JavaScript (im2col). */
+  function windowRows(g: Geometry, x: Float32Array, r0: number, count: number): Float32Array[] {
+    const rows: Float32Array[] = [];
+    for (let r = r0; r < r0 + count; r++) {
+      const row = new Float32Array(g.kh * g.kw * g.ci);
+      let e = 0;
+      for (let p = 0; p < g.kh; p++)
+        for (let q = 0; q < g.kw; q++)
+          for (let c = 0; c < g.ci; c++) {
+            const at = source(g, r, p, q, c);
+            row[e++] = at < 0 ? 0 : (x[at] as number);
+          }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  // Channel counts that take the 4-lane paths (multiples of 4) often, and 'valid' windows (all inside).
+  const packGeometries = fc
+    .record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      w: fc.integer({ min: 1, max: 9 }),
+      ci: fc.oneof(fc.constantFrom(4, 8, 12), fc.integer({ min: 1, max: 11 })),
+      kh: fc.integer({ min: 1, max: 4 }),
+      kw: fc.integer({ min: 1, max: 4 }),
+      sh: fc.integer({ min: 1, max: 3 }),
+      sw: fc.integer({ min: 1, max: 3 }),
+      top: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
+      left: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
+    })
+    .map((g) => ({
+      ...g,
+      oh: Math.floor((g.h + 2 * g.top - g.kh) / g.sh) + 1,
+      ow: Math.floor((g.w + 2 * g.left - g.kw) / g.sw) + 1,
+    }))
+    .filter((g) => g.oh > 0 && g.ow > 0);
+
+  it('conv_pack_rows packs the window rows of a range of positions in the GEMM layout (zeros past the range), exactly', () => {
+    const { kernels, backend } = requireSimd();
     fc.assert(
-      fc.property(cases, (c) => {
-        const oh = Math.floor((c.h + 2 * c.top - c.kh) / c.sh) + 1;
-        const ow = Math.floor((c.w + 2 * c.left - c.kw) / c.sw) + 1;
-        fc.pre(oh > 0 && ow > 0);
-        const shape = [c.batch, c.h, c.w, c.ci];
-        const x = values(c.batch * c.h * c.w * c.ci, c.seed);
-        const xt = tf.tensor4d(x, shape as [number, number, number, number]);
-        const out = backend.makeOutput([c.batch * oh * ow, c.kh * c.kw * c.ci], 'float32');
-        kernels.im2col(
-          backend.typedArrayFromHeap(xt).byteOffset,
-          backend.typedArrayFromHeap(out).byteOffset,
-          c.batch,
-          c.h,
-          c.w,
-          c.ci,
-          c.kh,
-          c.kw,
-          oh,
-          ow,
-          c.sh,
-          c.sw,
-          c.top,
-          c.left,
-        );
-        const written = Float32Array.from(backend.typedArrayFromHeap(out) as Float32Array);
-        backend.disposeData(out.dataId);
-        xt.dispose();
-        expect(written).toEqual(
-          im2colReference(x, shape, c.kh, c.kw, oh, ow, c.sh, c.sw, c.top, c.left),
-        );
-      }),
+      fc.property(
+        packGeometries,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (g, from, length, seed) => {
+          const [r0, count] = range(g, from, length);
+          const depth = g.kh * g.kw * g.ci;
+          const blocks = Math.ceil(count / 4);
+          const x = values(g.batch * g.h * g.w * g.ci, seed);
+          const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.ci]);
+          const out = backend.makeOutput([blocks * depth * 4], 'float32');
+          backend.typedArrayFromHeap(out).fill(Number.NaN);
+          kernels.conv_pack_rows(
+            backend.typedArrayFromHeap(xt).byteOffset,
+            backend.typedArrayFromHeap(out).byteOffset,
+            r0,
+            count,
+            ...args(g),
+          );
+          const written = Float32Array.from(backend.typedArrayFromHeap(out) as Float32Array);
+          backend.disposeData(out.dataId);
+          xt.dispose();
+          const rows = windowRows(g, x, r0, count);
+          const expected = new Float32Array(blocks * depth * 4);
+          for (let block = 0; block < blocks; block++)
+            for (let d = 0; d < depth; d++)
+              for (let r = 0; r < 4; r++)
+                expected[(block * depth + d) * 4 + r] = rows[4 * block + r]?.[d] ?? 0;
+          expect(written).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
+    );
+  });
+
+  it('conv_pack_cols packs the transposed window matrix (rows d0.., columns = a range of positions), exactly', () => {
+    const { kernels, backend } = requireSimd();
+    fc.assert(
+      fc.property(
+        packGeometries,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (g, from, length, dFrom, dLength, seed) => {
+          const [r0, count] = range(g, from, length);
+          const depth = g.kh * g.kw * g.ci;
+          // d0 a multiple of 4 (as the GEMM's row chunks are), drows >= 1.
+          const d0 = Math.min(depth - 1, Math.floor(dFrom * depth)) & ~3;
+          const drows = Math.max(1, Math.ceil(dLength * (depth - d0)));
+          const blocks = Math.ceil(drows / 4);
+          const x = values(g.batch * g.h * g.w * g.ci, seed);
+          const xt = tf.tensor4d(x, [g.batch, g.h, g.w, g.ci]);
+          const out = backend.makeOutput([blocks * count * 4], 'float32');
+          backend.typedArrayFromHeap(out).fill(Number.NaN);
+          kernels.conv_pack_cols(
+            backend.typedArrayFromHeap(xt).byteOffset,
+            backend.typedArrayFromHeap(out).byteOffset,
+            d0,
+            drows,
+            r0,
+            count,
+            ...args(g),
+          );
+          const written = Float32Array.from(backend.typedArrayFromHeap(out) as Float32Array);
+          backend.disposeData(out.dataId);
+          xt.dispose();
+          const rows = windowRows(g, x, r0, count);
+          const expected = new Float32Array(blocks * count * 4);
+          for (let block = 0; block < blocks; block++)
+            for (let k = 0; k < count; k++)
+              for (let t = 0; t < 4; t++) {
+                const d = d0 + 4 * block + t;
+                expected[(block * count + k) * 4 + t] =
+                  d < d0 + drows ? (rows[k]?.[d] as number) : 0;
+              }
+          expect(written).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('col2im_add adds every window value back where it was read, in order, skipping the padding (bit for bit)', () => {
+    const { kernels, backend } = requireSimd();
+    fc.assert(
+      fc.property(
+        geometries,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (g, from, length, seed) => {
+          const [r0, count] = range(g, from, length);
+          const depth = g.kh * g.kw * g.ci;
+          const cols = values(count * depth, seed);
+          const start = values(g.batch * g.h * g.w * g.ci, seed + 1);
+          const colsT = tf.tensor2d(cols, [count, depth]);
+          const dx = backend.makeOutput([g.batch, g.h, g.w, g.ci], 'float32');
+          backend.typedArrayFromHeap(dx).set(start);
+          kernels.col2im_add(
+            backend.typedArrayFromHeap(colsT).byteOffset,
+            backend.typedArrayFromHeap(dx).byteOffset,
+            r0,
+            count,
+            ...args(g),
+          );
+          const written = Float32Array.from(backend.typedArrayFromHeap(dx) as Float32Array);
+          backend.disposeData(dx.dataId);
+          colsT.dispose();
+          const expected = Float32Array.from(start);
+          let e = 0;
+          for (let r = r0; r < r0 + count; r++)
+            for (let p = 0; p < g.kh; p++)
+              for (let q = 0; q < g.kw; q++)
+                for (let c = 0; c < g.ci; c++, e++) {
+                  const at = source(g, r, p, q, c);
+                  if (at >= 0)
+                    expected[at] = Math.fround((expected[at] as number) + (cols[e] as number));
+                }
+          expect(written).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('bias_act adds the bias per column and applies relu like the Add and Relu kernels (NaN, -0, odd widths)', () => {
+    const { kernels, backend } = requireSimd();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 13 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1e6 }),
+        (rows, n, hasBias, relu, seed) => {
+          const c = values(rows * n, seed);
+          c[0] = Number.NaN;
+          if (c.length > 1) c[1] = -0;
+          const bias = values(n, seed + 1);
+          const biasT = tf.tensor1d(bias);
+          const out = backend.makeOutput([rows, n], 'float32');
+          backend.typedArrayFromHeap(out).set(c);
+          kernels.bias_act(
+            backend.typedArrayFromHeap(out).byteOffset,
+            rows,
+            n,
+            backend.typedArrayFromHeap(biasT).byteOffset,
+            hasBias ? 1 : 0,
+            relu ? 1 : 0,
+          );
+          const written = Float32Array.from(backend.typedArrayFromHeap(out) as Float32Array);
+          backend.disposeData(out.dataId);
+          biasT.dispose();
+          const expected = c.map((v, i) => {
+            const sum = hasBias ? Math.fround(v + (bias[i % n] as number)) : v;
+            return relu ? Math.max(0, sum) : sum;
+          });
+          expect(Object.is(written[1], expected[1])).toBe(true);
+          expect(written).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
