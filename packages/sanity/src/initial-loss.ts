@@ -9,6 +9,12 @@ export type TaskKind = 'multiclass' | 'binary' | 'regression';
 export interface InitialLossThresholds {
   /** Pass when the loss is within this fraction of the expected value. Default 0.15 (healthy MNIST MLP/CNN: 0.4% to 3.4% above ln 10). */
   readonly tolerance?: number;
+  /**
+   * ... or (classification) within this many nats of it, whichever is wider. Default 0.25: logits
+   * with a standard deviation of about 0.7 add that much (a Glorot-initialized
+   * 8-32-3 MLP starts 0.05 to 0.21 above ln 3).
+   */
+  readonly absoluteTolerance?: number;
   /** Fail when the loss is above this multiple of the expected value (warn between). Default 2. */
   readonly failFactor?: number;
   /** Warn when the mean top predicted probability is above this (classification). Default 0.5 (uniform: 1/C). */
@@ -18,6 +24,7 @@ export interface InitialLossThresholds {
 /** The defaults of {@link InitialLossThresholds}. */
 export const defaultInitialLossThresholds: Readonly<Required<InitialLossThresholds>> = {
   tolerance: 0.15,
+  absoluteTolerance: 0.25,
   failFactor: 2,
   maxConfidence: 0.5,
 };
@@ -58,7 +65,8 @@ function entropy(frequencies: readonly number[]): number {
  * model already knows the answer (trained weights, or labels leaking into the
  * inputs).
  *
- * Status: `pass` within `tolerance` of the expected value (or of the class-prior
+ * Status: `pass` within `tolerance` (15%) or `absoluteTolerance` (0.25 nats),
+ * whichever is wider, of the expected value (or of the class-prior
  * entropy when `classFrequencies` is given; a regression may also be lower);
  * `fail` above `failFactor` times it; `warn` otherwise, and when the mean top
  * predicted probability exceeds `maxConfidence`.
@@ -88,6 +96,10 @@ export function judgeInitialLoss(
       min: 0,
       minInclusive: false,
     },
+  );
+  const absoluteTolerance = check.nonNegative(
+    'thresholds.absoluteTolerance',
+    thresholds.absoluteTolerance ?? defaultInitialLossThresholds.absoluteTolerance,
   );
   const failFactor = check.number(
     'thresholds.failFactor',
@@ -129,7 +141,10 @@ export function judgeInitialLoss(
   if (input.meanConfidence !== undefined) measurements.meanConfidence = input.meanConfidence;
   const ratio = input.loss / expected;
   measurements.ratio = ratio;
-  const near = (target: number) => Math.abs(input.loss - target) <= tolerance * target;
+  // Nats only mean something for cross-entropy; a regression loss has its own units.
+  const band = (target: number) =>
+    task === 'regression' ? tolerance * target : Math.max(tolerance * target, absoluteTolerance);
+  const near = (target: number) => Math.abs(input.loss - target) <= band(target);
   const summary = `initial loss ${formatNumber(input.loss)}, expected ${expectedText}`;
   if (!Number.isFinite(input.loss)) {
     return {
@@ -142,7 +157,7 @@ export function judgeInitialLoss(
       ],
     };
   }
-  const tooHigh = input.loss > expected * (1 + tolerance);
+  const tooHigh = input.loss > expected + band(expected);
   if (input.loss > failFactor * expected || (expected === 0 && input.loss > 0)) {
     return {
       name,
