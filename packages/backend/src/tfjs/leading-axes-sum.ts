@@ -6,6 +6,7 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
+import { simdKernels } from './simd/instance';
 import { isHeapBackend, WASM } from './wasm-kernel-calls';
 
 /**
@@ -63,8 +64,9 @@ function columnSums(
  * kernel transposes the input to make the reduced axes innermost, and that
  * transpose is slow for power-of-two batch sizes (a 128x256 transpose costs
  * more than the sums). Results equal the CPU backend's bit for bit (float64
- * accumulation in the same order). Applies to float32 inputs; other dtypes
- * and other axes run the stock kernel.
+ * accumulation in the same order), in trainkit's SIMD module (float64x2
+ * lanes) where it runs, else in JavaScript. Applies to float32 inputs;
+ * other dtypes and other axes run the stock kernel.
  */
 export function leadingAxesSum(stock: KernelConfig): KernelFunc {
   return (args) => {
@@ -82,6 +84,25 @@ export function leadingAxesSum(stock: KernelConfig): KernelFunc {
       ? backend_util.expandShapeToKeepDim(reducedShape, axes)
       : reducedShape;
     const out = backend.makeOutput(outShape, 'float32');
+    const simd = simdKernels(backend);
+    if (simd !== undefined) {
+      // The same sums in trainkit's SIMD module (float64 lanes, same order).
+      const acc = simd.backend.wasm._malloc(8 * cols + 16);
+      if (acc !== 0) {
+        try {
+          simd.kernels.column_sums(
+            backend.typedArrayFromHeap(x).byteOffset,
+            rows,
+            cols,
+            (acc + 15) & ~15,
+            backend.typedArrayFromHeap(out).byteOffset,
+          );
+          return out;
+        } finally {
+          simd.backend.wasm._free(acc);
+        }
+      }
+    }
     // Views after the allocation: growing WebAssembly memory detaches old views.
     columnSums(
       backend.typedArrayFromHeap(x) as Float32Array,

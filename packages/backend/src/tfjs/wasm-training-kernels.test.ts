@@ -606,15 +606,26 @@ describe('Sum on wasm with the training kernels', () => {
     );
   });
 
-  it('sums the bias gradient of the CNN layer 1 shape like the CPU backend, bit for bit', async () => {
+  it('sums the bias gradient of the CNN layer 1 shape like the CPU backend, bit for bit (SIMD module and its JavaScript fallback)', async () => {
     const dy = data([8, 26, 26, 16], 41);
+    // Values of very different magnitudes: float32 accumulation would differ from the CPU's float64.
+    for (let i = 0; i < dy.values.length; i += 7) dy.values[i] = (dy.values[i] as number) * 1e6;
+    const odd = data([33, 5, 7], 42);
     const run = async (backend: BackendName) => {
       await tf.setBackend(backend);
-      return tf.tidy(
-        () => tf.sum(tf.tensor(dy.values, dy.shape), [0, 1, 2]).dataSync() as Float32Array,
-      );
+      return tf.tidy(() => [
+        tf.sum(tf.tensor(dy.values, dy.shape), [0, 1, 2]).dataSync() as Float32Array,
+        tf.sum(tf.tensor(odd.values, odd.shape), 0).dataSync() as Float32Array,
+      ]);
     };
-    expect(await run('wasm')).toEqual(await run('cpu'));
+    const cpu = await run('cpu');
+    expect(await run('wasm')).toEqual(cpu);
+    setSimdKernelsEnabled(false);
+    try {
+      expect(await run('wasm')).toEqual(cpu);
+    } finally {
+      setSimdKernelsEnabled(true);
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { contiguousGatherConfig } from './gather';
 import { leadingAxesSumConfig } from './leading-axes-sum';
 import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
+import { simdBinaryConfig, simdUnaryConfig } from './simd/elementwise';
 import { simdSqrtConfig } from './simd/sqrt';
 import { unsortedSegmentSumJsConfig } from './unsorted-segment-sum';
 import { WASM } from './wasm-kernel-calls';
@@ -46,6 +47,12 @@ export const WASM_TRAINING_KERNELS = [
   'Sum',
   'Sqrt',
   'TrainkitAdamUpdate',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Relu',
+  'Step',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -127,6 +134,16 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   Sqrt: {
     build: (stock) => (stock === undefined ? undefined : simdSqrtConfig(stock)),
   },
+  Add: { build: (stock) => (stock === undefined ? undefined : simdBinaryConfig(stock, 'Add')) },
+  Sub: { build: (stock) => (stock === undefined ? undefined : simdBinaryConfig(stock, 'Sub')) },
+  Multiply: {
+    build: (stock) => (stock === undefined ? undefined : simdBinaryConfig(stock, 'Multiply')),
+  },
+  RealDiv: {
+    build: (stock) => (stock === undefined ? undefined : simdBinaryConfig(stock, 'RealDiv')),
+  },
+  Relu: { build: (stock) => (stock === undefined ? undefined : simdUnaryConfig(stock, 'Relu')) },
+  Step: { build: (stock) => (stock === undefined ? undefined : simdUnaryConfig(stock, 'Step')) },
   // trainkit's own kernel (fusedAdam's update); if something else registered one, keep it.
   TrainkitAdamUpdate: {
     build: (stock) => (stock === undefined ? adamUpdateWasmConfig : undefined),

@@ -101,6 +101,9 @@ describe('trainkit GEMM on the wasm backend', () => {
       conv_pack_rows: 15,
       conv_pack_cols: 17,
       bias_act: 6,
+      binary: 8,
+      unary: 5,
+      column_sums: 5,
       max_pool_grad_disjoint: 15,
       adam: 16,
     });
