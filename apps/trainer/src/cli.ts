@@ -41,7 +41,7 @@ function report(error: unknown): number {
   const parseError = (error as { code?: unknown } | null)?.code;
   if (typeof parseError === 'string' && parseError.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(
-      `trainkit: ${(error as Error).message.replace(/ To specify .*$/s, '')} See 'trainkit train --help'.\n`,
+      `trainkit: ${(error as Error).message.replace(/\. To specify .*$/s, '').replace(/\.?$/, '.')} See 'trainkit train --help'.\n`,
     );
     return exitCodes.badInput;
   }

@@ -11,7 +11,7 @@ import { type CheckpointTensor, listCheckpoints, loadCheckpoint } from '@trainki
 import { crc32c, scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliScript, runCli, startCli } from './test-support/cli-process';
+import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
 
 let work: string;
 beforeAll(async () => {
@@ -82,7 +82,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
 
   beforeAll(async () => {
     const result = await runCli([...runArgs, '--name', 'straight'], { cwd: work });
-    expect(result.stderr).toBe('');
+    expect(withoutProfilerNotes(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     straight = path.join(work, 'runs', 'straight');
     seconds = JSON.parse(
@@ -148,7 +148,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
           expect(stdout).toMatch(
             /^Stopped: checkpoint saved at epoch \d, batch \d+ \(\d+ updates/m,
           );
-          expect(performance.now() - signalledAt).toBeLessThan(3000);
+          expect(performance.now() - signalledAt).toBeLessThan(5000);
         } else {
           expect(stderr).toMatch(/Ctrl-C again: quitting now; the last checkpoint is intact\./);
         }
@@ -169,7 +169,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
     }
     if (!finished) {
       const last = await runCli([...runArgs, '--resume', '--name', 'killed'], { cwd: work });
-      expect(last.stderr).toBe('');
+      expect(withoutProfilerNotes(last.stderr)).toBe('');
       expect(last.code).toBe(0);
       landed.push('final resume');
     }
@@ -209,7 +209,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
       { cwd: work },
     );
     expect(result.code).toBe(0);
-    expect(result.stderr.trim().split('\n')).toEqual([
+    expect(withoutProfilerNotes(result.stderr).split('\n')).toEqual([
       expect.stringMatching(
         new RegExp(
           `^warning: checkpoint .*${path.basename(newest!.path)} is damaged \\(tensor "model/0": fails its CRC32C check: the bytes 0\\.\\.\\d+ were changed\\.\\); moved to .*corrupt-${path.basename(newest!.path)}-.*; restored the previous checkpoint .*${path.basename(previous!.path)} instead\\.$`,
@@ -254,7 +254,7 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
       { cwd: work },
     );
     expect(result.code).toBe(2);
-    const lines = result.stderr.trim().split('\n');
+    const lines = withoutProfilerNotes(result.stderr).split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^trainkit: loadCheckpoint: .*ckpt-\d+\/manifest\.json: its contents were rejected: trainkit train: checkpoint state field updates must be <= .*got 1073741953\..* No older checkpoint can be restored either: .*: its contents were rejected: .*bias_correction\/accBeta1 \(Adam's bias-correction product\) is 0\.5 but \d+ updates give /,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatProgressLine, type ProgressPayload } from './progress';
+import { consoleProgress, formatClock, formatProgressLine, type ProgressPayload } from './progress';
 
 const payload: ProgressPayload = {
   epoch: 2,
@@ -45,5 +45,65 @@ describe('formatProgressLine', () => {
       formatClock(723_000),
       formatClock(Number.NaN),
     ]).toEqual(['0:00', '0:07', '12:03', '?']);
+  });
+});
+
+/** A terminal of `columns` columns that records what is written. */
+function fakeTerminal(columns: number) {
+  const chunks: string[] = [];
+  const stream = {
+    isTTY: true,
+    columns,
+    rows: 24,
+    write(chunk: string) {
+      chunks.push(String(chunk));
+      return true;
+    },
+    // readline's cursor functions call these on a TTY stream.
+    cursorTo: undefined,
+    on: () => stream,
+    once: () => stream,
+    removeListener: () => stream,
+  };
+  return { stream: stream as unknown as NodeJS.WriteStream, chunks };
+}
+
+describe('consoleProgress', () => {
+  it('draws one line that fits the terminal and prints library messages above it', () => {
+    const { stream, chunks } = fakeTerminal(60);
+    const original = console.warn;
+    const display = consoleProgress(true, stream);
+    expect(display.live).toBe(true);
+    display.start(100, 0);
+    for (let done = 1; done <= 40; done++)
+      display.update(done, { ...payload, batch: done, batches: 100 });
+    console.warn('a library says something');
+    display.log('epoch 1/10  train loss 0.1000');
+    display.update(41, { ...payload, batch: 41, batches: 100 });
+    display.stop();
+    const text = chunks.join('');
+    // The message and the line arrive whole, each on its own line.
+    expect(text).toContain('a library says something\n');
+    expect(text).toContain('epoch 1/10  train loss 0.1000\n');
+    // Every drawn bar fits in 59 columns (no wrap, no new line per update).
+    const visible = text
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n')
+      .split(/[\r\n]/)
+      .filter((line) => line.startsWith('epoch 2/10 ['));
+    expect(visible.length).toBeGreaterThan(0);
+    for (const line of visible) expect(line.length).toBeLessThanOrEqual(59);
+    expect(console.warn).toBe(original);
+  });
+
+  it('prints plain lines and no bar without a terminal', () => {
+    const { stream, chunks } = fakeTerminal(80);
+    (stream as { isTTY: boolean }).isTTY = false;
+    const display = consoleProgress(true, stream);
+    expect(display.live).toBe(false);
+    display.start(100, 0);
+    display.update(10, payload);
+    display.log('epoch 1/10  train loss 0.1000');
+    display.stop();
+    expect(chunks).toEqual(['epoch 1/10  train loss 0.1000\n']);
   });
 });

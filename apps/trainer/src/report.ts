@@ -7,7 +7,7 @@ import {
   type Diagnosis,
   diagnose,
   formatDiagnosis,
-  historyToJson,
+  historyToJSON,
 } from '@trainkit/curves';
 import {
   classificationReport,
@@ -26,7 +26,7 @@ import { BatchGatherer } from './data';
 import { type Evaluation, evaluate, evaluationChunk } from './evaluate';
 import { inputShape } from './model';
 import type { Output } from './progress';
-import type { Run } from './run-setup';
+import { type Run, warmupIterations } from './run-setup';
 
 const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -58,7 +58,10 @@ export async function writeCurves(
       curvesSvg(history, { title: 'loss' }),
     );
   }
-  await writeFile(path.join(run.directory.path, reportFiles.history), historyToJson(history));
+  await writeFile(
+    path.join(run.directory.path, reportFiles.history),
+    `${JSON.stringify(historyToJSON(history))}\n`,
+  );
   const profile = run.profiler.state();
   if (profile.totals.iterations > 0) {
     await writeFile(
@@ -75,7 +78,7 @@ export function profileLines(run: Run): string[] {
   if (profile.totals.iterations < 3) return [];
   return [
     '',
-    formatProfileReport(summarizeProfile(profile, { warmupIterations: 2 }), {
+    formatProfileReport(summarizeProfile(profile, { warmupIterations }), {
       estimates: estimateTimes(profile, { iterationsPerEpoch: run.plan.microBatchesPerEpoch }),
     }),
   ];

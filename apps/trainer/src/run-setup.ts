@@ -18,6 +18,9 @@ import type { SeededDropout } from './seeded-dropout';
 /** The profiler's phases, in report order. */
 export const phases = ['data', 'step', 'evaluation', 'logging', 'checkpoint'] as const;
 
+/** Iterations the profiler's report and live warnings treat as warm-up (kernel compilation). */
+export const warmupIterations = 2;
+
 /** How the data divides into epochs, micro-batches and updates. */
 export interface RunPlan {
   readonly trainSize: number;
@@ -100,7 +103,10 @@ export async function setupRun(
   const { model, dropout } = buildModel(options.model, options.seed, options.dropout);
   const optimizer = buildOptimizer(options);
   const profilerOptions = {
-    warn: (message: string) => warn(message),
+    // The first iterations compile kernels (the report skips them as warm-up too).
+    warn: (message: string, info: { readonly iteration: number }) => {
+      if (info.iteration >= warmupIterations) warn(message);
+    },
   };
   const profiler =
     state.profiler === null

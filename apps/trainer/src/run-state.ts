@@ -1,8 +1,8 @@
 import { StateRestoreError } from '@trainkit/core';
 import {
   createHistory,
-  historyFromJson,
-  historyToJson,
+  historyFromJSON,
+  historyToJSON,
   type TrainingHistory,
 } from '@trainkit/curves';
 import {
@@ -44,7 +44,7 @@ export interface RunState {
   updateLoss: RunningMeanState;
   /** Micro-batch losses of the current epoch (sample-weighted): the epoch's training loss. */
   epochLoss: RunningMeanState;
-  /** Micro-batch losses since the last point of the training curve (one point per {@link curveUpdates} updates). */
+  /** Micro-batch losses since the last point of the training curve (one point per {@link curveInterval} updates). */
   curveLoss: RunningMeanState;
   /** Consecutive micro-batches whose loss or gradients were not finite. */
   nonFiniteStreak: number;
@@ -60,12 +60,15 @@ export interface RunState {
 }
 
 /**
- * Updates per point of the training curve: each point is the sample-weighted
- * mean loss of the micro-batches of 10 updates (and the last point of an epoch
- * closes its block), so the curve shows the trend rather than the batch-to-batch
- * noise. TensorBoard's `batch_loss` keeps every update.
+ * Updates per point of the training curve: a tenth of an epoch, at least 10.
+ * Each point is the sample-weighted mean loss of the micro-batches of its
+ * updates (an epoch's last update closes its block): the average minibatch
+ * error over the block, so the curve shows the trend rather than the
+ * batch-to-batch noise. TensorBoard's `batch_loss` keeps every update.
  */
-export const curveUpdates = 10;
+export function curveInterval(updatesPerEpoch: number): number {
+  return Math.max(10, Math.round(updatesPerEpoch / 10));
+}
 
 export const runStateFormat = 'trainkit.trainer.run';
 export const runStateVersion = 1;
@@ -111,7 +114,7 @@ export function runStateToJSON(state: RunState) {
     trainingMs: state.trainingMs,
     best: state.best,
     finished: state.finished,
-    history: JSON.parse(historyToJson(state.history)) as unknown,
+    history: historyToJSON(state.history),
     profiler: state.profiler,
     eventFiles: state.eventFiles,
   };
@@ -223,7 +226,7 @@ export function runStateFromJSON(json: unknown): RunState {
   };
   let history: TrainingHistory;
   try {
-    history = historyFromJson(JSON.stringify(json.history));
+    history = historyFromJSON(json.history);
   } catch (error) {
     return fail('history', `is not a learning-curve history (${(error as Error).message})`, error);
   }

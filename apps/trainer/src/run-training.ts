@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { registerAccumulatingOptimizer } from '@trainkit/accumulate';
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
@@ -289,7 +289,10 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     lines.push(
       '',
       `Done in ${formatSeconds(state.trainingMs / 1000)} of training: ${state.updates} updates${best === null ? '' : `, best validation accuracy ${(best.accuracy * 100).toFixed(2)}% at epoch ${best.epoch} (the model kept)`}${testAccuracy === undefined ? '' : `, test accuracy ${(testAccuracy * 100).toFixed(2)}%`}.`,
-      `Report: ${directory.display(directory.path)}/ (${[reportFiles.curves, reportFiles.confusionMatrix, reportFiles.history, reportFiles.result, reportFiles.trace].join(', ')}, checkpoints/)`,
+      `Report: ${directory.display(directory.path)}/ (${(await readdir(directory.path))
+        .filter((name) => (Object.values(reportFiles) as string[]).includes(name))
+        .sort()
+        .join(', ')}, checkpoints/)`,
       `TensorBoard: tensorboard --logdir ${directory.display(directory.root)}`,
     );
     printLines(display, lines);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliScript, runCli, startCli } from './test-support/cli-process';
+import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
 
 let work: string;
 const mounts: string[] = [];
@@ -39,7 +39,7 @@ const quick = [
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
-  const lines = stderr.trim().split('\n');
+  const lines = withoutProfilerNotes(stderr).split('\n');
   expect(lines, stderr).toHaveLength(1);
   expect(lines[0]).toMatch(/^trainkit: /);
   expect(lines[0]).toMatch(pattern);
@@ -74,7 +74,7 @@ describe('trainkit train (end to end)', () => {
       cwd: elsewhere,
       env: { INIT_CWD: work },
     });
-    expect(result.stderr).toBe('');
+    expect(withoutProfilerNotes(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     const run = path.join(work, 'runs', 'first');
     expect(result.stdout).toContain(
@@ -84,7 +84,9 @@ describe('trainkit train (end to end)', () => {
       /^epoch 1\/2 {2}train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val acc \d+\.\d\d% \(best\)/m,
     );
     expect(result.stdout).toMatch(/^epoch 2\/2 {2}train loss/m);
-    expect(result.stdout).toContain('Report: runs/first/ (curves.svg, confusion-matrix.svg');
+    expect(result.stdout).toContain(
+      'Report: runs/first/ (confusion-matrix.svg, curves.svg, history.json, result.json, trace.json, checkpoints/)',
+    );
     expect(result.stdout).toContain('TensorBoard: tensorboard --logdir runs');
     const summary = JSON.parse(await readFile(path.join(run, 'result.json'), 'utf8'));
     expect(summary.updates).toBe(44);
@@ -124,6 +126,24 @@ describe('trainkit train (end to end)', () => {
     // The learning curves hold the full-set validation at each epoch end too.
     const history = JSON.parse(await readFile(path.join(run, 'history.json'), 'utf8'));
     expect(history.validation.iterations).toEqual([5, 10, 15, 20, 22, 25, 30, 35, 40, 44]);
+  });
+
+  it('draws a live bar that fits a 60-column terminal, with a plain line per epoch above it', async () => {
+    const dir = await mkdtemp(path.join(work, 'tty-'));
+    const script = await cliScript();
+    const command = `stty cols 60 rows 20; ${process.execPath} ${script} train ${quick.join(' ')} --no-test`;
+    // `script` runs the trainer on a pseudo-terminal (util-linux).
+    const output = execFileSync('script', ['-qfec', command, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, INIT_CWD: dir },
+      encoding: 'utf8',
+    });
+    const visible = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').split(/[\r\n]+/);
+    const bars = visible.filter((line) => /^epoch \d\/2 \[/.test(line));
+    expect(bars.length).toBeGreaterThan(0);
+    for (const line of bars) expect(line.length).toBeLessThanOrEqual(59);
+    expect(visible.filter((line) => /^epoch \d\/2 {2}train loss/.test(line))).toHaveLength(2);
+    expect(output).toContain('Report: runs/');
   });
 
   it('never overwrites a run silently: a new name by default, an error for an existing --name, --overwrite to replace', async () => {
@@ -198,7 +218,7 @@ describe('trainkit train (end to end)', () => {
       ['train', '--resume', '--name', 'first', '--extend', '--epochs', '3'],
       { cwd: work },
     );
-    expect(extended.stderr).toBe('');
+    expect(withoutProfilerNotes(extended.stderr)).toBe('');
     expect(extended.code).toBe(0);
     expect(extended.stdout).toMatch(/^epoch 3\/3 {2}train loss/m);
     const rates = scalarSeries(

@@ -4,7 +4,7 @@ import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
 import { deriveSeed } from '@trainkit/stats';
 import type { Run } from './run-setup';
-import { curveUpdates } from './run-state';
+import { curveInterval } from './run-state';
 
 /** What one micro-batch did. */
 export interface StepResult {
@@ -30,8 +30,8 @@ const stepPhase = 1;
  * update starts, seeds the dropout masks from the run's position, computes the
  * loss and gradients, and hands them to the accumulating optimizer, which
  * applies an update when the group is complete (or at the end of the epoch).
- * The run's state advances by one micro-batch; every 10th update (and an
- * epoch's last) adds a point to the training curve: the sample-weighted mean
+ * The run's state advances by one micro-batch; every tenth of an epoch (at
+ * least every 10 updates, and at an epoch's last update) a point is added to the training curve: the sample-weighted mean
  * loss of the micro-batches since the previous point, at the update's step.
  *
  * Every command trains through this function. It allocates no host memory of
@@ -86,7 +86,7 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
     updateLoss = runningMeanValue(state.updateLoss);
     resetRunningMean(state.updateLoss);
     state.updates = optimizer.iterations;
-    if (state.updates % curveUpdates === 0 || endOfEpoch) {
+    if (state.updates % curveInterval(run.plan.updatesPerEpoch) === 0 || endOfEpoch) {
       recordTraining(state.history, step, runningMeanValue(state.curveLoss));
       resetRunningMean(state.curveLoss);
     }

@@ -20,12 +20,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   }
   const { options, explicit } = parseTrainOptions(argv);
   const display = consoleProgress(options.progress);
+  // The handlers stay until the process exits: a Ctrl-C after the run is done
+  // must not kill the process while it writes its last lines.
   const interrupts = handleInterrupts((line) => display.warn(line));
   try {
     const result = await runTraining(options, { display, stop: interrupts.stop, explicit });
     return result.exitCode;
   } finally {
     display.stop();
-    interrupts.dispose();
   }
 }

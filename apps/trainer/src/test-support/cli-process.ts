@@ -145,3 +145,15 @@ export async function runCli(
     stderr: process_.stderr.join('\n'),
   };
 }
+
+/**
+ * stderr without the profiler's live note about a slow iteration, which a
+ * loaded test machine can trigger at any epoch end (the report counts them).
+ */
+export function withoutProfilerNotes(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('profiler: iteration '))
+    .join('\n')
+    .trim();
+}
