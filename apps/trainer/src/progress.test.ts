@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { consoleProgress, formatClock, formatProgressLine, type ProgressPayload } from './progress';
 
+/** Terminal control sequences (cursor moves, colours, line clears). */
+const ansiEscape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
 const payload: ProgressPayload = {
   epoch: 2,
   epochs: 10,
@@ -87,7 +90,7 @@ describe('consoleProgress', () => {
     expect(text).toContain('epoch 1/10  train loss 0.1000\n');
     // Every drawn bar fits in 59 columns (no wrap, no new line per update).
     const visible = text
-      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n')
+      .replace(ansiEscape, '\n')
       .split(/[\r\n]/)
       .filter((line) => line.startsWith('epoch 2/10 ['));
     expect(visible.length).toBeGreaterThan(0);

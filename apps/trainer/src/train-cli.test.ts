@@ -12,6 +12,9 @@ import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
 
+/** Terminal control sequences (cursor moves, colours, line clears). */
+const ansiEscape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
 let work: string;
 const mounts: string[] = [];
 beforeAll(async () => {
@@ -138,7 +141,7 @@ describe('trainkit train (end to end)', () => {
       env: { ...process.env, INIT_CWD: dir },
       encoding: 'utf8',
     });
-    const visible = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').split(/[\r\n]+/);
+    const visible = output.replace(ansiEscape, '\n').split(/[\r\n]+/);
     const bars = visible.filter((line) => /^epoch \d\/2 \[/.test(line));
     expect(bars.length).toBeGreaterThan(0);
     for (const line of bars) expect(line.length).toBeLessThanOrEqual(59);
