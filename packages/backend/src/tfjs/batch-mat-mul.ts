@@ -11,7 +11,8 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { wasmGemm } from './simd/gemm';
-import { composeKernels, type HeapBackend, type KernelScope, WASM } from './wasm-kernel-calls';
+import { simdKernels } from './simd/instance';
+import { composeKernels, type KernelScope, WASM } from './wasm-kernel-calls';
 
 /**
  * Cost of XNNPACK packing one element of a matmul's right operand, relative
@@ -115,8 +116,9 @@ function isSingleMatrix(shape: readonly number[]): boolean {
 }
 
 /**
- * `op(A)·op(B)` with trainkit's GEMM ({@link wasmGemm}) for float32 operands
- * without a fused bias or activation, single or batched (equal batch shapes,
+ * `op(A)·op(B)` with trainkit's GEMM ({@link wasmGemm}) for float32 operands,
+ * with `_FusedMatMul`'s bias (one value per column) and linear or relu
+ * activation applied in one pass over the product, single or batched (equal batch shapes,
  * or one side a single matrix broadcast over the other's batch; an inner
  * dimension of 0 gives zeros); undefined
  * for every other call, which then takes the paths below.
@@ -132,18 +134,27 @@ function trainkitGemm(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
     b.dtype !== 'float32' ||
     a.shape.length < 2 ||
     b.shape.length < 2 ||
-    inputs.bias != null ||
     inputs.preluActivationWeights != null ||
-    (activation !== undefined && activation !== 'linear')
+    (activation !== undefined && activation !== 'linear' && activation !== 'relu')
   ) {
     return undefined;
   }
+  const bias = (inputs.bias ?? undefined) as TensorInfo | undefined;
   const [aRows, aCols] = a.shape.slice(-2) as [number, number];
   const [bRows, bCols] = b.shape.slice(-2) as [number, number];
   const m = transposeA ? aCols : aRows;
   const k = transposeA ? aRows : aCols;
   const n = transposeB ? bRows : bCols;
   if (k !== (transposeB ? bCols : bRows) || m === 0 || n === 0) return undefined;
+  // A bias of one value per output column (a dense layer's), applied with the
+  // activation while the product is in cache.
+  if (
+    bias !== undefined &&
+    (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n)
+  ) {
+    return undefined;
+  }
+  const relu = activation === 'relu';
   const aBatch = util.sizeFromShape(a.shape.slice(0, -2));
   const bBatch = util.sizeFromShape(b.shape.slice(0, -2));
   const outer = broadcast_util.assertAndGetBroadcastShape(
@@ -154,13 +165,26 @@ function trainkitGemm(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   if ((aBatch !== batch && aBatch !== 1) || (bBatch !== batch && bBatch !== 1) || batch === 0) {
     return undefined;
   }
-  const gemm = wasmGemm(backend);
-  if (gemm === undefined) return undefined;
-  const heap = backend as unknown as HeapBackend;
+  const simd = simdKernels(backend);
+  const gemm = simd === undefined ? undefined : wasmGemm(simd.backend);
+  if (simd === undefined || gemm === undefined) return undefined;
+  const heap = simd.backend;
   const out = heap.makeOutput([...outer, m, n], 'float32');
+  const epilogue = () => {
+    if (bias === undefined && !relu) return;
+    simd.kernels.bias_act(
+      heap.typedArrayFromHeap(out).byteOffset,
+      batch * m,
+      n,
+      bias === undefined ? 0 : heap.typedArrayFromHeap(bias).byteOffset,
+      bias === undefined ? 0 : 1,
+      relu ? 1 : 0,
+    );
+  };
   if (k === 0) {
     // An empty sum is 0 (the stock kernel returns uninitialized memory here).
     heap.typedArrayFromHeap(out).fill(0);
+    epilogue();
     return out;
   }
   try {
@@ -173,6 +197,7 @@ function trainkitGemm(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
       n,
       batch,
     );
+    epilogue();
   } catch (error) {
     (backend as KernelBackend).disposeData(out.dataId);
     throw error;

@@ -413,6 +413,65 @@ describe('MatMul gradients on wasm with the training kernels', () => {
     );
   });
 
+  it('fused forward (bias, linear or relu, prelu stock) equals matMul + add + activation bit for bit on wasm, and the CPU to 1e-4', async () => {
+    const fusedCase = fc.record({
+      m: fc.integer({ min: 1, max: 13 }),
+      k: fc.integer({ min: 0, max: 13 }),
+      n: fc.integer({ min: 1, max: 19 }),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+      // The wasm backend takes rank-1 biases only (stock and trainkit alike).
+      biasShape: fc.constantFrom('none', 'row'),
+      activation: fc.constantFrom<'linear' | 'relu' | 'prelu'>('linear', 'relu', 'prelu'),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fusedCase, async (c) => {
+        // The stock kernel (prelu) returns uninitialized memory for k = 0.
+        fc.pre(c.k > 0 || c.activation !== 'prelu');
+        const a = data(c.transposeA ? [c.k, c.m] : [c.m, c.k], c.seed);
+        const b = data(c.transposeB ? [c.n, c.k] : [c.k, c.n], c.seed + 1);
+        const bias = data([c.n], c.seed + 2);
+        const alpha = data([c.n], c.seed + 3);
+        const fused = () =>
+          tf.tidy(
+            () =>
+              tf.fused
+                .matMul({
+                  a: tf.tensor2d(a.values, a.shape as [number, number]),
+                  b: tf.tensor2d(b.values, b.shape as [number, number]),
+                  transposeA: c.transposeA,
+                  transposeB: c.transposeB,
+                  bias: c.biasShape === 'none' ? undefined : tf.tensor(bias.values, bias.shape),
+                  activation: c.activation,
+                  preluActivationWeights:
+                    c.activation === 'prelu' ? tf.tensor(alpha.values, alpha.shape) : undefined,
+                })
+                .dataSync() as Float32Array,
+          );
+        const separate = () =>
+          tf.tidy(() => {
+            let y: tf.Tensor = tf.matMul(
+              tf.tensor2d(a.values, a.shape as [number, number]),
+              tf.tensor2d(b.values, b.shape as [number, number]),
+              c.transposeA,
+              c.transposeB,
+            );
+            if (c.biasShape !== 'none') y = tf.add(y, tf.tensor(bias.values, bias.shape));
+            if (c.activation === 'relu') y = tf.relu(y);
+            if (c.activation === 'prelu') y = tf.prelu(y, tf.tensor(alpha.values, alpha.shape));
+            return y.dataSync() as Float32Array;
+          });
+        await tf.setBackend('wasm');
+        const wasm = fused();
+        if (c.activation !== 'prelu') expect(wasm).toEqual(separate());
+        await tf.setBackend('cpu');
+        expect(relativeError(wasm, fused())).toBeLessThanOrEqual(1e-4);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('equals the CPU stock gradients for a dense layer of the MLP, batch 64', async () => {
     const errors = await matMulErrors(
       { m: 64, k: 784, n: 64, batch: [], transposeA: false, transposeB: false, fused: 'relu' },
