@@ -359,6 +359,7 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
   const steps = maxSteps === null ? total : Math.min(total, maxSteps);
   const before = tf.memory().numTensors;
   let loss = Number.NaN;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
     const rows = Math.min(BATCH, order.length - s * BATCH);
@@ -376,12 +377,14 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
     );
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   const leaked = tf.memory().numTensors - before;
   const testAccuracy = tfjsAccuracy(model, shape);
   optimizer.dispose();
   model.dispose();
   return {
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     steps,
     samples: Math.min(order.length, steps * BATCH),
     lastLoss: loss,
@@ -399,17 +402,22 @@ function tfjsSteps(kind, optimizerName, batch, seed) {
   const yBuf = new Int32Array(batch);
   const order = permutation(train.count, seed);
   let start = 0;
+  let cpuStart;
   const total = SCALING.warmup + SCALING.steps;
   for (let s = 0; s < total; s++) {
-    if (s === SCALING.warmup) start = performance.now();
+    if (s === SCALING.warmup) {
+      start = performance.now();
+      cpuStart = process.cpuUsage();
+    }
     const at = (s * batch) % (train.count - batch);
     gather(train.images, train.labels, order, at, batch, xBuf, yBuf);
     step(model, optimizer, variables, shape, xBuf, yBuf, batch, dropoutLayers, s);
   }
   const msPerStep = (performance.now() - start) / SCALING.steps;
+  const cpu = process.cpuUsage(cpuStart);
   optimizer.dispose();
   model.dispose();
-  return { msPerStep };
+  return { msPerStep, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / SCALING.steps };
 }
 
 // ---------------------------------------------------------------- run
@@ -531,6 +539,7 @@ for (let run = 0; run < options.runs; run++) {
       }
       result.samplesPerSecond = result.samples / result.seconds;
       result.msPerStep = (result.seconds * 1000) / result.steps;
+      result.cpuMsPerStep = (result.cpuSeconds * 1000) / result.steps;
     } else if (config.framework === 'tfjs') {
       result = tfjsSteps(config.kind, config.optimizer, config.batch, seed);
     } else {
@@ -563,6 +572,7 @@ function summarize(filter) {
     runs: rows.length,
     msPerStep: median(ms),
     msPerStepRange: [Math.min(...ms), Math.max(...ms)],
+    cpuMsPerStep: median(pick('cpuMsPerStep')),
   };
   if (rows[0].row === 'epoch') {
     summary.samplesPerSecond = median(pick('samplesPerSecond'));
@@ -598,11 +608,25 @@ for (const group of groups) {
   for (const entry of entries()) {
     const s = summarize((m) => inGroup(m) && sameEntry(m, entry));
     if (s) {
+      // Ratios to PyTorch's first thread count: of the medians (wall time), the median of
+      // the per-run ratios (each run's configurations ran back to back), and of the median
+      // CPU times (less sensitive to other processes; single-threaded configurations only).
+      const paired = [];
+      for (let run = 0; run < options.runs; run++) {
+        const mine = measurements.find((m) => inGroup(m) && sameEntry(m, entry) && m.run === run);
+        const theirs = measurements.find(
+          (m) => inGroup(m) && sameEntry(m, baseEntry) && m.run === run,
+        );
+        if (mine && theirs) paired.push(mine.msPerStep / theirs.msPerStep);
+      }
       table.push({
         ...group,
         ...entry,
         ...s,
         ratioToPytorch1: base ? s.msPerStep / base.msPerStep : null,
+        pairedRatioToPytorch1: paired.length > 0 ? median(paired) : null,
+        pairedRatioRange: paired.length > 0 ? [Math.min(...paired), Math.max(...paired)] : null,
+        cpuRatioToPytorch1: base && entry.threads === 1 ? s.cpuMsPerStep / base.cpuMsPerStep : null,
       });
     }
   }
@@ -616,14 +640,22 @@ console.log(
   `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
 );
 console.log(
-  `${'workload'.padEnd(18)} ${'framework'.padEnd(46)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'test acc'.padStart(9)}`,
+  `${'workload'.padEnd(18)} ${'framework'.padEnd(46)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'paired'.padStart(13)} ${'cpu ratio'.padStart(9)} ${'test acc'.padStart(9)}`,
 );
+const times = (v) => (v === null || v === undefined ? '-' : `${v.toFixed(2)}x`);
 for (const r of table) {
   const workload = r.row === 'epoch' ? `${r.kind.toUpperCase()} epoch` : `MLP step b${r.batch}`;
+  const paired =
+    r.pairedRatioRange === null
+      ? '-'
+      : `${times(r.pairedRatioToPytorch1)} (${r.pairedRatioRange.map((v) => v.toFixed(1)).join('-')})`;
   console.log(
-    `${workload.padEnd(18)} ${name(r).padEnd(46)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} ${r.msPerStep.toFixed(2).padStart(8)} ${r.ratioToPytorch1 === null ? '-'.padStart(6) : `${r.ratioToPytorch1.toFixed(2)}x`.padStart(6)} ${r.testAccuracy === undefined ? '' : `${(100 * r.testAccuracy).toFixed(2)}%`.padStart(9)}`,
+    `${workload.padEnd(18)} ${name(r).padEnd(46)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US').padStart(10)} ${r.msPerStep.toFixed(2).padStart(8)} ${times(r.ratioToPytorch1).padStart(6)} ${paired.padStart(13)} ${times(r.cpuRatioToPytorch1).padStart(9)} ${r.testAccuracy === undefined ? '' : `${(100 * r.testAccuracy).toFixed(2)}%`.padStart(9)}`,
   );
 }
+console.log(
+  'ratio: of the median wall times; paired: median (range) of the per-run ratios; cpu ratio: of the median CPU times (1-thread configurations).',
+);
 const loadSummary = { median: median(loads), max: Math.max(...loads), min: Math.min(...loads) };
 console.log(
   `load average (1 min) during the run: median ${loadSummary.median.toFixed(2)}, max ${loadSummary.max.toFixed(2)} on ${os.cpus().length} cores`,

@@ -51,9 +51,10 @@ for (const config of wrap ? tf.getKernelsForBackend('wasm') : []) {
             .join(' ')}`
         : '';
       const key = `${config.kernelName}${shapes}`;
-      const entry = totals.get(key) ?? { ms: 0, calls: 0 };
+      const entry = totals.get(key) ?? { ms: 0, calls: 0, perStep: new Map() };
       entry.ms += ms;
       entry.calls++;
+      entry.perStep.set(stepIndex, (entry.perStep.get(stepIndex) ?? 0) + ms);
       totals.set(key, entry);
     }
   };
@@ -82,13 +83,28 @@ function step() {
 }
 for (let i = 0; i < 10; i++) step();
 counting = true;
-const start = performance.now();
-for (let i = 0; i < steps; i++) step();
-const total = (performance.now() - start) / steps;
+let stepIndex = 0;
+const stepTimes = [];
+for (; stepIndex < steps; stepIndex++) {
+  const start = performance.now();
+  step();
+  stepTimes.push(performance.now() - start);
+}
 counting = false;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+// Medians over the steps (robust to a loaded machine), each kernel's and the whole step's.
+const total = median(stepTimes);
 
 const rows = [...totals.entries()]
-  .map(([name, { ms, calls }]) => ({ name, ms: ms / steps, calls: calls / steps }))
+  .map(([name, { calls, perStep }]) => ({
+    name,
+    ms: median(Array.from({ length: steps }, (_, i) => perStep.get(i) ?? 0)),
+    calls: calls / steps,
+  }))
   .sort((a, b) => b.ms - a.ms);
 const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
 console.log(

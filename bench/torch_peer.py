@@ -163,6 +163,7 @@ def epoch(cmd):
         steps = min(steps, cmd["steps"])
     model.train()
     loss_value = float("nan")
+    cpu_start = time.process_time()
     start = time.perf_counter()
     for step in range(steps):
         index = permutation[step * batch : (step + 1) * batch]
@@ -174,10 +175,12 @@ def epoch(cmd):
         optimizer.step()
         loss_value = loss.item()
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     samples = min(permutation.shape[0], steps * batch)
     accuracy = evaluate(model, layers, cmd.get("testLimit"))
     return {
         "seconds": seconds,
+        "cpuSeconds": cpu_seconds,
         "steps": steps,
         "samples": samples,
         "lastLoss": loss_value,
@@ -196,9 +199,11 @@ def steps(cmd):
     total = cmd["warmup"] + cmd["steps"]
     index = torch.randint(0, images.shape[0], (total, batch), generator=generator)
     start = 0.0
+    cpu_start = 0.0
     for step in range(total):
         if step == cmd["warmup"]:
             start = time.perf_counter()
+            cpu_start = time.process_time()
         x = input_view(layers, images[index[step]])
         y = labels[index[step]]
         optimizer.zero_grad(set_to_none=True)
@@ -206,7 +211,10 @@ def steps(cmd):
         loss.backward()
         optimizer.step()
         loss.item()
-    return {"msPerStep": (time.perf_counter() - start) * 1000 / cmd["steps"]}
+    return {
+        "msPerStep": (time.perf_counter() - start) * 1000 / cmd["steps"],
+        "cpuMsPerStep": (time.process_time() - cpu_start) * 1000 / cmd["steps"],
+    }
 
 
 def init(cmd):
