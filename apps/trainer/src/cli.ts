@@ -36,17 +36,19 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(named ? rest : argv);
 }
 
-/** One line for an expected failure; the stack only for a bug. */
+/** One line for an expected failure ("trainkit train: ..." or "trainkit: <where>: ..."); the stack only for a bug. */
 function report(error: unknown): number {
+  const line = (message: string) =>
+    process.stderr.write(`${message.startsWith('trainkit') ? '' : 'trainkit: '}${message}\n`);
   const parseError = (error as { code?: unknown } | null)?.code;
   if (typeof parseError === 'string' && parseError.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(
-      `trainkit: ${(error as Error).message.replace(/\. To specify .*$/s, '').replace(/\.?$/, '.')} See 'trainkit train --help'.\n`,
+    line(
+      `${(error as Error).message.replace(/\. To specify .*$/s, '').replace(/\.?$/, '.')} See 'trainkit train --help'.`,
     );
     return exitCodes.badInput;
   }
   if (TrainerError.isInstance(error)) {
-    process.stderr.write(`trainkit: ${error.message.replace(/^trainkit train: /, '')}\n`);
+    line(error.message);
     return error.exitCode;
   }
   if (
@@ -54,7 +56,7 @@ function report(error: unknown): number {
     StateRestoreError.isInstance(error) ||
     TrainkitError.isInstance(error)
   ) {
-    process.stderr.write(`trainkit: ${(error as Error).message}\n`);
+    line((error as Error).message);
     return exitCodes.badInput;
   }
   process.stderr.write(
@@ -62,6 +64,16 @@ function report(error: unknown): number {
   );
   return exitCodes.internalError;
 }
+
+// Errors thrown outside main's promise (timers, callbacks) get the same treatment.
+process.on('uncaughtException', (error) => {
+  process.exitCode = report(error);
+  process.exit();
+});
+process.on('unhandledRejection', (error) => {
+  process.exitCode = report(error);
+  process.exit();
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

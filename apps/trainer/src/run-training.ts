@@ -236,7 +236,14 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
 
     if (outcome.kind === 'completed' && stop.requested) {
       // Stopped after the last epoch's checkpoint, before the report: the report runs on --resume.
-      return finish('interrupted', exitCodes.interrupted, undefined);
+      display.log(
+        `Stopped after the last epoch (its checkpoint is saved), before the report. Write it with: trainkit train --resume --name ${directory.name}${options.logdir === 'runs' ? '' : ` --logdir ${options.logdir}`}`,
+      );
+      return finish(
+        'interrupted',
+        stop.signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted,
+        undefined,
+      );
     }
     if (outcome.kind === 'interrupted') {
       display.log(

@@ -44,7 +44,7 @@ const quick = [
 function expectOneLine(stderr: string, pattern: RegExp): void {
   const lines = withoutProfilerNotes(stderr).split('\n');
   expect(lines, stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^trainkit: /);
+  expect(lines[0]).toMatch(/^trainkit(?: train)?: /);
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
 }
@@ -237,7 +237,7 @@ describe('trainkit train (end to end)', () => {
   it.each([
     [
       ['--epochs', '-1'],
-      /^trainkit: trainkit train: --epochs must be an integer >= 1 and <= 10000, got -1\.$/,
+      /^trainkit train: --epochs must be an integer >= 1 and <= 10000, got -1\.$/,
     ],
     [
       ['--seed', '99999999999999999999'],
