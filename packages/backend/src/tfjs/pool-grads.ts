@@ -103,8 +103,34 @@ export function maxPoolGradJs(stock: KernelConfig): KernelFunc {
       // Windows do not overlap: each input receives at most one gradient, so
       // one pass writes it at the first maximum of its window. `+ 0` turns -0
       // into +0 as the CPU kernel's `0 + dy` does.
-      dxs.fill(0);
       const simd = channels % 4 === 0 ? simdKernels(backend) : undefined;
+      if (
+        simd !== undefined &&
+        fh === 2 &&
+        fw === 2 &&
+        strideHeight === 2 &&
+        strideWidth === 2 &&
+        top === 0 &&
+        left === 0 &&
+        2 * outHeight <= inHeight &&
+        2 * outWidth <= inWidth
+      ) {
+        // 2x2, stride 2, every window inside x: every covered element written in one pass.
+        if (inHeight % 2 !== 0 || inWidth % 2 !== 0) dxs.fill(0);
+        simd.kernels.max_pool_grad_2x2(
+          xs.byteOffset,
+          dys.byteOffset,
+          dxs.byteOffset,
+          batchSize,
+          inHeight,
+          inWidth,
+          channels,
+          outHeight,
+          outWidth,
+        );
+        return out;
+      }
+      dxs.fill(0);
       if (simd !== undefined) {
         // The same loop, 4 channels per step, in trainkit's SIMD module.
         simd.kernels.max_pool_grad_disjoint(

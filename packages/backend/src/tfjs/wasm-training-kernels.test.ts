@@ -743,6 +743,48 @@ describe('pooling gradients on wasm with the training kernels', () => {
     );
   });
 
+  it('2x2 stride-2 max pooling (the one-pass SIMD path) equals the CPU gradient bit for bit: odd sizes, ties, -inf, NaN, all-negative windows, -0 gradients', async () => {
+    const cases = fc.record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      height: fc.integer({ min: 2, max: 9 }),
+      width: fc.integer({ min: 2, max: 9 }),
+      channels: fc.constantFrom(4, 8, 12),
+      // 'same' with an odd size pads the last row or column: windows leave x there (JavaScript path).
+      pad: fc.constantFrom<'valid' | 'same'>('valid', 'same'),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    const special = [Number.NEGATIVE_INFINITY, Number.NaN, -0, -5, 0.5];
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const x = data([c.batch, c.height, c.width, c.channels], c.seed, true);
+        for (let i = 0; i < x.values.length; i += 5) {
+          x.values[i] = special[(i + c.seed) % special.length] as number;
+        }
+        const out = (size: number) => (c.pad === 'valid' ? size >> 1 : Math.ceil(size / 2));
+        const outShape = [c.batch, out(c.height), out(c.width), c.channels];
+        const dy = data(outShape, c.seed + 1);
+        for (let i = 0; i < dy.values.length; i += 7) dy.values[i] = -0;
+        const run = async (backend: BackendName) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => {
+            const input = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
+            const output = tf.maxPool(input, 2, 2, c.pad);
+            const dx = tf
+              .engine()
+              .runKernel('MaxPoolGrad', { dy: tf.tensor(dy.values, dy.shape), input, output }, {
+                filterSize: [2, 2],
+                strides: [2, 2],
+                pad: c.pad,
+              } as unknown as tf.NamedAttrMap) as tf.Tensor;
+            return dx.dataSync() as Float32Array;
+          });
+        };
+        expect(await run('wasm')).toEqual(await run('cpu'));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('equals the CPU stock gradient exactly for a 2x2 pool, batch 64, with ties', async () => {
     const c: PoolCase = {
       batch: 64,

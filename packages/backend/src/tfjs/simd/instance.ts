@@ -106,6 +106,17 @@ export interface SimdKernels {
     top: number,
     left: number,
   ): void;
+  max_pool_grad_2x2(
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    h: number,
+    w: number,
+    ch: number,
+    oh: number,
+    ow: number,
+  ): void;
   adam(
     g: number,
     m: number,

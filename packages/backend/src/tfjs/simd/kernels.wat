@@ -407,7 +407,7 @@
       (br $positions))))
 
   ;; c[r, j] = act(c[r, j] + bias[j]) for rows x n row-major floats; bias is
-  ;; read only when $hasBias; $relu: max(x, 0) (NaN stays NaN). The epilogue
+  ;; read only when $hasBias; $relu: max(x, 0) (NaN stays NaN, -0 becomes 0). The epilogue
   ;; of a fused convolution or matmul, each step rounded as the separate
   ;; Add and Relu kernels round.
   (func (export "bias_act")
@@ -425,7 +425,7 @@
           (then (local.set $v (f32x4.add (local.get $v)
             (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
         (if (local.get $relu)
-          (then (local.set $v (f32x4.max (local.get $v) (v128.const i32x4 0 0 0 0)))))
+          (then (local.set $v (f32x4.add (f32x4.pmax (local.get $v) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 0 0 0 0)))))
         (v128.store (local.get $at) (local.get $v))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $vs)))
@@ -744,110 +744,146 @@
       (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
       (br $blocks))))
 
+  ;; One lane of conv_pack_cols: for output positions r0 .. r0 + count - 1,
+  ;; window value (p, q, c) (4 channels c .. c + 3 when $vector) at out + 16 k,
+  ;; 0 where the window reads the padding. Walks the positions a row of the
+  ;; output at a time; within a row the columns that read inside x are a
+  ;; contiguous range, read with a running address.
+  (func $cols_lane
+    (param $x i32) (param $out i32) (param $p i32) (param $q i32) (param $c i32) (param $vector i32)
+    (param $r0 i32) (param $count i32)
+    (param $h i32) (param $w i32) (param $ci i32) (param $oh i32) (param $ow i32)
+    (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $k i32) (local $segEnd i32)
+    (local $row i32) (local $jlo i32) (local $jhi i32) (local $stop i32) (local $src i32) (local $step i32)
+    (local.set $b (i32.div_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))))
+    (local.set $i (i32.div_u (i32.rem_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))) (local.get $ow)))
+    (local.set $j (i32.rem_u (local.get $r0) (local.get $ow)))
+    (local.set $step (i32.shl (i32.mul (local.get $sw) (local.get $ci)) (i32.const 2)))
+    ;; Output columns j with 0 <= j sw - left + q < w: jlo <= j < jhi.
+    (local.set $jlo (i32.const 0))
+    (if (i32.gt_s (i32.sub (local.get $left) (local.get $q)) (i32.const 0))
+      (then (local.set $jlo (i32.div_u (i32.add (i32.sub (local.get $left) (local.get $q)) (i32.sub (local.get $sw) (i32.const 1))) (local.get $sw)))))
+    (local.set $jhi (i32.const 0))
+    (if (i32.gt_s (i32.add (i32.sub (local.get $w) (local.get $q)) (local.get $left)) (i32.const 0))
+      (then (local.set $jhi (i32.div_u (i32.add (i32.add (i32.sub (local.get $w) (local.get $q)) (local.get $left)) (i32.sub (local.get $sw) (i32.const 1))) (local.get $sw)))))
+    (if (i32.gt_s (local.get $jhi) (local.get $ow)) (then (local.set $jhi (local.get $ow))))
+    (block $done (loop $segments
+      (br_if $done (i32.ge_u (local.get $k) (local.get $count)))
+      (local.set $segEnd (i32.add (local.get $k) (i32.sub (local.get $ow) (local.get $j))))
+      (if (i32.gt_u (local.get $segEnd) (local.get $count)) (then (local.set $segEnd (local.get $count))))
+      (local.set $row (i32.add (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $top)) (local.get $p)))
+      (if (i32.and (i32.ge_s (local.get $row) (i32.const 0)) (i32.lt_s (local.get $row) (local.get $h)))
+        (then
+          ;; zeros while j < jlo
+          (local.set $stop (i32.add (local.get $k) (i32.sub (local.get $jlo) (local.get $j))))
+          (if (i32.gt_s (local.get $stop) (local.get $segEnd)) (then (local.set $stop (local.get $segEnd))))
+          (block $zDone (loop $zs
+            (br_if $zDone (i32.ge_s (local.get $k) (local.get $stop)))
+            (if (local.get $vector)
+              (then (v128.store (local.get $out) (v128.const i32x4 0 0 0 0)))
+              (else (f32.store (local.get $out) (f32.const 0))))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $zs)))
+          ;; reads while j < jhi: x[b, row, j sw - left + q, c]
+          (local.set $stop (i32.add (local.get $k) (i32.sub (local.get $jhi) (local.get $j))))
+          (if (i32.gt_s (local.get $stop) (local.get $segEnd)) (then (local.set $stop (local.get $segEnd))))
+          (local.set $src (i32.add (local.get $x) (i32.shl
+            (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w))
+                                       (i32.add (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)) (local.get $q)))
+                              (local.get $ci))
+                     (local.get $c))
+            (i32.const 2))))
+          (if (local.get $vector)
+            (then
+              (block $vDone (loop $vs
+                (br_if $vDone (i32.ge_s (local.get $k) (local.get $stop)))
+                (v128.store (local.get $out) (v128.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $step)))
+                (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $vs))))
+            (else
+              (block $sDone (loop $ss
+                (br_if $sDone (i32.ge_s (local.get $k) (local.get $stop)))
+                (f32.store (local.get $out) (f32.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $step)))
+                (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $ss))))))
+        (else))
+      ;; zeros for the rest of the segment (padding rows, or j >= jhi)
+      (block $tDone (loop $ts
+        (br_if $tDone (i32.ge_u (local.get $k) (local.get $segEnd)))
+        (if (local.get $vector)
+          (then (v128.store (local.get $out) (v128.const i32x4 0 0 0 0)))
+          (else (f32.store (local.get $out) (f32.const 0))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ts)))
+      (local.set $j (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.eq (local.get $i) (local.get $oh))
+        (then (local.set $i (i32.const 0)) (local.set $b (i32.add (local.get $b) (i32.const 1)))))
+      (br $segments))))
+
   ;; Packed rows for the GEMM (pack_a's layout) of the transposed window
   ;; matrix, for a convolution's filter gradient: row d (d0 <= d < d0 + drows,
   ;; d = (p, q, c) of the window) over columns k = output positions r0 .. r0 +
   ;; count - 1: dst[block][k][t] = window value d0 + 4 block + t of position
   ;; r0 + k, 0 in the padding and for rows past drows. A block of 4 channels of
-  ;; one (p, q) is one 16-byte load when ci is a multiple of 4; otherwise 4
-  ;; loads at precomputed offsets for windows inside x, checked ones elsewhere.
+  ;; one (p, q) is one 16-byte load per position when ci is a multiple of 4;
+  ;; otherwise each of the 4 lanes is a pass of scalar loads.
   (func (export "conv_pack_cols")
     (param $x i32) (param $dst i32) (param $d0 i32) (param $drows i32) (param $r0 i32) (param $count i32)
     (param $h i32) (param $w i32) (param $ci i32)
     (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32)
     (param $sh i32) (param $sw i32) (param $top i32) (param $left i32)
-    (local $dEnd i32) (local $d i32) (local $t i32) (local $k i32) (local $dd i32)
-    (local $b i32) (local $i i32) (local $j i32) (local $row i32) (local $col i32)
-    (local $b0 i32) (local $i0 i32) (local $j0 i32) (local $vector i32) (local $base i32)
-    (local $p0 i32) (local $q0 i32) (local $o0 i32) (local $m0 i32)
-    (local $p1 i32) (local $q1 i32) (local $o1 i32) (local $m1 i32)
-    (local $p2 i32) (local $q2 i32) (local $o2 i32) (local $m2 i32)
-    (local $p3 i32) (local $q3 i32) (local $o3 i32) (local $m3 i32)
-    (local $pp i32) (local $qq i32) (local $oo i32) (local $mm i32) (local $v f32) (local $vec v128)
+    (local $dEnd i32) (local $d i32) (local $t i32) (local $dd i32) (local $k i32) (local $out i32)
     (local.set $dEnd (i32.add (local.get $d0) (local.get $drows)))
-    (local.set $b0 (i32.div_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))))
-    (local.set $i0 (i32.div_u (i32.rem_u (local.get $r0) (i32.mul (local.get $oh) (local.get $ow))) (local.get $ow)))
-    (local.set $j0 (i32.rem_u (local.get $r0) (local.get $ow)))
     (local.set $d (local.get $d0))
     (block $blocksDone (loop $blocks
       (br_if $blocksDone (i32.ge_u (local.get $d) (local.get $dEnd)))
-      ;; Lane t: window (p, q), element offset o = (p w + q) ci + c in x, m = 1 when d + t < dEnd.
-      (local.set $t (i32.const 0))
-      (loop $lanes
-        (local.set $dd (i32.add (local.get $d) (local.get $t)))
-        (local.set $pp (i32.div_u (local.get $dd) (i32.mul (local.get $kw) (local.get $ci))))
-        (local.set $qq (i32.rem_u (i32.div_u (local.get $dd) (local.get $ci)) (local.get $kw)))
-        (local.set $oo (i32.add (i32.mul (i32.add (i32.mul (local.get $pp) (local.get $w)) (local.get $qq)) (local.get $ci))
-                                (i32.rem_u (local.get $dd) (local.get $ci))))
-        (local.set $mm (i32.lt_u (local.get $dd) (local.get $dEnd)))
-        (if (i32.eqz (local.get $t)) (then (local.set $p0 (local.get $pp)) (local.set $q0 (local.get $qq)) (local.set $o0 (local.get $oo)) (local.set $m0 (local.get $mm))))
-        (if (i32.eq (local.get $t) (i32.const 1)) (then (local.set $p1 (local.get $pp)) (local.set $q1 (local.get $qq)) (local.set $o1 (local.get $oo)) (local.set $m1 (local.get $mm))))
-        (if (i32.eq (local.get $t) (i32.const 2)) (then (local.set $p2 (local.get $pp)) (local.set $q2 (local.get $qq)) (local.set $o2 (local.get $oo)) (local.set $m2 (local.get $mm))))
-        (if (i32.eq (local.get $t) (i32.const 3)) (then (local.set $p3 (local.get $pp)) (local.set $q3 (local.get $qq)) (local.set $o3 (local.get $oo)) (local.set $m3 (local.get $mm))))
-        (br_if $lanes (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 4))))
-      (local.set $vector (i32.and
-        (i32.and (i32.eqz (i32.and (local.get $ci) (i32.const 3))) (local.get $m3))
-        (i32.le_u (i32.add (i32.rem_u (local.get $d) (local.get $ci)) (i32.const 4)) (local.get $ci))))
-      (local.set $b (local.get $b0)) (local.set $i (local.get $i0)) (local.set $j (local.get $j0))
-      (local.set $k (i32.const 0))
-      (block $positionsDone (loop $positions
-        (br_if $positionsDone (i32.ge_u (local.get $k) (local.get $count)))
-        (local.set $row (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $top)))
-        (local.set $col (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $left)))
-        ;; element index of x[b, row, col, 0] (may be out of x; only used inside)
-        (local.set $base (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $row)) (local.get $w)) (local.get $col)) (local.get $ci)))
-        (if (i32.and
-              (i32.and (i32.ge_s (local.get $row) (i32.const 0)) (i32.le_s (i32.add (local.get $row) (local.get $kh)) (local.get $h)))
-              (i32.and (i32.ge_s (local.get $col) (i32.const 0)) (i32.le_s (i32.add (local.get $col) (local.get $kw)) (local.get $w))))
-          (then
-            (if (local.get $vector)
-              (then (local.set $vec (v128.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o0)) (i32.const 2))))))
+      (if (i32.and
+            (i32.and (i32.eqz (i32.and (local.get $ci) (i32.const 3))) (i32.le_u (i32.add (local.get $d) (i32.const 4)) (local.get $dEnd)))
+            (i32.le_u (i32.add (i32.rem_u (local.get $d) (local.get $ci)) (i32.const 4)) (local.get $ci)))
+        (then
+          (call $cols_lane (local.get $x) (local.get $dst)
+            (i32.div_u (local.get $d) (i32.mul (local.get $kw) (local.get $ci)))
+            (i32.rem_u (i32.div_u (local.get $d) (local.get $ci)) (local.get $kw))
+            (i32.rem_u (local.get $d) (local.get $ci))
+            (i32.const 1) (local.get $r0) (local.get $count)
+            (local.get $h) (local.get $w) (local.get $ci) (local.get $oh) (local.get $ow)
+            (local.get $sh) (local.get $sw) (local.get $top) (local.get $left)))
+        (else
+          (local.set $t (i32.const 0))
+          (loop $lanes
+            (local.set $dd (i32.add (local.get $d) (local.get $t)))
+            (if (i32.lt_u (local.get $dd) (local.get $dEnd))
+              (then
+                (call $cols_lane (local.get $x) (i32.add (local.get $dst) (i32.shl (local.get $t) (i32.const 2)))
+                  (i32.div_u (local.get $dd) (i32.mul (local.get $kw) (local.get $ci)))
+                  (i32.rem_u (i32.div_u (local.get $dd) (local.get $ci)) (local.get $kw))
+                  (i32.rem_u (local.get $dd) (local.get $ci))
+                  (i32.const 0) (local.get $r0) (local.get $count)
+                  (local.get $h) (local.get $w) (local.get $ci) (local.get $oh) (local.get $ow)
+                  (local.get $sh) (local.get $sw) (local.get $top) (local.get $left)))
               (else
-                (local.set $vec
-                  (f32x4.replace_lane 3
-                    (f32x4.replace_lane 2
-                      (f32x4.replace_lane 1
-                        (f32x4.splat (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o0)) (i32.const 2)))))
-                        (if (result f32) (local.get $m1)
-                          (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o1)) (i32.const 2)))))
-                          (else (f32.const 0))))
-                      (if (result f32) (local.get $m2)
-                        (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o2)) (i32.const 2)))))
-                        (else (f32.const 0))))
-                    (if (result f32) (local.get $m3)
-                      (then (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $o3)) (i32.const 2)))))
-                      (else (f32.const 0))))))))
-          (else
-            ;; A window that crosses the padding: each lane checked.
-            (local.set $vec (v128.const i32x4 0 0 0 0))
-            (local.set $t (i32.const 0))
-            (loop $checked
-              (if (i32.eqz (local.get $t)) (then (local.set $pp (local.get $p0)) (local.set $qq (local.get $q0)) (local.set $oo (local.get $o0)) (local.set $mm (local.get $m0))))
-              (if (i32.eq (local.get $t) (i32.const 1)) (then (local.set $pp (local.get $p1)) (local.set $qq (local.get $q1)) (local.set $oo (local.get $o1)) (local.set $mm (local.get $m1))))
-              (if (i32.eq (local.get $t) (i32.const 2)) (then (local.set $pp (local.get $p2)) (local.set $qq (local.get $q2)) (local.set $oo (local.get $o2)) (local.set $mm (local.get $m2))))
-              (if (i32.eq (local.get $t) (i32.const 3)) (then (local.set $pp (local.get $p3)) (local.set $qq (local.get $q3)) (local.set $oo (local.get $o3)) (local.set $mm (local.get $m3))))
-              (local.set $v (f32.const 0))
-              (if (i32.and (local.get $mm)
-                    (i32.and
-                      (i32.and (i32.ge_s (i32.add (local.get $row) (local.get $pp)) (i32.const 0))
-                               (i32.lt_s (i32.add (local.get $row) (local.get $pp)) (local.get $h)))
-                      (i32.and (i32.ge_s (i32.add (local.get $col) (local.get $qq)) (i32.const 0))
-                               (i32.lt_s (i32.add (local.get $col) (local.get $qq)) (local.get $w)))))
-                (then (local.set $v (f32.load (i32.add (local.get $x) (i32.shl (i32.add (local.get $base) (local.get $oo)) (i32.const 2)))))))
-              (f32.store (i32.add (local.get $dst) (i32.shl (local.get $t) (i32.const 2))) (local.get $v))
-              (br_if $checked (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 4))))
-            (local.set $vec (v128.load (local.get $dst)))))
-        (v128.store (local.get $dst) (local.get $vec))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (if (i32.eq (local.get $j) (local.get $ow))
-          (then
-            (local.set $j (i32.const 0))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (if (i32.eq (local.get $i) (local.get $oh))
-              (then (local.set $i (i32.const 0)) (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
-        (br $positions)))
+                ;; rows past drows: zeros
+                (local.set $out (i32.add (local.get $dst) (i32.shl (local.get $t) (i32.const 2))))
+                (local.set $k (i32.const 0))
+                (block $zDone (loop $zs
+                  (br_if $zDone (i32.ge_u (local.get $k) (local.get $count)))
+                  (f32.store (local.get $out) (f32.const 0))
+                  (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $zs)))))
+            (br_if $lanes (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 4))))))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $count) (i32.const 4))))
       (local.set $d (i32.add (local.get $d) (i32.const 4)))
       (br $blocks))))
 
@@ -919,21 +955,29 @@
     (local $end i32) (local $vectorEnd i32) (local $v v128) (local $s f32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $vectorEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $vDone (loop $vs
-      (br_if $vDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
-      (local.set $v (v128.load (local.get $x)))
-      (v128.store (local.get $out)
-        (if (result v128) (i32.eqz (local.get $op))
-          (then (f32x4.max (local.get $v) (v128.const i32x4 0 0 0 0)))
-          (else
+    (if (i32.eqz (local.get $op))
+      (then
+        (block $rDone (loop $rs
+          (br_if $rDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
+          ;; pmax(x, 0) = x < 0 ? 0 : x (one maxps); + 0 turns -0 into 0, as Math.max(0, x).
+          (v128.store (local.get $out)
+            (f32x4.add (f32x4.pmax (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 0 0 0 0)))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br $rs))))
+      (else
+        (block $vDone (loop $vs
+          (br_if $vDone (i32.ge_u (local.get $x) (local.get $vectorEnd)))
+          (local.set $v (v128.load (local.get $x)))
+          (v128.store (local.get $out)
             (v128.bitselect
               (local.get $v)
               (v128.bitselect (v128.const f32x4 1 1 1 1) (f32x4.splat (local.get $alpha))
                 (f32x4.gt (local.get $v) (v128.const i32x4 0 0 0 0)))
-              (f32x4.ne (local.get $v) (local.get $v))))))
-      (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $out (i32.add (local.get $out) (i32.const 16)))
-      (br $vs)))
+              (f32x4.ne (local.get $v) (local.get $v))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br $vs)))))
     (block $sDone (loop $ss
       (br_if $sDone (i32.ge_u (local.get $x) (local.get $end)))
       (local.set $s (f32.load (local.get $x)))
@@ -992,4 +1036,69 @@
         (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $os))))
+
+  ;; MaxPoolGrad for 2x2 windows with stride 2 and no padding, NHWC, channels
+  ;; a multiple of 4: each window's gradient goes to its first maximum in
+  ;; row-major order (strict >: NaN never wins, a window without a maximum
+  ;; above -infinity passes nothing), dy + 0 (so -0 becomes +0), and every
+  ;; other element of the window gets 0, 4 channels at a time. Writes every
+  ;; element of dx the windows cover (all of it when h and w are even).
+  (func (export "max_pool_grad_2x2")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $h i32) (param $w i32)
+    (param $ch i32) (param $oh i32) (param $ow i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $d i32) (local $rowBytes i32) (local $pixelBytes i32)
+    (local $o00 i32) (local $at i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $best v128) (local $where v128) (local $gt v128) (local $g v128)
+    (local.set $pixelBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $w) (local.get $pixelBytes)))
+    (block $batchDone (loop $batches
+      (br_if $batchDone (i32.ge_s (local.get $b) (local.get $batch)))
+      (local.set $yr (i32.const 0))
+      (block $rowsDone (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $yr) (local.get $oh)))
+        (local.set $yc (i32.const 0))
+        (block $colsDone (loop $cols
+          (br_if $colsDone (i32.ge_s (local.get $yc) (local.get $ow)))
+          ;; byte offset of element (b, 2 yr, 2 yc, 0)
+          (local.set $o00 (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $yr) (i32.const 1))) (local.get $w))
+                                            (i32.shl (local.get $yc) (i32.const 1)))
+                                   (local.get $pixelBytes)))
+          (local.set $d (i32.const 0))
+          (block $chDone (loop $chs
+            (br_if $chDone (i32.ge_s (local.get $d) (local.get $pixelBytes)))
+            (local.set $at (i32.add (local.get $o00) (local.get $d)))
+            (local.set $v0 (v128.load (i32.add (local.get $x) (local.get $at))))
+            (local.set $v1 (v128.load (i32.add (i32.add (local.get $x) (local.get $at)) (local.get $pixelBytes))))
+            (local.set $v2 (v128.load (i32.add (i32.add (local.get $x) (local.get $at)) (local.get $rowBytes))))
+            (local.set $v3 (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $at)) (local.get $rowBytes)) (local.get $pixelBytes))))
+            (local.set $gt (f32x4.gt (local.get $v0) (f32x4.splat (f32.const -inf))))
+            (local.set $best (v128.bitselect (local.get $v0) (f32x4.splat (f32.const -inf)) (local.get $gt)))
+            (local.set $where (v128.bitselect (v128.const i32x4 0 0 0 0) (v128.const i32x4 -1 -1 -1 -1) (local.get $gt)))
+            (local.set $gt (f32x4.gt (local.get $v1) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v1) (local.get $best) (local.get $gt)))
+            (local.set $where (v128.bitselect (v128.const i32x4 1 1 1 1) (local.get $where) (local.get $gt)))
+            (local.set $gt (f32x4.gt (local.get $v2) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v2) (local.get $best) (local.get $gt)))
+            (local.set $where (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $where) (local.get $gt)))
+            (local.set $gt (f32x4.gt (local.get $v3) (local.get $best)))
+            (local.set $where (v128.bitselect (v128.const i32x4 3 3 3 3) (local.get $where) (local.get $gt)))
+            (local.set $g (f32x4.add (v128.load (local.get $dy)) (f32x4.splat (f32.const 0))))
+            (v128.store (i32.add (local.get $dx) (local.get $at))
+              (v128.and (local.get $g) (i32x4.eq (local.get $where) (v128.const i32x4 0 0 0 0))))
+            (v128.store (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $pixelBytes))
+              (v128.and (local.get $g) (i32x4.eq (local.get $where) (v128.const i32x4 1 1 1 1))))
+            (v128.store (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $rowBytes))
+              (v128.and (local.get $g) (i32x4.eq (local.get $where) (v128.const i32x4 2 2 2 2))))
+            (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $rowBytes)) (local.get $pixelBytes))
+              (v128.and (local.get $g) (i32x4.eq (local.get $where) (v128.const i32x4 3 3 3 3))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $chs)))
+          (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+          (br $cols)))
+        (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+        (br $rows)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batches))))
 )

@@ -105,6 +105,7 @@ describe('trainkit GEMM on the wasm backend', () => {
       unary: 5,
       column_sums: 5,
       max_pool_grad_disjoint: 15,
+      max_pool_grad_2x2: 9,
       adam: 16,
     });
     // A hand-computed product through the backend's memory: [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]].
