@@ -73,9 +73,12 @@ function build(kind, seed) {
 }
 
 const fmt = (v) => (v === undefined || Number.isNaN(v) ? '-' : v.toExponential(1));
+// Over the runs that gave a suggestion; "(k of n)" when some gave none (the loss never fell 10%).
 const spread = (values) => {
   const ok = values.filter((v) => v !== undefined && Number.isFinite(v));
-  return ok.length < values.length ? Number.NaN : Math.max(...ok) / Math.min(...ok);
+  if (ok.length === 0) return 'none';
+  const text = `${(Math.max(...ok) / Math.min(...ok)).toFixed(1)}x`;
+  return ok.length < values.length ? `${text} (${ok.length} of ${values.length})` : text;
 };
 
 for (const kind of ['mlp', 'cnn']) {
@@ -111,8 +114,8 @@ for (const kind of ['mlp', 'cnn']) {
   const rows = Object.entries(rules).map(([name, byLength]) => [
     name,
     ...lengths.map((n) => byLength[n].map(fmt).join(' ')),
-    ...lengths.map((n) => `${spread(byLength[n]).toFixed(1)}x`),
-    `${spread(lengths.flatMap((n) => byLength[n])).toFixed(1)}x`,
+    ...lengths.map((n) => spread(byLength[n])),
+    spread(lengths.flatMap((n) => byLength[n])),
   ]);
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);

@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-layers'; // registers the gradients in Node
 import { checkGradientFreshness, trainingMonitor } from '@trainkit/sanity/tfjs';
 
 await tf.setBackend('cpu');
+// applyGradients takes { name, tensor } pairs (its map form is typed as variables).
+const pairs = (grads: tf.NamedTensorMap) =>
+  Object.entries(grads).map(([name, tensor]) => ({ name, tensor }));
 
 const x = tf.randomNormal([256, 10], 0, 1, 'float32', 3);
 const y = tf.tidy(() =>
@@ -28,7 +31,7 @@ const buggyStep = (xs: tf.Tensor, ys: tf.Tensor) => {
         );
   if (sum !== undefined) tf.dispose([...Object.values(sum), ...Object.values(grads)]);
   sum = next;
-  optimizer.applyGradients(sum);
+  optimizer.applyGradients(pairs(sum));
   value.dispose();
 };
 const freshness = await checkGradientFreshness(
@@ -53,7 +56,7 @@ for (let step = 0; step < 100; step++) {
   const ys = tf.slice(y, [start, 0], [32, 4]);
   monitor.beforeStep(step);
   const { value, grads } = tf.variableGrads(() => loss(xs, ys), variables);
-  optimizer.applyGradients(grads);
+  optimizer.applyGradients(pairs(grads));
   await monitor.afterStep(step, { loss: value, gradients: grads });
   tf.dispose([xs, ys, value, ...Object.values(grads)]);
   if (monitor.shouldStop) break;

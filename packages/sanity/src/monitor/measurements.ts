@@ -14,8 +14,6 @@ export interface GradientStats {
   readonly norm: number;
   /** Mean |g|. */
   readonly meanAbs: number;
-  /** Share of entries exactly 0. */
-  readonly zeroFraction: number;
   /** No NaN or infinity. */
   readonly finite: boolean;
 }
@@ -49,14 +47,14 @@ export interface ActivationStats {
   readonly name: string;
   /** Its activation function: `relu`, `sigmoid`, `tanh`, ... */
   readonly activation: string;
-  /** Share of outputs exactly 0. */
+  /** ReLU: share of outputs exactly 0 (0 for other activations). */
   readonly zeroFraction: number;
   /**
    * ReLU-like: share of units (channels) active (> 0) on fewer than 1% of the
    * probe samples and positions, i.e. dead for this data.
    */
   readonly deadFraction: number;
-  /** sigmoid/tanh: share of outputs whose pre-activation has |x| >= 5 (read from the output). */
+  /** sigmoid/tanh: share of outputs whose pre-activation has |x| >= 5 (read from the output); 0 for ReLU. */
   readonly saturatedFraction: number;
 }
 

@@ -10,7 +10,6 @@ const kernel = (name: string, norm: number, meanAbs = norm / 100) => ({
   isKernel: true,
   norm,
   meanAbs,
-  zeroFraction: 0,
   finite: true,
 });
 

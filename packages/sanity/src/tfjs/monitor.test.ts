@@ -238,3 +238,50 @@ describe('trainingMonitor hook in a custom loop', () => {
     setup.model.dispose();
   });
 });
+
+describe('trainingMonitor measurements', () => {
+  it('measures dead units, saturation, weight scale and update ratio exactly', async () => {
+    // 200 samples x 4 ReLU units: always active, active on 1 sample (0.5%: dead), never, half the time.
+    const relu = tf.tensor2d(
+      Array.from({ length: 200 }, (_, i) => [1, i === 0 ? 2 : 0, 0, i % 2 === 0 ? 3 : 0]).flat(),
+      [200, 4],
+    );
+    // Sigmoid outputs: 30 of 100 beyond +-5 before the sigmoid.
+    const sigmoid = tf.tensor1d(
+      Array.from({ length: 100 }, (_, i) => 1 / (1 + Math.exp(i < 30 ? -6 : 0.5))),
+    );
+    const w = tf.variable(tf.tensor2d([3, -3, 3, -3, 3, -3], [2, 3])); // variance 9, fanIn 2
+    const before = Array.from(w.dataSync());
+    const monitor = trainingMonitor({
+      variables: [w],
+      probe: { x: tf.zeros([1, 2]), y: tf.zeros([1, 3]) },
+      activations: () => [
+        { name: 'relu-layer', activation: 'relu', output: tf.clone(relu) },
+        { name: 'sigmoid-layer', activation: 'sigmoid', output: tf.clone(sigmoid) },
+      ],
+      thresholds: {
+        'dying-relu': { maxDeadFraction: 0.4 },
+        'saturated-activations': { maxSaturatedFraction: 0.1 },
+        'update-ratio': { maxRatio: 0.4, patience: 1 },
+      },
+      log: false,
+    });
+    monitor.beforeStep(0);
+    w.assign(
+      tf.tensor2d(
+        before.map((v) => v * 1.5),
+        [2, 3],
+      ),
+    ); // the "update": 50% of the weights
+    const found = await monitor.afterStep(0, { loss: 1 });
+    const byRule = Object.fromEntries(found.map((f) => [f.ruleId, f.evidence]));
+    expect(byRule['dying-relu']!.deadFraction).toBe(0.5);
+    expect(byRule['dying-relu']!.zeroFraction).toBeCloseTo(1 - (200 + 1 + 0 + 100) / 800, 6);
+    expect(byRule['saturated-activations']!.saturatedFraction).toBeCloseTo(0.3, 6);
+    expect(byRule['poor-initialization']!.variance).toBeCloseTo(9, 5);
+    expect(byRule['poor-initialization']).toMatchObject({ fanIn: 2 });
+    expect(byRule['update-ratio']!.medianRatio).toBeCloseTo(0.5, 6);
+    monitor.dispose();
+    tf.dispose([relu, sigmoid, w]);
+  });
+});

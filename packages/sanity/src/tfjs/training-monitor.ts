@@ -89,16 +89,8 @@ const activationLayerClasses = new Set([
   'SeparableConv2D',
   'DepthwiseConv2D',
 ]);
-const watched = new Set([
-  'relu',
-  'relu6',
-  'sigmoid',
-  'tanh',
-  'hardSigmoid',
-  'softsign',
-  'elu',
-  'selu',
-]);
+const reluLike = new Set(['relu', 'relu6']);
+const watched = new Set(['relu', 'relu6', 'sigmoid', 'tanh', 'hardSigmoid', 'softsign']);
 
 /** The activation layers of a model and a model that outputs them. @internal */
 function activationProbe(
@@ -153,83 +145,75 @@ const sigmoidLow = 1 / (1 + Math.exp(5));
 const sigmoidHigh = 1 / (1 + Math.exp(-5));
 const tanhHigh = Math.tanh(5);
 
-function activationStats(item: ActivationOutput): ActivationStats {
+// tf.norm, tf.moments and equality masks are slow on the wasm backend (tf.norm of the 784x256
+// kernel takes ~9 ms, sqrt(sum(square)) 0.3 ms): the statistics are built from sums.
+const norm = (t: tf.Tensor) => tf.sqrt(tf.sum(tf.square(t))) as tf.Scalar;
+
+/** The three statistics of one activation layer, as scalars (read later in one batch). */
+function activationScalars(item: ActivationOutput): tf.Scalar[] {
+  const output = item.output;
+  const channels = output.rank >= 2 ? output.shape[output.rank - 1]! : 1;
+  const flat = tf.reshape(output, [-1, channels]);
+  const zero = tf.scalar(0);
+  if (reluLike.has(item.activation)) {
+    const active = tf.sign(flat); // ReLU outputs are >= 0: 1 where active, 0 where not
+    const activeRate = tf.mean(active, 0);
+    // A unit is dead when active on fewer than 1% of the samples: sign(relu(0.01 - rate)) is 1 then.
+    const dead = tf.mean(tf.sign(tf.relu(tf.sub(0.01, activeRate))));
+    return [tf.sub(1, tf.mean(active)) as tf.Scalar, dead as tf.Scalar, zero];
+  }
+  const saturated =
+    item.activation === 'tanh' || item.activation === 'softsign'
+      ? tf.greaterEqual(tf.abs(flat), item.activation === 'tanh' ? tanhHigh : 5 / 6)
+      : tf.logicalOr(tf.lessEqual(flat, sigmoidLow), tf.greaterEqual(flat, sigmoidHigh));
+  return [zero, zero, tf.mean(tf.cast(saturated, 'float32')) as tf.Scalar];
+}
+
+function gradientScalars(gradient: tf.Tensor): tf.Scalar[] {
+  return [norm(gradient), tf.mean(tf.abs(gradient)) as tf.Scalar, tf.sum(gradient) as tf.Scalar];
+}
+
+function weightScalars(variable: tf.Variable): tf.Scalar[] {
+  const sumSquares = tf.sum(tf.square(variable));
+  const mean = tf.mean(variable);
+  const variance = tf.sub(tf.div(sumSquares, variable.size), tf.square(mean));
+  return [tf.sqrt(sumSquares), variance, tf.max(tf.abs(variable)), mean] as tf.Scalar[];
+}
+
+/** Computes many scalars and reads them with one download (one sync instead of dozens). */
+function readScalars(build: () => tf.Scalar[]): Float32Array {
   return tidyValue(() => {
-    const output = item.output;
-    const channels = output.rank >= 2 ? output.shape[output.rank - 1]! : 1;
-    const flat = tf.reshape(output, [-1, channels]);
-    const zeroFraction = tf.mean(tf.cast(tf.equal(flat, 0), 'float32')).dataSync()[0]!;
-    const activeRate = tf.mean(tf.cast(tf.greater(flat, 0), 'float32'), 0);
-    const deadFraction = tf.mean(tf.cast(tf.less(activeRate, 0.01), 'float32')).dataSync()[0]!;
-    let saturated: tf.Tensor;
-    if (item.activation === 'tanh' || item.activation === 'softsign') {
-      saturated = tf.greaterEqual(tf.abs(flat), item.activation === 'tanh' ? tanhHigh : 5 / 6);
-    } else {
-      saturated = tf.logicalOr(tf.lessEqual(flat, sigmoidLow), tf.greaterEqual(flat, sigmoidHigh));
-    }
-    const saturatedFraction = tf.mean(tf.cast(saturated, 'float32')).dataSync()[0]!;
-    return {
-      name: item.name,
-      activation: item.activation,
-      zeroFraction,
-      deadFraction,
-      saturatedFraction,
-    };
+    const scalars = build();
+    if (scalars.length === 0) return new Float32Array(0);
+    return tf.stack(scalars.map((scalar) => tf.reshape(scalar, []))).dataSync() as Float32Array;
   });
 }
 
-function gradientStats(
-  variables: readonly tf.Variable[],
-  gradients: tf.NamedTensorMap,
-): GradientStats[] {
-  const stats: GradientStats[] = [];
-  for (const variable of variables) {
-    const gradient = gradients[variable.name];
-    if (gradient === undefined) continue;
-    stats.push(
-      tidyValue(() => {
-        const [norm, meanAbs, zeros, sum] = tf
-          .stack([
-            tf.norm(gradient),
-            tf.mean(tf.abs(gradient)),
-            tf.mean(tf.cast(tf.equal(gradient, 0), 'float32')),
-            tf.sum(gradient),
-          ])
-          .dataSync();
-        return {
-          name: variable.name,
-          isKernel: variable.rank >= 2,
-          norm: norm!,
-          meanAbs: meanAbs!,
-          zeroFraction: zeros!,
-          finite: Number.isFinite(sum!) && Number.isFinite(norm!),
-        };
-      }),
-    );
-  }
-  return stats;
+function fanInOf(variable: tf.Variable): number {
+  return variable.rank >= 2 ? variable.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 0;
 }
 
 function weightStats(variables: readonly tf.Variable[]): WeightStats[] {
-  return variables.map((variable) =>
-    tidyValue(() => {
-      const { mean, variance } = tf.moments(variable);
-      const [norm, varianceValue, maxAbs, meanValue] = tf
-        .stack([tf.norm(variable), variance, tf.max(tf.abs(variable)), mean])
-        .dataSync();
-      const shape = variable.shape;
-      const fanIn = shape.length >= 2 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : 0;
-      return {
-        name: variable.name,
-        isKernel: variable.rank >= 2,
-        fanIn,
-        norm: norm!,
-        variance: varianceValue!,
-        maxAbs: maxAbs!,
-        finite: Number.isFinite(norm!) && Number.isFinite(meanValue!),
-      };
-    }),
-  );
+  const values = readScalars(() => variables.flatMap(weightScalars));
+  return variables.map((variable, i) => decodeWeight(variable, values, 4 * i));
+}
+
+function decodeWeight(variable: tf.Variable, values: Float32Array, at: number): WeightStats {
+  const [weightNorm, variance, maxAbs, mean] = [
+    values[at]!,
+    values[at + 1]!,
+    values[at + 2]!,
+    values[at + 3]!,
+  ];
+  return {
+    name: variable.name,
+    isKernel: variable.rank >= 2,
+    fanIn: fanInOf(variable),
+    norm: weightNorm,
+    variance,
+    maxAbs,
+    finite: Number.isFinite(weightNorm) && Number.isFinite(mean),
+  };
 }
 
 /**
@@ -318,36 +302,68 @@ export function trainingMonitor(options: TrainingMonitorOptions): TrainingMonito
 
   const measure = (step: number, gradients: tf.NamedTensorMap | undefined): MonitorMeasurements => {
     const memory = tf.memory();
-    let gradientList: GradientStats[] | undefined;
-    if (gradients !== undefined) gradientList = gradientStats(variables, gradients);
-    else if (probe !== undefined && loss !== undefined) {
+    let probeGradients: tf.NamedTensorMap | undefined;
+    if (gradients === undefined && probe !== undefined && loss !== undefined) {
       const { value, grads } = tf.variableGrads(() => loss(probe.x, probe.y), variables);
-      gradientList = gradientStats(variables, grads);
-      tf.dispose([value, ...Object.values(grads)]);
+      value.dispose();
+      probeGradients = grads;
     }
-    let updates: UpdateStats[] | undefined;
-    if (saved !== undefined && savedStep === step) {
-      const before = saved;
-      updates = kernels.map((variable, i) =>
-        tidyValue(() => {
-          const ratio = tf
-            .div(tf.norm(tf.sub(variable, before[i]!)), tf.norm(before[i]!))
-            .dataSync()[0]!;
-          return { name: variable.name, isKernel: true, ratio };
-        }),
-      );
-    }
-    let activationList: ActivationStats[] | undefined;
-    if (probe !== undefined && activations !== undefined) {
-      const outputs = activations(probe.x);
-      activationList = outputs.map(activationStats);
-      tf.dispose(outputs.map((o) => o.output));
-    }
+    const grads = gradients ?? probeGradients;
+    const withGradients =
+      grads === undefined ? [] : variables.filter((v) => grads[v.name] !== undefined);
+    const before = saved !== undefined && savedStep === step ? saved : undefined;
+    const outputs =
+      probe !== undefined && activations !== undefined ? activations(probe.x) : undefined;
+    // Everything in one download.
+    const values = readScalars(() => [
+      ...variables.flatMap(weightScalars),
+      ...withGradients.flatMap((v) => gradientScalars(grads![v.name]!)),
+      ...(before === undefined
+        ? []
+        : kernels.map(
+            (v, i) => tf.div(norm(tf.sub(v, before[i]!)), norm(before[i]!)) as tf.Scalar,
+          )),
+      ...(outputs ?? []).flatMap(activationScalars),
+    ]);
+    if (probeGradients !== undefined) tf.dispose(Object.values(probeGradients));
+    if (outputs !== undefined) tf.dispose(outputs.map((o) => o.output));
+    let at = 0;
+    const weights = variables.map((variable) => {
+      const stats = decodeWeight(variable, values, at);
+      at += 4;
+      return stats;
+    });
+    const gradientList: GradientStats[] = withGradients.map((variable) => {
+      const [gradientNorm, meanAbs, sum] = [values[at]!, values[at + 1]!, values[at + 2]!];
+      at += 3;
+      return {
+        name: variable.name,
+        isKernel: variable.rank >= 2,
+        norm: gradientNorm,
+        meanAbs,
+        finite: Number.isFinite(sum) && Number.isFinite(gradientNorm),
+      };
+    });
+    const updates: UpdateStats[] | undefined =
+      before === undefined
+        ? undefined
+        : kernels.map((v) => ({ name: v.name, isKernel: true, ratio: values[at++]! }));
+    const activationList: ActivationStats[] | undefined = outputs?.map((item) => {
+      const stats = {
+        name: item.name,
+        activation: item.activation,
+        zeroFraction: values[at]!,
+        deadFraction: values[at + 1]!,
+        saturatedFraction: values[at + 2]!,
+      };
+      at += 3;
+      return stats;
+    });
     return {
       step: step + 1,
       memory: { numTensors: memory.numTensors, numBytes: memory.numBytes },
-      weights: weightStats(variables),
-      ...(gradientList === undefined ? {} : { gradients: gradientList }),
+      weights,
+      ...(grads === undefined ? {} : { gradients: gradientList }),
       ...(updates === undefined ? {} : { updates }),
       ...(activationList === undefined ? {} : { activations: activationList }),
     };
