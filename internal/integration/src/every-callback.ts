@@ -13,6 +13,7 @@ import { accumulationCallback } from '@trainkit/accumulate/tfjs';
 import { createHistory, type TrainingHistory } from '@trainkit/curves';
 import { earlyStoppingCallback, historyCallback } from '@trainkit/curves/tfjs';
 import { profilerCallback } from '@trainkit/profiler/tfjs';
+import { trainingMonitorCallback } from '@trainkit/sanity/tfjs';
 import { linearSchedule } from '@trainkit/schedules';
 import {
   batchLearningRateScheduler,
@@ -33,6 +34,7 @@ export const callbackNames = [
   'early-stopping',
   'tensorboard',
   'profiler',
+  'sanity-monitor',
   'tfjs-early-stopping',
 ] as const;
 export type CallbackName = (typeof callbackNames)[number];
@@ -150,6 +152,7 @@ export async function fitWithEveryCallback(
       'early-stopping': () => stopper,
       tensorboard: () => tensorBoardCallback(logdir, { updateFreq: 'batch', histogramFreq: 1 }),
       profiler: () => profiler,
+      'sanity-monitor': () => trainingMonitorCallback({ model, log: false, reportAtEnd: false }),
       'tfjs-early-stopping': () =>
         tfl.callbacks.earlyStopping({ monitor: 'val_loss', patience: 50 }),
     };
