@@ -1,5 +1,6 @@
 import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { describeStateFormat } from '../../../state.shared';
 import type { CheckResult } from './check-result';
 import { formatNumber } from './format-number';
 import { formatReport, reportFromJSON, reportToJSON, sanityReport } from './report';
@@ -116,23 +117,22 @@ describe('reportToJSON / reportFromJSON', () => {
       mutate(copy);
       return () => reportFromJSON(copy);
     };
-    expect(broken((j) => (j.format = 'trainkit.curves.history'))).toThrow(
-      /format must be 'trainkit.sanity.report'/,
-    );
-    expect(broken((j) => (j.version = 2))).toThrow(/version must be 1, got 2/);
-    expect(broken((j) => (j.results[0].status = 'ok'))).toThrow(
-      /results\[0\]\.status must be one of/,
-    );
+    expect(broken((j) => (j.results[0].status = 'ok'))).toThrow(/results\[0\]\.status/);
     expect(broken((j) => (j.results[1].measurements.rowSum = null))).toThrow(
-      /results\[1\]\.measurements\.rowSum must be a number/,
+      /results\[1\]\.measurements\.rowSum/,
     );
-    expect(broken((j) => (j.results[2].advice = [1]))).toThrow(
-      /results\[2\]\.advice must be an array of strings/,
-    );
+    expect(broken((j) => (j.results[2].advice = [1]))).toThrow(/results\[2\]\.advice\[0\]/);
     expect(broken((j) => (j.status = 'pass'))).toThrow(
       /status must be the worst status of the results \('fail'\)/,
     );
     expect(broken((j) => (j.results[2].table[1].steps = {}))).toThrow(StateRestoreError);
-    expect(() => reportFromJSON('{}')).toThrow(/reportFromJSON: the report must be an object/);
+  });
+
+  describeStateFormat({
+    format: 'trainkit.sanity.report',
+    version: 1,
+    toJSON: reportToJSON,
+    fromJSON: reportFromJSON,
+    samples: () => [sanityReport([]), sanityReport(results)],
   });
 });

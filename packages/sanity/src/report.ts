@@ -1,9 +1,10 @@
 import {
   checkArguments,
-  decodeJsonNumber,
   encodeJsonNumber,
   type JsonNumber,
-  StateRestoreError,
+  readStateEnvelope,
+  type StateReader,
+  stateEnvelope,
 } from '@trainkit/core';
 import {
   type CheckResult,
@@ -180,9 +181,7 @@ function encodeRecord(
  */
 export function reportToJSON(report: SanityReport | CheckResult): SanityReportJSON {
   const full = 'results' in report ? report : sanityReport([report]);
-  return {
-    format: reportFormat,
-    version: reportVersion,
+  return stateEnvelope(reportFormat, reportVersion, {
     status: full.status,
     results: full.results.map((result) => ({
       name: result.name,
@@ -193,47 +192,26 @@ export function reportToJSON(report: SanityReport | CheckResult): SanityReportJS
       ...(result.reason === undefined ? {} : { reason: result.reason }),
       ...(result.table === undefined ? {} : { table: result.table.map(encodeRecord) }),
     })),
-  };
+  });
 }
 
 const statuses: readonly CheckStatus[] = ['pass', 'warn', 'fail', 'skipped'];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const encodedNumberStrings = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 
-function restoreError(message: string): StateRestoreError {
-  return new StateRestoreError(
-    'reportFromJSON',
-    `${message} Pass the object that reportToJSON returned (format '${reportFormat}', version ${reportVersion}).`,
-  );
-}
-
-function decodeRecord(field: string, value: unknown): Record<string, Measurement> {
-  if (!isRecord(value)) throw restoreError(`${field} must be an object.`);
+function decodeRecord(read: StateReader): Record<string, Measurement> {
   const out: Record<string, Measurement> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of Object.entries(read.record)) {
     if (typeof item === 'boolean') out[key] = item;
-    else if (Array.isArray(item)) {
-      out[key] = item.map((entry, i) =>
-        decodeJsonNumber('reportFromJSON', `${field}.${key}[${i}]`, entry),
-      );
-    } else if (typeof item === 'string' && !['NaN', 'Infinity', '-Infinity', '-0'].includes(item)) {
-      out[key] = item;
-    } else out[key] = decodeJsonNumber('reportFromJSON', `${field}.${key}`, item);
+    else if (Array.isArray(item)) out[key] = read.jsonNumbers(key);
+    else if (typeof item === 'string' && !encodedNumberStrings.has(item)) out[key] = item;
+    else out[key] = read.jsonNumber(key);
   }
   return out;
 }
 
-function decodeStrings(field: string, value: unknown): string[] {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw restoreError(`${field} must be an array of strings.`);
-  }
-  return value as string[];
-}
-
 /**
- * Restores a report from {@link reportToJSON}'s envelope, validating every field.
+ * Restores a report from {@link reportToJSON}'s envelope (or its JSON text), validating every field.
  *
  * @param json - The parsed JSON.
  * @returns The report.
@@ -244,51 +222,36 @@ function decodeStrings(field: string, value: unknown): string[] {
  * ```
  */
 export function reportFromJSON(json: unknown): SanityReport {
-  if (!isRecord(json)) throw restoreError('the report must be an object.');
-  if (json.format !== reportFormat) {
-    throw restoreError(`format must be '${reportFormat}', got ${JSON.stringify(json.format)}.`);
-  }
-  if (json.version !== reportVersion) {
-    throw restoreError(`version must be ${reportVersion}, got ${JSON.stringify(json.version)}.`);
-  }
-  if (!Array.isArray(json.results)) throw restoreError('results must be an array.');
-  const results = json.results.map((item: unknown, i): CheckResult => {
-    const field = `results[${i}]`;
-    if (!isRecord(item)) throw restoreError(`${field} must be an object.`);
-    if (typeof item.name !== 'string' || item.name === '') {
-      throw restoreError(`${field}.name must be a non-empty string.`);
-    }
-    if (!statuses.includes(item.status as CheckStatus)) {
-      throw restoreError(`${field}.status must be one of ${statuses.join(', ')}.`);
-    }
-    if (typeof item.summary !== 'string') throw restoreError(`${field}.summary must be a string.`);
-    if (item.reason !== undefined && typeof item.reason !== 'string') {
-      throw restoreError(`${field}.reason must be a string.`);
-    }
-    if (item.table !== undefined && !Array.isArray(item.table)) {
-      throw restoreError(`${field}.table must be an array.`);
-    }
+  const read = readStateEnvelope('reportFromJSON', json, {
+    format: reportFormat,
+    version: reportVersion,
+    writer: 'reportToJSON',
+  });
+  const items = read.array('results');
+  const results = items.map((item, i): CheckResult => {
+    const entry = read.element('results', i, item);
+    const advice = entry
+      .array('advice')
+      .map((text, j) =>
+        typeof text === 'string' ? text : entry.fail(`advice[${j}]`, 'a string', text),
+      );
+    const table = entry.has('table')
+      ? entry.array('table').map((row, r) => decodeRecord(entry.element('table', r, row)))
+      : undefined;
     return {
-      name: item.name,
-      status: item.status as CheckStatus,
-      summary: item.summary,
-      measurements: decodeRecord(`${field}.measurements`, item.measurements),
-      advice: decodeStrings(`${field}.advice`, item.advice),
-      ...(item.reason === undefined ? {} : { reason: item.reason as string }),
-      ...(item.table === undefined
-        ? {}
-        : {
-            table: (item.table as unknown[]).map((row, r) =>
-              decodeRecord(`${field}.table[${r}]`, row),
-            ),
-          }),
+      name: entry.string('name', { nonEmpty: true }),
+      status: entry.oneOf('status', statuses),
+      summary: entry.string('summary'),
+      measurements: decodeRecord(entry.object('measurements')),
+      advice,
+      ...(entry.has('reason') ? { reason: entry.string('reason') } : {}),
+      ...(table === undefined ? {} : { table }),
     };
   });
   const report = sanityReport(results);
-  if (json.status !== report.status) {
-    throw restoreError(
-      `status must be the worst status of the results ('${report.status}'), got ${JSON.stringify(json.status)}.`,
-    );
+  const status = read.oneOf('status', statuses);
+  if (status !== report.status) {
+    read.fail('status', `the worst status of the results ('${report.status}')`, status);
   }
   return report;
 }

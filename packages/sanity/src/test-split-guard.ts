@@ -1,4 +1,4 @@
-import { checkArguments, StateRestoreError, TrainkitError } from '@trainkit/core';
+import { checkArguments, readStateEnvelope, stateEnvelope, TrainkitError } from '@trainkit/core';
 
 const openedMarker = Symbol.for('trainkit.error.TestSplitOpenedError');
 
@@ -179,14 +179,12 @@ const guardFormat = 'trainkit.sanity.test-split-guard';
  * ```
  */
 export function testSplitGuardToJSON(state: TestSplitGuardState): TestSplitGuardJSON {
-  return {
-    format: guardFormat,
-    version: 1,
+  return stateEnvelope(guardFormat, 1 as const, {
     name: state.name,
     fingerprint: state.fingerprint,
     openedAt: state.openedAt,
     reason: state.reason,
-  };
+  });
 }
 
 /**
@@ -201,32 +199,30 @@ export function testSplitGuardToJSON(state: TestSplitGuardState): TestSplitGuard
  * ```
  */
 export function testSplitGuardFromJSON(json: unknown): TestSplitGuardState {
-  const fail = (message: string): never => {
-    throw new StateRestoreError(
-      'testSplitGuardFromJSON',
-      `${message} Pass the object testSplitGuardToJSON returned (format '${guardFormat}', version 1).`,
-    );
+  const read = readStateEnvelope('testSplitGuardFromJSON', json, {
+    format: guardFormat,
+    version: 1,
+    writer: 'testSplitGuardToJSON',
+  });
+  const name = read.string('name', { nonEmpty: true });
+  const nullableString = (field: string): string | null => {
+    const value = read.value(field);
+    if (value === null) return null;
+    if (typeof value !== 'string') return read.fail(field, 'a string or null', value);
+    return value;
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return fail('the state must be an object.');
-  const record = json as Record<string, unknown>;
-  if (record.format !== guardFormat)
-    fail(`format must be '${guardFormat}', got ${JSON.stringify(record.format)}.`);
-  if (record.version !== 1) fail(`version must be 1, got ${JSON.stringify(record.version)}.`);
-  if (typeof record.name !== 'string' || record.name === '')
-    fail('name must be a non-empty string.');
-  const nullableString = (field: string) => {
-    const value = record[field];
-    if (value !== null && typeof value !== 'string')
-      fail(`${field} must be a string or null, got ${JSON.stringify(value)}.`);
-    return value as string | null;
-  };
+  const fingerprint = nullableString('fingerprint');
   const openedAt = nullableString('openedAt');
   const reason = nullableString('reason');
-  const fingerprint = nullableString('fingerprint');
-  if (openedAt !== null && Number.isNaN(Date.parse(openedAt)))
-    fail(`openedAt must be an ISO 8601 date, got ${JSON.stringify(openedAt)}.`);
-  if ((openedAt === null) !== (reason === null))
-    fail('openedAt and reason must both be set (opened) or both null (closed).');
-  return { name: record.name as string, fingerprint, openedAt, reason };
+  if (openedAt !== null && Number.isNaN(Date.parse(openedAt))) {
+    read.fail('openedAt', 'an ISO 8601 date or null', openedAt);
+  }
+  if ((openedAt === null) !== (reason === null)) {
+    read.fail(
+      'reason',
+      `${openedAt === null ? 'null' : 'a string'} like openedAt (both set when opened, both null when closed)`,
+      reason,
+    );
+  }
+  return { name, fingerprint, openedAt, reason };
 }

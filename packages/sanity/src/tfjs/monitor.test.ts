@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { AccumulatingOptimizer } from '@trainkit/accumulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorFinding } from '../monitor/runner';
 import {
@@ -124,6 +125,33 @@ describe('trainingMonitorCallback on MNIST (planted bugs)', () => {
     expect(found).toContain('dying-relu:fail');
     const dead = callback.monitor.findings.filter((f) => f.ruleId === 'dying-relu');
     expect(dead.map((f) => f.subject)).toEqual(model.layers.slice(0, 2).map((l) => l.name));
+    disposeModel(model);
+  });
+});
+
+describe('trainingMonitorCallback step unit', () => {
+  it('counts optimizer updates, not batches, with an accumulating optimizer', async () => {
+    const model = smallMlp({ hidden: [32] });
+    model.compile({
+      optimizer: new AccumulatingOptimizer(tf.train.adam(1e-3), { k: 2 }),
+      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    });
+    const callback = trainingMonitorCallback({
+      model,
+      probe,
+      interval: 1,
+      log: false,
+      reportAtEnd: false,
+    });
+    const x = tf.slice(data.x, [0, 0], [640, 784]);
+    const y = tf.slice(data.y, [0, 0], [640, 10]);
+    await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0, callbacks: [callback] });
+    // 10 batches = 5 updates, each a check (plus the look at the initial weights).
+    const nonFinite = callback.monitor.report().results.find((r) => r.name === 'non-finite')!;
+    expect(nonFinite.measurements.checks).toBe(6);
+    expect((model.optimizer as AccumulatingOptimizer).iterations).toBe(5);
+    callback.monitor.dispose();
+    tf.dispose([x, y]);
     disposeModel(model);
   });
 });

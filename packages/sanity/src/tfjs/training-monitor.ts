@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, createFitStepCounter } from '@trainkit/core';
 import type {
   ActivationStats,
   GradientStats,
@@ -433,7 +433,9 @@ export interface TrainingMonitorCallback extends tfl.CustomCallback {
 
 /**
  * The during-training monitor as a `model.fit` callback (a real
- * `tf.CustomCallback`): it counts updates across epochs, saves the weights at
+ * `tf.CustomCallback`): it counts optimizer updates across epochs (with an
+ * accumulating optimizer, one update spans several batches: core's
+ * `createFitStepCounter`), saves the weights at
  * the start of check batches, reads the batch loss from the logs, measures on
  * the probe batch at the end of check batches, and sets `model.stopTraining`
  * after a `fail` finding when `stopOnFail` is set. Reading the loss every
@@ -459,17 +461,30 @@ export function trainingMonitorCallback(
   const reportAtEnd = check.boolean('options.reportAtEnd', options.reportAtEnd ?? true);
   const monitor = trainingMonitor(options);
   const model = options.model;
-  let step = 0;
+  // Steps are optimizer updates (several batches each with an accumulating optimizer), as in
+  // schedules, curves, tensorboard and profiler.
+  const steps = createFitStepCounter();
+  const finish = async (
+    update: { step: number; logs: Readonly<Record<string, number>> } | undefined,
+  ) => {
+    if (update === undefined) return;
+    const loss = update.logs.loss;
+    await monitor.afterStep(update.step, { loss: typeof loss === 'number' ? loss : Number.NaN });
+    if (monitor.shouldStop) model.stopTraining = true;
+  };
   const callback = new tfl.CustomCallback(
     {
+      onTrainBegin: async () => {
+        steps.start(model.optimizer);
+      },
       onBatchBegin: async () => {
-        monitor.beforeStep(step);
+        monitor.beforeStep(steps.step);
       },
       onBatchEnd: async (_batch, logs) => {
-        const loss = logs?.loss;
-        await monitor.afterStep(step, { loss: typeof loss === 'number' ? loss : Number.NaN });
-        step++;
-        if (monitor.shouldStop) model.stopTraining = true;
+        await finish(steps.batchEnd(model.optimizer, logs));
+      },
+      onEpochEnd: async () => {
+        await finish(steps.sync(model.optimizer));
       },
       onTrainEnd: async () => {
         if (!reportAtEnd) return;
@@ -477,8 +492,8 @@ export function trainingMonitorCallback(
           typeof options.log === 'function' ? options.log : (line: string) => console.log(line);
         print(formatReport(monitor.report()));
       },
-      // No periodic yielding to the event loop: it costs time every batch and the monitor does not need it.
     },
+    // No periodic yielding to the event loop: it costs time every batch and the monitor does not need it.
     'never',
   ) as TrainingMonitorCallback;
   Object.defineProperty(callback, 'monitor', { value: monitor, enumerable: true });
