@@ -121,6 +121,12 @@ export function setGemmBlocking(value: Partial<GemmBlocking>): void {
   Object.assign(blocking, value);
 }
 
+/**
+ * Widest row-major right operand read in place instead of packed (its rows
+ * fit a few cache lines, so the column panels stay in cache).
+ */
+const IN_PLACE_COLUMNS = 64;
+
 /** One {@link WasmGemm} per instance (every matmul asks for it). */
 const gemms = new WeakMap<SimdInstance, WasmGemm>();
 
@@ -164,13 +170,31 @@ function gemmOn({ kernels: exports, backend: heap }: SimdInstance): WasmGemm {
   ) => {
     const pa = tile + 128;
     const pb = pa + 16 * (mc >> 2) * kc;
+    // A narrow row-major B is read in place (its rows are short: the panels
+    // stay in cache); otherwise each chunk of k is packed.
+    const inPlace = b.colStride === 1 && n % 8 === 0 && n <= IN_PLACE_COLUMNS;
     for (let p0 = 0; p0 < k; p0 += kc) {
       const depth = Math.min(kc, k - p0);
-      exports.pack_b(b.address + 4 * p0 * b.rowStride, depth, n, b.rowStride, b.colStride, pb);
+      const bChunk = b.address + 4 * p0 * b.rowStride;
+      if (!inPlace) exports.pack_b(bChunk, depth, n, b.rowStride, b.colStride, pb);
+      const [panels, bStride, bPanelStep] = inPlace
+        ? [bChunk, 4 * b.rowStride, 32]
+        : [pb, 32, 32 * depth];
       for (let i0 = 0; i0 < m; i0 += mc) {
         const rows = Math.min(mc, m - i0);
         packA(pa, i0, rows, p0, depth);
-        exports.gemm(rows, n, depth, pa, pb, c + 4 * i0 * n, tile, accumulate || p0 > 0 ? 1 : 0);
+        exports.gemm(
+          rows,
+          n,
+          depth,
+          pa,
+          panels,
+          c + 4 * i0 * n,
+          tile,
+          accumulate || p0 > 0 ? 1 : 0,
+          bStride,
+          bPanelStep,
+        );
         if (after !== undefined && p0 + depth === k) after(i0, rows);
       }
     }

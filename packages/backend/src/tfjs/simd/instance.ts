@@ -21,6 +21,8 @@ export interface SimdKernels {
     c: number,
     tile: number,
     accumulate: number,
+    bStride: number,
+    bPanelStep: number,
   ): void;
   sqrt(x: number, out: number, n: number): void;
   col2im_add(

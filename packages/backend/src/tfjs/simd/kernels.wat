@@ -172,14 +172,17 @@
         (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
         (br $panels))))
 
-  ;; C (m x n, row-major at c) from packed operands; k >= 1. Blocks that
+  ;; C (m x n, row-major at c) from packed operands; k >= 1. B's panel of
+  ;; 8 columns: row p at pb + panel bPanelStep + p bStride (packed: bStride
+  ;; 32, bPanelStep 32 k; a row-major B with n a multiple of 8 can be read
+  ;; in place: bStride 4 n, bPanelStep 32). Blocks that
   ;; cross the edges of C go through the 128-byte scratch tile. With $acc
   ;; set, the sums start from C's values instead of 0: the product over a
   ;; long k computed in chunks of k (C += A_chunk B_chunk) adds the same
   ;; products in the same order as one call over all of k, bit for bit.
   (func (export "gemm")
     (param $m i32) (param $n i32) (param $k i32) (param $pa i32) (param $pb i32) (param $c i32) (param $tile i32)
-    (param $acc i32)
+    (param $acc i32) (param $bStride i32) (param $bPanelStep i32)
     (local $i0 i32) (local $j0 i32) (local $p i32) (local $a i32) (local $b i32) (local $panel i32)
     (local $out i32) (local $rowBytes i32) (local $r i32) (local $col i32)
     (local $b0 v128) (local $b1 v128) (local $va v128)
@@ -264,7 +267,7 @@
               (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $va) (local.get $b0))))
               (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $va) (local.get $b1))))
               (local.set $a (i32.add (local.get $a) (i32.const 16)))
-              (local.set $b (i32.add (local.get $b) (i32.const 32)))
+              (local.set $b (i32.add (local.get $b) (local.get $bStride)))
               (br_if $inner (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
             (if (i32.and (i32.le_s (i32.add (local.get $i0) (i32.const 4)) (local.get $m))
                          (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))
@@ -314,7 +317,7 @@
                     (br $rows)))))
             (local.set $i0 (i32.add (local.get $i0) (i32.const 4)))
             (br $blocks)))
-        (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+        (local.set $panel (i32.add (local.get $panel) (local.get $bPanelStep)))
         (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
         (br $panels))))
 ;; out[i] = sqrt(x[i]) for i < n: f32x4.sqrt, correctly rounded like the

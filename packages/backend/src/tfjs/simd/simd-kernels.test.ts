@@ -95,7 +95,7 @@ describe('trainkit GEMM on the wasm backend', () => {
     ).toEqual({
       pack_a: 6,
       pack_b: 6,
-      gemm: 8,
+      gemm: 10,
       sqrt: 3,
       col2im_add: 15,
       conv_pack_rows: 15,
