@@ -3,8 +3,10 @@ import {
   backend_util,
   type KernelConfig,
   type KernelFunc,
+  type MaxPoolAttrs,
   type MaxPoolGradAttrs,
   type TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import { simdKernels } from './simd/instance';
 import { isHeapBackend, WASM } from './wasm-kernel-calls';
@@ -295,6 +297,61 @@ export function avgPoolGradJs(stock: KernelConfig): KernelFunc {
     }
     return out;
   };
+}
+
+/**
+ * `MaxPool` for the WebAssembly backend: 2x2 windows with stride 2 inside
+ * the input, float32 NHWC with a channel count that is a multiple of 4 (the
+ * usual pooling after a conv layer), in one SIMD pass of trainkit's module;
+ * the maximum by strict `>` from -Infinity, as the CPU kernel (NaN never
+ * wins). Everything else runs the stock kernel (XNNPACK).
+ */
+export function maxPool2x2(stock: KernelConfig): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs.x as TensorInfo;
+    const simd = x.dtype === 'float32' && x.shape.length === 4 ? simdKernels(backend) : undefined;
+    if (simd === undefined) return stock.kernelFunc(args);
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolAttrs;
+    const info = backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const applies =
+      info.effectiveFilterHeight === 2 &&
+      info.effectiveFilterWidth === 2 &&
+      info.strideHeight === 2 &&
+      info.strideWidth === 2 &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      2 * info.outHeight <= info.inHeight &&
+      2 * info.outWidth <= info.inWidth &&
+      info.inChannels % 4 === 0;
+    if (!applies) return stock.kernelFunc(args);
+    const heap = simd.backend;
+    const out = heap.makeOutput(info.outShape.slice(), 'float32');
+    if (util.sizeFromShape(info.outShape) === 0) return out;
+    simd.kernels.max_pool_2x2(
+      heap.typedArrayFromHeap(x).byteOffset,
+      heap.typedArrayFromHeap(out).byteOffset,
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+    );
+    return out;
+  };
+}
+
+/** Builds the wrapped `MaxPool` config. */
+export function maxPool2x2Config(stock: KernelConfig): KernelConfig {
+  return { ...stock, backendName: WASM, kernelFunc: maxPool2x2(stock) };
 }
 
 /** Builds the `MaxPoolGrad` config (falls back to `stock` for non-float32). */

@@ -743,19 +743,23 @@ describe('pooling gradients on wasm with the training kernels', () => {
     );
   });
 
-  it('2x2 stride-2 max pooling (the one-pass SIMD path) equals the CPU gradient bit for bit: odd sizes, ties, -inf, NaN, all-negative windows, -0 gradients', async () => {
+  it('2x2 stride-2 max pooling and its gradient (one-pass SIMD paths) equal the CPU results bit for bit: odd sizes, ties, -inf, NaN, all-negative windows, -0 gradients', async () => {
     const cases = fc.record({
       batch: fc.integer({ min: 1, max: 3 }),
       height: fc.integer({ min: 2, max: 9 }),
       width: fc.integer({ min: 2, max: 9 }),
-      channels: fc.constantFrom(4, 8, 12),
+      // 3: the stock and JavaScript paths.
+      channels: fc.constantFrom(4, 8, 12, 3),
       // 'same' with an odd size pads the last row or column: windows leave x there (JavaScript path).
       pad: fc.constantFrom<'valid' | 'same'>('valid', 'same'),
       seed: fc.integer({ min: 1, max: 1e6 }),
     });
-    const special = [Number.NEGATIVE_INFINITY, Number.NaN, -0, -5, 0.5];
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
+        // NaN only where trainkit's kernels run: the stock forward kernel (XNNPACK) lets NaN win.
+        const simdPath =
+          c.channels % 4 === 0 && (c.pad === 'valid' || (c.height % 2 === 0 && c.width % 2 === 0));
+        const special = [Number.NEGATIVE_INFINITY, simdPath ? Number.NaN : -7, -0, -5, 0.5];
         const x = data([c.batch, c.height, c.width, c.channels], c.seed, true);
         for (let i = 0; i < x.values.length; i += 5) {
           x.values[i] = special[(i + c.seed) % special.length] as number;
@@ -776,10 +780,15 @@ describe('pooling gradients on wasm with the training kernels', () => {
                 strides: [2, 2],
                 pad: c.pad,
               } as unknown as tf.NamedAttrMap) as tf.Tensor;
-            return dx.dataSync() as Float32Array;
+            return [output.dataSync() as Float32Array, dx.dataSync() as Float32Array] as const;
           });
         };
-        expect(await run('wasm')).toEqual(await run('cpu'));
+        const [wasmOut, wasmDx] = await run('wasm');
+        const [cpuOut, cpuDx] = await run('cpu');
+        expect(wasmDx).toEqual(cpuDx);
+        // The stock forward kernel (other shapes) may return +0 for a window whose first maximum is -0.
+        if (simdPath) expect(wasmOut).toEqual(cpuOut);
+        else expect(Array.from(wasmOut, (v, i) => v === cpuOut[i])).not.toContain(false);
       }),
       { numRuns: 60 },
     );

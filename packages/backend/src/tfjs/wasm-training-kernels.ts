@@ -18,7 +18,7 @@ import {
 import { adamUpdateWasmConfig } from './fused-adam';
 import { contiguousGatherConfig } from './gather';
 import { leadingAxesSumConfig } from './leading-axes-sum';
-import { avgPoolGradJsConfig, maxPoolGradJsConfig } from './pool-grads';
+import { avgPoolGradJsConfig, maxPool2x2Config, maxPoolGradJsConfig } from './pool-grads';
 import { explicitSamePaddingConfig } from './same-padding';
 import { simdBinaryConfig, simdUnaryConfig } from './simd/elementwise';
 import { simdSqrtConfig } from './simd/sqrt';
@@ -53,6 +53,7 @@ export const WASM_TRAINING_KERNELS = [
   'RealDiv',
   'Relu',
   'Step',
+  'MaxPool',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -142,6 +143,7 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   RealDiv: {
     build: (stock) => (stock === undefined ? undefined : simdBinaryConfig(stock, 'RealDiv')),
   },
+  MaxPool: { build: (stock) => (stock === undefined ? undefined : maxPool2x2Config(stock)) },
   Relu: { build: (stock) => (stock === undefined ? undefined : simdUnaryConfig(stock, 'Relu')) },
   Step: { build: (stock) => (stock === undefined ? undefined : simdUnaryConfig(stock, 'Step')) },
   // trainkit's own kernel (fusedAdam's update); if something else registered one, keep it.

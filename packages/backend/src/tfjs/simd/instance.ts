@@ -119,6 +119,16 @@ export interface SimdKernels {
     oh: number,
     ow: number,
   ): void;
+  max_pool_2x2(
+    x: number,
+    out: number,
+    batch: number,
+    h: number,
+    w: number,
+    ch: number,
+    oh: number,
+    ow: number,
+  ): void;
   adam(
     g: number,
     m: number,

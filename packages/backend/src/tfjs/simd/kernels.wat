@@ -658,7 +658,24 @@
                     (i32.or (i32.lt_s (local.get $xx) (i32.const 0)) (i32.gt_s (i32.add (local.get $xx) (local.get $kw)) (local.get $w))))
           (then (local.set $inside (i32.const 0))))
         (br_if $check (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
-      (if (i32.and (local.get $inside) (i32.eqz (i32.and (local.get $ci) (i32.const 3))))
+      (if (i32.and (i32.and (local.get $inside) (i32.eq (local.get $ci) (i32.const 1)))
+                   (i32.and (i32.and (i32.eq (local.get $n3) (local.get $n0)) (i32.eq (local.get $y3) (local.get $y0)))
+                            (i32.eq (local.get $x3) (i32.add (local.get $x0) (i32.const 3)))))
+        (then
+          ;; One channel, stride 1, the 4 positions side by side in one output
+          ;; row: window value (p, q) of the 4 rows is 4 consecutive floats of x.
+          (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $h)) (local.get $y0)) (local.get $w)) (local.get $x0)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $op
+            (local.set $off (i32.shl (i32.mul (local.get $p) (local.get $w)) (i32.const 2)))
+            (local.set $q (i32.const 0))
+            (loop $oq
+              (v128.store (local.get $dst) (v128.load (i32.add (local.get $a0) (local.get $off))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+              (local.set $off (i32.add (local.get $off) (i32.const 4)))
+              (br_if $oq (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $kw))))
+            (br_if $op (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh)))))
+      (else (if (i32.and (local.get $inside) (i32.eqz (i32.and (local.get $ci) (i32.const 3))))
         (then
           ;; Byte address of x[n, y, x, 0] for each row; window (p, q, c) adds the same offset to all four.
           (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $h)) (local.get $y0)) (local.get $w)) (local.get $x0)) (local.get $ci)) (i32.const 2))))
@@ -743,7 +760,7 @@
                   (br_if $gr (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
                 (br_if $gc (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $ci))))
               (br_if $gq (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $kw))))
-            (br_if $gp (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh))))))))
+            (br_if $gp (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kh))))))))))
       (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
       (br $blocks))))
 
@@ -1096,6 +1113,51 @@
             (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $at)) (local.get $rowBytes)) (local.get $pixelBytes))
               (v128.and (local.get $g) (i32x4.eq (local.get $where) (v128.const i32x4 3 3 3 3))))
             (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $chs)))
+          (local.set $yc (i32.add (local.get $yc) (i32.const 1)))
+          (br $cols)))
+        (local.set $yr (i32.add (local.get $yr) (i32.const 1)))
+        (br $rows)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batches))))
+
+  ;; MaxPool for 2x2 windows with stride 2 inside x, NHWC, channels a
+  ;; multiple of 4: the maximum by strict > from -infinity in row-major order
+  ;; (NaN never wins; a window of NaNs gives -infinity), as the CPU kernel.
+  (func (export "max_pool_2x2")
+    (param $x i32) (param $out i32) (param $batch i32) (param $h i32) (param $w i32)
+    (param $ch i32) (param $oh i32) (param $ow i32)
+    (local $b i32) (local $yr i32) (local $yc i32) (local $d i32) (local $rowBytes i32) (local $pixelBytes i32)
+    (local $at i32) (local $v v128) (local $best v128)
+    (local.set $pixelBytes (i32.shl (local.get $ch) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $w) (local.get $pixelBytes)))
+    (block $batchDone (loop $batches
+      (br_if $batchDone (i32.ge_s (local.get $b) (local.get $batch)))
+      (local.set $yr (i32.const 0))
+      (block $rowsDone (loop $rows
+        (br_if $rowsDone (i32.ge_s (local.get $yr) (local.get $oh)))
+        (local.set $yc (i32.const 0))
+        (block $colsDone (loop $cols
+          (br_if $colsDone (i32.ge_s (local.get $yc) (local.get $ow)))
+          (local.set $at (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $yr) (i32.const 1))) (local.get $w))
+                                            (i32.shl (local.get $yc) (i32.const 1)))
+                                   (local.get $pixelBytes))))
+          (local.set $d (i32.const 0))
+          (block $chDone (loop $chs
+            (br_if $chDone (i32.ge_s (local.get $d) (local.get $pixelBytes)))
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $v (v128.load (local.get $at)))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $at) (local.get $pixelBytes))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (local.get $at) (local.get $rowBytes))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (local.set $v (v128.load (i32.add (i32.add (local.get $at) (local.get $rowBytes)) (local.get $pixelBytes))))
+            (local.set $best (v128.bitselect (local.get $v) (local.get $best) (f32x4.gt (local.get $v) (local.get $best))))
+            (v128.store (local.get $out) (local.get $best))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
             (local.set $d (i32.add (local.get $d) (i32.const 16)))
             (br $chs)))
           (local.set $yc (i32.add (local.get $yc) (i32.const 1)))

@@ -106,6 +106,7 @@ describe('trainkit GEMM on the wasm backend', () => {
       column_sums: 5,
       max_pool_grad_disjoint: 15,
       max_pool_grad_2x2: 9,
+      max_pool_2x2: 8,
       adam: 16,
     });
     // A hand-computed product through the backend's memory: [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]].
@@ -351,17 +352,18 @@ describe('trainkit convolution packing, col2im and bias/relu epilogue on the was
     return rows;
   }
 
-  // Channel counts that take the 4-lane paths (multiples of 4) often, and 'valid' windows (all inside).
+  // Channel counts and strides that take the fast paths (multiples of 4; one channel at stride 1) often,
+  // and 'valid' windows (all inside).
   const packGeometries = fc
     .record({
       batch: fc.integer({ min: 1, max: 3 }),
       h: fc.integer({ min: 1, max: 9 }),
       w: fc.integer({ min: 1, max: 9 }),
-      ci: fc.oneof(fc.constantFrom(4, 8, 12), fc.integer({ min: 1, max: 11 })),
+      ci: fc.oneof(fc.constantFrom(1, 4, 8, 12), fc.integer({ min: 1, max: 11 })),
       kh: fc.integer({ min: 1, max: 4 }),
       kw: fc.integer({ min: 1, max: 4 }),
       sh: fc.integer({ min: 1, max: 3 }),
-      sw: fc.integer({ min: 1, max: 3 }),
+      sw: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 3 })),
       top: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
       left: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 })),
     })
