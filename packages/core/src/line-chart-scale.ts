@@ -15,6 +15,11 @@ export interface LineChartSeries {
   readonly y: ArrayLike<number>;
   /** The x coordinates, same length as `y`. Default `0, 1, 2, …`. Non-finite x leaves a gap. */
   readonly x?: ArrayLike<number>;
+  /**
+   * Mark every point with a dot (SVG only), for sparse series whose points a
+   * line alone hides (e.g. a validation loss measured a few times). Default `false`.
+   */
+  readonly markers?: boolean;
 }
 
 /** A vertical line across the plot at one x, e.g. an event such as the onset of overfitting. */
@@ -52,6 +57,8 @@ export interface PreparedSeries {
   readonly name: string;
   readonly x: Float64Array;
   readonly y: Float64Array;
+  /** Dots at the points (SVG). */
+  readonly markers: boolean;
 }
 
 /** Validated, transformed chart data. */
@@ -170,7 +177,9 @@ export function prepareLineChart(functionName: string, options: LineChartOptions
       x[point] = valid ? xValue : Number.NaN;
       y[point] = valid ? yValue : Number.NaN;
     }
-    return { name: item.name, x, y };
+    const markers =
+      item.markers === undefined ? false : check.boolean(`${label}.markers`, item.markers);
+    return { name: item.name, x, y, markers };
   });
 
   const validX = series.map((item) => item.x.filter((value) => !Number.isNaN(value)));

@@ -135,3 +135,55 @@ describe('lineChartSvg vertical lines', () => {
     ).toThrow(InvalidArgumentError);
   });
 });
+
+describe('lineChartSvg markers', () => {
+  it('dots every finite point of a series with markers: true, at its plot coordinates', () => {
+    const svg = lineChartSvg({
+      series: [
+        { name: 'dense', y: [0, 0.25, 0.5, 0.75, 1] },
+        { name: 'sparse', x: [0, 2, 4], y: [1, Number.NaN, 0], markers: true },
+      ],
+      xRange: [0, 4],
+      yRange: [0, 1],
+      width: 200,
+      height: 120,
+      legend: false,
+    });
+    // Plot from x = 33 to 182 and y = 14 (value 1) to 90 (value 0), as in the first test;
+    // the NaN point gets no dot; only the sparse series has dots.
+    const group =
+      /<g class="markers" fill="(#[0-9a-f]{6})"[^>]*><title>([^<]*)<\/title>(.*?)<\/g>/.exec(svg);
+    expect(group?.[1]).toBe('#ff7f0e');
+    expect(group?.[2]).toBe('sparse');
+    expect(
+      [...(group?.[3] ?? '').matchAll(/<circle cx="([^"]+)" cy="([^"]+)" r="2.5"\/>/g)].map((m) => [
+        Number(m[1]),
+        Number(m[2]),
+      ]),
+    ).toEqual([
+      [33, 14],
+      [182, 90],
+    ]);
+    expect(svg.match(/class="markers"/g)).toHaveLength(1);
+  });
+
+  it('leaves points outside a fixed range undotted, shows a dot in the legend, and changes nothing without markers', () => {
+    const svg = lineChartSvg({
+      series: [
+        { name: 'a', y: [0, 5, 1], markers: true },
+        { name: 'b', y: [0, 1, 1] },
+      ],
+      yRange: [0, 2],
+    });
+    expect(svg.match(/<circle cx="[^"]+" cy="[^"]+" r="2.5"\/>/g)).toHaveLength(2);
+    expect(svg.match(/<circle cx="[^"]+" cy="[^"]+" r="2.5" fill="#1f77b4"\/>/g)).toHaveLength(1);
+    const plain = { series: [{ name: 'a', y: [0, 5, 1] }] };
+    expect(lineChartSvg(plain)).toBe(
+      lineChartSvg({ series: [{ name: 'a', y: [0, 5, 1], markers: false }] }),
+    );
+    expect(lineChartSvg(plain)).not.toContain('<circle');
+    expect(() =>
+      lineChartSvg({ series: [{ name: 'a', y: [1, 2], markers: 'yes' as unknown as boolean }] }),
+    ).toThrow('lineChartSvg: series[0].markers must be');
+  });
+});

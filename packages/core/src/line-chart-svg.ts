@@ -121,7 +121,8 @@ function seriesPath(
 
 /**
  * Renders a line chart as a standalone SVG document (a string): several named
- * series, optional log y scale, title, axis labels, legend, NaN gaps. The
+ * series, optional log y scale, title, axis labels, legend, NaN gaps, dots
+ * at the points of the series with `markers: true`. The
  * output depends only on the input (fixed palette, coordinates rounded to
  * 0.01 px), so it can be committed, diffed and snapshot-tested. All text is
  * escaped.
@@ -226,6 +227,25 @@ export function lineChartSvg(options: LineChartSvgOptions): string {
     );
   });
   out.push('</g>');
+  // Dots at every point of the series that ask for them (inside the plot only).
+  chart.series.forEach((series, index) => {
+    if (!series.markers) return;
+    const color = lineChartColors[index % lineChartColors.length] as string;
+    const dots: string[] = [];
+    for (let point = 0; point < series.x.length; point++) {
+      const x = series.x[point] as number;
+      const y = series.y[point] as number;
+      if (Number.isNaN(x) || Number.isNaN(y)) continue;
+      const px = toX(x);
+      const py = toY(y);
+      if (px < left - 0.01 || px > left + plotWidth + 0.01) continue;
+      if (py < top - 0.01 || py > top + plotHeight + 0.01) continue;
+      dots.push(`<circle cx="${coordinate(px)}" cy="${coordinate(py)}" r="2.5"/>`);
+    }
+    out.push(
+      `<g class="markers" fill="${color}" stroke="#ffffff" stroke-width="0.75"><title>${escapeXml(series.name)}</title>${dots.join('')}</g>`,
+    );
+  });
 
   // Vertical marker lines, dashed, with their labels at the top of the plot.
   for (const line of chart.verticalLines) {
@@ -254,7 +274,7 @@ export function lineChartSvg(options: LineChartSvgOptions): string {
       const color = lineChartColors[index % lineChartColors.length] as string;
       const y = boxY + 12 + index * rowHeight;
       out.push(
-        `<path d="M${boxX + 6} ${y}h18" stroke="${color}" stroke-width="2"/><text x="${boxX + 30}" y="${y}" dominant-baseline="middle" fill="#222222">${escapeXml(series.name)}</text>`,
+        `<path d="M${boxX + 6} ${y}h18" stroke="${color}" stroke-width="2"/>${series.markers ? `<circle cx="${boxX + 15}" cy="${y}" r="2.5" fill="${color}"/>` : ''}<text x="${boxX + 30}" y="${y}" dominant-baseline="middle" fill="#222222">${escapeXml(series.name)}</text>`,
       );
     });
     out.push('</g>');
