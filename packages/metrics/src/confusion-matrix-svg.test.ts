@@ -71,6 +71,43 @@ describe('confusionMatrixToSvg', () => {
     expect(fill(2, 0)).toBe('#cccccc'); // round(255 · 0.8) = 204
   });
 
+  it('draws the colour scale when asked: low to high colour, 0 / middle / largest value marked', () => {
+    const plain = confusionMatrixToSvg(state, options);
+    expect(plain).not.toContain('color-scale');
+    const svg = confusionMatrixToSvg(state, { ...options, colorScale: true });
+    expect(svg.match(/class="color-scale"/g)).toHaveLength(1);
+    // The gradient runs from highColor at the top to lowColor at the bottom.
+    expect(svg).toMatch(
+      /<linearGradient id="(trainkit-cm-scale-[0-9a-f]{8}-\d+x\d+)" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000000"\/><stop offset="1" stop-color="#ffffff"\/><\/linearGradient>/,
+    );
+    const id = /linearGradient id="([^"]+)"/.exec(svg)![1]!;
+    expect(svg).toContain(`fill="url(#${id})"`);
+    // Largest count 4 at the top of the bar, 2 in the middle, 0 at the bottom.
+    const labels = [
+      ...svg.matchAll(/<path d="M\d+ ([\d.]+)h4" stroke="#555555"\/><text [^>]*>([^<]+)<\/text>/g),
+    ];
+    expect(labels.map((m) => m[2])).toEqual(['4', '2', '0']);
+    const ys = labels.map((m) => Number(m[1]));
+    expect(ys[1]! - ys[0]!).toBeCloseTo(ys[2]! - ys[1]!, 6);
+    expect(ys[2]! - ys[0]!).toBe(3 * 48); // the bar is as tall as the grid
+    const width = (s: string) => Number(/width="(\d+)"/.exec(s)![1]);
+    expect(width(svg)).toBeGreaterThan(width(plain));
+    // Normalized: fractions with the requested digits; the cells are unchanged.
+    const normalized = confusionMatrixToSvg(state, {
+      ...options,
+      normalize: 'true',
+      colorScale: true,
+      digits: 1,
+    });
+    expect(
+      [...normalized.matchAll(/h4" stroke="#555555"\/><text [^>]*>([^<]+)</g)].map((m) => m[1]),
+    ).toEqual(['1.0', '0.5', '0.0']);
+    expect(cells(svg)).toEqual(cells(plain));
+    expect(() => confusionMatrixToSvg(state, { colorScale: 'yes' as unknown as boolean })).toThrow(
+      InvalidArgumentError,
+    );
+  });
+
   it('escapes XML in names and title', () => {
     const svg = confusionMatrixToSvg(confusionMatrix([0, 1], [0, 1]), {
       classNames: ['<a>', 'b&"c'],

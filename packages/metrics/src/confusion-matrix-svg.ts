@@ -1,11 +1,23 @@
 import { checkArguments } from '@trainkit/core';
 import type { ConfusionMatrixInput } from './confusion-matrix';
-import { buildHeatmap, type ConfusionMatrixImageOptions, colorToHex } from './heatmap';
+import {
+  buildHeatmap,
+  type ConfusionMatrixImageOptions,
+  colorToHex,
+  formatCellValue,
+  parseColor,
+} from './heatmap';
 
 /** Options of {@link confusionMatrixToSvg}. */
 export interface ConfusionMatrixSvgOptions extends ConfusionMatrixImageOptions {
   /** Font size in pixels. Default 12. */
   readonly fontSize?: number;
+  /**
+   * Draw the colour scale: a bar to the right of the matrix from `lowColor`
+   * (0) to `highColor` (the largest value) with 0, the middle and the largest
+   * value marked. Default `false`.
+   */
+  readonly colorScale?: boolean;
 }
 
 function escapeXml(text: string): string {
@@ -23,8 +35,9 @@ function escapeXml(text: string): string {
  * printed in each cell in black or white for contrast, class names on both
  * axes (predicted along the bottom, rotated), the axis titles "True label" and
  * "Predicted label" (as scikit-learn's `ConfusionMatrixDisplay`) and a
- * tooltip per cell. Each cell `<rect>` carries `data-true`, `data-pred` and
- * `data-value` attributes.
+ * tooltip per cell, and optionally the colour scale (`colorScale: true`).
+ * Each cell `<rect>` carries `data-true`, `data-pred` and `data-value`
+ * attributes.
  *
  * @param input - A state or a square matrix.
  * @param options - Names, normalization, colours, title, `cellSize` (default 48), `fontSize` (default 12).
@@ -45,6 +58,8 @@ export function confusionMatrixToSvg(
   const check = checkArguments(name);
   const cell = check.integer('cellSize', options.cellSize ?? 48, { min: 4, max: 1000 });
   const fontSize = check.number('fontSize', options.fontSize ?? 12, { min: 1, max: 200 });
+  const colorScale =
+    options.colorScale === undefined ? false : check.boolean('colorScale', options.colorScale);
   const c = model.numClasses;
   const charWidth = fontSize * 0.62;
   const pad = Math.round(fontSize * 0.75);
@@ -54,7 +69,17 @@ export function confusionMatrixToSvg(
   const gridLeft = pad + Math.ceil(fontSize * 1.4) + pad + nameExtent + pad;
   const gridTop = pad + titleHeight;
   const grid = c * cell;
-  const width = gridLeft + grid + pad;
+  const maxValue = model.values.reduce((max, value) => Math.max(max, value), 0);
+  const digits = options.digits ?? 2;
+  const normalized = options.normalize !== undefined;
+  const scaleLabels = [maxValue, maxValue / 2, 0].map((value) =>
+    formatCellValue(value, digits, normalized || !Number.isInteger(value)),
+  );
+  const barWidth = Math.max(8, Math.round(fontSize * 1.2));
+  const scaleExtent = colorScale
+    ? pad * 2 + barWidth + 4 + Math.ceil(Math.max(...scaleLabels.map((l) => l.length)) * charWidth)
+    : 0;
+  const width = gridLeft + grid + pad + scaleExtent;
   const height = gridTop + grid + pad + nameExtent + pad + Math.ceil(fontSize * 1.4) + pad;
   const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
   const parts: string[] = [];
@@ -99,6 +124,32 @@ export function confusionMatrixToSvg(
     parts.push(`<text transform="translate(${f(x)} ${y}) rotate(-90)">${escapeXml(label)}</text>`);
   });
   parts.push('</g>');
+  if (colorScale) {
+    // The gradient's id is derived from the content, so that several matrices in one page do not share one.
+    let hash = 0x811c9dc5;
+    for (const label of model.labels) {
+      for (let i = 0; i < label.length; i++)
+        hash = Math.imul(hash ^ label.charCodeAt(i), 0x01000193);
+      hash = Math.imul(hash ^ 0x2c, 0x01000193);
+    }
+    const id = `trainkit-cm-scale-${(hash >>> 0).toString(16).padStart(8, '0')}-${width}x${height}`;
+    const low = colorToHex(parseColor(name, 'lowColor', options.lowColor ?? '#f7fbff'));
+    const high = colorToHex(parseColor(name, 'highColor', options.highColor ?? '#08306b'));
+    const barX = gridLeft + grid + pad * 2;
+    parts.push(
+      `<g class="color-scale"><defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${high}"/><stop offset="1" stop-color="${low}"/></linearGradient></defs>`,
+    );
+    parts.push(
+      `<rect x="${barX}" y="${gridTop}" width="${barWidth}" height="${grid}" fill="url(#${id})" stroke="#999999"/>`,
+    );
+    scaleLabels.forEach((label, i) => {
+      const y = gridTop + (grid * i) / 2;
+      parts.push(
+        `<path d="M${barX + barWidth} ${f(y)}h4" stroke="#555555"/><text x="${barX + barWidth + 6}" y="${f(y)}" dominant-baseline="central">${escapeXml(label)}</text>`,
+      );
+    });
+    parts.push('</g>');
+  }
   const axisX = pad + fontSize * 0.7;
   parts.push(
     `<text transform="translate(${f(axisX)} ${f(gridTop + grid / 2)}) rotate(-90)" text-anchor="middle" dominant-baseline="central">True label</text>`,
