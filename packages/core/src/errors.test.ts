@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkArguments } from './check-arguments';
 import {
+  errorMarker,
+  hasErrorMarker,
   InvalidArgumentError,
   ShapeMismatchError,
   StateRestoreError,
@@ -39,6 +41,29 @@ describe('errors', () => {
     expect(TrainkitError.isInstance(foreign)).toBe(true);
     expect(TrainkitError.isInstance(new Error('x'))).toBe(false);
     expect(TrainkitError.isInstance(null)).toBe(false);
+  });
+
+  it('errorMarker and hasErrorMarker: one check for every class, in any package', () => {
+    const marker = errorMarker('ExampleError');
+    expect(marker).toBe(Symbol.for('trainkit.error.ExampleError'));
+    class ExampleError extends TrainkitError {
+      readonly [marker] = true;
+      static override isInstance(error: unknown): error is ExampleError {
+        return hasErrorMarker(error, marker);
+      }
+    }
+    const error = new ExampleError('x');
+    expect(ExampleError.isInstance(error)).toBe(true);
+    expect(TrainkitError.isInstance(error)).toBe(true);
+    expect(ExampleError.isInstance(new TrainkitError('x'))).toBe(false);
+    expect(ExampleError.isInstance({ [Symbol.for('trainkit.error.ExampleError')]: true })).toBe(
+      true,
+    );
+    expect(ExampleError.isInstance({ [marker]: 'yes' })).toBe(false);
+    expect(hasErrorMarker(undefined, marker)).toBe(false);
+    expect(InvalidArgumentError.isInstance({ [errorMarker('InvalidArgumentError')]: true })).toBe(
+      true,
+    );
   });
 
   it('keeps the cause of a state restore error', () => {

@@ -8,18 +8,54 @@
 
 import { formatValue } from './format-value';
 
-const baseMarker = Symbol.for('trainkit.error');
-const invalidArgumentMarker = Symbol.for('trainkit.error.InvalidArgumentError');
-const shapeMismatchMarker = Symbol.for('trainkit.error.ShapeMismatchError');
-const stateRestoreMarker = Symbol.for('trainkit.error.StateRestoreError');
+/**
+ * The marker of a trainkit error class: `Symbol.for('trainkit.error.<className>')`,
+ * the same symbol in every copy of every package. A subclass sets it as an
+ * instance property (`readonly [marker] = true`) and checks it in its static
+ * `isInstance` with {@link hasErrorMarker}.
+ *
+ * @param className - The error class's name, e.g. `EventWriteError`.
+ * @returns The shared symbol.
+ * @example
+ * ```ts
+ * const marker = errorMarker('MyError');
+ * class MyError extends TrainkitError {
+ *   readonly [marker] = true;
+ *   static override isInstance(error: unknown): error is MyError {
+ *     return hasErrorMarker(error, marker);
+ *   }
+ * }
+ * ```
+ */
+export function errorMarker(className: string): symbol {
+  return Symbol.for(`trainkit.error.${className}`);
+}
 
-function hasMarker(error: unknown, marker: symbol): boolean {
+/**
+ * Whether a value carries an error marker (see {@link errorMarker}): the one
+ * check behind every trainkit error class's `isInstance`, which works across
+ * duplicated copies of a package where `instanceof` fails.
+ *
+ * @param error - Any caught value.
+ * @param marker - The class's marker symbol.
+ * @returns True when `error` is an object whose `marker` property is `true`.
+ * @example
+ * ```ts
+ * hasErrorMarker(new InvalidArgumentError({ functionName: 'f', argument: 'x', value: 0, expected: '> 0' }), errorMarker('InvalidArgumentError')); // true
+ * ```
+ */
+export function hasErrorMarker(error: unknown, marker: symbol): boolean {
   return (
     typeof error === 'object' &&
     error !== null &&
     (error as Record<symbol, unknown>)[marker] === true
   );
 }
+
+const baseMarker = Symbol.for('trainkit.error');
+const invalidArgumentMarker = errorMarker('InvalidArgumentError');
+const shapeMismatchMarker = errorMarker('ShapeMismatchError');
+const stateRestoreMarker = errorMarker('StateRestoreError');
 
 /**
  * Base class of every error trainkit throws.
@@ -43,7 +79,7 @@ export class TrainkitError extends Error {
 
   /** True for any trainkit error, from any copy of the package. */
   static isInstance(error: unknown): error is TrainkitError {
-    return hasMarker(error, baseMarker);
+    return hasErrorMarker(error, baseMarker);
   }
 }
 
@@ -90,7 +126,7 @@ export class InvalidArgumentError extends TrainkitError {
   }
 
   static override isInstance(error: unknown): error is InvalidArgumentError {
-    return hasMarker(error, invalidArgumentMarker);
+    return hasErrorMarker(error, invalidArgumentMarker);
   }
 }
 
@@ -133,7 +169,7 @@ export class ShapeMismatchError extends TrainkitError {
   }
 
   static override isInstance(error: unknown): error is ShapeMismatchError {
-    return hasMarker(error, shapeMismatchMarker);
+    return hasErrorMarker(error, shapeMismatchMarker);
   }
 }
 
@@ -171,6 +207,6 @@ export class StateRestoreError extends TrainkitError {
   }
 
   static override isInstance(error: unknown): error is StateRestoreError {
-    return hasMarker(error, stateRestoreMarker);
+    return hasErrorMarker(error, stateRestoreMarker);
   }
 }

@@ -3,6 +3,8 @@ export { checkArguments } from './check-arguments';
 export { crc32c } from './crc32c';
 export type { InvalidArgumentDetails, ShapeMismatchDetails, StateRestoreDetails } from './errors';
 export {
+  errorMarker,
+  hasErrorMarker,
   InvalidArgumentError,
   ShapeMismatchError,
   StateRestoreError,
@@ -19,5 +21,7 @@ export type { LineChartSvgOptions } from './line-chart-svg';
 export { escapeXml, lineChartColors, lineChartSvg } from './line-chart-svg';
 export type { LineChartTerminalOptions } from './line-chart-terminal';
 export { lineChartTerminal } from './line-chart-terminal';
+export type { AnyRule, Rule, RuleFinding, RuleLimits, RuleThresholds } from './rules';
+export { checkThreshold, resolveRuleThresholds } from './rules';
 export type { StateEnvelope, StateFormat, StateReader, StateSource } from './state-json';
 export { encodeJsonNumbers, readState, readStateEnvelope, stateEnvelope } from './state-json';

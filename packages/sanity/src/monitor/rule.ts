@@ -1,3 +1,4 @@
+import type { RuleFinding as CoreRuleFinding, Rule } from '@trainkit/core';
 import type { MeasurementKind, MonitorMeasurements } from './measurements';
 
 /** The training losses recorded so far (one per update), oldest first. */
@@ -21,43 +22,26 @@ export interface RuleContext<T extends Readonly<Record<string, number>>> {
   readonly thresholds: T;
 }
 
-/** A problem a rule found. */
-export interface RuleFinding {
-  /** `warn`: likely a problem; `fail`: training is broken. */
-  readonly severity: 'warn' | 'fail';
-  /** What it is about: a layer or variable name, or `loss`, `memory`. Each (rule, subject) is reported once. */
-  readonly subject: string;
-  /** One sentence with the key numbers. */
-  readonly summary: string;
-  /** The measured numbers behind it. */
-  readonly evidence: Readonly<Record<string, number | string>>;
-  /** What to do, most useful first. */
-  readonly advice: readonly string[];
-}
+/**
+ * A problem a rule found (core's `RuleFinding` with the monitor's severities):
+ * `severity` `warn` (likely a problem) or `fail` (training is broken);
+ * `subject` a layer or variable name, or `loss`, `memory` (each (rule,
+ * subject) is reported once); `summary` one sentence with the key numbers;
+ * `evidence` the measured numbers; `advice` what to do, most useful first.
+ */
+export type RuleFinding = CoreRuleFinding<'warn' | 'fail'>;
 
 /**
  * One during-training rule: a module with an id, the measurements it needs,
  * documented default thresholds with their sources, and a pure `evaluate`
- * from measurements to findings. The runner ({@link createMonitorRunner})
+ * from measurements to findings (the rule shape of `@trainkit/core`, shared
+ * with `@trainkit/curves`' diagnosis). The runner ({@link createMonitorRunner})
  * skips a rule whose measurements are missing and reports each (rule, subject)
  * finding once.
  */
 export interface MonitorRule<
   T extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
-> {
-  /** Stable kebab-case id, e.g. `vanishing-gradients`. */
-  readonly id: string;
-  /** A short title for reports. */
-  readonly title: string;
-  /** The measurement parts it reads; missing ones skip the rule. */
-  readonly needs: readonly MeasurementKind[];
-  /** Default thresholds (all numbers), each documented where the rule is defined. */
-  readonly defaults: T;
-  /** Where the defaults come from. */
-  readonly sources: readonly string[];
-  /** Finds problems in one check. Pure: the same context gives the same findings. */
-  evaluate(context: RuleContext<T>): readonly RuleFinding[];
-}
+> extends Rule<RuleContext<T>, T, MeasurementKind, RuleFinding> {}
 
 /**
  * Declares a rule (an identity function that fixes the thresholds' type).

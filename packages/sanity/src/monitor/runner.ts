@@ -1,4 +1,4 @@
-import { checkArguments } from '@trainkit/core';
+import { resolveRuleThresholds } from '@trainkit/core';
 import { median } from '@trainkit/stats';
 import type { CheckResult, Measurement } from '../check-result';
 import { defaultMonitorRules } from './default-rules';
@@ -40,42 +40,14 @@ const maxLosses = 2000;
 const maxChecks = 20;
 const startCount = 10;
 
-/** Merges and validates threshold overrides. @internal */
+/** Merges and validates threshold overrides (core's `resolveRuleThresholds`). @internal */
 export function resolveRules(functionName: string, options: MonitorRunnerOptions): MonitorRule[] {
-  const check = checkArguments(functionName);
-  const rules = options.rules ?? defaultMonitorRules;
-  check.nonEmptyArray('options.rules', rules);
-  const ids = new Set<string>();
-  rules.forEach((rule, i) => {
-    if (typeof rule?.evaluate !== 'function' || typeof rule.id !== 'string') {
-      check.fail(`options.rules[${i}]`, rule, 'a monitor rule (see defineRule)');
-    }
-    if (ids.has(rule.id)) check.fail(`options.rules[${i}].id`, rule.id, 'a rule id used once');
-    ids.add(rule.id);
-  });
-  const overrides = options.thresholds ?? {};
-  for (const [id, values] of Object.entries(overrides)) {
-    const rule = rules.find((r) => r.id === id);
-    if (rule === undefined) {
-      check.fail('options.thresholds', id, `one of the rule ids ${[...ids].join(', ')}`);
-    }
-    for (const [key, value] of Object.entries(values)) {
-      if (!(key in rule!.defaults)) {
-        check.fail(
-          `options.thresholds['${id}']`,
-          key,
-          `one of ${Object.keys(rule!.defaults).join(', ')}`,
-        );
-      }
-      if (typeof value !== 'number' || Number.isNaN(value)) {
-        check.fail(`options.thresholds['${id}'].${key}`, value, 'a number');
-      }
-    }
-  }
-  return rules.map((rule) => ({
-    ...rule,
-    defaults: { ...rule.defaults, ...(overrides[rule.id] ?? {}) },
-  }));
+  return resolveRuleThresholds(
+    functionName,
+    options.rules ?? defaultMonitorRules,
+    options.thresholds ?? {},
+    { rules: 'options.rules', thresholds: 'options.thresholds' },
+  );
 }
 
 function has(
