@@ -163,9 +163,19 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   }
 }
 
+/** Artifacts with long number arrays are written on one line; the others indented for reading. */
+const compactKinds: ReadonlySet<ArtifactKind> = new Set([
+  'history',
+  'profile',
+  'schedule',
+  'misclassified',
+  'lrFinder',
+]);
+
 async function writeJson(directory: string, kind: ArtifactKind, json: unknown): Promise<string> {
   const file = path.join(directory, artifactFiles[kind]);
-  await writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`);
+  const text = compactKinds.has(kind) ? JSON.stringify(json) : JSON.stringify(json, null, 2);
+  await writeFileAtomic(file, `${text}\n`);
   return file;
 }
 
@@ -355,6 +365,15 @@ export interface RunResult {
   readonly updates: number;
   readonly trainingSeconds: number;
   readonly best: ResultBest | null;
+  /**
+   * The final model on (a part of) the training split, in inference mode: the
+   * training error of a bias/variance analysis. `null` when not measured.
+   */
+  readonly train: {
+    readonly accuracy: number;
+    readonly loss: number;
+    readonly count: number;
+  } | null;
   /** The test set's result, `null` when it was not evaluated. */
   readonly test: { readonly accuracy: number; readonly loss: number | null } | null;
 }
@@ -371,6 +390,7 @@ export function resultToJSON(result: RunResult) {
     updates: result.updates,
     trainingSeconds: result.trainingSeconds,
     best: result.best,
+    train: result.train,
     test: result.test,
   });
 }
@@ -388,6 +408,7 @@ export function resultFromJSON(json: unknown): RunResult {
   );
   const best = optionalObject(read, 'best');
   const test = optionalObject(read, 'test');
+  const train = read.has('train') ? optionalObject(read, 'train') : undefined;
   return {
     name: read.string('name', { nonEmpty: true }),
     backend: read.string('backend'),
@@ -403,6 +424,14 @@ export function resultFromJSON(json: unknown): RunResult {
             updates: best.count('updates'),
             accuracy: best.number('accuracy', { min: 0, max: 1 }),
             loss: best.number('loss', { min: 0 }),
+          },
+    train:
+      train === undefined
+        ? null
+        : {
+            accuracy: train.number('accuracy', { min: 0, max: 1 }),
+            loss: train.number('loss', { min: 0 }),
+            count: train.integer('count', { min: 1 }),
           },
     test:
       test === undefined

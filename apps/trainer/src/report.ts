@@ -7,7 +7,6 @@ import {
   type Diagnosis,
   diagnose,
   formatDiagnosis,
-  historyToJSON,
 } from '@trainkit/curves';
 import {
   classificationReport,
@@ -15,13 +14,25 @@ import {
   confusionMatrixToSvg,
   confusionMatrixToText,
 } from '@trainkit/metrics';
-import { loadMnist } from '@trainkit/mnist';
+import { loadMnist, type MnistData } from '@trainkit/mnist';
 import {
   estimateTimes,
   formatProfileReport,
   summarizeProfile,
   toChromeTrace,
 } from '@trainkit/profiler';
+import {
+  configurationSettings,
+  type MisclassifiedSample,
+  sampleSchedule,
+  writeConfiguration,
+  writeEvaluation,
+  writeHistory,
+  writeMisclassified,
+  writeProfile,
+  writeResult,
+  writeSchedule,
+} from './artifacts';
 import { BatchGatherer } from './data';
 import { type Evaluation, evaluate, evaluationChunk } from './evaluate';
 import { inputShape } from './model';
@@ -30,7 +41,16 @@ import { type Run, warmupIterations } from './run-setup';
 
 const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-/** The files a run's report writes into its directory. */
+/** Misclassified test images kept in `misclassified.json` (the most confident mistakes). */
+export const misclassifiedKept = 24;
+
+/** Training images the final model is evaluated on for the bias/variance analysis (the first of the training split). */
+export const trainingEvaluationLimit = 10_000;
+
+/**
+ * The files `train` listed in its summary line before the report page
+ * existed (the line keeps them; every artifact is in `artifactFiles`).
+ */
 export const reportFiles = {
   curves: 'curves.svg',
   history: 'history.json',
@@ -39,7 +59,34 @@ export const reportFiles = {
   result: 'result.json',
 } as const;
 
-/** Writes the learning curves (SVG and JSON) and the profile trace, and returns the console lines with the diagnosis. */
+/**
+ * Writes the artifacts known when a run starts: the configuration
+ * (`options.json`) and the schedule's learning rate (and momentum) per update
+ * (`schedule.json`), over the planned epochs or, with `--extend`, the longer
+ * run (at the schedule's final value past its horizon).
+ */
+export async function writeStartArtifacts(run: Run): Promise<void> {
+  await writeConfiguration(run.directory.path, {
+    command: 'train',
+    settings: configurationSettings(run.options as unknown as Record<string, unknown>),
+  });
+  const { schedules, plan, options } = run;
+  const totalUpdates = Math.max(schedules.totalUpdates, plan.updatesPerEpoch * options.epochs);
+  const horizon = schedules.totalUpdates;
+  const at = (schedule: (step: number) => number) => (step: number) =>
+    schedule(Math.min(step, Math.max(0, horizon - 1)));
+  await writeSchedule(
+    run.directory.path,
+    sampleSchedule(
+      options.schedule,
+      totalUpdates,
+      at(schedules.learningRate),
+      schedules.momentum === undefined ? undefined : at(schedules.momentum),
+    ),
+  );
+}
+
+/** Writes the learning curves (SVG and JSON), the profile (JSON and trace), and returns the console lines with the diagnosis. */
 export async function writeCurves(
   run: Run,
 ): Promise<{ lines: string[]; diagnosis: Diagnosis | undefined }> {
@@ -58,16 +105,14 @@ export async function writeCurves(
       curvesSvg(history, { title: 'loss' }),
     );
   }
-  await writeFile(
-    path.join(run.directory.path, reportFiles.history),
-    `${JSON.stringify(historyToJSON(history))}\n`,
-  );
+  await writeHistory(run.directory.path, history);
   const profile = run.profiler.state();
   if (profile.totals.iterations > 0) {
     await writeFile(
       path.join(run.directory.path, reportFiles.trace),
       JSON.stringify(toChromeTrace(profile)),
     );
+    await writeProfile(run.directory.path, profile, { warmupIterations });
   }
   return { lines, diagnosis };
 }
@@ -115,7 +160,118 @@ export async function evaluateTestSet(run: Run, lines: string[]): Promise<Evalua
     path.join(run.directory.path, reportFiles.confusionMatrix),
     confusionMatrixToSvg(result.matrix, { classNames }),
   );
+  await writeEvaluation(run.directory.path, {
+    split: 'test',
+    count: result.count,
+    loss: result.loss,
+    accuracy: result.accuracy,
+    classNames,
+    matrix: result.matrix,
+  });
+  const mistakes = mostConfidentMistakes(run, test, misclassifiedKept);
+  await writeMisclassified(run.directory.path, {
+    split: 'test',
+    selection: 'most confident mistakes',
+    total: result.count - Math.round(result.accuracy * result.count),
+    width: 28,
+    height: 28,
+    classNames,
+    samples: mistakes,
+  });
   return result;
+}
+
+/**
+ * The `keep` misclassified images the model was most sure of (highest
+ * predicted probability; ties by index), with their probabilities and pixels:
+ * one more inference pass over the set, in 1,000-row chunks inside `tf.tidy`.
+ */
+export function mostConfidentMistakes(
+  run: Run,
+  data: MnistData,
+  keep: number,
+): MisclassifiedSample[] {
+  const gatherer = new BatchGatherer(data, inputShape(run.options.model), evaluationChunk);
+  const found: {
+    index: number;
+    prediction: number;
+    confidence: number;
+    probabilities: number[];
+  }[] = [];
+  for (let start = 0; start < data.count; start += evaluationChunk) {
+    const chunk = Int32Array.from(
+      { length: Math.min(evaluationChunk, data.count - start) },
+      (_, i) => start + i,
+    );
+    const { x, y } = gatherer.gather(chunk);
+    const probabilities = tf.tidy(() =>
+      tf.softmax(run.model.apply(x, { training: false }) as tf.Tensor2D),
+    );
+    const values = probabilities.dataSync() as Float32Array;
+    tf.dispose([x, y, probabilities]);
+    const classes = classNames.length;
+    for (let row = 0; row < chunk.length; row++) {
+      const p = values.subarray(row * classes, row * classes + classes);
+      let prediction = 0;
+      for (let c = 1; c < classes; c++) if (p[c]! > p[prediction]!) prediction = c;
+      const index = start + row;
+      if (prediction !== data.labels[index]) {
+        found.push({ index, prediction, confidence: p[prediction]!, probabilities: Array.from(p) });
+      }
+    }
+  }
+  found.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+  return found.slice(0, keep).map((mistake) => {
+    const pixels = data.images.subarray(mistake.index * 784, mistake.index * 784 + 784);
+    return {
+      index: mistake.index,
+      label: data.labels[mistake.index]!,
+      prediction: mistake.prediction,
+      probabilities: mistake.probabilities,
+      pixels: Array.from(pixels, (value) => Math.round(Math.min(1, Math.max(0, value)) * 255)),
+    };
+  });
+}
+
+/**
+ * The final model's loss and accuracy on (the first
+ * {@link trainingEvaluationLimit} images of) the training split, in inference
+ * mode: the training error of the bias/variance analysis.
+ */
+export function evaluateTraining(run: Run): Evaluation {
+  return evaluate(
+    run.model,
+    run.evaluationBatches,
+    run.data.train.subarray(0, trainingEvaluationLimit),
+  );
+}
+
+/**
+ * Writes `result.json` through the artifacts module: the run's name, backend,
+ * options, epochs, updates, training time, best epoch, the final model's
+ * training-split evaluation and the test result.
+ */
+export async function writeRunResult(
+  run: Run,
+  backend: string,
+  test: Evaluation | undefined,
+  training: Evaluation | undefined,
+): Promise<void> {
+  const { state } = run;
+  await writeResult(run.directory.path, {
+    name: run.directory.name,
+    backend,
+    options: state.options as unknown as Record<string, unknown>,
+    epochs: state.epoch,
+    updates: state.updates,
+    trainingSeconds: state.trainingMs / 1000,
+    best: state.best,
+    train:
+      training === undefined
+        ? null
+        : { accuracy: training.accuracy, loss: training.loss, count: training.count },
+    test: test === undefined ? null : { accuracy: test.accuracy, loss: test.loss },
+  });
 }
 
 /** Puts the best epoch's weights into the model (the run's final model). */
