@@ -1,5 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { registerAccumulatingOptimizer } from '@trainkit/accumulate';
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { checkArguments, StateRestoreError } from '@trainkit/core';
@@ -13,11 +12,14 @@ import type { ProgressDisplay } from './progress';
 import { formatSeconds } from './progress';
 import {
   evaluateTestSet,
+  evaluateTraining,
   printLines,
   profileLines,
   reportFiles,
   useBestWeights,
   writeCurves,
+  writeRunResult,
+  writeStartArtifacts,
 } from './report';
 import {
   loadRunCheckpoint,
@@ -220,6 +222,7 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       await saveRunCheckpoint(run);
       committedUpdates = 0;
     }
+    await writeStartArtifacts(run);
     display.log(
       `data: MNIST ${run.data.data.count} training images -> ${plan.trainSize} train / ${plan.validationSize} validation (stratified, seed ${state.options.seed}); the test file is opened once, at the end`,
     );
@@ -270,29 +273,13 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     }
 
     useBestWeights(run);
-    let testAccuracy: number | undefined;
-    if (state.options.test) testAccuracy = (await evaluateTestSet(run, lines)).accuracy;
+    const test = state.options.test ? await evaluateTestSet(run, lines) : undefined;
+    const testAccuracy = test?.accuracy;
     run.writers.session.hparamsEnd({ status: 'success' });
     state.finished = true;
     await saveRunCheckpoint(run);
     const best = state.best;
-    await writeFile(
-      path.join(directory.path, reportFiles.result),
-      `${JSON.stringify(
-        {
-          name: directory.name,
-          backend: selection.backend,
-          options: state.options,
-          epochs: state.epoch,
-          updates: state.updates,
-          trainingSeconds: state.trainingMs / 1000,
-          best,
-          test: testAccuracy === undefined ? null : { accuracy: testAccuracy },
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    await writeRunResult(run, selection.backend, test, evaluateTraining(run));
     lines.push(
       '',
       `Done in ${formatSeconds(state.trainingMs / 1000)} of training: ${state.updates} updates${best === null ? '' : `, best validation accuracy ${(best.accuracy * 100).toFixed(2)}% at epoch ${best.epoch} (the model kept)`}${testAccuracy === undefined ? '' : `, test accuracy ${(testAccuracy * 100).toFixed(2)}%`}.`,
