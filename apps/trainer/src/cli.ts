@@ -43,7 +43,7 @@ function report(error: unknown): number {
   const parseError = (error as { code?: unknown } | null)?.code;
   if (typeof parseError === 'string' && parseError.startsWith('ERR_PARSE_ARGS')) {
     line(
-      `${(error as Error).message.replace(/\. To specify .*$/s, '').replace(/\.?$/, '.')} See 'trainkit train --help'.`,
+      `${(error as Error).message.replace(/\. To specify .*$/s, '').replace(/\.?$/, '.')} See '${(error as { command?: string }).command ?? 'trainkit train'} --help'.`,
     );
     return exitCodes.badInput;
   }

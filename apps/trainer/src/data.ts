@@ -4,6 +4,12 @@ import { loadMnist, type MnistData } from '@trainkit/mnist';
 import { stratifiedSplit } from '@trainkit/splits';
 import type { TrainOptions } from './options';
 
+/** Which images of the training file train and which validate (e.g. a cross-validation fold). */
+export interface DataSplit {
+  readonly train: Int32Array;
+  readonly validation: Int32Array;
+}
+
 /** The training file split into training and validation indices. */
 export interface TrainingData {
   readonly data: MnistData;
@@ -29,11 +35,29 @@ function classCounts(labels: Int32Array, indices?: Int32Array): number[] {
  */
 export async function loadTrainingData(
   options: Pick<TrainOptions, 'limit' | 'validationFraction' | 'seed'>,
+  split?: DataSplit,
 ): Promise<TrainingData> {
   const data = await loadMnist({
     split: 'train',
     ...(options.limit === undefined ? {} : { limit: options.limit }),
   });
+  if (split !== undefined) {
+    // An explicit split (a cross-validation fold): indices into the loaded images.
+    for (const [name, indices] of [
+      ['train', split.train],
+      ['validation', split.validation],
+    ] as const) {
+      const bad = indices.findIndex((i) => i < 0 || i >= data.count);
+      if (indices.length === 0 || bad >= 0) {
+        checkArguments('loadTrainingData').fail(
+          `split.${name}`,
+          indices.length === 0 ? 'no indices' : `index ${indices[bad]} at position ${bad}`,
+          `a non-empty list of indices in 0..${data.count - 1}`,
+        );
+      }
+    }
+    return { data, train: split.train, validation: split.validation };
+  }
   const [train, validation] = stratifiedSplit(data.count, {
     ratios: [1 - options.validationFraction, options.validationFraction],
     labels: data.labels,

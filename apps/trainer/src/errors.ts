@@ -8,6 +8,8 @@ export const exitCodes = {
   internalError: 1,
   badInput: 2,
   diverged: 3,
+  /** `trainkit sanity` / `recipe`: a check failed (the table says which, with advice). */
+  checkFailed: 4,
   interrupted: 130,
   terminated: 143,
 } as const;

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, InvalidArgumentError } from '@trainkit/core';
+import { fileSystemReason, TrainerError } from './errors';
 import type { ModelKind } from './model';
+import { userDirectory } from './run-directory';
 
 export type OptimizerKind = 'adam' | 'sgd' | 'momentum' | 'rmsprop';
 export type ScheduleKind = 'constant' | 'cosine' | 'one-cycle' | 'step';
@@ -22,6 +26,11 @@ export interface TrainOptions {
   readonly optimizer: OptimizerKind;
   /** Peak learning rate. */
   readonly learningRate: number;
+  /**
+   * L2 weight decay: `weightDecay * w` added to every trainable variable's
+   * gradient before the update (PyTorch's `weight_decay` of SGD/Adam). 0: off.
+   */
+  readonly weightDecay: number;
   readonly schedule: ScheduleKind;
   /** Linear warmup, in updates (cosine and step schedules). */
   readonly warmupSteps: number;
@@ -64,6 +73,7 @@ export const defaultTrainOptions: TrainOptions = {
   accumulate: 1,
   optimizer: 'adam',
   learningRate: 2e-3,
+  weightDecay: 0,
   schedule: 'cosine',
   warmupSteps: 100,
   clipNorm: undefined,
@@ -91,6 +101,7 @@ export const fixedOnResume = [
   'accumulate',
   'optimizer',
   'learningRate',
+  'weightDecay',
   'schedule',
   'warmupSteps',
   'clipNorm',
@@ -121,6 +132,7 @@ Optimization
   --accumulate K               micro-batches per update, gradient accumulation (default 1)
   --optimizer adam|sgd|momentum|rmsprop   (default adam)
   --lr X                       peak learning rate (default 0.002)
+  --weight-decay X             L2 weight decay added to the gradients, wd * w (PyTorch's weight_decay; default 0)
   --schedule cosine|one-cycle|step|constant   learning-rate schedule (default cosine)
   --warmup-steps N             linear warmup in updates for cosine/step (default 100)
   --clip-norm X                clip the accumulated gradient to this global norm
@@ -138,6 +150,9 @@ Other
   --backend auto|tensorflow|wasm|cpu   (default auto: tfjs-node, else wasm, else cpu)
   --no-test                    skip the final test-set evaluation
   --no-progress                no progress bar (one line per epoch)
+  --config FILE                read options from a JSON file of flag names and values, e.g.
+                               {"lr": 0.003, "model": "cnn"} (written by trainkit lr-find --apply);
+                               flags on the command line win
 
 Exit codes: 0 done, 2 bad input (flags, data, checkpoint, run directory), 3 training diverged,
 130 interrupted (Ctrl-C: the checkpoint holds the exact position), 1 internal error.
@@ -151,6 +166,7 @@ const valueFlags = [
   'accumulate',
   'optimizer',
   'lr',
+  'weight-decay',
   'schedule',
   'warmup-steps',
   'clip-norm',
@@ -171,18 +187,13 @@ const booleanFlags = ['resume', 'extend', 'overwrite', 'no-test', 'no-progress']
  * ambiguous"); join a value that starts with '-' to its flag so that the value
  * check below says what is wrong with it.
  */
-function joinNegativeValues(argv: readonly string[]): string[] {
+function joinNegativeValues(argv: readonly string[], flags: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
     const flag = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (
-      flag !== undefined &&
-      (valueFlags as readonly string[]).includes(flag) &&
-      next !== undefined &&
-      /^-[\d.]/.test(next)
-    ) {
+    if (flag !== undefined && flags.includes(flag) && next !== undefined && /^-[\d.]/.test(next)) {
       out.push(`${arg}=${next}`);
       i++;
     } else {
@@ -201,6 +212,7 @@ export interface ParsedTrainOptions {
 const flagOf: Partial<Record<keyof TrainOptions, string>> = {
   batchSize: 'batch-size',
   learningRate: 'lr',
+  weightDecay: 'weight-decay',
   warmupSteps: 'warmup-steps',
   clipNorm: 'clip-norm',
   validationFraction: 'validation-fraction',
@@ -219,16 +231,105 @@ export function flagName(option: keyof TrainOptions): string {
  * values throw typed errors that name the flag, the value and what is allowed.
  */
 export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
-  const { values } = parseArgs({
-    args: joinNegativeValues(argv),
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...Object.fromEntries(valueFlags.map((flag) => [flag, { type: 'string' as const }])),
-      ...Object.fromEntries(booleanFlags.map((flag) => [flag, { type: 'boolean' as const }])),
-    },
-  }) as { values: Record<string, string | boolean | undefined> };
-  const check = checkArguments('trainkit train');
+  const { options, explicit } = parseCommandOptions(argv, { command: 'trainkit train' });
+  return { options, explicit };
+}
+
+/** The flags of a command that takes the training options (`sanity`, `lr-find`, `search`, `recipe`). */
+export interface CommandFlags {
+  /** The command, for messages: `'trainkit sanity'`. */
+  readonly command: string;
+  /** The command's own flags that take a value. */
+  readonly values?: readonly string[];
+  /** The command's own boolean flags. */
+  readonly booleans?: readonly string[];
+  /** Training flags the command does not take (e.g. `resume`). */
+  readonly without?: readonly string[];
+}
+
+/** {@link ParsedTrainOptions} plus the command's own flags, as given (strings, or booleans). */
+export interface ParsedCommandOptions extends ParsedTrainOptions {
+  readonly extra: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** A parse error of the flags, with the command it belongs to (for the hint the CLI prints). */
+function withCommand(error: unknown, command: string): unknown {
+  if (typeof error === 'object' && error !== null) {
+    Object.assign(error as object, { command });
+  }
+  return error;
+}
+
+/**
+ * Parses the training options and a command's own flags: the flags of
+ * `trainkit train` (minus `without`) plus `values` and `booleans`, and
+ * `--config FILE` (a JSON object of flag names and values, read first, so
+ * flags on the command line win). Unknown flags and bad values throw typed
+ * errors naming the command, the flag (and the config file it came from),
+ * the value and what is allowed.
+ */
+export function parseCommandOptions(
+  argv: readonly string[],
+  flags: CommandFlags,
+): ParsedCommandOptions {
+  const without = new Set(flags.without ?? []);
+  const ownValues = [...valueFlags.filter((flag) => !without.has(flag)), ...(flags.values ?? [])];
+  const ownBooleans = [
+    ...booleanFlags.filter((flag) => !without.has(flag)),
+    ...(flags.booleans ?? []),
+  ];
+  const { configArgs, configFile, rest } = extractConfig(
+    argv,
+    flags.command,
+    ownValues,
+    ownBooleans,
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: joinNegativeValues([...configArgs, ...rest], ownValues),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(ownValues.map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(ownBooleans.map((flag) => [flag, { type: 'boolean' as const }])),
+      },
+    }).values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    throw withCommand(error, flags.command);
+  }
+  if (configFile === undefined)
+    return readCommandOptions(values, flags.command, ownValues, ownBooleans);
+  try {
+    return readCommandOptions(values, flags.command, ownValues, ownBooleans);
+  } catch (error) {
+    // A bad value that came from the file (not overridden on the command line): say so.
+    const flag = InvalidArgumentError.isInstance(error) ? error.argument : undefined;
+    if (
+      flag !== undefined &&
+      configArgs.some((arg) => arg === flag || arg.startsWith(`${flag}=`)) &&
+      !rest.some((arg) => arg === flag || arg.startsWith(`${flag}=`))
+    ) {
+      const invalid = error as InvalidArgumentError;
+      throw new InvalidArgumentError({
+        functionName: invalid.functionName,
+        argument: `${flag} (in --config ${configFile})`,
+        value: invalid.value,
+        expected: invalid.expected,
+        ...(invalid.fix === undefined ? {} : { fix: invalid.fix }),
+      });
+    }
+    throw error;
+  }
+}
+
+function readCommandOptions(
+  values: Record<string, string | boolean | undefined>,
+  command: string,
+  ownValues: readonly string[],
+  ownBooleans: readonly string[],
+): ParsedCommandOptions {
+  const check = checkArguments(command);
   const text = (flag: string): string | undefined => values[flag] as string | undefined;
   const number = (flag: string): number | undefined => {
     const value = text(flag);
@@ -274,6 +375,7 @@ export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
   ] as const);
   const lr = number('lr');
   const clip = number('clip-norm');
+  const decay = number('weight-decay');
   const dropout = number('dropout');
   const fraction = number('validation-fraction');
   const logdir = text('logdir') ?? d.logdir;
@@ -302,6 +404,14 @@ export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
             minInclusive: false,
             max: 1e6,
             fix: 'E.g. --lr 1e-3.',
+          }),
+    weightDecay:
+      decay === undefined
+        ? d.weightDecay
+        : check.number('--weight-decay', decay, {
+            min: 0,
+            max: 1,
+            fix: 'E.g. --weight-decay 1e-4; 0 turns it off.',
           }),
     schedule,
     warmupSteps: integer('warmup-steps', d.warmupSteps, 0, 10_000_000),
@@ -377,7 +487,95 @@ export function parseTrainOptions(argv: readonly string[]): ParsedTrainOptions {
   }
   if (values['no-test'] !== undefined) explicit.add('test');
   if (values['no-progress'] !== undefined) explicit.add('progress');
-  return { options, explicit };
+  const trainFlags = new Set<string>([...valueFlags, ...booleanFlags]);
+  const extra: Record<string, string | boolean | undefined> = {};
+  for (const flag of [...ownValues, ...ownBooleans]) {
+    if (!trainFlags.has(flag)) extra[flag] = values[flag];
+  }
+  return { options, explicit, extra };
+}
+
+/**
+ * Takes `--config FILE` out of `argv` and turns the file into flags: a JSON
+ * object whose keys are flag names without the dashes (`"lr"`,
+ * `"batch-size"`, `"no-test"`) and whose values are numbers or strings (or
+ * `true`/`false` for a boolean flag). Every failure names the file and the key.
+ */
+function extractConfig(
+  argv: readonly string[],
+  command: string,
+  valueNames: readonly string[],
+  booleanNames: readonly string[],
+): { configArgs: string[]; configFile: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let configFile: string | undefined;
+  const check = checkArguments(command);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--config' || arg.startsWith('--config=')) {
+      const value = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        check.fail('--config', value ?? '(nothing)', 'a JSON file', 'E.g. --config trainkit.json.');
+      }
+      if (configFile !== undefined) {
+        check.fail('--config', value, 'given once', `It was already given as ${configFile}.`);
+      }
+      configFile = value;
+    } else {
+      rest.push(arg);
+    }
+  }
+  if (configFile === undefined) return { configArgs: [], configFile, rest };
+  const file = configFile;
+  const where = `--config ${file}`;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(userDirectory(), file), 'utf8');
+  } catch (error) {
+    throw new TrainerError(
+      `${command}: ${where}: cannot read the file (${fileSystemReason(error)}). Pass a JSON file of options, e.g. {"lr": 0.003} (trainkit lr-find --apply ${file} writes one).`,
+      { cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new TrainerError(
+      `${command}: ${where}: not valid JSON (${(error as Error).message}). The file must be a JSON object of flag names and values, e.g. {"lr": 0.003, "model": "cnn"}.`,
+      { cause: error },
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new TrainerError(
+      `${command}: ${where}: must hold a JSON object of flag names and values, e.g. {"lr": 0.003}, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}.`,
+    );
+  }
+  const configArgs: string[] = [];
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const known = [...valueNames, ...booleanNames];
+    if (key === 'config' || !known.includes(key)) {
+      throw new TrainerError(
+        `${command}: ${where}: unknown key "${key}". Keys are the flag names without "--": ${known.join(', ')}.`,
+      );
+    }
+    if (booleanNames.includes(key)) {
+      if (typeof value !== 'boolean') {
+        throw new TrainerError(
+          `${command}: ${where}: key "${key}" must be true or false, got ${JSON.stringify(value)}.`,
+        );
+      }
+      if (value) configArgs.push(`--${key}`);
+    } else {
+      if (!(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) {
+        throw new TrainerError(
+          `${command}: ${where}: key "${key}" must be a number or a string, got ${JSON.stringify(value)}.`,
+        );
+      }
+      configArgs.push(`--${key}=${value}`);
+    }
+  }
+  return { configArgs, configFile, rest };
 }
 
 /** `500` (updates), `5m`, `90s`, `1.5h`. */

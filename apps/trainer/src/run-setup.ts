@@ -5,7 +5,7 @@ import { createProfiler, type Profiler, restoreProfiler } from '@trainkit/profil
 import { batchCount, type ValidationSubsets, validationSubsets } from '@trainkit/splits';
 import type { SummaryWriter, TrainValidationWriters } from '@trainkit/tensorboard';
 import { createSummaryWriter, createTrainValidationWriters } from '@trainkit/tensorboard/node';
-import { BatchGatherer, loadTrainingData, type TrainingData } from './data';
+import { BatchGatherer, type DataSplit, loadTrainingData, type TrainingData } from './data';
 import { evaluationChunk } from './evaluate';
 import { buildModel, inputShape } from './model';
 import { buildOptimizer } from './optimizer';
@@ -89,15 +89,18 @@ export function runSchedules(
  * the optimizer and schedules, and opens the TensorBoard writers. For a
  * resumed run, `state` comes from the checkpoint and the caller restores the
  * tensors; the event files must be rewound before this opens new ones.
+ * `split` replaces the stratified train/validation split (a cross-validation
+ * fold: indices into the training file's first `--limit` images).
  */
 export async function setupRun(
   state: RunState,
   directory: RunDirectory,
   backend: string,
   warn: (message: string) => void,
+  split?: DataSplit,
 ): Promise<Run> {
   const options = state.options;
-  const data = await loadTrainingData(options);
+  const data = await loadTrainingData(options, split);
   const plan = planRun(options, data.train.length, data.validation.length);
   const shape = inputShape(options.model);
   const { model, dropout } = buildModel(options.model, options.seed, options.dropout);

@@ -179,6 +179,10 @@ function restoreOptions(value: unknown): TrainOptions {
   if (!(dropout >= 0 && dropout < 1)) fail('options.dropout', `must be in [0, 1), got ${dropout}`);
   const learningRate = finite(value.learningRate, 'options.learningRate');
   if (!(learningRate > 0)) fail('options.learningRate', `must be > 0, got ${learningRate}`);
+  // Absent in checkpoints written before --weight-decay existed: those runs had none.
+  const weightDecay =
+    value.weightDecay === undefined ? 0 : finite(value.weightDecay, 'options.weightDecay');
+  if (!(weightDecay >= 0)) fail('options.weightDecay', `must be >= 0, got ${weightDecay}`);
   return {
     ...d,
     model: oneOf('model', ['mlp', 'cnn'] as const),
@@ -187,6 +191,7 @@ function restoreOptions(value: unknown): TrainOptions {
     accumulate: count(value.accumulate, 'options.accumulate', 1),
     optimizer: oneOf('optimizer', ['adam', 'sgd', 'momentum', 'rmsprop'] as const),
     learningRate,
+    weightDecay,
     schedule: oneOf('schedule', ['cosine', 'one-cycle', 'step', 'constant'] as const),
     warmupSteps: count(value.warmupSteps, 'options.warmupSteps'),
     clipNorm: clipNorm === null ? undefined : (clipNorm as number),

@@ -4,6 +4,7 @@ import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { checkArguments, StateRestoreError } from '@trainkit/core';
 import { CheckpointWriteError } from '@trainkit/core/node';
 import type { Diagnosis, TrainingHistory } from '@trainkit/curves';
+import type { EpochSummary } from './epoch-end';
 import { exitCodes, fileSystemFix, fileSystemReason, TrainerError } from './errors';
 import { rewindEventFiles } from './event-files';
 import type { StopSignal } from './interrupt';
@@ -40,6 +41,8 @@ export interface TrainIO {
   readonly cwd?: string;
   /** Options the user gave explicitly (checked against a resumed run's settings). */
   readonly explicit?: ReadonlySet<keyof TrainOptions>;
+  /** Called after each epoch's end, its checkpoint committed (the search reports it to the pruner). */
+  readonly onEpoch?: (summary: EpochSummary) => void;
 }
 
 /** What a run did, for the summary, the exit code and tests. */
@@ -65,6 +68,7 @@ function hparamsOf(options: TrainOptions): Record<string, number | string> {
     model: options.model,
     optimizer: options.optimizer,
     learning_rate: options.learningRate,
+    weight_decay: options.weightDecay,
     schedule: options.schedule,
     batch_size: options.batchSize,
     accumulate: options.accumulate,
@@ -232,7 +236,11 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
 
     const outcome =
       state.epoch < state.options.epochs
-        ? await trainEpochs(run, { stop, display })
+        ? await trainEpochs(run, {
+            stop,
+            display,
+            ...(io.onEpoch === undefined ? {} : { onEpoch: io.onEpoch }),
+          })
         : ({ kind: 'completed' } as const);
     committedUpdates = state.updates;
     display.stop();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { recordTraining } from '@trainkit/curves';
 import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit/metrics';
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
@@ -20,6 +21,58 @@ export interface StepResult {
   readonly updateLoss: number;
   /** The step of the finished update (updates applied before it), when `updated`. */
   readonly updateStep: number;
+}
+
+/**
+ * The training loss of a batch: the mean softmax cross-entropy of the model's
+ * logits, computed in training mode (dropout on), against one-hot targets.
+ * Every command trains with this loss (the sanity checks too).
+ *
+ * @param model - The model (outputs logits).
+ * @param x - The inputs.
+ * @param targets - One-hot targets `[n, 10]`.
+ * @returns The mean loss.
+ */
+export function batchLoss(model: tfl.LayersModel, x: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.losses.softmaxCrossEntropy(
+    targets,
+    model.apply(x, { training: true }) as tf.Tensor,
+  ) as tf.Scalar;
+}
+
+/**
+ * The loss of a micro-batch and its gradients with respect to `variables`,
+ * plus L2 weight decay when `weightDecay > 0`: `weightDecay * w` added to
+ * each variable's gradient (PyTorch's `weight_decay` of SGD and Adam), so the
+ * returned loss stays the data loss. The caller disposes both.
+ *
+ * @param model - The model.
+ * @param variables - Its trainable variables.
+ * @param x - The inputs.
+ * @param targets - One-hot targets.
+ * @param weightDecay - The L2 coefficient (0: none).
+ * @returns The loss and the gradients by variable name.
+ */
+export function batchGradients(
+  model: tfl.LayersModel,
+  variables: readonly tf.Variable[],
+  x: tf.Tensor,
+  targets: tf.Tensor,
+  weightDecay: number,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const { value, grads } = tf.variableGrads(
+    () => batchLoss(model, x, targets),
+    variables as tf.Variable[],
+  );
+  if (weightDecay > 0) {
+    for (const variable of variables) {
+      const gradient = grads[variable.name];
+      if (gradient === undefined) continue;
+      grads[variable.name] = tf.tidy(() => tf.add(gradient, tf.mul(variable, weightDecay)));
+      gradient.dispose();
+    }
+  }
+  return { value, grads };
 }
 
 const dataPhase = 0;
@@ -58,18 +111,18 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
   profiler.phase(dataPhase);
   const { x, y } = run.trainBatches.gather(indices);
   profiler.phase(stepPhase);
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.losses.softmaxCrossEntropy(
-        tf.oneHot(y, 10),
-        run.model.apply(x, { training: true }) as tf.Tensor,
-      ) as tf.Scalar,
-    run.variables as tf.Variable[],
+  const targets = tf.oneHot(y, 10);
+  const { value, grads } = batchGradients(
+    run.model,
+    run.variables,
+    x,
+    targets,
+    state.options.weightDecay,
   );
   const result = optimizer.accumulate(grads, { sampleCount: indices.length });
   const flushed = endOfEpoch && !result.updated ? optimizer.flush() : undefined;
   const loss = value.dataSync()[0]!;
-  tf.dispose([value, x, y]);
+  tf.dispose([value, x, y, targets]);
   tf.dispose(grads);
 
   state.microBatches++;
