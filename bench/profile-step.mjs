@@ -4,10 +4,11 @@
 // the step (tape, gradient functions, engine bookkeeping, batch upload) is "outside kernels".
 //
 //   node bench/profile-step.mjs [--model mlp|cnn] [--batch 128] [--steps 100] [--by-shape]
-//                               [--optimizer adam|fusedAdam] [--no-wrap]
+//                               [--optimizer adam|fusedAdam] [--no-wrap] [--backend <bundle.mjs>]
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAdam, selectBackend } from '@trainkit/backend';
 import { loadTrainerModels, seedDropout } from './trainer-model.mjs';
 
 const args = process.argv.slice(2);
@@ -17,6 +18,11 @@ const batch = Number(arg('--batch', '128'));
 const steps = Number(arg('--steps', '100'));
 const byShape = args.includes('--by-shape');
 const optimizerName = arg('--optimizer', 'adam');
+// --backend <path>: another build of @trainkit/backend (e.g. a bundle of an older commit) to compare.
+const backendPath = arg('--backend', undefined);
+const { fusedAdam, selectBackend } = await import(
+  backendPath === undefined ? '@trainkit/backend' : pathToFileURL(resolve(backendPath)).href
+);
 // --no-wrap: plain steps (for --cpu-prof, without the timers' own cost).
 const wrap = !args.includes('--no-wrap');
 
