@@ -105,17 +105,19 @@ async function latestRun(root: string): Promise<string | undefined> {
  *   it must hold a checkpoint.
  *
  * Every failure is a {@link TrainerError} naming the flag, the path, the cause
- * and the fix; nothing is left behind by a failed attempt.
+ * and the fix (and `command`, default `trainkit train`); nothing is left
+ * behind by a failed attempt.
  */
 export async function openRunDirectory(
   options: Pick<TrainOptions, 'logdir' | 'name' | 'resume' | 'overwrite'>,
   cwd = userDirectory(),
+  command = 'trainkit train',
 ): Promise<RunDirectory> {
   const root = path.resolve(cwd, options.logdir);
   const display = (target: string) => displayPath(cwd, target);
   const logdirError = (action: string, target: string, cause: unknown) =>
     new TrainerError(
-      `trainkit train: --logdir ${options.logdir}: cannot ${action} ${display(target)} (${fileSystemReason(cause)}). ${fileSystemFix(
+      `${command}: --logdir ${options.logdir}: cannot ${action} ${display(target)} (${fileSystemReason(cause)}). ${fileSystemFix(
         (cause as { code?: string }).code,
       )} Nothing was written.`,
       { cause },
@@ -175,7 +177,7 @@ export async function openRunDirectory(
       const present = await readdir(runPath).catch(() => undefined);
       if (present !== undefined && present.length > 0 && !options.overwrite) {
         throw new TrainerError(
-          `trainkit train: --name ${name}: ${display(runPath)} already exists. Continue that run with --resume --name ${name}, start it over with --overwrite, or choose another --name.`,
+          `${command}: --name ${name}: ${display(runPath)} already exists. ${command === 'trainkit train' ? `Continue that run with --resume --name ${name}, start` : 'Start'} it over with --overwrite, or choose another --name.`,
         );
       }
       if (present === undefined) {
@@ -189,12 +191,12 @@ export async function openRunDirectory(
     }
     let lock: DirectoryLock;
     try {
-      lock = await lockDirectory(runPath, { purpose: 'trainkit train' });
+      lock = await lockDirectory(runPath, { purpose: command });
     } catch (error) {
       if (DirectoryLockedError.isInstance(error)) {
         const owner = error.owner;
         throw new TrainerError(
-          `trainkit train: ${display(runPath)} is in use${owner === undefined ? '' : ` by ${owner.purpose} (pid ${owner.pid}, since ${owner.startedAt})`}: two trainers must not write one run. Wait for it to finish or stop it${options.resume ? '' : ', or choose another --name'}.${owner === undefined ? ` (${error.message})` : ''}`,
+          `${command}: ${display(runPath)} is in use${owner === undefined ? '' : ` by ${owner.purpose} (pid ${owner.pid}, since ${owner.startedAt})`}: two trainers must not write one run. Wait for it to finish or stop it${options.resume ? '' : ', or choose another --name'}.${owner === undefined ? ` (${error.message})` : ''}`,
           { cause: error },
         );
       }
