@@ -1,11 +1,11 @@
-import {
-  checkArguments,
-  encodeJsonNumber,
-  type JsonNumber,
-  readStateEnvelope,
-  stateEnvelope,
-} from '@trainkit/core';
+import { checkArguments, type JsonNumber } from '@trainkit/core';
 import { assertArrayLike } from './array-arguments';
+import {
+  defineStreamingState,
+  type StreamingStateDefinition,
+  stateField,
+  stateParameter,
+} from './streaming-state';
 
 /**
  * Streaming state of TensorBoard's scalar smoothing (a debiased exponential
@@ -44,27 +44,40 @@ export interface EmaJSON {
   readonly latest: JsonNumber;
 }
 
-const FORMAT = 'trainkit.stats.ema' as const;
+const weightBounds = {
+  min: 0,
+  max: 1,
+  maxInclusive: false,
+  fix: 'TensorBoard smoothing weights are in [0, 1), e.g. 0.6 or 0.9; 1 would freeze the average at 0.',
+};
 
-function checkWeight(functionName: string, weight: unknown): number {
-  return checkArguments(functionName).number('weight', weight, {
-    min: 0,
-    max: 1,
-    maxInclusive: false,
-    fix: 'TensorBoard smoothing weights are in [0, 1), e.g. 0.6 or 0.9; 1 would freeze the average at 0.',
-  });
-}
-
-function assertState(functionName: string, state: unknown): asserts state is EmaState {
-  if (typeof state !== 'object' || state === null || (state as EmaState).kind !== 'ema') {
-    checkArguments(functionName).fail(
-      'state',
-      state,
-      'an EMA state',
-      'Create one with createEma(weight).',
-    );
-  }
-}
+/** The EMA's generic operations (state check, reset, JSON), see {@link defineStreamingState}. */
+const ema: StreamingStateDefinition<EmaState, 'weight', EmaJSON> = defineStreamingState<
+  EmaState,
+  'weight',
+  EmaJSON
+>({
+  kind: 'ema',
+  format: 'trainkit.stats.ema',
+  version: 1,
+  description: 'an EMA state',
+  createdBy: 'createEma(weight)',
+  names: { toJSON: 'emaToJSON', fromJSON: 'emaFromJSON', reset: 'resetEma' },
+  parameters: { weight: stateParameter.number(weightBounds) },
+  fields: {
+    last: stateField.value(0, 'number'),
+    finiteCount: stateField.value(0, 'count'),
+    count: stateField.value(0, 'count'),
+    first: stateField.value(Number.NaN, 'jsonNumber'),
+    constant: stateField.value(true, 'boolean'),
+    latest: stateField.value(Number.NaN, 'jsonNumber'),
+  },
+  validate: (state, read) => {
+    if (state.finiteCount > state.count) {
+      read.fail('finiteCount', `<= count (${state.count})`, state.finiteCount);
+    }
+  },
+});
 
 /**
  * Creates a streaming TensorBoard-style smoother.
@@ -80,17 +93,7 @@ function assertState(functionName: string, state: unknown): asserts state is Ema
  * ```
  */
 export function createEma(weight: number): EmaState {
-  const w = checkWeight('createEma', weight);
-  return {
-    kind: 'ema',
-    weight: w,
-    last: 0,
-    finiteCount: 0,
-    count: 0,
-    first: Number.NaN,
-    constant: true,
-    latest: Number.NaN,
-  };
+  return ema.create('createEma', { weight });
 }
 
 /**
@@ -109,7 +112,7 @@ export function createEma(weight: number): EmaState {
  */
 export function updateEma(state: EmaState, value: number): EmaState {
   const name = 'updateEma';
-  assertState(name, state);
+  ema.assert(name, state);
   if (typeof value !== 'number') checkArguments(name).fail('value', value, 'a number');
   if (state.count === 0) state.first = value;
   // TensorBoard compares with ==, so NaN never counts as "equal" (-0 == 0 does).
@@ -136,7 +139,7 @@ export function updateEma(state: EmaState, value: number): EmaState {
  * ```
  */
 export function emaValue(state: EmaState): number {
-  assertState('emaValue', state);
+  ema.assert('emaValue', state);
   if (state.count === 0) return Number.NaN;
   if (state.constant || !Number.isFinite(state.latest)) return state.latest;
   return state.last / debiasWeight(state.weight, state.finiteCount);
@@ -149,70 +152,39 @@ function debiasWeight(weight: number, finiteCount: number): number {
 /**
  * Clears the series, in place (keeps the weight).
  *
+ * @param state - The smoother (mutated and returned).
+ * @returns `state`.
  * @example
  * ```ts
  * resetEma(state);
  * ```
  */
-export function resetEma(state: EmaState): EmaState {
-  assertState('resetEma', state);
-  Object.assign(state, createEma(state.weight));
-  return state;
-}
+export const resetEma: (state: EmaState) => EmaState = ema.reset;
 
 /**
  * Serializes the state (exact through `JSON.stringify`, non-finite values included).
  *
+ * @param state - The smoother.
+ * @returns The envelope `{ format: 'trainkit.stats.ema', version: 1, weight, ... }`.
  * @example
  * ```ts
  * const saved = JSON.stringify(emaToJSON(state));
  * ```
  */
-export function emaToJSON(state: EmaState): EmaJSON {
-  assertState('emaToJSON', state);
-  return stateEnvelope(FORMAT, 1, {
-    weight: state.weight,
-    last: state.last,
-    finiteCount: state.finiteCount,
-    count: state.count,
-    first: encodeJsonNumber(state.first),
-    constant: state.constant,
-    latest: encodeJsonNumber(state.latest),
-  });
-}
+export const emaToJSON: (state: EmaState) => EmaJSON = ema.toJSON;
 
 /**
- * Restores a state written by {@link emaToJSON}.
+ * Restores a state written by {@link emaToJSON} (the object, its JSON round trip or its text).
  *
+ * @param json - What {@link emaToJSON} returned.
+ * @returns The state.
  * @throws StateRestoreError for a malformed state.
  * @example
  * ```ts
  * const state = emaFromJSON(JSON.parse(saved));
  * ```
  */
-export function emaFromJSON(json: unknown): EmaState {
-  const read = readStateEnvelope('emaFromJSON', json, {
-    format: FORMAT,
-    version: 1,
-    writer: 'emaToJSON',
-  });
-  const weight = read.number('weight', { min: 0, max: 1, maxInclusive: false });
-  const last = read.number('last');
-  const constant = read.boolean('constant');
-  const count = read.count('count');
-  const finiteCount = read.count('finiteCount');
-  if (finiteCount > count) read.fail('finiteCount', `<= count (${count})`, finiteCount);
-  return {
-    kind: 'ema',
-    weight,
-    last,
-    finiteCount,
-    count,
-    first: read.jsonNumber('first'),
-    constant,
-    latest: read.jsonNumber('latest'),
-  };
-}
+export const emaFromJSON: (json: unknown) => EmaState = ema.fromJSON;
 
 /**
  * TensorBoard's scalar smoothing of a whole series (its "classic smoothing",
@@ -238,7 +210,7 @@ export function emaFromJSON(json: unknown): EmaState {
 export function smoothEma(values: ArrayLike<number>, weight: number): Float64Array {
   const name = 'smoothEma';
   assertArrayLike(name, 'values', values);
-  const w = checkWeight(name, weight);
+  const w = checkArguments(name).number('weight', weight, weightBounds);
   const n = values.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -33,6 +33,19 @@ export type { Series } from './series';
 export type { Smoothing } from './smooth-series';
 export { smoothSeries } from './smooth-series';
 export type {
+  StateField,
+  StateParameter,
+  StreamingState,
+  StreamingStateDefinition,
+  StreamingStateSpec,
+} from './streaming-state';
+export {
+  compensatedAdd,
+  defineStreamingState,
+  stateField,
+  stateParameter,
+} from './streaming-state';
+export type {
   BucketMedians,
   MannKendallResult,
   TheilSenResult,

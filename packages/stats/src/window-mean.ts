@@ -2,10 +2,15 @@ import {
   checkArguments,
   encodeJsonNumber,
   type JsonNumber,
-  readStateEnvelope,
-  stateEnvelope,
+  type StateReader,
 } from '@trainkit/core';
 import { assertArrayLike, checkSameLength } from './array-arguments';
+import {
+  defineStreamingState,
+  type StreamingStateDefinition,
+  stateField,
+  stateParameter,
+} from './streaming-state';
 
 /**
  * Streaming (weighted) mean of the last `window` values: a trailing moving
@@ -61,35 +66,51 @@ export interface WindowMeanOptions {
   readonly weights?: ArrayLike<number>;
 }
 
-const FORMAT = 'trainkit.stats.windowMean' as const;
+const windowBounds = {
+  min: 1,
+  max: 10_000_000,
+  fix: 'The window is the number of most recent values averaged, e.g. 50.',
+};
 
-function checkWindow(functionName: string, window: unknown): number {
-  return checkArguments(functionName).integer('window', window, {
-    min: 1,
-    max: 10_000_000,
-    fix: 'The window is the number of most recent values averaged, e.g. 50.',
+const ringLength = (parameters: Readonly<Record<string, unknown>>) => parameters.window as number;
+
+/**
+ * The window mean's generic operations (state check, reset, JSON), see
+ * {@link defineStreamingState}. The payload lists the ring oldest first and
+ * the running sums; the counters of non-finite entries follow from the
+ * entries on restore.
+ */
+const windowMeanState: StreamingStateDefinition<WindowMeanState, 'window', WindowMeanJSON> =
+  defineStreamingState({
+    kind: 'windowMean',
+    format: 'trainkit.stats.windowMean',
+    version: 1,
+    description: 'a window mean state',
+    createdBy: 'createWindowMean(window)',
+    names: { toJSON: 'windowMeanToJSON', fromJSON: 'windowMeanFromJSON', reset: 'resetWindowMean' },
+    parameters: { window: stateParameter.integer(windowBounds) },
+    fields: {
+      values: stateField.buffer(ringLength),
+      weights: stateField.buffer(ringLength),
+      start: stateField.value(0, 'count'),
+      size: stateField.value(0, 'count'),
+      sum: stateField.value(0, 'number'),
+      weightSum: stateField.value(0, 'number'),
+      finiteCount: stateField.value(0, 'count'),
+      nanCount: stateField.value(0, 'count'),
+      positiveInfinityCount: stateField.value(0, 'count'),
+      negativeInfinityCount: stateField.value(0, 'count'),
+      sinceRecompute: stateField.value(0, 'count'),
+    },
+    payload: { toJSON: ringToJSON, fromJSON: ringFromJSON },
   });
-}
-
-function assertState(functionName: string, state: unknown): asserts state is WindowMeanState {
-  if (
-    typeof state !== 'object' ||
-    state === null ||
-    (state as WindowMeanState).kind !== 'windowMean'
-  ) {
-    checkArguments(functionName).fail(
-      'state',
-      state,
-      'a window mean state',
-      'Create one with createWindowMean(window).',
-    );
-  }
-}
 
 /**
  * Creates an empty trailing-window mean.
  *
  * @param window - Number of most recent values averaged (>= 1).
+ * @returns An empty state.
+ * @throws InvalidArgumentError for a window that is not an integer in [1, 10,000,000].
  *
  * @example
  * ```ts
@@ -99,22 +120,7 @@ function assertState(functionName: string, state: unknown): asserts state is Win
  * ```
  */
 export function createWindowMean(window: number): WindowMeanState {
-  const w = checkWindow('createWindowMean', window);
-  return {
-    kind: 'windowMean',
-    window: w,
-    values: new Float64Array(w),
-    weights: new Float64Array(w),
-    start: 0,
-    size: 0,
-    sum: 0,
-    weightSum: 0,
-    finiteCount: 0,
-    nanCount: 0,
-    positiveInfinityCount: 0,
-    negativeInfinityCount: 0,
-    sinceRecompute: 0,
-  };
+  return windowMeanState.create('createWindowMean', { window });
 }
 
 function countSpecial(state: WindowMeanState, value: number, delta: number): void {
@@ -200,11 +206,17 @@ export function updateWindowMean(
   weight = 1,
 ): WindowMeanState {
   const name = 'updateWindowMean';
-  assertState(name, state);
-  const check = checkArguments(name);
-  if (typeof value !== 'number') check.fail('value', value, 'a number');
-  const w = check.nonNegative('weight', weight, 'Use the minibatch size, or 1 for a plain mean.');
-  push(state, value, w);
+  windowMeanState.assert(name, state);
+  if (typeof value !== 'number') checkArguments(name).fail('value', value, 'a number');
+  // The checker is built only for a bad weight: this runs once per value.
+  if (!(typeof weight === 'number' && weight >= 0 && weight < Number.POSITIVE_INFINITY)) {
+    checkArguments(name).nonNegative(
+      'weight',
+      weight,
+      'Use the minibatch size, or 1 for a plain mean.',
+    );
+  }
+  push(state, value, weight);
   return state;
 }
 
@@ -218,7 +230,7 @@ export function updateWindowMean(
  * ```
  */
 export function windowMeanValue(state: WindowMeanState): number {
-  assertState('windowMeanValue', state);
+  windowMeanState.assert('windowMeanValue', state);
   if (state.nanCount > 0 || (state.positiveInfinityCount > 0 && state.negativeInfinityCount > 0)) {
     return Number.NaN;
   }
@@ -230,28 +242,43 @@ export function windowMeanValue(state: WindowMeanState): number {
 /**
  * Empties the window in place (keeps its length).
  *
+ * @param state - The window (mutated and returned).
+ * @returns `state`.
  * @example
  * ```ts
  * resetWindowMean(state);
  * ```
  */
-export function resetWindowMean(state: WindowMeanState): WindowMeanState {
-  assertState('resetWindowMean', state);
-  Object.assign(state, createWindowMean(state.window));
-  return state;
-}
+export const resetWindowMean: (state: WindowMeanState) => WindowMeanState = windowMeanState.reset;
 
 /**
  * Serializes the state (buffer oldest first and the running sums), exact
  * through `JSON.stringify`.
  *
+ * @param state - The window.
+ * @returns The envelope `{ format: 'trainkit.stats.windowMean', version: 1, window, values, ... }`.
  * @example
  * ```ts
  * const saved = JSON.stringify(windowMeanToJSON(state));
  * ```
  */
-export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
-  assertState('windowMeanToJSON', state);
+export const windowMeanToJSON: (state: WindowMeanState) => WindowMeanJSON = windowMeanState.toJSON;
+
+/**
+ * Restores a state written by {@link windowMeanToJSON}; later updates give
+ * bit-identical results to an uninterrupted stream.
+ *
+ * @param json - What {@link windowMeanToJSON} returned (or its JSON text).
+ * @returns The state.
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = windowMeanFromJSON(JSON.parse(saved));
+ * ```
+ */
+export const windowMeanFromJSON: (json: unknown) => WindowMeanState = windowMeanState.fromJSON;
+
+function ringToJSON(state: WindowMeanState): Omit<WindowMeanJSON, 'format' | 'version' | 'window'> {
   const values: JsonNumber[] = [];
   const weights: number[] = [];
   for (let i = 0; i < state.size; i++) {
@@ -259,33 +286,20 @@ export function windowMeanToJSON(state: WindowMeanState): WindowMeanJSON {
     values.push(encodeJsonNumber(state.values[index]!));
     weights.push(state.weights[index]!);
   }
-  return stateEnvelope(FORMAT, 1, {
-    window: state.window,
+  return {
     values,
     weights,
     sum: state.sum,
     weightSum: state.weightSum,
     sinceRecompute: state.sinceRecompute,
-  });
+  };
 }
 
-/**
- * Restores a state written by {@link windowMeanToJSON}; later updates give
- * bit-identical results to an uninterrupted stream.
- *
- * @throws StateRestoreError for a malformed state.
- * @example
- * ```ts
- * const state = windowMeanFromJSON(JSON.parse(saved));
- * ```
- */
-export function windowMeanFromJSON(json: unknown): WindowMeanState {
-  const read = readStateEnvelope('windowMeanFromJSON', json, {
-    format: FORMAT,
-    version: 1,
-    writer: 'windowMeanToJSON',
-  });
-  const window = read.integer('window', { min: 1, max: 10_000_000 });
+function ringFromJSON(
+  read: StateReader,
+  parameters: Readonly<Record<string, number>>,
+): Omit<WindowMeanState, 'kind' | 'window'> {
+  const window = parameters.window!;
   const values = read.jsonNumbers('values');
   if (values.length > window) {
     read.fail('values', `an array of at most window = ${window} entries`, read.value('values'));
@@ -313,7 +327,8 @@ export function windowMeanFromJSON(json: unknown): WindowMeanState {
   state.sum = sum;
   state.weightSum = weightSum;
   state.sinceRecompute = sinceRecompute;
-  return state;
+  const { kind: _kind, window: _window, ...fields } = state;
+  return fields;
 }
 
 /**
@@ -339,7 +354,7 @@ export function windowMean(
   const name = 'windowMean';
   assertArrayLike(name, 'values', values);
   const check = checkArguments(name);
-  const state = createWindowMean(checkWindow(name, window));
+  const state = createWindowMean(check.integer('window', window, windowBounds));
   const weights = options.weights;
   if (weights !== undefined) {
     assertArrayLike(name, 'options.weights', weights);
