@@ -114,7 +114,7 @@ const rows = [...totals.entries()]
   .sort((a, b) => b.ms - a.ms);
 const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
 console.log(
-  `${kind} batch ${batch}, ${optimizerName}: ${total.toFixed(2)} ms per step (mean of ${steps})`,
+  `${kind} batch ${batch}, ${optimizerName}: ${total.toFixed(2)} ms per step (median of ${steps}; kernels: medians per step)`,
 );
 console.log(
   `${'kernel'.padEnd(byShape ? 70 : 28)} ${'ms/step'.padStart(8)} ${'calls'.padStart(6)}  share`,
