@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import '@tensorflow/tfjs-layers'; // its Node build registers every gradient
 import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
+import { compareCommand, compareSummary } from './commands/compare';
+import { reportCommand, reportSummary } from './commands/report';
+import { sanityCommand, sanitySummary } from './commands/sanity';
 import { trainCommand, trainSummary } from './commands/train';
 import { exitCodes, TrainerError } from './errors';
 
@@ -9,6 +12,9 @@ const commands: Record<
   { readonly summary: string; run(argv: readonly string[]): Promise<number> }
 > = {
   train: { summary: trainSummary, run: trainCommand },
+  sanity: { summary: sanitySummary, run: sanityCommand },
+  report: { summary: reportSummary, run: reportCommand },
+  compare: { summary: compareSummary, run: compareCommand },
 };
 
 const usage = `Usage: trainkit <command> [options]
