@@ -2,6 +2,7 @@
 import '@tensorflow/tfjs-layers'; // its Node build registers every gradient
 import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
 import { compareCommand, compareSummary } from './commands/compare';
+import { lrFindCommand, lrFindSummary } from './commands/lr-find';
 import { reportCommand, reportSummary } from './commands/report';
 import { sanityCommand, sanitySummary } from './commands/sanity';
 import { trainCommand, trainSummary } from './commands/train';
@@ -13,6 +14,7 @@ const commands: Record<
 > = {
   train: { summary: trainSummary, run: trainCommand },
   sanity: { summary: sanitySummary, run: sanityCommand },
+  'lr-find': { summary: lrFindSummary, run: lrFindCommand },
   report: { summary: reportSummary, run: reportCommand },
   compare: { summary: compareSummary, run: compareCommand },
 };
