@@ -22,6 +22,7 @@ import {
   writeRunResult,
   writeStartArtifacts,
 } from './report';
+import { writeReport } from './report/write-report';
 import {
   loadRunCheckpoint,
   type RunCheckpoint,
@@ -272,6 +273,8 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     if (outcome.kind === 'diverged') {
       run.writers.session.hparamsEnd({ status: 'failure' });
       await run.writers.flush();
+      // The report of a diverged run shows its curves so far (best effort: the error below matters more).
+      await writeReport(directory.path).catch(() => undefined);
       printLines(display, lines);
       const lower = state.options.learningRate > 1e-3 ? 1e-3 : state.options.learningRate / 10;
       throw new TrainerError(
@@ -288,6 +291,7 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     await saveRunCheckpoint(run);
     const best = state.best;
     await writeRunResult(run, selection.backend, test, evaluateTraining(run));
+    const page = await writeReport(directory.path);
     lines.push(
       '',
       `Done in ${formatSeconds(state.trainingMs / 1000)} of training: ${state.updates} updates${best === null ? '' : `, best validation accuracy ${(best.accuracy * 100).toFixed(2)}% at epoch ${best.epoch} (the model kept)`}${testAccuracy === undefined ? '' : `, test accuracy ${(testAccuracy * 100).toFixed(2)}%`}.`,
@@ -295,6 +299,7 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
         .filter((name) => (Object.values(reportFiles) as string[]).includes(name))
         .sort()
         .join(', ')}, checkpoints/)`,
+      `Report page: ${directory.display(page.html)} (Markdown: ${directory.display(page.markdown)}; trainkit report ${directory.name} rewrites it)`,
       `TensorBoard: tensorboard --logdir ${directory.display(directory.root)}`,
     );
     printLines(display, lines);
