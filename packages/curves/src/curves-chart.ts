@@ -12,7 +12,8 @@ import {
   type Smoothing,
   smoothSeries,
 } from '@trainkit/stats';
-import { type DiagnoseOptions, type Diagnosis, diagnose, isNonFiniteDivergence } from './diagnose';
+import { type DiagnoseOptions, type Diagnosis, diagnose } from './diagnose';
+import { isNonFiniteDivergence } from './diagnosis/rules/divergence';
 import type { TrainingHistory } from './history';
 
 /** Options shared by {@link curvesSvg} and {@link curvesTerminal}. */

@@ -146,10 +146,20 @@ describe('diagnose: each verdict on a synthetic curve built to show it', () => {
     const history = buildHistory(scenarios.ideal.spec, { seed: 1 });
     expect(() => diagnose(history, { alpha: 0 })).toThrow(InvalidArgumentError);
     expect(() => diagnose(history, { endFraction: 1 })).toThrow(
-      'diagnose: options.endFraction must be a finite number > 0 and < 1, got 1.',
+      'diagnose: endFraction must be a finite number > 0 and < 1, got 1.',
     );
     expect(() => diagnose(history, { divergenceFactor: 1 })).toThrow(
-      'diagnose: options.divergenceFactor must be a finite number > 1, got 1.',
+      'diagnose: divergenceFactor must be a finite number > 1, got 1.',
+    );
+    // A misspelled threshold is refused rather than ignored.
+    expect(() => diagnose(history, { alhpa: 0.01 } as never)).toThrow(
+      /diagnose: options must be one of minPoints, .*, setup, got "alhpa"\./,
+    );
+    expect(() => diagnose(history, { setup: { accumulationSteps: 0 } })).toThrow(
+      'diagnose: setup.accumulationSteps must be an integer >= 1, got 0.',
+    );
+    expect(() => diagnose(history, { noisyRatio: Number.NaN })).toThrow(
+      'diagnose: noisyRatio must be a finite number > 0 and <= 100, got NaN.',
     );
     expect(() => diagnose(history, { minPoints: 3 })).toThrow(/minPoints must be an integer >= 8/);
     expect(() => diagnose({} as never)).toThrow(/diagnose: history must be a TrainingHistory/);

@@ -1,4 +1,5 @@
-import { type Diagnosis, format as number } from './diagnose';
+import type { Diagnosis } from './diagnose';
+import { formatNumber as number } from './diagnosis/rule';
 
 /** Options of {@link formatDiagnosis}. */
 export interface FormatDiagnosisOptions {
