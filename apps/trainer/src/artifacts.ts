@@ -399,7 +399,12 @@ export function resultToJSON(result: RunResult) {
 export function resultFromJSON(json: unknown): RunResult {
   // result.json files written before the envelope existed hold the same payload.
   const legacy =
-    typeof json === 'object' && json !== null && !('format' in json) && 'updates' in json;
+    typeof json === 'object' &&
+    json !== null &&
+    !('format' in json) &&
+    !('version' in json) &&
+    !('kind' in json) &&
+    'updates' in json;
   const read = reader(
     'resultFromJSON',
     legacy ? { format: resultFormat, version: 1, ...json } : json,

@@ -76,7 +76,8 @@ export function formatMetric(value: number | undefined | null): string {
   return String(Number(value.toPrecision(4)));
 }
 
-const viridis = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+// matplotlib "Blues" from light to dark: better trials are darker (readable on white).
+const ramp = ['#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c', '#08306b'];
 
 function mix(a: string, b: string, t: number): string {
   const channel = (hex: string, i: number) => Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
@@ -89,12 +90,12 @@ function mix(a: string, b: string, t: number): string {
     .join('')}`;
 }
 
-/** The colour of `t` in [0, 1] on a viridis-like ramp. */
+/** The colour of `t` in [0, 1] on a light-to-dark blue ramp. */
 export function rampColor(t: number): string {
   const clamped = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0));
-  const position = clamped * (viridis.length - 1);
-  const index = Math.min(viridis.length - 2, Math.floor(position));
-  return mix(viridis[index]!, viridis[index + 1]!, position - index);
+  const position = clamped * (ramp.length - 1);
+  const index = Math.min(ramp.length - 2, Math.floor(position));
+  return mix(ramp[index]!, ramp[index + 1]!, position - index);
 }
 
 /** One line of a parallel-coordinates chart. */
@@ -168,7 +169,7 @@ function buildAxis(name: string, values: readonly (number | string | boolean | u
  * Parallel coordinates of hyperparameters against a metric: one vertical
  * axis per hyperparameter (log-scaled when positive and spanning >= 20x;
  * categories evenly spaced) and the metric last; one polyline per trial,
- * coloured by its metric (better is brighter), the best thicker.
+ * coloured by its metric (better is darker blue), the best thick and red.
  */
 export function parallelCoordinatesSvg(options: ParallelCoordinatesOptions): string {
   const names = [...options.axes, options.metricName];
@@ -219,7 +220,9 @@ export function parallelCoordinatesSvg(options: ParallelCoordinatesOptions): str
     const color =
       line.metric === undefined || !Number.isFinite(line.metric)
         ? '#bbbbbb'
-        : rampColor(quality(line.metric));
+        : line.highlight
+          ? '#d62728'
+          : rampColor(quality(line.metric));
     out.push(
       `<path d="M${points.join('L')}" stroke="${color}" stroke-width="${line.highlight ? 3.5 : 1.5}" stroke-opacity="${line.highlight ? 1 : 0.8}"${line.metric === undefined ? ' stroke-dasharray="4 3"' : ''}><title>${escapeXml(line.label)}</title></path>`,
     );

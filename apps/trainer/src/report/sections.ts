@@ -775,7 +775,7 @@ function searchSection(read: ReadRunArtifacts): Part {
       figures: [
         {
           file: 'search-parallel-coordinates.svg',
-          title: `Each trial is a line through its hyperparameters to its ${search.metric} (brighter is better; the best is thickest; dashed: no result).`,
+          title: `Each trial is a line through its hyperparameters to its ${search.metric} (darker blue is better; the best is the thick red line; dashed: no result).`,
           svg: parallelCoordinatesSvg({
             axes: parameters,
             metricName: search.metric,
