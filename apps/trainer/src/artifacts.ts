@@ -841,7 +841,8 @@ function sameRate(a: number | undefined, b: number | undefined): boolean {
 /**
  * Reads `lr-finder.json`'s JSON: checks the curve (positive increasing
  * rates, one loss each), re-runs sanity's `analyzeRangeTest` on it and checks
- * that the stored suggestion matches (a mismatch means the file was edited).
+ * that the stored smoothed curve and suggestions match (a mismatch means the
+ * file was edited).
  */
 export function learningRateFinderFromJSON(json: unknown): LearningRateFinderRecord {
   const read = reader(
@@ -877,6 +878,21 @@ export function learningRateFinderFromJSON(json: unknown): LearningRateFinderRec
       `options analyzeRangeTest accepts (${(error as Error).message})`,
       analyzeOptions,
     );
+  }
+  const smoothed = read.jsonNumbers('smoothed', learningRates.length);
+  smoothed.forEach((value, i) => {
+    const expected = analysis.smoothed[i]!;
+    if (!(Object.is(value, expected) || Math.abs(value - expected) <= 1e-9 * Math.abs(expected))) {
+      read.fail(`smoothed[${i}]`, `the smoothed loss of the stored curve, ${expected}`, value);
+    }
+  });
+  const peers = read.object('peers');
+  for (const rule of ['valley', 'steepest', 'minimum'] as const) {
+    const stored =
+      peers.value(rule) === null ? undefined : peers.object(rule).number('learningRate');
+    if (!sameRate(stored, analysis.peers[rule]?.learningRate)) {
+      peers.fail(rule, `the ${rule} suggestion of the stored curve`, stored ?? null);
+    }
   }
   const suggestion = optionalNumber(read, 'suggestion');
   if (!sameRate(suggestion, analysis.suggestion)) {
