@@ -5,7 +5,9 @@ import { compareCommand, compareSummary } from './commands/compare';
 import { lrFindCommand, lrFindSummary } from './commands/lr-find';
 import { reportCommand, reportSummary } from './commands/report';
 import { sanityCommand, sanitySummary } from './commands/sanity';
+import { searchCommand, searchSummary } from './commands/search';
 import { trainCommand, trainSummary } from './commands/train';
+import { workerCommand, workerSummary } from './commands/worker';
 import { exitCodes, TrainerError } from './errors';
 
 const commands: Record<
@@ -15,6 +17,8 @@ const commands: Record<
   train: { summary: trainSummary, run: trainCommand },
   sanity: { summary: sanitySummary, run: sanityCommand },
   'lr-find': { summary: lrFindSummary, run: lrFindCommand },
+  search: { summary: searchSummary, run: searchCommand },
+  worker: { summary: workerSummary, run: workerCommand },
   report: { summary: reportSummary, run: reportCommand },
   compare: { summary: compareSummary, run: compareCommand },
 };

@@ -1,0 +1,237 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  coarseToFine,
+  type Executor,
+  formatResultsTable,
+  type JournalRecord,
+  medianPruner,
+  noPruner,
+  type Pruner,
+  resultsToJson,
+  runSearch,
+  type SearchResult,
+  type Strategy,
+  successiveHalvingPruner,
+} from '@trainkit/search';
+import {
+  bullmqExecutor,
+  fileJournal,
+  workerPoolExecutor,
+  writeSearchHParams,
+} from '@trainkit/search/node';
+import { writeSearch } from './artifacts';
+import { formatRate } from './command-run';
+import type { TrainOptions } from './options';
+import type { Output } from './progress';
+import { searchedParameters, searchParameters, trainTrial } from './search-trial';
+
+/** What a trainer search tries and how. */
+export interface SearchPlan {
+  /** The coarse learning rates. Default 1e-1, 1e-2, 1e-3, 1e-4. */
+  readonly learningRates: readonly number[];
+  /** The coarse weight decays. Default 1e-4, 1e-5, 0. */
+  readonly weightDecays: readonly number[];
+  /** Epochs per coarse trial. */
+  readonly coarseEpochs: number;
+  /** Epochs per refined trial (trained longer). */
+  readonly fineEpochs: number;
+  /** Refine around this many of the best coarse trials. */
+  readonly topK: number;
+  /** Points per refined parameter. */
+  readonly points: number;
+  /** Run the refined stage (false: the coarse grid only). */
+  readonly fine: boolean;
+  /** Decay the learning rate inside trials (the recipe compares without decay). */
+  readonly decay: boolean;
+  /** Early stopping of bad trials. */
+  readonly pruner: 'median' | 'halving' | 'none';
+  /** The most refined trials (best parents first). Default: no limit. */
+  readonly maxFineTrials?: number;
+}
+
+/** The search defaults (the recipe's coarse grid; `search --help` lists them). */
+export const defaultSearchPlan: SearchPlan = {
+  learningRates: [1e-1, 1e-2, 1e-3, 1e-4],
+  weightDecays: [1e-4, 1e-5, 0],
+  coarseEpochs: 3,
+  fineEpochs: 10,
+  topK: 3,
+  points: 3,
+  fine: true,
+  decay: false,
+  pruner: 'median',
+};
+
+/** Where the trials run. */
+export type SearchExecutorChoice =
+  | { readonly kind: 'in-process' }
+  | { readonly kind: 'pool'; readonly workers: number }
+  | { readonly kind: 'bullmq'; readonly redis: string; readonly queue: string };
+
+/** The metric every trainer search maximizes. */
+export const searchMetric = 'validation accuracy';
+
+/** The built objective module workers import (dist/search-objective.js beside the CLI). */
+export function objectiveModulePath(): string {
+  return fileURLToPath(new URL('./search-objective.js', import.meta.url));
+}
+
+/** The coarse-to-fine strategy and the pruner of a plan. */
+export function searchStrategy(
+  options: TrainOptions,
+  plan: SearchPlan,
+): { strategy: Strategy; pruner: Pruner } {
+  const strategy = coarseToFine({
+    parameters: searchParameters(options, plan),
+    coarse: { epochs: plan.coarseEpochs, learningRateDecay: plan.decay },
+    fine: plan.fine
+      ? {
+          epochs: plan.fineEpochs,
+          learningRateDecay: plan.decay,
+          topK: plan.topK,
+          pointsPerParameter: plan.points,
+          ...(plan.maxFineTrials === undefined ? {} : { maxTrials: plan.maxFineTrials }),
+        }
+      : [],
+  });
+  const pruner =
+    plan.pruner === 'median'
+      ? medianPruner({ startupTrials: 4 })
+      : plan.pruner === 'halving'
+        ? successiveHalvingPruner({ minResource: 1, reductionFactor: 3 })
+        : noPruner();
+  return { strategy, pruner };
+}
+
+/** The results table with only the searched parameters as columns (the shared settings are one line above it). */
+export function searchTable(result: SearchResult, limit?: number): string {
+  const shown = result.parameterNames.filter((name) =>
+    (searchedParameters as readonly string[]).includes(name),
+  );
+  const shared = result.parameterNames
+    .filter((name) => !shown.includes(name))
+    .map((name) => `${name}=${result.trials[0]?.config[name]}`);
+  const table = formatResultsTable(
+    { ...result, parameterNames: shown },
+    { ...(limit === undefined ? {} : { limit }), notes: false },
+  );
+  return shared.length === 0 ? table : `every trial: ${shared.join(' ')}\n${table}`;
+}
+
+/** One line per journal record worth showing while the search runs. */
+function recordLine(record: JournalRecord): string | undefined {
+  switch (record.op) {
+    case 'created': {
+      const lr = record.config.learningRate as number;
+      const wd = record.config.weightDecay as number | undefined;
+      return `trial ${record.trial} (stage ${record.stage}): lr ${formatRate(lr)}, weight decay ${wd === undefined ? 0 : formatRate(wd)}, ${record.budget?.epochs ?? '?'} epochs${record.budget?.learningRateDecay ? ' with decay' : ''}${record.parent === undefined ? '' : `, refined around trial ${record.parent}`}`;
+    }
+    case 'finished':
+      return `trial ${record.trial}: finished, best validation accuracy ${(record.value * 100).toFixed(2)}%`;
+    case 'failed':
+      return `trial ${record.trial}: failed (${record.error.message.split('\n')[0]})`;
+    case 'pruned':
+      return undefined; // the trial says it
+    default:
+      return undefined;
+  }
+}
+
+/** What {@link runTrainerSearch} returns. */
+export interface SearchOutcome {
+  readonly result: SearchResult;
+  /** Trial run directories relative to the search directory (local ones). */
+  readonly trialDirectories: Readonly<Record<string, string>>;
+  /** False when the search stopped early (a signal): run it again to resume. */
+  readonly complete: boolean;
+}
+
+/**
+ * Runs a coarse-to-fine search of learning rate and weight decay, each trial
+ * a `train` run in `<directory>/trials/trial-<n>` (or on a worker's machine
+ * with BullMQ), maximizing the best full-set validation accuracy. The
+ * journal `<directory>/journal.jsonl` makes it resumable: run it again with
+ * the same directory and settings and finished trials are kept. At the end:
+ * `search.json` (artifacts.ts) and the TensorBoard HParams export in
+ * `<directory>/hparams` (`writeSearchHParams`).
+ *
+ * @param options - The shared training options.
+ * @param plan - The grid and budgets.
+ * @param executor - In process, a worker pool, or BullMQ.
+ * @param directory - The search's directory.
+ * @param io - Output and a stop signal.
+ */
+export async function runTrainerSearch(
+  options: TrainOptions,
+  plan: SearchPlan,
+  executor: SearchExecutorChoice,
+  directory: string,
+  io: { readonly output: Output; readonly signal?: AbortSignal },
+): Promise<SearchOutcome> {
+  const { strategy, pruner } = searchStrategy(options, plan);
+  const { output } = io;
+  const journal = await fileJournal(path.join(directory, 'journal.jsonl'), {
+    log: (line) => output.warn(`journal: ${line}`),
+  });
+  let remote: Executor | undefined;
+  let result: SearchResult;
+  try {
+    if (executor.kind === 'pool') {
+      process.env.TRAINKIT_BACKEND = options.backend;
+      remote = workerPoolExecutor({
+        module: objectiveModulePath(),
+        exportName: 'objective',
+        size: executor.workers,
+      });
+    } else if (executor.kind === 'bullmq') {
+      remote = await bullmqExecutor({
+        redis: executor.redis,
+        queue: executor.queue,
+        log: (line) => output.log(`bullmq: ${line}`),
+      });
+    }
+    result = await runSearch({
+      strategy,
+      direction: 'maximize',
+      pruner,
+      journal,
+      checkpointRoot: path.join(directory, 'trials'),
+      ...(remote === undefined
+        ? { objective: (trial) => trainTrial(trial, { output, backend: options.backend }) }
+        : { executor: remote }),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      onRecord: (record) => {
+        const line = recordLine(record);
+        if (line !== undefined) output.log(line);
+      },
+      log: (line) => output.log(`search: ${line}`),
+    });
+  } finally {
+    await remote?.close().catch(() => undefined);
+    await journal.close();
+  }
+  const trialDirectories: Record<string, string> = {};
+  for (const trial of result.trials) {
+    const relative = `trials/trial-${trial.trial}`;
+    const exists = await stat(path.join(directory, relative)).then(
+      () => true,
+      () => false,
+    );
+    if (exists) trialDirectories[String(trial.trial)] = relative;
+  }
+  await writeSearchHParams(result, path.join(directory, 'hparams'), {
+    replace: true,
+    metricName: searchMetric,
+  });
+  await writeSearch(directory, {
+    results: resultsToJson(result),
+    trialDirectories,
+    metric: searchMetric,
+  });
+  const complete = result.trials.every(
+    (trial) => trial.state !== 'created' && trial.state !== 'running',
+  );
+  return { result, trialDirectories, complete };
+}
