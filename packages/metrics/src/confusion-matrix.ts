@@ -1,17 +1,7 @@
-import {
-  checkArguments,
-  readStateEnvelope,
-  ShapeMismatchError,
-  stateEnvelope,
-} from '@trainkit/core';
-import {
-  assertArrayLike,
-  checkLabels,
-  checkSameLength,
-  checkWeights,
-  type LabelArray,
-  type WeightArray,
-} from './labels';
+import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
+import type { LabelArray, WeightArray } from './labels';
+import { assertArrayLike, checkLabels, checkSameLength, checkWeights } from './labels';
 
 /** Largest supported class count (`numClasses²` cells must stay addressable). */
 export const MAX_CLASSES = 46_340;
@@ -59,42 +49,37 @@ export interface ConfusionMatrixJSON {
   readonly counts: number[];
 }
 
-const FORMAT = 'trainkit.metrics.confusionMatrix' as const;
-
-function checkNumClasses(functionName: string, numClasses: unknown): number {
-  return checkArguments(functionName).integer('numClasses', numClasses, {
-    min: 1,
-    max: MAX_CLASSES,
-    fix: 'Pass the number of classes of the problem, e.g. 10 for MNIST.',
-  });
-}
+const numClassesBounds = {
+  min: 1,
+  max: MAX_CLASSES,
+  fix: 'Pass the number of classes of the problem, e.g. 10 for MNIST.',
+};
 
 /**
- * Throws unless `state` is a well-formed {@link ConfusionMatrixState}. O(1).
+ * The confusion matrix as a streaming state (torchmetrics: `add_state("confmat",
+ * zeros(C, C), dist_reduce_fx="sum")`): reset, merge, clone and JSON come from
+ * the definition; the update below is the hot path.
  * @internal
  */
-export function assertConfusionMatrixState(
-  functionName: string,
-  state: unknown,
-  argument = 'state',
-): asserts state is ConfusionMatrixState {
-  const s = state as Partial<ConfusionMatrixState> | null;
-  if (
-    typeof s !== 'object' ||
-    s === null ||
-    s.kind !== 'confusionMatrix' ||
-    typeof s.numClasses !== 'number' ||
-    !(s.counts instanceof Float64Array) ||
-    s.counts.length !== s.numClasses * s.numClasses
-  ) {
-    checkArguments(functionName).fail(
-      argument,
-      state,
-      'a confusion matrix state',
-      'Create one with createConfusionMatrix(numClasses) or confusionMatrix(yTrue, yPred).',
-    );
-  }
-}
+export const confusionMatrixState = defineStreamingState<
+  ConfusionMatrixState,
+  'numClasses',
+  ConfusionMatrixJSON
+>('trainkit.metrics.confusionMatrix', {
+  description: 'a confusion matrix state',
+  createdBy: 'createConfusionMatrix(numClasses) or confusionMatrix(yTrue, yPred)',
+  mergeName: 'mergeConfusionMatrices',
+  parameters: {
+    numClasses: stateParameter.integer(numClassesBounds, {
+      shape: { fix: 'Only matrices over the same classes can be merged.' },
+    }),
+  },
+  fields: {
+    counts: stateField.sums(({ numClasses }) => (numClasses as number) * (numClasses as number), {
+      min: 0,
+    }),
+  },
+});
 
 /**
  * Creates an empty streaming confusion matrix.
@@ -111,8 +96,7 @@ export function assertConfusionMatrixState(
  * ```
  */
 export function createConfusionMatrix(numClasses: number): ConfusionMatrixState {
-  const c = checkNumClasses('createConfusionMatrix', numClasses);
-  return { kind: 'confusionMatrix', numClasses: c, counts: new Float64Array(c * c) };
+  return confusionMatrixState.create('createConfusionMatrix', { numClasses });
 }
 
 /**
@@ -160,7 +144,7 @@ export function addLabels(
   yPred: LabelArray,
   weights: WeightArray | undefined,
 ): ConfusionMatrixState {
-  assertConfusionMatrixState(name, state);
+  confusionMatrixState.assert(name, state);
   const c = state.numClasses;
   assertArrayLike(name, 'yTrue', yTrue);
   assertArrayLike(name, 'yPred', yPred);
@@ -313,83 +297,13 @@ export function confusionMatrix(
     }
     numClasses = max + 1;
   }
-  const state = createConfusionMatrix(checkNumClasses(name, numClasses));
+  const state = confusionMatrixState.create(name, { numClasses });
   return updateConfusionMatrix(
     state,
     yTrue,
     yPred,
     options.sampleWeight === undefined ? {} : { sampleWeight: options.sampleWeight },
   );
-}
-
-/**
- * Adds the counts of `sources` into `target`, in place (for folds or
- * workers). All class counts are checked first; on a mismatch nothing is added.
- * Merging is exact for integer counts; weighted counts are float64 sums.
- *
- * @param target - The state that receives the counts (mutated and returned).
- * @param sources - States with the same `numClasses`.
- * @returns `target`.
- * @throws ShapeMismatchError when a source has a different number of classes.
- *
- * @example
- * ```ts
- * const total = createConfusionMatrix(10);
- * mergeConfusionMatrices(total, foldA, foldB);
- * ```
- */
-export function mergeConfusionMatrices(
-  target: ConfusionMatrixState,
-  ...sources: readonly ConfusionMatrixState[]
-): ConfusionMatrixState {
-  const name = 'mergeConfusionMatrices';
-  assertConfusionMatrixState(name, target, 'target');
-  sources.forEach((source, index) => {
-    assertConfusionMatrixState(name, source, `sources[${index}]`);
-    if (source.numClasses !== target.numClasses) {
-      throw new ShapeMismatchError({
-        functionName: name,
-        argument: `sources[${index}].numClasses`,
-        expected: target.numClasses,
-        actual: source.numClasses,
-        fix: 'Only matrices over the same classes can be merged.',
-      });
-    }
-  });
-  const counts = target.counts;
-  for (const source of sources) {
-    const other = source.counts;
-    for (let i = 0; i < counts.length; i++) counts[i]! += other[i]!;
-  }
-  return target;
-}
-
-/**
- * Sets every count to zero, in place (start of a new epoch).
- *
- * @returns `state`.
- * @example
- * ```ts
- * resetConfusionMatrix(state);
- * ```
- */
-export function resetConfusionMatrix(state: ConfusionMatrixState): ConfusionMatrixState {
-  assertConfusionMatrixState('resetConfusionMatrix', state);
-  state.counts.fill(0);
-  return state;
-}
-
-/**
- * An independent copy of a state (a snapshot that later updates do not change).
- *
- * @example
- * ```ts
- * const snapshot = cloneConfusionMatrix(state);
- * ```
- */
-export function cloneConfusionMatrix(state: ConfusionMatrixState): ConfusionMatrixState {
-  assertConfusionMatrixState('cloneConfusionMatrix', state);
-  return { kind: 'confusionMatrix', numClasses: state.numClasses, counts: state.counts.slice() };
 }
 
 /**
@@ -425,7 +339,7 @@ export function toConfusionMatrixState(
     });
     return { kind: 'confusionMatrix', numClasses: c, counts };
   }
-  assertConfusionMatrixState(functionName, input, 'matrix');
+  confusionMatrixState.assert(functionName, input, 'matrix');
   return input as ConfusionMatrixState;
 }
 
@@ -506,28 +420,70 @@ export function confusionMatrixToArray(
   return rows;
 }
 
+// The generic operations, bound to their public names (see the definition above).
+
+/**
+ * Adds the counts of `sources` into `target`, in place (for folds or
+ * workers). All class counts are checked first; on a mismatch nothing is added.
+ * Merging is exact for integer counts; weighted counts are float64 sums.
+ *
+ * @param target - The state that receives the counts (mutated and returned).
+ * @param sources - States with the same `numClasses`.
+ * @returns `target`.
+ * @throws ShapeMismatchError when a source has a different number of classes.
+ *
+ * @example
+ * ```ts
+ * const total = createConfusionMatrix(10);
+ * mergeConfusionMatrices(total, foldA, foldB);
+ * ```
+ */
+export const mergeConfusionMatrices = confusionMatrixState.merge;
+
+/**
+ * Sets every count to zero, in place (start of a new epoch).
+ *
+ * @param state - The matrix (mutated and returned).
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetConfusionMatrix(state);
+ * ```
+ */
+export const resetConfusionMatrix = confusionMatrixState.reset;
+
+/**
+ * An independent copy of a state (a snapshot that later updates do not change).
+ *
+ * @param state - The matrix.
+ * @returns A new state with a copy of the counts.
+ * @example
+ * ```ts
+ * const snapshot = cloneConfusionMatrix(state);
+ * ```
+ */
+export const cloneConfusionMatrix = confusionMatrixState.clone;
+
 /**
  * Serializes a state to a JSON-safe object. `JSON.stringify` of the result
  * and {@link confusionMatrixFromJSON} restore the counts bit for bit.
  *
+ * @param state - The matrix.
+ * @returns The envelope `{ format: 'trainkit.metrics.confusionMatrix', version: 1, numClasses, counts }`.
  * @example
  * ```ts
  * const text = JSON.stringify(confusionMatrixToJSON(state));
  * const restored = confusionMatrixFromJSON(JSON.parse(text));
  * ```
  */
-export function confusionMatrixToJSON(state: ConfusionMatrixState): ConfusionMatrixJSON {
-  assertConfusionMatrixState('confusionMatrixToJSON', state);
-  return stateEnvelope(FORMAT, 1, {
-    numClasses: state.numClasses,
-    counts: Array.from(state.counts),
-  });
-}
+export const confusionMatrixToJSON = confusionMatrixState.toJSON;
 
 /**
  * Restores a state written by {@link confusionMatrixToJSON} (the object or its
  * JSON string).
  *
+ * @param json - What {@link confusionMatrixToJSON} returned.
+ * @returns The state.
  * @throws StateRestoreError when the format, version, class count or any count
  *   is wrong (counts must be `numClasses²` finite numbers >= 0).
  *
@@ -536,13 +492,4 @@ export function confusionMatrixToJSON(state: ConfusionMatrixState): ConfusionMat
  * const state = confusionMatrixFromJSON(JSON.parse(saved));
  * ```
  */
-export function confusionMatrixFromJSON(json: unknown): ConfusionMatrixState {
-  const read = readStateEnvelope('confusionMatrixFromJSON', json, {
-    format: FORMAT,
-    version: 1,
-    writer: 'confusionMatrixToJSON',
-  });
-  const c = read.integer('numClasses', { min: 1, max: MAX_CLASSES });
-  const counts = Float64Array.from(read.numbers('counts', { min: 0, length: c * c }));
-  return { kind: 'confusionMatrix', numClasses: c, counts };
-}
+export const confusionMatrixFromJSON = confusionMatrixState.fromJSON;

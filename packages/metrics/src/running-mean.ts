@@ -1,10 +1,5 @@
-import {
-  checkArguments,
-  encodeJsonNumber,
-  type JsonNumber,
-  readStateEnvelope,
-  stateEnvelope,
-} from '@trainkit/core';
+import { checkArguments, type JsonNumber } from '@trainkit/core';
+import { compensatedAdd, defineStreamingState, stateField } from '@trainkit/stats';
 import { assertArrayLike, checkSameLength } from './labels';
 
 /**
@@ -39,34 +34,32 @@ export interface RunningMeanJSON {
   readonly count: number;
 }
 
-const FORMAT = 'trainkit.metrics.runningMean' as const;
-
-/** Neumaier's improved Kahan–Babuška summation step; returns [sum, compensation]. */
-export function neumaierAdd(sum: number, compensation: number, x: number): [number, number] {
-  const t = sum + x;
-  if (!Number.isFinite(t) || !Number.isFinite(x)) return [t, compensation];
-  const c = Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
-  return [t, compensation + c];
-}
-
-function assertState(
-  functionName: string,
-  state: unknown,
-  argument = 'state',
-): asserts state is RunningMeanState {
-  if (
-    typeof state !== 'object' ||
-    state === null ||
-    (state as RunningMeanState).kind !== 'runningMean'
-  ) {
-    checkArguments(functionName).fail(
-      argument,
-      state,
-      'a running mean state',
-      'Create one with createRunningMean().',
-    );
-  }
-}
+/**
+ * The running mean as a streaming state (torchmetrics' `MeanMetric`: a
+ * weighted sum and a weight, reduced by addition; here with Neumaier
+ * compensation): reset, merge and JSON come from the definition.
+ */
+const runningMeanState = defineStreamingState<RunningMeanState, never, RunningMeanJSON>(
+  'trainkit.metrics.runningMean',
+  {
+    description: 'a running mean state',
+    mergeName: 'mergeRunningMeans',
+    parameters: {},
+    fields: {
+      sum: stateField.compensatedSum('sumCompensation'),
+      sumCompensation: stateField.compensation(),
+      weight: stateField.compensatedSum('weightCompensation'),
+      weightCompensation: stateField.compensation(),
+      count: stateField.count(),
+    },
+    // The total weight is a sum of finite weights >= 0.
+    validate: (state, read) => {
+      if (!(state.weight >= 0) || state.weight === Number.POSITIVE_INFINITY) {
+        read.fail('weight', 'a finite number >= 0', state.weight);
+      }
+    },
+  },
+);
 
 function checkValue(functionName: string, argument: string, value: unknown): number {
   if (typeof value !== 'number') {
@@ -76,6 +69,10 @@ function checkValue(functionName: string, argument: string, value: unknown): num
 }
 
 function checkWeight(functionName: string, argument: string, weight: unknown): number {
+  // The checker is built only for a bad weight: this runs once per minibatch.
+  if (typeof weight === 'number' && weight >= 0 && weight < Number.POSITIVE_INFINITY) {
+    return weight;
+  }
   return checkArguments(functionName).nonNegative(
     argument,
     weight,
@@ -94,14 +91,7 @@ function checkWeight(functionName: string, argument: string, weight: unknown): n
  * ```
  */
 export function createRunningMean(): RunningMeanState {
-  return {
-    kind: 'runningMean',
-    sum: 0,
-    sumCompensation: 0,
-    weight: 0,
-    weightCompensation: 0,
-    count: 0,
-  };
+  return runningMeanState.create('createRunningMean', {});
 }
 
 /**
@@ -125,7 +115,7 @@ export function updateRunningMean(
   weight = 1,
 ): RunningMeanState {
   const name = 'updateRunningMean';
-  assertState(name, state);
+  runningMeanState.assert(name, state);
   const v = checkValue(name, 'value', value);
   const w = checkWeight(name, 'weight', weight);
   addWeighted(state, v, w);
@@ -135,12 +125,12 @@ export function updateRunningMean(
 function addWeighted(state: RunningMeanState, value: number, weight: number): void {
   state.count++;
   if (weight === 0) return;
-  [state.sum, state.sumCompensation] = neumaierAdd(
+  [state.sum, state.sumCompensation] = compensatedAdd(
     state.sum,
     state.sumCompensation,
     value * weight,
   );
-  [state.weight, state.weightCompensation] = neumaierAdd(
+  [state.weight, state.weightCompensation] = compensatedAdd(
     state.weight,
     state.weightCompensation,
     weight,
@@ -156,117 +146,10 @@ function addWeighted(state: RunningMeanState, value: number, weight: number): vo
  * ```
  */
 export function runningMeanValue(state: RunningMeanState): number {
-  assertState('runningMeanValue', state);
+  runningMeanState.assert('runningMeanValue', state);
   const weight = state.weight + state.weightCompensation;
   if (weight === 0) return Number.NaN;
   return (state.sum + state.sumCompensation) / weight;
-}
-
-/**
- * Adds the sums of `sources` into `target` (workers, folds), in place.
- *
- * @returns `target`.
- * @example
- * ```ts
- * mergeRunningMeans(total, workerA, workerB);
- * ```
- */
-export function mergeRunningMeans(
-  target: RunningMeanState,
-  ...sources: readonly RunningMeanState[]
-): RunningMeanState {
-  const name = 'mergeRunningMeans';
-  assertState(name, target, 'target');
-  sources.forEach((source, i) => {
-    assertState(name, source, `sources[${i}]`);
-  });
-  for (const source of sources) {
-    [target.sum, target.sumCompensation] = neumaierAdd(
-      target.sum,
-      target.sumCompensation,
-      source.sum,
-    );
-    [target.sum, target.sumCompensation] = neumaierAdd(
-      target.sum,
-      target.sumCompensation,
-      source.sumCompensation,
-    );
-    [target.weight, target.weightCompensation] = neumaierAdd(
-      target.weight,
-      target.weightCompensation,
-      source.weight,
-    );
-    [target.weight, target.weightCompensation] = neumaierAdd(
-      target.weight,
-      target.weightCompensation,
-      source.weightCompensation,
-    );
-    target.count += source.count;
-  }
-  return target;
-}
-
-/**
- * Clears the state in place (start of a new epoch).
- *
- * @example
- * ```ts
- * resetRunningMean(trainLoss);
- * ```
- */
-export function resetRunningMean(state: RunningMeanState): RunningMeanState {
-  assertState('resetRunningMean', state);
-  Object.assign(state, createRunningMean());
-  return state;
-}
-
-/**
- * Serializes the state; `JSON.stringify` of the result and
- * {@link runningMeanFromJSON} restore it exactly (NaN and ±Infinity included).
- *
- * @example
- * ```ts
- * const saved = JSON.stringify(runningMeanToJSON(state));
- * ```
- */
-export function runningMeanToJSON(state: RunningMeanState): RunningMeanJSON {
-  assertState('runningMeanToJSON', state);
-  return stateEnvelope(FORMAT, 1, {
-    sum: encodeJsonNumber(state.sum),
-    sumCompensation: encodeJsonNumber(state.sumCompensation),
-    weight: encodeJsonNumber(state.weight),
-    weightCompensation: encodeJsonNumber(state.weightCompensation),
-    count: state.count,
-  });
-}
-
-/**
- * Restores a state written by {@link runningMeanToJSON}.
- *
- * @throws StateRestoreError for a malformed state.
- * @example
- * ```ts
- * const state = runningMeanFromJSON(JSON.parse(saved));
- * ```
- */
-export function runningMeanFromJSON(json: unknown): RunningMeanState {
-  const read = readStateEnvelope('runningMeanFromJSON', json, {
-    format: FORMAT,
-    version: 1,
-    writer: 'runningMeanToJSON',
-  });
-  const weight = read.jsonNumber('weight');
-  if (!(weight >= 0) || weight === Number.POSITIVE_INFINITY) {
-    read.fail('weight', 'a finite number >= 0', weight);
-  }
-  return {
-    kind: 'runningMean',
-    sum: read.jsonNumber('sum'),
-    sumCompensation: read.jsonNumber('sumCompensation'),
-    weight,
-    weightCompensation: read.jsonNumber('weightCompensation'),
-    count: read.count('count'),
-  };
 }
 
 function checkSeries(
@@ -331,3 +214,57 @@ export function cumulativeMean(
   }
   return out;
 }
+
+// The generic operations, bound to their public names (see the definition above).
+
+/**
+ * Adds the sums of `sources` into `target` (workers, folds), in place, with
+ * the same compensated summation.
+ *
+ * @param target - The running mean that receives the sums (mutated and returned).
+ * @param sources - Other running means.
+ * @returns `target`.
+ * @example
+ * ```ts
+ * mergeRunningMeans(total, workerA, workerB);
+ * ```
+ */
+export const mergeRunningMeans = runningMeanState.merge;
+
+/**
+ * Clears the state in place (start of a new epoch).
+ *
+ * @param state - The running mean (mutated and returned).
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetRunningMean(trainLoss);
+ * ```
+ */
+export const resetRunningMean = runningMeanState.reset;
+
+/**
+ * Serializes the state; `JSON.stringify` of the result and
+ * {@link runningMeanFromJSON} restore it exactly (NaN and ±Infinity included).
+ *
+ * @param state - The running mean.
+ * @returns The envelope `{ format: 'trainkit.metrics.runningMean', version: 1, sum, ... }`.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(runningMeanToJSON(state));
+ * ```
+ */
+export const runningMeanToJSON = runningMeanState.toJSON;
+
+/**
+ * Restores a state written by {@link runningMeanToJSON}.
+ *
+ * @param json - What {@link runningMeanToJSON} returned (or its JSON text).
+ * @returns The state.
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = runningMeanFromJSON(JSON.parse(saved));
+ * ```
+ */
+export const runningMeanFromJSON = runningMeanState.fromJSON;

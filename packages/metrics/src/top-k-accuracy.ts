@@ -1,17 +1,7 @@
-import {
-  checkArguments,
-  readStateEnvelope,
-  ShapeMismatchError,
-  stateEnvelope,
-} from '@trainkit/core';
-import {
-  assertArrayLike,
-  checkLabels,
-  checkSameLength,
-  checkWeights,
-  type LabelArray,
-  type WeightArray,
-} from './labels';
+import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
+import type { LabelArray, WeightArray } from './labels';
+import { assertArrayLike, checkLabels, checkSameLength, checkWeights } from './labels';
 import { defineMetric } from './metric-metadata';
 
 /**
@@ -66,23 +56,30 @@ export interface TopKAccuracyJSON {
   readonly total: number;
 }
 
-const FORMAT = 'trainkit.metrics.topKAccuracy' as const;
-
-function assertState(
-  functionName: string,
-  state: unknown,
-  argument = 'state',
-): asserts state is TopKAccuracyState {
-  const s = state as Partial<TopKAccuracyState> | null;
-  if (typeof s !== 'object' || s === null || s.kind !== 'topKAccuracy') {
-    checkArguments(functionName).fail(
-      argument,
-      state,
-      'a top-k accuracy state',
-      'Create one with createTopKAccuracy({ numClasses, k }).',
-    );
-  }
-}
+/**
+ * Top-k accuracy as a streaming state (torchmetrics: two `add_state` sums,
+ * hits and samples): reset, merge and JSON come from the definition.
+ * @internal
+ */
+export const topKAccuracyState = defineStreamingState<
+  TopKAccuracyState,
+  'numClasses' | 'k',
+  TopKAccuracyJSON
+>('trainkit.metrics.topKAccuracy', {
+  description: 'a top-k accuracy state',
+  createdBy: 'createTopKAccuracy({ numClasses, k })',
+  parameters: {
+    numClasses: stateParameter.integer({ min: 1, fix: 'Pass the number of score columns.' }),
+    k: stateParameter.integer({ min: 1, fix: 'k counts the best-scored classes.' }),
+  },
+  fields: { correct: stateField.sum({ min: 0 }), total: stateField.sum({ min: 0 }) },
+  // Hits are a subset of the samples.
+  validate: (state, read) => {
+    if (state.total < state.correct) {
+      read.fail('total', `a finite number >= ${state.correct}`, state.total);
+    }
+  },
+});
 
 /**
  * Creates an empty streaming top-k accuracy counter.
@@ -98,17 +95,10 @@ function assertState(
  * ```
  */
 export function createTopKAccuracy(options: TopKAccuracyStateOptions): TopKAccuracyState {
-  const name = 'createTopKAccuracy';
-  const check = checkArguments(name);
-  const numClasses = check.integer('numClasses', options?.numClasses, {
-    min: 1,
-    fix: 'Pass the number of score columns.',
+  return topKAccuracyState.create('createTopKAccuracy', {
+    numClasses: options?.numClasses,
+    k: options?.k ?? 2,
   });
-  const k = check.integer('k', options.k ?? 2, {
-    min: 1,
-    fix: 'k counts the best-scored classes.',
-  });
-  return { kind: 'topKAccuracy', numClasses, k, correct: 0, total: 0 };
 }
 
 /** Flattens and validates scores; returns the flat array. */
@@ -211,7 +201,7 @@ export function updateTopKAccuracy(
   options: TopKAccuracyUpdateOptions = {},
 ): TopKAccuracyState {
   const name = 'updateTopKAccuracy';
-  assertState(name, state);
+  topKAccuracyState.assert(name, state);
   const c = state.numClasses;
   checkLabels(name, 'yTrue', yTrue, c);
   const n = yTrue.length;
@@ -241,98 +231,11 @@ export function updateTopKAccuracy(
  */
 export const topKAccuracyValue = defineMetric(
   (state: TopKAccuracyState): number => {
-    assertState('topKAccuracyValue', state);
+    topKAccuracyState.assert('topKAccuracyValue', state);
     return state.total === 0 ? Number.NaN : state.correct / state.total;
   },
   { metricName: 'topKAccuracy', higherIsBetter: true, lowerBound: 0, upperBound: 1 },
 );
-
-/**
- * Adds the counts of `sources` into `target` (same `numClasses` and `k`).
- *
- * @returns `target`.
- * @example
- * ```ts
- * mergeTopKAccuracy(total, workerA, workerB);
- * ```
- */
-export function mergeTopKAccuracy(
-  target: TopKAccuracyState,
-  ...sources: readonly TopKAccuracyState[]
-): TopKAccuracyState {
-  const name = 'mergeTopKAccuracy';
-  assertState(name, target, 'target');
-  sources.forEach((source, i) => {
-    assertState(name, source, `sources[${i}]`);
-    if (source.numClasses !== target.numClasses || source.k !== target.k) {
-      checkArguments(name).fail(
-        `sources[${i}]`,
-        { numClasses: source.numClasses, k: source.k },
-        `a state with numClasses ${target.numClasses} and k ${target.k}`,
-      );
-    }
-  });
-  for (const source of sources) {
-    target.correct += source.correct;
-    target.total += source.total;
-  }
-  return target;
-}
-
-/**
- * Sets the counts to zero, in place.
- *
- * @example
- * ```ts
- * resetTopKAccuracy(state);
- * ```
- */
-export function resetTopKAccuracy(state: TopKAccuracyState): TopKAccuracyState {
-  assertState('resetTopKAccuracy', state);
-  state.correct = 0;
-  state.total = 0;
-  return state;
-}
-
-/**
- * Serializes the state (exact through `JSON.stringify`).
- *
- * @example
- * ```ts
- * const saved = JSON.stringify(topKAccuracyToJSON(state));
- * ```
- */
-export function topKAccuracyToJSON(state: TopKAccuracyState): TopKAccuracyJSON {
-  assertState('topKAccuracyToJSON', state);
-  return stateEnvelope(FORMAT, 1, {
-    numClasses: state.numClasses,
-    k: state.k,
-    correct: state.correct,
-    total: state.total,
-  });
-}
-
-/**
- * Restores a state written by {@link topKAccuracyToJSON}.
- *
- * @throws StateRestoreError for a malformed state.
- * @example
- * ```ts
- * const state = topKAccuracyFromJSON(JSON.parse(saved));
- * ```
- */
-export function topKAccuracyFromJSON(json: unknown): TopKAccuracyState {
-  const read = readStateEnvelope('topKAccuracyFromJSON', json, {
-    format: FORMAT,
-    version: 1,
-    writer: 'topKAccuracyToJSON',
-  });
-  const numClasses = read.integer('numClasses', { min: 1 });
-  const k = read.integer('k', { min: 1 });
-  const correct = read.number('correct', { min: 0 });
-  const total = read.number('total', { min: correct }); // correct <= total
-  return { kind: 'topKAccuracy', numClasses, k, correct, total };
-}
 
 /**
  * One-shot top-k accuracy like scikit-learn's
@@ -391,3 +294,56 @@ export function topKAccuracy(
       : checkArguments(name).boolean('normalize', options.normalize);
   return normalize ? topKAccuracyValue(state) : state.correct;
 }
+
+// The generic operations, bound to their public names (see the definition above).
+
+/**
+ * Adds the counts of `sources` into `target` (same `numClasses` and `k`), in place.
+ *
+ * @param target - The counter that receives the counts (mutated and returned).
+ * @param sources - Counters with the same `numClasses` and `k`.
+ * @returns `target`.
+ * @throws InvalidArgumentError when a source has another `numClasses` or `k` (nothing is added).
+ * @example
+ * ```ts
+ * mergeTopKAccuracy(total, workerA, workerB);
+ * ```
+ */
+export const mergeTopKAccuracy = topKAccuracyState.merge;
+
+/**
+ * Sets the counts to zero, in place.
+ *
+ * @param state - The counter (mutated and returned).
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetTopKAccuracy(state);
+ * ```
+ */
+export const resetTopKAccuracy = topKAccuracyState.reset;
+
+/**
+ * Serializes the state (exact through `JSON.stringify`).
+ *
+ * @param state - The counter.
+ * @returns The envelope `{ format: 'trainkit.metrics.topKAccuracy', version: 1, numClasses, k, correct, total }`.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(topKAccuracyToJSON(state));
+ * ```
+ */
+export const topKAccuracyToJSON = topKAccuracyState.toJSON;
+
+/**
+ * Restores a state written by {@link topKAccuracyToJSON}.
+ *
+ * @param json - What {@link topKAccuracyToJSON} returned (or its JSON text).
+ * @returns The state.
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = topKAccuracyFromJSON(JSON.parse(saved));
+ * ```
+ */
+export const topKAccuracyFromJSON = topKAccuracyState.fromJSON;

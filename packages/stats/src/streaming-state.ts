@@ -81,41 +81,26 @@ export interface StateField<T> {
   ) => T;
 }
 
-/** Names of the public functions a definition provides (they appear in error messages). */
-export interface StreamingStateNames {
-  /** e.g. `'confusionMatrixToJSON'`. */
-  readonly toJSON: string;
-  /** e.g. `'confusionMatrixFromJSON'`. */
-  readonly fromJSON: string;
-  /** e.g. `'resetConfusionMatrix'`. */
-  readonly reset: string;
-  /** e.g. `'mergeConfusionMatrices'`; only for states whose every field merges. */
-  readonly merge?: string;
-  /** e.g. `'cloneConfusionMatrix'`. */
-  readonly clone?: string;
-}
-
 /**
- * What {@link defineStreamingState} needs: the state's kind and serialized
- * format, its parameters and its fields. Update and value functions stay
- * hand-written (they are the hot paths); everything else is generic.
+ * What {@link defineStreamingState} needs besides the format: how to name the
+ * state in errors, its parameters and its fields. Update and value functions
+ * stay hand-written (they are the hot paths); everything else is generic.
  *
  * @typeParam S - The state type.
  * @typeParam P - The keys of `S` that are parameters.
  */
 export interface StreamingStateSpec<S extends StreamingState, P extends keyof S> {
-  /** The in-memory brand, e.g. `'confusionMatrix'`. */
-  readonly kind: S['kind'];
-  /** The serialized format, `'trainkit.<package>.<thing>'`. */
-  readonly format: string;
-  /** The serialized version, an integer >= 1. */
-  readonly version: number;
+  /** The serialized version, an integer >= 1. Default 1. */
+  readonly version?: number;
   /** What the state is, after "must be": e.g. `'a confusion matrix state'`. */
   readonly description: string;
-  /** How to make one, for the fix of errors: e.g. `'createConfusionMatrix(numClasses)'`. */
-  readonly createdBy: string;
-  /** The public function names. */
-  readonly names: StreamingStateNames;
+  /**
+   * How to make one, for the fix of errors. Default `create<Kind>(<parameters>)`,
+   * e.g. `'createEma(weight)'`.
+   */
+  readonly createdBy?: string;
+  /** The merge function's name when it is not `merge<Kind>` (e.g. `'mergeConfusionMatrices'`). */
+  readonly mergeName?: string;
   /** The parameters, in serialization order. */
   readonly parameters: { readonly [K in P]: StateParameter };
   /** The accumulated fields, in serialization order. */
@@ -151,6 +136,8 @@ export interface CreateStateOptions {
  * `clone`, `toJSON`, `fromJSON`) can be exported as they are.
  */
 export interface StreamingStateDefinition<S extends StreamingState, P extends keyof S, J> {
+  /** The state's kind, the last segment of the format. */
+  readonly kind: S['kind'];
   /** The spec the definition was built from. */
   readonly spec: StreamingStateSpec<S, P>;
   /** Checks the parameters (errors name `functionName` and the argument) and returns a fresh state. */
@@ -161,8 +148,12 @@ export interface StreamingStateDefinition<S extends StreamingState, P extends ke
   ): S;
   /** Whether `value` is such a state (its kind, and the fields with a guard; O(1)). */
   is(value: unknown): value is S;
-  /** Throws an `InvalidArgumentError` (named after `functionName` and `argument`) unless `value` is such a state. */
-  assert(functionName: string, value: unknown, argument?: string): asserts value is S;
+  /**
+   * Throws an `InvalidArgumentError` (named after `functionName` and
+   * `argument`) unless `value` is such a state; the first line of every
+   * function that takes one.
+   */
+  assert(functionName: string, value: unknown, argument?: string): void;
   /** Resets the fields in place (parameters kept) and returns the state. */
   reset(state: S): S;
   /** Folds every source into `target` in place (same parameters) and returns `target`. */
@@ -185,18 +176,22 @@ type Fields = Readonly<Record<string, StateField<unknown>>>;
  * update and the value stay hand-written functions over the plain state
  * object, so hot loops pay nothing for the definition.
  *
+ * The state's `kind` is the last segment of the format (`'trainkit.metrics.
+ * confusionMatrix'` -> `'confusionMatrix'`); it also names the public
+ * functions in error messages: `<kind>ToJSON`, `<kind>FromJSON`,
+ * `reset<Kind>`, `merge<Kind>` (or `spec.mergeName`), `clone<Kind>`.
+ *
  * @typeParam S - The state type.
  * @typeParam P - The keys of `S` that are parameters.
  * @typeParam J - The type `toJSON` returns.
- * @param spec - Kind, format, names, parameters and fields.
+ * @param format - The serialized format, `'trainkit.<package>.<kind>'`.
+ * @param spec - Description, parameters and fields.
  * @returns The operations; export the bound ones under the public names.
  * @example
  * ```ts
  * interface HitsState { readonly kind: 'hits'; readonly k: number; hits: number; total: number }
- * const hits = defineStreamingState<HitsState, 'k', HitsJSON>({
- *   kind: 'hits', format: 'trainkit.example.hits', version: 1,
- *   description: 'a hits state', createdBy: 'createHits(k)',
- *   names: { toJSON: 'hitsToJSON', fromJSON: 'hitsFromJSON', reset: 'resetHits', merge: 'mergeHits' },
+ * const hits = defineStreamingState<HitsState, 'k', HitsJSON>('trainkit.example.hits', {
+ *   description: 'a hits state',
  *   parameters: { k: stateParameter.integer({ min: 1 }) },
  *   fields: { hits: stateField.sum({ min: 0 }), total: stateField.sum({ min: 0 }) },
  * });
@@ -208,13 +203,27 @@ export function defineStreamingState<
   S extends StreamingState,
   P extends keyof S,
   J = StateEnvelope,
->(spec: StreamingStateSpec<S, P>): StreamingStateDefinition<S, P, J> {
+>(
+  format: `trainkit.${string}.${S['kind']}`,
+  spec: StreamingStateSpec<S, P>,
+): StreamingStateDefinition<S, P, J> {
+  const kind = format.slice(format.lastIndexOf('.') + 1) as S['kind'];
   const parameterKeys = Object.keys(spec.parameters) as (P & string)[];
   const fields = spec.fields as unknown as Fields;
   const fieldKeys = Object.keys(fields);
   const guarded = fieldKeys.filter((key) => fields[key]!.guard !== undefined);
-  const fix = `Create one with ${spec.createdBy}.`;
-  const format = { format: spec.format, version: spec.version, writer: spec.names.toJSON };
+  const Kind = kind.charAt(0).toUpperCase() + kind.slice(1);
+  const createdBy = spec.createdBy ?? `create${Kind}(${parameterKeys.join(', ')})`;
+  const fix = `Create one with ${createdBy}.`;
+  const names = {
+    toJSON: `${kind}ToJSON`,
+    fromJSON: `${kind}FromJSON`,
+    reset: `reset${Kind}`,
+    merge: spec.mergeName ?? `merge${Kind}`,
+    clone: `clone${Kind}`,
+  };
+  const version = spec.version ?? 1;
+  const envelope = { format, version, writer: names.toJSON };
   for (const key of fieldKeys) {
     const field = fields[key]!;
     if (
@@ -233,7 +242,7 @@ export function defineStreamingState<
   const mergeable = fieldKeys.every((key) => fields[key]!.merge !== undefined);
 
   const build = (parameters: Readonly<Record<string, number>>): S => {
-    const state: Record<string, unknown> = { kind: spec.kind };
+    const state: Record<string, unknown> = { kind };
     for (const key of parameterKeys) state[key] = parameters[key];
     for (const key of fieldKeys) state[key] = fields[key]!.initial(parameters);
     return state as unknown as S;
@@ -247,29 +256,33 @@ export function defineStreamingState<
 
   // The O(1) check every function of the state starts with: the brand, and the
   // fields a hot loop indexes (e.g. a counts array of numClasses² entries).
-  const kind = spec.kind;
+  const isKind = (value: unknown): value is S =>
+    typeof value === 'object' && value !== null && (value as S).kind === kind;
+  const firstGuard = guarded.length === 1 ? fields[guarded[0]!]!.guard! : undefined;
+  const firstKey = guarded[0]!;
   const is =
     guarded.length === 0
-      ? (value: unknown): value is S =>
-          typeof value === 'object' && value !== null && (value as S).kind === kind
-      : (value: unknown): value is S => {
-          if (typeof value !== 'object' || value === null || (value as S).kind !== kind) {
-            return false;
-          }
-          const state = value as Record<string, unknown>;
-          for (const key of guarded) if (!fields[key]!.guard!(state[key], state)) return false;
-          return true;
-        };
+      ? isKind
+      : firstGuard !== undefined
+        ? (value: unknown): value is S =>
+            isKind(value) &&
+            firstGuard((value as Record<string, unknown>)[firstKey], value as never)
+        : (value: unknown): value is S => {
+            if (!isKind(value)) return false;
+            const state = value as Record<string, unknown>;
+            for (let i = 0; i < guarded.length; i++) {
+              const key = guarded[i]!;
+              if (!fields[key]!.guard!(state[key], state)) return false;
+            }
+            return true;
+          };
 
-  const assert: (functionName: string, value: unknown, argument?: string) => asserts value is S = (
-    functionName,
-    value,
-    argument = 'state',
-  ) => {
+  const assert = (functionName: string, value: unknown, argument = 'state'): void => {
     if (!is(value)) checkArguments(functionName).fail(argument, value, spec.description, fix);
   };
 
   const definition: StreamingStateDefinition<S, P, J> = {
+    kind,
     spec,
     create(functionName, parameters, options = {}) {
       const check = checkArguments(functionName);
@@ -288,7 +301,7 @@ export function defineStreamingState<
     is,
     assert,
     reset(state) {
-      assert(spec.names.reset, state);
+      assert(names.reset, state);
       const parameters = parametersOf(state);
       const record = state as unknown as Record<string, unknown>;
       for (const key of fieldKeys) {
@@ -299,12 +312,12 @@ export function defineStreamingState<
       return state;
     },
     merge(target, ...sources) {
-      const functionName = spec.names.merge ?? 'merge';
+      const functionName = names.merge;
       if (!mergeable) {
         throw new InvalidArgumentError({
           functionName,
           argument: 'target',
-          value: spec.kind,
+          value: kind,
           expected: 'a state whose fields can be merged',
           fix: `${spec.description} is order-dependent and cannot be merged.`,
         });
@@ -323,9 +336,9 @@ export function defineStreamingState<
       return target;
     },
     clone(state) {
-      assert(spec.names.clone ?? 'clone', state);
+      assert(names.clone, state);
       const record = state as unknown as Record<string, unknown>;
-      const copy: Record<string, unknown> = { kind: spec.kind };
+      const copy: Record<string, unknown> = { kind };
       for (const key of parameterKeys) copy[key] = record[key];
       for (const key of fieldKeys) {
         const field = fields[key]!;
@@ -334,22 +347,22 @@ export function defineStreamingState<
       return copy as unknown as S;
     },
     toJSON(state) {
-      assert(spec.names.toJSON, state);
+      assert(names.toJSON, state);
       const record = state as unknown as Record<string, unknown>;
       const payload: Record<string, unknown> = {};
       for (const key of parameterKeys) payload[key] = record[key];
       if (spec.payload !== undefined) Object.assign(payload, spec.payload.toJSON(state));
       else for (const key of fieldKeys) payload[key] = fields[key]!.toJSON!(record[key]);
-      return stateEnvelope(spec.format, spec.version, payload) as J;
+      return stateEnvelope(format, version, payload) as J;
     },
     fromJSON(json) {
-      const read = readStateEnvelope(spec.names.fromJSON, json, format);
+      const read = readStateEnvelope(names.fromJSON, json, envelope);
       const parameters: Record<string, number> = {};
       for (const key of parameterKeys) {
         const { type, bounds } = spec.parameters[key];
         parameters[key] = type === 'integer' ? read.integer(key, bounds) : read.number(key, bounds);
       }
-      const state: Record<string, unknown> = { kind: spec.kind, ...parameters };
+      const state: Record<string, unknown> = { kind, ...parameters };
       if (spec.payload !== undefined) {
         Object.assign(state, spec.payload.fromJSON(read, parameters));
       } else {

@@ -1,11 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { ShapeMismatchError } from '@trainkit/core';
+import { addLabels, type ConfusionMatrixState, confusionMatrixState } from '../confusion-matrix';
 import {
-  addLabels,
-  assertConfusionMatrixState,
-  type ConfusionMatrixState,
-} from '../confusion-matrix';
-import { checkInt32, checkNumeric, checkRank, checkTensor, failLabelRange } from './tensor-checks';
+  type CheckedWeights,
+  checkInt32,
+  checkNumeric,
+  checkRank,
+  checkSampleWeight,
+  checkTensor,
+  failLabelRange,
+  failNaNScores,
+  readBack,
+  weightsAfterReadBack,
+} from './tensor-checks';
 
 /** Per-sample weights for the tfjs helpers: a 1-D tensor or a plain array. */
 export type TensorSampleWeight = tf.Tensor | ArrayLike<number>;
@@ -14,42 +21,6 @@ export type TensorSampleWeight = tf.Tensor | ArrayLike<number>;
 export interface TensorConfusionMatrixUpdateOptions {
   /** One finite weight >= 0 per sample: a 1-D float32 tensor or an array. */
   readonly sampleWeight?: TensorSampleWeight;
-}
-
-/** A checked weight: a tensor to read back, or an array used as is. */
-export type CheckedWeights = { tensor: tf.Tensor } | { array: ArrayLike<number> } | undefined;
-
-/** @internal Validates `sampleWeight` for n samples (synchronously). */
-export function checkSampleWeight(
-  functionName: string,
-  weights: unknown,
-  n: number,
-): CheckedWeights {
-  if (weights === undefined) return undefined;
-  if (Array.isArray(weights) || ArrayBuffer.isView(weights)) {
-    const array = weights as ArrayLike<number>;
-    if (array.length !== n) {
-      throw new ShapeMismatchError({
-        functionName,
-        argument: 'sampleWeight',
-        expected: [n],
-        actual: [array.length],
-      });
-    }
-    return { array };
-  }
-  const tensor = checkTensor(functionName, 'sampleWeight', weights);
-  checkRank(functionName, 'sampleWeight', tensor, 1, 'Pass one weight per sample, shape [batch].');
-  checkNumeric(functionName, 'sampleWeight', tensor);
-  if (tensor.shape[0] !== n) {
-    throw new ShapeMismatchError({
-      functionName,
-      argument: 'sampleWeight',
-      expected: [n],
-      actual: tensor.shape,
-    });
-  }
-  return { tensor };
 }
 
 /**
@@ -88,21 +59,11 @@ export async function addLabelTensors(
     if (nanCheck !== undefined) parts.push(tf.reshape(tf.cast(nanCheck, parts[0]!.dtype), [1]));
     return tf.concat(parts);
   });
-  let data: tf.TypedArray;
-  try {
-    data = await packed.data();
-  } finally {
-    packed.dispose();
-  }
-  const withTensorWeights = weights !== undefined && 'tensor' in weights;
-  if (nanCheck !== undefined && data[data.length - 1]! > 0) throwNaN(functionName);
+  const data = await readBack(packed);
+  if (nanCheck !== undefined && data[data.length - 1]! > 0) failNaNScores(functionName, noArgmax);
   const trueLabels = data.subarray(0, n);
   const predLabels = data.subarray(n, 2 * n);
-  const sampleWeight = withTensorWeights
-    ? data.subarray(2 * n, 3 * n)
-    : weights === undefined
-      ? undefined
-      : weights.array;
+  const sampleWeight = weightsAfterReadBack(weights, data, 2 * n, n);
   return addLabels(functionName, state, trueLabels, predLabels, sampleWeight);
 }
 
@@ -128,12 +89,7 @@ async function addOnDevice(
     const counts = tf.bincount(index, tf.tensor1d([], 'int32'), c * c);
     return tf.concat([counts, ...stats]);
   });
-  let data: tf.TypedArray;
-  try {
-    data = await packed.data();
-  } finally {
-    packed.dispose();
-  }
+  const data = await readBack(packed);
   const cells = c * c;
   const [minTrue, maxTrue, minPred, maxPred] = [
     data[cells]!,
@@ -141,7 +97,7 @@ async function addOnDevice(
     data[cells + 2]!,
     data[cells + 3]!,
   ];
-  if (nanCheck !== undefined && data[cells + 4]! > 0) throwNaN(functionName);
+  if (nanCheck !== undefined && data[cells + 4]! > 0) failNaNScores(functionName, noArgmax);
   for (const [argument, low, high] of [
     ['yTrue', minTrue, maxTrue],
     ['yPred', minPred, maxPred],
@@ -154,14 +110,7 @@ async function addOnDevice(
   return state;
 }
 
-function throwNaN(functionName: string): never {
-  return checkArguments(functionName).fail(
-    'scores',
-    'a tensor containing NaN',
-    'free of NaN',
-    'NaN scores have no argmax; check the model output for divergence.',
-  );
-}
+const noArgmax = 'NaN scores have no argmax; check the model output for divergence.';
 
 /**
  * Adds a batch of true and predicted labels held in tfjs tensors (1-D int32)
@@ -192,7 +141,7 @@ export async function updateConfusionMatrixFromTensors(
   options: TensorConfusionMatrixUpdateOptions = {},
 ): Promise<ConfusionMatrixState> {
   const name = 'updateConfusionMatrixFromTensors';
-  assertConfusionMatrixState(name, state);
+  confusionMatrixState.assert(name, state);
   const t = checkTensor(name, 'yTrue', yTrue);
   const p = checkTensor(name, 'yPred', yPred);
   checkRank(
@@ -253,7 +202,7 @@ export async function updateConfusionMatrixFromScores(
   options: TensorConfusionMatrixUpdateOptions = {},
 ): Promise<ConfusionMatrixState> {
   const name = 'updateConfusionMatrixFromScores';
-  assertConfusionMatrixState(name, state);
+  confusionMatrixState.assert(name, state);
   const prepared = prepareScores(name, state.numClasses, yTrue, scores, options.sampleWeight);
   if (prepared === undefined) return state;
   const { labels, predictions, nanCount, weights } = prepared;

@@ -88,3 +88,67 @@ export function failLabelRange(
     'Labels must be integers 0..numClasses-1: check numClasses or remap the labels.',
   );
 }
+
+/** A checked weight: a tensor to read back, or an array used as is. */
+export type CheckedWeights = { tensor: tf.Tensor } | { array: ArrayLike<number> } | undefined;
+
+/** Validates `sampleWeight` for n samples (synchronously). */
+export function checkSampleWeight(
+  functionName: string,
+  weights: unknown,
+  n: number,
+): CheckedWeights {
+  if (weights === undefined) return undefined;
+  if (Array.isArray(weights) || ArrayBuffer.isView(weights)) {
+    const array = weights as ArrayLike<number>;
+    if (array.length !== n) {
+      throw new ShapeMismatchError({
+        functionName,
+        argument: 'sampleWeight',
+        expected: [n],
+        actual: [array.length],
+      });
+    }
+    return { array };
+  }
+  const tensor = checkTensor(functionName, 'sampleWeight', weights);
+  checkRank(functionName, 'sampleWeight', tensor, 1, 'Pass one weight per sample, shape [batch].');
+  checkNumeric(functionName, 'sampleWeight', tensor);
+  if (tensor.shape[0] !== n) {
+    throw new ShapeMismatchError({
+      functionName,
+      argument: 'sampleWeight',
+      expected: [n],
+      actual: tensor.shape,
+    });
+  }
+  return { tensor };
+}
+
+/** Reads a tensor back (one `await data()`) and disposes it, also when reading fails. */
+export async function readBack(tensor: tf.Tensor): Promise<tf.TypedArray> {
+  try {
+    return await tensor.data();
+  } finally {
+    tensor.dispose();
+  }
+}
+
+/**
+ * The sample weights of a batch whose read-back holds them at `offset` when
+ * they were a tensor; otherwise the array that was passed (or none).
+ */
+export function weightsAfterReadBack(
+  weights: CheckedWeights,
+  data: tf.TypedArray,
+  offset: number,
+  n: number,
+): ArrayLike<number> | undefined {
+  if (weights === undefined) return undefined;
+  return 'tensor' in weights ? data.subarray(offset, offset + n) : weights.array;
+}
+
+/** Throws the error for scores that hold NaN (counted on the device). */
+export function failNaNScores(functionName: string, fix: string): never {
+  return checkArguments(functionName).fail('scores', 'a tensor containing NaN', 'free of NaN', fix);
+}

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkArguments } from '@trainkit/core';
 import { checkWeights } from '../labels';
-import type { TopKAccuracyState } from '../top-k-accuracy';
+import { type TopKAccuracyState, topKAccuracyState } from '../top-k-accuracy';
 import { prepareScores, type TensorSampleWeight } from './confusion-matrix';
-import { failLabelRange } from './tensor-checks';
+import { failLabelRange, failNaNScores, readBack, weightsAfterReadBack } from './tensor-checks';
 
 /** Options of {@link updateTopKAccuracyFromScores}. */
 export interface TensorTopKAccuracyUpdateOptions {
@@ -41,14 +40,7 @@ export async function updateTopKAccuracyFromScores(
   options: TensorTopKAccuracyUpdateOptions = {},
 ): Promise<TopKAccuracyState> {
   const name = 'updateTopKAccuracyFromScores';
-  if (typeof state !== 'object' || state === null || state.kind !== 'topKAccuracy') {
-    checkArguments(name).fail(
-      'state',
-      state,
-      'a top-k accuracy state',
-      'Create one with createTopKAccuracy().',
-    );
-  }
+  topKAccuracyState.assert(name, state);
   const c = state.numClasses;
   const prepared = prepareScores(name, c, yTrue, scores, options.sampleWeight, false);
   if (prepared === undefined) return state;
@@ -86,31 +78,15 @@ export async function updateTopKAccuracyFromScores(
     tf.dispose([predictions, nanCount]);
     if (labels !== yTrue) labels.dispose();
   }
-  let data: tf.TypedArray;
-  try {
-    data = await packed.data();
-  } finally {
-    packed.dispose();
-  }
-  const withTensorWeights = weights !== undefined && 'tensor' in weights;
-  const checksAt = withTensorWeights ? 2 * n : n;
+  const data = await readBack(packed);
+  const checksAt = weights !== undefined && 'tensor' in weights ? 2 * n : n;
   const [minLabel, maxLabel, nan] = [data[checksAt]!, data[checksAt + 1]!, data[checksAt + 2]!];
-  const check = checkArguments(name);
   if (nan > 0) {
-    check.fail(
-      'scores',
-      'a tensor containing NaN',
-      'free of NaN',
-      'NaN scores cannot be ranked; check the model output for divergence.',
-    );
+    failNaNScores(name, 'NaN scores cannot be ranked; check the model output for divergence.');
   }
   if (minLabel < 0) failLabelRange(name, 'yTrue', minLabel, c);
   if (maxLabel >= c) failLabelRange(name, 'yTrue', maxLabel, c);
-  const sampleWeight = withTensorWeights
-    ? data.subarray(n, 2 * n)
-    : weights === undefined
-      ? undefined
-      : weights.array;
+  const sampleWeight = weightsAfterReadBack(weights, data, n, n);
   if (sampleWeight !== undefined) checkWeights(name, 'sampleWeight', sampleWeight, n);
   let correct = 0;
   let total = 0;
