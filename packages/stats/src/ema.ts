@@ -1,11 +1,6 @@
 import { checkArguments, type JsonNumber } from '@trainkit/core';
 import { assertArrayLike } from './array-arguments';
-import {
-  defineStreamingState,
-  type StreamingStateDefinition,
-  stateField,
-  stateParameter,
-} from './streaming-state';
+import { defineStreamingState, stateField, stateParameter } from './streaming-state';
 
 /**
  * Streaming state of TensorBoard's scalar smoothing (a debiased exponential
@@ -52,17 +47,8 @@ const weightBounds = {
 };
 
 /** The EMA's generic operations (state check, reset, JSON), see {@link defineStreamingState}. */
-const ema: StreamingStateDefinition<EmaState, 'weight', EmaJSON> = defineStreamingState<
-  EmaState,
-  'weight',
-  EmaJSON
->({
-  kind: 'ema',
-  format: 'trainkit.stats.ema',
-  version: 1,
+const ema = defineStreamingState<EmaState, 'weight', EmaJSON>('trainkit.stats.ema', {
   description: 'an EMA state',
-  createdBy: 'createEma(weight)',
-  names: { toJSON: 'emaToJSON', fromJSON: 'emaFromJSON', reset: 'resetEma' },
   parameters: { weight: stateParameter.number(weightBounds) },
   fields: {
     last: stateField.value(0, 'number'),
@@ -150,43 +136,6 @@ function debiasWeight(weight: number, finiteCount: number): number {
 }
 
 /**
- * Clears the series, in place (keeps the weight).
- *
- * @param state - The smoother (mutated and returned).
- * @returns `state`.
- * @example
- * ```ts
- * resetEma(state);
- * ```
- */
-export const resetEma: (state: EmaState) => EmaState = ema.reset;
-
-/**
- * Serializes the state (exact through `JSON.stringify`, non-finite values included).
- *
- * @param state - The smoother.
- * @returns The envelope `{ format: 'trainkit.stats.ema', version: 1, weight, ... }`.
- * @example
- * ```ts
- * const saved = JSON.stringify(emaToJSON(state));
- * ```
- */
-export const emaToJSON: (state: EmaState) => EmaJSON = ema.toJSON;
-
-/**
- * Restores a state written by {@link emaToJSON} (the object, its JSON round trip or its text).
- *
- * @param json - What {@link emaToJSON} returned.
- * @returns The state.
- * @throws StateRestoreError for a malformed state.
- * @example
- * ```ts
- * const state = emaFromJSON(JSON.parse(saved));
- * ```
- */
-export const emaFromJSON: (json: unknown) => EmaState = ema.fromJSON;
-
-/**
  * TensorBoard's scalar smoothing of a whole series (its "classic smoothing",
  * `tensorboard/webapp/widgets/line_chart_v2/data_transformer.ts`): a
  * first-order IIR filter debiased by 1 − w^n.
@@ -233,3 +182,42 @@ export function smoothEma(values: ArrayLike<number>, weight: number): Float64Arr
   }
   return out;
 }
+
+// The generic operations, bound to their public names (see the definition above).
+
+/**
+ * Clears the series, in place (keeps the weight).
+ *
+ * @param state - The smoother (mutated and returned).
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetEma(state);
+ * ```
+ */
+export const resetEma = ema.reset;
+
+/**
+ * Serializes the state (exact through `JSON.stringify`, non-finite values included).
+ *
+ * @param state - The smoother.
+ * @returns The envelope `{ format: 'trainkit.stats.ema', version: 1, weight, ... }`.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(emaToJSON(state));
+ * ```
+ */
+export const emaToJSON = ema.toJSON;
+
+/**
+ * Restores a state written by {@link emaToJSON} (the object, its JSON round trip or its text).
+ *
+ * @param json - What {@link emaToJSON} returned.
+ * @returns The state.
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = emaFromJSON(JSON.parse(saved));
+ * ```
+ */
+export const emaFromJSON = ema.fromJSON;

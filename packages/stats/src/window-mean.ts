@@ -5,12 +5,7 @@ import {
   type StateReader,
 } from '@trainkit/core';
 import { assertArrayLike, checkSameLength } from './array-arguments';
-import {
-  defineStreamingState,
-  type StreamingStateDefinition,
-  stateField,
-  stateParameter,
-} from './streaming-state';
+import { defineStreamingState, stateField, stateParameter } from './streaming-state';
 
 /**
  * Streaming (weighted) mean of the last `window` values: a trailing moving
@@ -80,14 +75,10 @@ const ringLength = (parameters: Readonly<Record<string, unknown>>) => parameters
  * the running sums; the counters of non-finite entries follow from the
  * entries on restore.
  */
-const windowMeanState: StreamingStateDefinition<WindowMeanState, 'window', WindowMeanJSON> =
-  defineStreamingState({
-    kind: 'windowMean',
-    format: 'trainkit.stats.windowMean',
-    version: 1,
+const windowMeanState = defineStreamingState<WindowMeanState, 'window', WindowMeanJSON>(
+  'trainkit.stats.windowMean',
+  {
     description: 'a window mean state',
-    createdBy: 'createWindowMean(window)',
-    names: { toJSON: 'windowMeanToJSON', fromJSON: 'windowMeanFromJSON', reset: 'resetWindowMean' },
     parameters: { window: stateParameter.integer(windowBounds) },
     fields: {
       values: stateField.buffer(ringLength),
@@ -103,7 +94,8 @@ const windowMeanState: StreamingStateDefinition<WindowMeanState, 'window', Windo
       sinceRecompute: stateField.value(0, 'count'),
     },
     payload: { toJSON: ringToJSON, fromJSON: ringFromJSON },
-  });
+  },
+);
 
 /**
  * Creates an empty trailing-window mean.
@@ -239,45 +231,6 @@ export function windowMeanValue(state: WindowMeanState): number {
   return state.finiteCount > 0 && state.weightSum > 0 ? state.sum / state.weightSum : Number.NaN;
 }
 
-/**
- * Empties the window in place (keeps its length).
- *
- * @param state - The window (mutated and returned).
- * @returns `state`.
- * @example
- * ```ts
- * resetWindowMean(state);
- * ```
- */
-export const resetWindowMean: (state: WindowMeanState) => WindowMeanState = windowMeanState.reset;
-
-/**
- * Serializes the state (buffer oldest first and the running sums), exact
- * through `JSON.stringify`.
- *
- * @param state - The window.
- * @returns The envelope `{ format: 'trainkit.stats.windowMean', version: 1, window, values, ... }`.
- * @example
- * ```ts
- * const saved = JSON.stringify(windowMeanToJSON(state));
- * ```
- */
-export const windowMeanToJSON: (state: WindowMeanState) => WindowMeanJSON = windowMeanState.toJSON;
-
-/**
- * Restores a state written by {@link windowMeanToJSON}; later updates give
- * bit-identical results to an uninterrupted stream.
- *
- * @param json - What {@link windowMeanToJSON} returned (or its JSON text).
- * @returns The state.
- * @throws StateRestoreError for a malformed state.
- * @example
- * ```ts
- * const state = windowMeanFromJSON(JSON.parse(saved));
- * ```
- */
-export const windowMeanFromJSON: (json: unknown) => WindowMeanState = windowMeanState.fromJSON;
-
 function ringToJSON(state: WindowMeanState): Omit<WindowMeanJSON, 'format' | 'version' | 'window'> {
   const values: JsonNumber[] = [];
   const weights: number[] = [];
@@ -371,3 +324,44 @@ export function windowMean(
   }
   return out;
 }
+
+// The generic operations, bound to their public names (see the definition above).
+
+/**
+ * Empties the window in place (keeps its length).
+ *
+ * @param state - The window (mutated and returned).
+ * @returns `state`.
+ * @example
+ * ```ts
+ * resetWindowMean(state);
+ * ```
+ */
+export const resetWindowMean = windowMeanState.reset;
+
+/**
+ * Serializes the state (buffer oldest first and the running sums), exact
+ * through `JSON.stringify`.
+ *
+ * @param state - The window.
+ * @returns The envelope `{ format: 'trainkit.stats.windowMean', version: 1, window, values, ... }`.
+ * @example
+ * ```ts
+ * const saved = JSON.stringify(windowMeanToJSON(state));
+ * ```
+ */
+export const windowMeanToJSON = windowMeanState.toJSON;
+
+/**
+ * Restores a state written by {@link windowMeanToJSON}; later updates give
+ * bit-identical results to an uninterrupted stream.
+ *
+ * @param json - What {@link windowMeanToJSON} returned (or its JSON text).
+ * @returns The state.
+ * @throws StateRestoreError for a malformed state.
+ * @example
+ * ```ts
+ * const state = windowMeanFromJSON(JSON.parse(saved));
+ * ```
+ */
+export const windowMeanFromJSON = windowMeanState.fromJSON;
