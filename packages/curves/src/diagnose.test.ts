@@ -46,6 +46,38 @@ describe('diagnose: each verdict on a synthetic curve built to show it', () => {
     // 0.3 + 2 exp(-t/800) falls 21% of its window median over 750..999.
     expect(v.evidence.trainingRelativeChange).toBeCloseTo(-0.21, 1);
     expect(v.evidence.trainingPValue).toBeLessThan(1e-4);
+    // Validation (every 50) is measured over its points inside the same window, 750-1000:
+    // 0.32 + 2 exp(-t/800) falls 21% of its median there too.
+    expect(d.validation!.endTrend!.range).toEqual({ start: 750, end: 1000 });
+    expect(d.validation!.endTrend!.testRange).toEqual({ start: 650, end: 1000 });
+    expect(v.evidence.validationRelativeChange).toBeCloseTo(-0.21, 1);
+    expect(v.message).toMatch(
+      /^Still learning: over iterations 750-999 the training loss fell 2\d\.\d+% \(p = [^)]+\) and over iterations 750-1000 the validation loss 2\d\.\d+% \(p = /,
+    );
+  });
+
+  it('underfitting: the validation change covers the end window, not the last 8 evaluations', () => {
+    // Validation every 100 iterations falls fast until 500, then only 0.5% per 100: over the
+    // end window (750-999) it is nearly flat although its last 8 points fall by half.
+    const history = buildHistory(
+      {
+        iterations: 1000,
+        train: (t) => 0.3 + 2 * Math.exp(-t / 800),
+        validation: (t) => (t <= 500 ? 3.5 - 0.005 * t : 1 - 0.00005 * (t - 500)),
+        validationEvery: 100,
+        relativeNoise: 0.002,
+      },
+      { seed: 1 },
+    );
+    const d = diagnose(history);
+    const end = d.validation!.endTrend!;
+    expect(end.range).toEqual({ start: 800, end: 1000 });
+    expect(end.testRange).toEqual({ start: 300, end: 1000 });
+    expect(end.relativeChange).toBeCloseTo(-0.01, 2);
+    expect(end.direction).toBe('flat');
+    const verdict = d.verdicts.find((v) => v.kind === 'underfitting');
+    // Training still falls 21% (strictly); validation does not agree: no "both still falling".
+    expect(verdict).toBeUndefined();
   });
 
   it('slow start: the plateau ends near iteration 300', () => {

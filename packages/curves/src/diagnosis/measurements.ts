@@ -5,6 +5,7 @@ import {
   medianInPlace,
   robustNoise,
   type TrendTestResult,
+  theilSen,
   trendTest,
 } from '@trainkit/stats';
 import type { Series, TrainingHistory } from '../history';
@@ -210,11 +211,16 @@ function windowTrendOf(
   curve: Curve,
   windowStart: number,
   settings: MeasurementSettings,
+  minChangePoints: number,
 ): WindowTrend | undefined {
   const { xs, ys } = curve;
-  let first = xs.findIndex((x) => x >= windowStart);
-  if (first < 0) first = xs.length;
-  first = Math.min(first, Math.max(0, xs.length - minWindowPoints));
+  let inWindow = xs.findIndex((x) => x >= windowStart);
+  if (inWindow < 0) inWindow = xs.length;
+  // The test reaches back to at least 8 points (its power); the change is measured over
+  // the window itself, reaching back only to `minChangePoints` (a validation curve has few
+  // points in the window: its change is quoted over the same iterations as training's).
+  const first = Math.min(inWindow, Math.max(0, xs.length - minWindowPoints));
+  const changeFirst = Math.max(first, Math.min(inWindow, Math.max(0, xs.length - minChangePoints)));
   const wx = xs.slice(first);
   const wy = ys.slice(first);
   if (wy.length < 4) return undefined;
@@ -226,21 +232,31 @@ function windowTrendOf(
     iterations: reduced.iterations,
     alpha: settings.alpha,
   });
-  const level = Math.max(Math.abs(medianOfList(wy)), 1e-12);
-  const span = wx[wx.length - 1]! - wx[0]!;
-  const relativeChange = (trend.slope * span) / level;
-  // Standard error of the change over the window for m equally spaced points with
-  // independent noise sigma: sigma * (m - 1) * sqrt(12 / (m (m^2 - 1))) (least squares).
-  const m = reduced.values.length;
   // The noise of the tested points; for bucket medians also derived from the raw points
   // (median of k normal values: 1.2533 sigma / sqrt(k)), the larger of the two (small
   // samples make either estimate low at times).
+  const m = reduced.values.length;
   const perBucket = wy.length / m;
   const sigma =
     reduced.values === wy
       ? robustNoise(wy)
       : Math.max(robustNoise(reduced.values), (1.2533 * robustNoise(wy)) / Math.sqrt(perBucket));
-  const standardError = changeStandardError(sigma, m) / level;
+  let slope = trend.slope;
+  let cx = wx;
+  let cy = wy;
+  let changePoints = m;
+  if (changeFirst > first) {
+    cx = xs.slice(changeFirst);
+    cy = ys.slice(changeFirst);
+    slope = theilSen(cy, { iterations: cx }).slope;
+    changePoints = cy.length;
+  }
+  const level = Math.max(Math.abs(medianOfList(cy)), 1e-12);
+  const span = cx[cx.length - 1]! - cx[0]!;
+  const relativeChange = (slope * span) / level;
+  // Standard error of the change over the window for m equally spaced points with
+  // independent noise sigma: sigma * (m - 1) * sqrt(12 / (m (m^2 - 1))) (least squares).
+  const standardError = changeStandardError(sigma, changePoints) / level;
   const large =
     Math.abs(relativeChange) >=
     Math.max(settings.minRelativeChange, settings.noiseSigmas * standardError);
@@ -251,9 +267,10 @@ function windowTrendOf(
         ? 'rising'
         : 'flat';
   return {
-    range: { start: wx[0]!, end: wx[wx.length - 1]! },
-    points: reduced.values.length,
-    slope: trend.slope,
+    range: { start: cx[0]!, end: cx[cx.length - 1]! },
+    testRange: { start: wx[0]!, end: wx[wx.length - 1]! },
+    points: m,
+    slope,
     relativeChange,
     standardError,
     pValue: trend.pValue,
@@ -313,7 +330,7 @@ function measure(
     bestLevel: smoothed.values[best]!,
     bestIteration: smoothed.iterations[best]!,
     noise: robustNoise(kind === 'train' ? ys.slice(Math.floor(n / 2)) : ys),
-    endTrend: windowTrendOf(curve, windowStart, settings),
+    endTrend: windowTrendOf(curve, windowStart, settings, kind === 'train' ? minWindowPoints : 3),
   };
 }
 

@@ -53,16 +53,27 @@ export interface TrainingSetup {
 
 /** A trend over the end window of a curve. */
 export interface WindowTrend {
+  /**
+   * The iterations the change is measured over: the end window (training:
+   * at least 8 points; validation: its points inside the training curve's
+   * end window, at least the last 3), so both curves' changes cover the
+   * same iterations.
+   */
   readonly range: IterationRange;
+  /**
+   * The iterations the Mann-Kendall test ran on: `range`, reaching back to
+   * at least 8 points when the window holds fewer.
+   */
+  readonly testRange: IterationRange;
   /** Number of points tested (bucket medians when the window is long). */
   readonly points: number;
-  /** Theil-Sen slope, loss units per iteration. */
+  /** Theil-Sen slope over `range`, loss units per iteration. */
   readonly slope: number;
-  /** slope * window length / window median: the change over the window relative to the level. */
+  /** slope * length of `range` / median over `range`: the change over the window relative to the level. */
   readonly relativeChange: number;
-  /** Standard error of `relativeChange` from the window's own noise. */
+  /** Standard error of `relativeChange` from the curve's own noise. */
   readonly standardError: number;
-  /** Mann-Kendall two-sided p-value. */
+  /** Mann-Kendall two-sided p-value (over `testRange`). */
   readonly pValue: number;
   /**
    * `falling`/`rising` when the Mann-Kendall test is significant AND

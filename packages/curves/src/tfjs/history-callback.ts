@@ -2,7 +2,7 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import { CustomCallback, type LayersModel, type Logs } from '@tensorflow/tfjs-layers';
 import { type CompletedUpdate, checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type CurvesTerminalOptions, curvesTerminal } from '../curves-chart';
-import { type DiagnoseOptions, type Diagnosis, diagnose } from '../diagnose';
+import { type DiagnoseOptions, type Diagnosis, diagnose, type TrainingSetup } from '../diagnose';
 import { formatDiagnosis } from '../format-diagnosis';
 import {
   recordEpoch,
@@ -34,7 +34,12 @@ export interface HistoryCallbackOptions {
   readonly validationKey?: string;
   /** Also record the loss of the training set evaluated with `model.evaluate`. */
   readonly trainingSet?: TrainingSetEvaluation;
-  /** Run `diagnose` when training ends and log it. Default `true`; options are passed on. */
+  /**
+   * Run `diagnose` when training ends and log it. Default `true`; options are
+   * passed on. Unless they include a `setup`, the diagnosis is told how the
+   * run trained (micro-batches and samples per optimizer update, as seen in
+   * the batches), so its advice never recommends what the run already does.
+   */
   readonly diagnoseAtEnd?: boolean | DiagnoseOptions;
   /** Log a terminal chart of the curves when training ends. Default `false`. */
   readonly chartAtEnd?: boolean | CurvesTerminalOptions;
@@ -121,13 +126,39 @@ export function historyCallback(options: HistoryCallbackOptions): HistoryCallbac
   let epochsThisFit = 0;
   let diagnosis: Diagnosis | undefined;
 
+  // How the run trains, for the diagnosis' advice: the most common micro-batches and
+  // samples per update.
+  const microBatchCounts = new Map<number, number>();
+  const sampleCounts = new Map<number, number>();
+  const mode = (counts: Map<number, number>): number | undefined => {
+    let best: number | undefined;
+    for (const [value, count] of counts) {
+      if (best === undefined || count > counts.get(best)!) best = value;
+    }
+    return best;
+  };
   const recordUpdate = (update: CompletedUpdate | undefined): void => {
-    const loss = update?.logs[lossKey];
-    if (typeof loss === 'number') recordTraining(history, update!.step, loss);
+    if (update === undefined) return;
+    microBatchCounts.set(update.microBatches, (microBatchCounts.get(update.microBatches) ?? 0) + 1);
+    sampleCounts.set(update.samples, (sampleCounts.get(update.samples) ?? 0) + 1);
+    const loss = update.logs[lossKey];
+    if (typeof loss === 'number') recordTraining(history, update.step, loss);
+  };
+  const observedSetup = (): TrainingSetup => {
+    const accumulationSteps = mode(microBatchCounts);
+    const samplesPerUpdate = mode(sampleCounts);
+    return {
+      ...(accumulationSteps === undefined ? {} : { accumulationSteps }),
+      ...(samplesPerUpdate === undefined || samplesPerUpdate <= accumulationSteps!
+        ? {}
+        : { samplesPerUpdate }),
+    };
   };
 
   const callback = new CustomCallback({
     onTrainBegin: () => {
+      microBatchCounts.clear();
+      sampleCounts.clear();
       const last = history.train.iterations[history.train.iterations.length - 1];
       steps.start(model?.optimizer, last === undefined ? 0 : last + 1);
       epochsThisFit = 0;
@@ -174,7 +205,8 @@ export function historyCallback(options: HistoryCallbackOptions): HistoryCallbac
     onTrainEnd: () => {
       recordUpdate(steps.sync(model?.optimizer));
       if (diagnoseAtEnd !== false) {
-        diagnosis = diagnose(history, diagnoseAtEnd === true ? {} : diagnoseAtEnd);
+        const options = diagnoseAtEnd === true ? {} : diagnoseAtEnd;
+        diagnosis = diagnose(history, { ...options, setup: options.setup ?? observedSetup() });
         log(`Learning-curve diagnosis of ${history.name}:\n${formatDiagnosis(diagnosis)}`);
       }
       if (chartAtEnd !== false && history.train.values.length > 0) {

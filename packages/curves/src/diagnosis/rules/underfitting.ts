@@ -1,6 +1,9 @@
 import { defineDiagnosisRule, formatNumber, percent } from '../rule';
 import type { WindowTrend } from '../verdict';
 
+const sameRange = (a: WindowTrend, b: WindowTrend): boolean =>
+  a.range.start === b.range.start && a.range.end === b.range.end;
+
 const advice: readonly string[] = [
   'train longer: both curves are still falling',
   'raise the learning rate if the fall is slow and smooth',
@@ -11,8 +14,10 @@ const advice: readonly string[] = [
  * `underfitting` (warning): both curves still fall at the end: one end-window
  * trend is falling by the strict rule and the other agrees (strictly
  * falling, or a fall of at least `minRelativeChange` over the window); with
- * no validation, training alone must be strictly falling. Runs only when the
- * training loss falls.
+ * no validation, training alone must be strictly falling. Each curve's change
+ * is measured over the same end window (validation: its evaluations inside
+ * it, at least the last 3), and the message names the iterations of each.
+ * Runs only when the training loss falls.
  */
 export const underfittingRule = defineDiagnosisRule({
   id: 'underfitting',
@@ -39,7 +44,7 @@ export const underfittingRule = defineDiagnosisRule({
       {
         severity: 'warning',
         subject: 'curves',
-        summary: `Still learning: over iterations ${tEnd.range.start}-${tEnd.range.end} the training loss fell ${percent(-tEnd.relativeChange)} (p = ${formatNumber(tEnd.pValue)})${vEnd === undefined ? '' : ` and the validation loss ${percent(-vEnd.relativeChange)} (p = ${formatNumber(vEnd.pValue)})`}; the run ended before the curves flattened.`,
+        summary: `Still learning: over iterations ${tEnd.range.start}-${tEnd.range.end} the training loss fell ${percent(-tEnd.relativeChange)} (p = ${formatNumber(tEnd.pValue)})${vEnd === undefined ? '' : ` and ${sameRange(tEnd, vEnd) ? '' : `over iterations ${vEnd.range.start}-${vEnd.range.end} `}the validation loss ${percent(-vEnd.relativeChange)} (p = ${formatNumber(vEnd.pValue)})`}; the run ended before the curves flattened.`,
         range: tEnd.range,
         evidence: {
           trainingRelativeChange: tEnd.relativeChange,
