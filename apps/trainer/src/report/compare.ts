@@ -210,7 +210,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
       .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
       .join('  ')
       .trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
+    .map((text) => text.trimEnd())
+    .join('\n');
 }
 
 /** The comparison as text for a terminal: differing settings, then the metrics (the best marked with `*`). */
@@ -240,8 +242,9 @@ export function formatComparison(comparison: Comparison): string {
           const best = bestRun(m);
           return [
             m.name,
-            ...m.values.map((v, i) =>
-              v === undefined ? '—' : `${m.format(v)}${i === best ? ' *' : ''}`,
+            // Every value ends with two characters (' *' or spaces), so the numbers stay aligned.
+            ...m.values.map(
+              (v, i) => `${v === undefined ? '—' : m.format(v)}${i === best ? ' *' : '  '}`,
             ),
           ];
         }),
