@@ -123,6 +123,17 @@ function statusCell(status: Status): Cell {
   return { text: status, status };
 }
 
+/** Pairs laid out `perRow` to a row (the last row padded with empty cells). */
+function chunk(pairs: readonly (readonly [string, string])[], perRow: number): Cell[][] {
+  const rows: Cell[][] = [];
+  for (let i = 0; i < pairs.length; i += perRow) {
+    const row: Cell[] = [];
+    for (let j = i; j < i + perRow; j++) row.push(...(pairs[j] ?? ['', '']));
+    rows.push(row);
+  }
+  return rows;
+}
+
 function configurationSection(read: ReadRunArtifacts): Part {
   const configuration = configurationOf(read.artifacts);
   if (configuration === undefined) {
@@ -141,11 +152,15 @@ function configurationSection(read: ReadRunArtifacts): Part {
       { kind: 'text', text: `Command: trainkit ${configuration.command}.` },
       {
         kind: 'table',
-        head: ['setting', 'value'],
-        rows: Object.entries(configuration.settings).map(([key, value]) => [
-          key,
-          value === null ? '—' : String(value),
-        ]),
+        // Three settings per row, so that the table stays short.
+        head: ['setting', 'value', 'setting', 'value', 'setting', 'value'],
+        rows: chunk(
+          Object.entries(configuration.settings).map(([key, value]) => [
+            key,
+            value === null ? '—' : String(value),
+          ]),
+          3,
+        ),
       },
     ],
   };

@@ -6,7 +6,7 @@ import { biasVariance, diagnose } from '@trainkit/curves';
 import { classificationReport, confusionMatrix } from '@trainkit/metrics';
 import { analyzeRangeTest, rangeTestSvg } from '@trainkit/sanity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readHistory, writeHistory } from '../artifacts';
+import { readConfiguration, readHistory, writeHistory } from '../artifacts';
 import { escapeHtml } from './document';
 import { crc32, formatMetric, greyPng } from './figures';
 import { reportSections } from './sections';
@@ -121,12 +121,18 @@ describe('writeReport on a run with every artifact', () => {
     expect(html).toContain(curves.trim());
   });
 
-  it('shows the configuration, the result and the recipe steps with their values', () => {
+  it('shows the configuration, the result and the recipe steps with their values', async () => {
     const configuration = section(html, 'configuration');
     expect(configuration).toContain('Command: trainkit recipe.');
-    expect(configuration).toContain('<tr><td>learningRate</td><td>0.003</td></tr>');
-    expect(configuration).toContain('<tr><td>budget</td><td>quick</td></tr>');
-    expect(configuration).toContain('<tr><td>clipNorm</td><td>—</td></tr>');
+    const cells = [...configuration.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    const settings = new Map<string, string>();
+    for (let i = 0; i + 1 < cells.length; i += 2)
+      if (cells[i] !== '') settings.set(cells[i]!, cells[i + 1]!);
+    expect(settings.get('learningRate')).toBe('0.003');
+    expect(settings.get('budget')).toBe('quick');
+    expect(settings.get('clipNorm')).toBe('—');
+    expect(settings.size).toBe(Object.keys((await readConfiguration(dir))!.settings).length);
+    expect(configuration.match(/<tr>/g)).toHaveLength(1 + Math.ceil(settings.size / 3)); // head, then three settings per row
     const result = section(html, 'result');
     expect(result).toContain('<td>98.00% at epoch 3 (update 300)</td>');
     expect(result).toContain('<tr><td>test accuracy</td><td>97.50%</td></tr>');
