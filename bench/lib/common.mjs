@@ -103,6 +103,7 @@ export function sectionResult(name, options, body) {
 export function peerEnv(threads = 1) {
   return {
     ...process.env,
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: passed through to the peer unchanged
     LD_LIBRARY_PATH: ['/usr/lib/x86_64-linux-gnu/openblas-pthread', process.env.LD_LIBRARY_PATH]
       .filter(Boolean)
       .join(':'),
