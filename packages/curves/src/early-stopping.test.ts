@@ -39,6 +39,29 @@ describe('earlyStopping', () => {
     });
   });
 
+  it('an improvement must beat the best strictly, by more than minDelta (Keras, PyTorch Lightning)', () => {
+    // Equal to the best is no improvement: a plateau at exactly the same value runs out the patience.
+    const plateau = run(earlyStopping({ patience: 2 }), [1, 1, 1, 1]);
+    expect(plateau.trace.map((t) => t.improved)).toEqual([true, false, false]);
+    expect(plateau.state).toMatchObject({ best: 1, bestEpoch: 0, wait: 2, stoppedEpoch: 2 });
+    // Exactly minDelta below the best (0.25 is exact in binary) is no improvement either.
+    const boundary = run(earlyStopping({ patience: 1, minDelta: 0.25 }), [1, 0.75, 0.5]);
+    expect(boundary.trace.map((t) => t.improved)).toEqual([true, false]);
+    expect(boundary.state).toMatchObject({ best: 1, stoppedEpoch: 1, stopReason: 'patience' });
+    // Beyond it is.
+    const beyond = run(earlyStopping({ patience: 1, minDelta: 0.25 }), [1, 0.7499, 0.5]);
+    expect(beyond.trace.map((t) => t.improved)).toEqual([true, true, false]);
+    // Max mode: exactly best + minDelta is no improvement, equal values neither.
+    const max = run(earlyStopping({ patience: 1, minDelta: 0.25, mode: 'max' }), [1, 1.25]);
+    expect(max.trace.map((t) => t.improved)).toEqual([true, false]);
+    const maxPlateau = run(earlyStopping({ patience: 1, mode: 'max' }), [0.5, 0.5]);
+    expect(maxPlateau.trace.map((t) => t.improved)).toEqual([true, false]);
+    // A baseline is beaten only strictly too: equal to it does not reset the wait.
+    const baseline = run(earlyStopping({ patience: 2, baseline: 0.5 }), [0.5, 0.4]);
+    expect(baseline.state).toMatchObject({ best: 0.4, wait: 0 });
+    expect(run(earlyStopping({ patience: 3, baseline: 0.5 }), [0.5]).state.wait).toBe(1);
+  });
+
   it('patience 0 stops at the first epoch that does not improve (Keras / tfjs default)', () => {
     const { state } = run(earlyStopping(), [3, 2, 2.5, 1]);
     expect(state.stoppedEpoch).toBe(2);

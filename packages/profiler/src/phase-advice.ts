@@ -1,8 +1,11 @@
+import { checkArguments } from '@trainkit/core';
+
 /**
- * What a phase does, recognized from its name. `step` is a whole
- * forward + backward + update (as inside tfjs-layers `model.fit`);
- * `overhead` is time between batches; `unattributed` is time inside an
- * iteration but outside every phase.
+ * What a phase does, recognized from its name (or declared by the caller).
+ * `step` is a whole forward + backward + update (as inside tfjs-layers
+ * `model.fit`); `checkpoint` is saving the training state; `overhead` is
+ * time between batches; `unattributed` is time inside an iteration but
+ * outside every phase.
  */
 export type PhaseCategory =
   | 'data'
@@ -12,9 +15,24 @@ export type PhaseCategory =
   | 'step'
   | 'evaluation'
   | 'logging'
+  | 'checkpoint'
   | 'overhead'
   | 'unattributed'
   | 'custom';
+
+const categories: readonly PhaseCategory[] = [
+  'data',
+  'forward',
+  'backward',
+  'optimizer',
+  'step',
+  'evaluation',
+  'logging',
+  'checkpoint',
+  'overhead',
+  'unattributed',
+  'custom',
+];
 
 /** One row of the advice table. */
 export interface PhaseAdvice {
@@ -30,12 +48,46 @@ export interface PhaseAdvice {
   readonly advice: readonly string[];
 }
 
+/**
+ * The TensorFlow.js backend a run uses, so that the advice never recommends
+ * it (the fields of `@trainkit/backend`'s `BackendSelection` fit: pass the
+ * result of `selectBackend()`).
+ */
+export interface BackendInUse {
+  /** `tf.getBackend()`: `cpu`, `wasm`, `webgl`, `webgpu`, `tensorflow` (tfjs-node), ... */
+  readonly backend: string;
+  /** wasm: whether the SIMD binary runs (`null` or omitted: unknown). */
+  readonly simd?: boolean | null;
+  /** wasm: the threads it computes with (`null` or omitted: unknown). */
+  readonly threads?: number | null;
+  /** Where the run executes. Default: where the advice is computed. */
+  readonly environment?: 'node' | 'browser';
+}
+
+/** What the caller knows about the run, so that the advice fits it. */
+export interface AdviceContext {
+  /** The backend in use; the advice then never recommends it. */
+  readonly backend?: BackendInUse;
+  /**
+   * What phases do, by exact phase name, when their names do not say it
+   * (e.g. `{ ckpt: 'checkpoint', 'write weights': 'checkpoint' }`).
+   */
+  readonly phaseCategories?: Readonly<Record<string, PhaseCategory>>;
+  /** Micro-batches per optimizer update (`1` without gradient accumulation). */
+  readonly accumulationSteps?: number;
+}
+
+/** The faster-backend line of the table, for any run (see {@link backendAdvice} for a known one). */
 const faster =
-  'Use a faster backend: tfjs-node (native) in Node, WebGPU or WebGL in the browser, WASM with SIMD and threads.';
+  'Use a faster backend: in Node, tfjs-node (native TensorFlow) or else WebAssembly with SIMD; in the browser, WebGPU or WebGL, or WebAssembly with SIMD and threads.';
+
+const accumulate =
+  'Accumulate gradients over several micro-batches so the update runs less often (@trainkit/accumulate).';
 
 /**
  * The advice table: for each phase category, the names that select it, the
- * share at which it is worth a warning, and what to do.
+ * share at which it is worth a warning, and what to do when nothing is known
+ * about the run (see {@link phaseAdvice} with an {@link AdviceContext}).
  *
  * The data-loading advice follows the usual checklist (lower resolution,
  * compression, faster storage, prefetch); TensorFlow's input-pipeline analysis
@@ -104,7 +156,7 @@ export const phaseAdviceTable: readonly PhaseAdvice[] = [
     warnShare: 0.3,
     advice: [
       'The update dominates: many parameters with a stateful optimizer (Adam keeps two moments per weight). Use fewer parameters or SGD with momentum.',
-      'Accumulate gradients over several micro-batches so the update runs less often (@trainkit/accumulate).',
+      accumulate,
     ],
   },
   {
@@ -128,11 +180,29 @@ export const phaseAdviceTable: readonly PhaseAdvice[] = [
   },
   {
     category: 'logging',
-    names: ['logging', 'log', 'logs', 'summary', 'summaries', 'tensorboard', 'checkpoint', 'save'],
+    names: ['logging', 'log', 'logs', 'summary', 'summaries', 'tensorboard'],
     warnShare: 0.05,
     advice: [
       'Logging is too frequent: log every n iterations; buffer values and write once per epoch.',
       'Avoid reading tensors back (data(), dataSync()) only to log them: each readback waits for the backend.',
+    ],
+  },
+  {
+    category: 'checkpoint',
+    names: [
+      'checkpoint',
+      'checkpoints',
+      'checkpointing',
+      'ckpt',
+      'save',
+      'saving',
+      'savecheckpoint',
+      'snapshot',
+    ],
+    warnShare: 0.1,
+    advice: [
+      'Checkpoints are too frequent: save by wall-clock time (every few minutes) or every n updates, so saving stays a small share of training; a crash then loses at most one interval.',
+      'Save to a local disk rather than a network file system, and keep only the last few checkpoints.',
     ],
   },
   {
@@ -162,21 +232,172 @@ export const phaseAdviceTable: readonly PhaseAdvice[] = [
 
 const byName = new Map<string, PhaseAdvice>();
 for (const row of phaseAdviceTable) for (const name of row.names) byName.set(name, row);
-const custom = phaseAdviceTable.find((row) => row.category === 'custom')!;
+const byCategory = new Map(phaseAdviceTable.map((row) => [row.category, row]));
+const custom = byCategory.get('custom')!;
+
+/** Where this code runs: Node when `process.versions.node` exists. */
+function currentEnvironment(): 'node' | 'browser' {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof process?.versions?.node === 'string' ? 'node' : 'browser';
+}
 
 /**
- * Looks up the advice row of a phase name: lower-cased, with spaces, `-`,
- * `_` and `/` removed, then matched against {@link phaseAdviceTable}; unknown
- * names get the `custom` row.
+ * What to do about slow kernels, given the backend in use: never the backend
+ * already in use, never WebAssembly threads in Node (TensorFlow.js disables
+ * them there).
+ *
+ * @param backend - The backend in use; omitted: unknown.
+ * @returns Zero or more sentences (none when the run already uses the fastest backend of its environment).
+ * @example
+ * ```ts
+ * backendAdvice({ backend: 'wasm', simd: true, threads: 1, environment: 'node' });
+ * // ['The WebAssembly backend already runs with SIMD; WebAssembly threads do not work in Node: tfjs-node (native TensorFlow, multi-threaded) is faster where it installs.']
+ * ```
+ */
+export function backendAdvice(backend?: BackendInUse): string[] {
+  const environment = backend?.environment ?? currentEnvironment();
+  const name = backend?.backend.toLowerCase();
+  if (environment === 'node') {
+    switch (name) {
+      case undefined:
+        return [
+          'Use a faster backend: tfjs-node (native TensorFlow) where it installs, else WebAssembly with SIMD (@tensorflow/tfjs-backend-wasm) rather than the plain-JavaScript cpu backend.',
+        ];
+      case 'tensorflow':
+        return [
+          'The native TensorFlow backend is the fastest on the CPU; with an NVIDIA GPU, use @tensorflow/tfjs-node-gpu.',
+        ];
+      case 'wasm':
+        return backend?.simd === false
+          ? [
+              'The WebAssembly backend runs without SIMD: load its SIMD binary (Node 16.4 and later run it), or use tfjs-node (native TensorFlow).',
+            ]
+          : [
+              `The WebAssembly backend ${backend?.simd === true ? 'already runs with SIMD' : 'is in use'}; WebAssembly threads do not work in Node: tfjs-node (native TensorFlow, multi-threaded) is faster where it installs.`,
+            ];
+      case 'cpu':
+        return [
+          "The cpu backend is plain JavaScript: use WebAssembly with SIMD (@tensorflow/tfjs-backend-wasm, or @trainkit/backend's selectBackend) or tfjs-node (native TensorFlow).",
+        ];
+      default:
+        return [
+          `Compare with tfjs-node (native TensorFlow) or WebAssembly with SIMD; the run uses the ${backend!.backend} backend.`,
+        ];
+    }
+  }
+  switch (name) {
+    case undefined:
+      return [
+        'Use a faster backend: WebGPU or WebGL, or WebAssembly with SIMD and threads (threads need a cross-origin-isolated page).',
+      ];
+    case 'webgpu':
+      return [];
+    case 'webgl':
+      return ['Try the WebGPU backend where the browser supports it.'];
+    case 'wasm': {
+      const advice: string[] = [];
+      if (backend?.simd === false) {
+        advice.push(
+          'The WebAssembly backend runs without SIMD: use a browser with WebAssembly SIMD and load the SIMD binary.',
+        );
+      }
+      if (backend?.threads === undefined || backend.threads === null || backend.threads <= 1) {
+        advice.push(
+          'Serve the page cross-origin isolated (COOP and COEP headers) so that the WebAssembly backend can use threads.',
+        );
+      }
+      advice.push('Try WebGPU or WebGL: on a GPU they usually beat WebAssembly on large layers.');
+      return advice;
+    }
+    case 'cpu':
+      return [
+        'The cpu backend is plain JavaScript: use WebGPU, WebGL, or WebAssembly with SIMD and threads.',
+      ];
+    default:
+      return [
+        `Compare with WebGPU, WebGL and WebAssembly; the run uses the ${backend!.backend} backend.`,
+      ];
+  }
+}
+
+/**
+ * Checks an {@link AdviceContext} argument (as an option of `functionName`).
+ *
+ * @internal
+ */
+export function checkAdviceContext(functionName: string, context: AdviceContext): AdviceContext {
+  const check = checkArguments(functionName);
+  const { backend, phaseCategories, accumulationSteps } = context;
+  if (backend !== undefined) {
+    if (typeof backend !== 'object' || backend === null) {
+      check.fail('backend', backend, "an object such as { backend: 'wasm', simd: true }");
+    }
+    if (typeof backend.backend !== 'string' || backend.backend.length === 0) {
+      check.fail(
+        'backend.backend',
+        backend.backend,
+        "a backend name such as 'wasm' (tf.getBackend())",
+      );
+    }
+    if (backend.simd !== undefined && backend.simd !== null)
+      check.boolean('backend.simd', backend.simd);
+    if (backend.threads !== undefined && backend.threads !== null) {
+      check.integer('backend.threads', backend.threads, { min: 1 });
+    }
+    if (backend.environment !== undefined) {
+      check.oneOf('backend.environment', backend.environment, ['node', 'browser']);
+    }
+  }
+  if (phaseCategories !== undefined) {
+    if (typeof phaseCategories !== 'object' || phaseCategories === null) {
+      check.fail('phaseCategories', phaseCategories, "an object such as { ckpt: 'checkpoint' }");
+    }
+    for (const [name, category] of Object.entries(phaseCategories)) {
+      check.oneOf(`phaseCategories['${name}']`, category, categories);
+    }
+  }
+  if (accumulationSteps !== undefined) {
+    check.integer('accumulationSteps', accumulationSteps, { min: 1 });
+  }
+  return context;
+}
+
+/**
+ * Looks up the advice row of a phase name: its declared category in
+ * `context.phaseCategories`, else the name lower-cased, with spaces, `-`,
+ * `_` and `/` removed, matched against {@link phaseAdviceTable}; unknown
+ * names get the `custom` row. With a context the advice fits the run: the
+ * faster-backend line names what to try given the backend in use (see
+ * {@link backendAdvice}), and a run that accumulates gradients is not told
+ * to start.
  *
  * @param phase - A phase name, e.g. `'data-loading'` or `'Backward'`.
- * @returns The matching {@link PhaseAdvice}.
+ * @param context - What is known about the run (optional).
+ * @returns The matching {@link PhaseAdvice}, its advice adapted to the context.
  *
  * @example
  * ```ts
  * phaseAdvice('data_loading').category; // 'data'
+ * phaseAdvice('write weights', { phaseCategories: { 'write weights': 'checkpoint' } }).category; // 'checkpoint'
  * ```
  */
-export function phaseAdvice(phase: string): PhaseAdvice {
-  return byName.get(phase.toLowerCase().replace(/[\s\-_/]/g, '')) ?? custom;
+export function phaseAdvice(phase: string, context: AdviceContext = {}): PhaseAdvice {
+  const declared = context.phaseCategories?.[phase];
+  const row =
+    declared === undefined
+      ? (byName.get(phase.toLowerCase().replace(/[\s\-_/]/g, '')) ?? custom)
+      : byCategory.get(declared)!;
+  const knowsBackend = context.backend !== undefined;
+  const k = context.accumulationSteps;
+  if (!knowsBackend && k === undefined && !row.advice.includes(faster)) return row;
+  const advice = row.advice.flatMap((item) => {
+    if (item === faster) return backendAdvice(context.backend);
+    if (item === accumulate && k !== undefined && k > 1) {
+      return [
+        `Accumulate over more micro-batches per update than the ${k} the run uses now, so the update runs less often.`,
+      ];
+    }
+    return [item];
+  });
+  return { ...row, advice };
 }

@@ -128,24 +128,47 @@ describe('createProfiler: recording', () => {
     const time = manualClock();
     const warn = vi.fn();
     const profiler = createProfiler({ clock: time.clock, slowIterationMs: 100, warn });
-    for (const ms of [50, 150, 80, 200, 101]) {
+    // 100 ms exactly is not slow (the threshold is "more than").
+    for (const ms of [50, 100, 150, 80, 200, 101]) {
       profiler.phase('step');
       time.advance(ms);
       profiler.endIteration(1);
     }
     expect(warn).toHaveBeenCalledTimes(1);
     const [message, info] = warn.mock.calls[0]!;
-    expect(info).toEqual({ iteration: 1, durationMs: 150, thresholdMs: 100 });
+    expect(info).toEqual({ iteration: 2, durationMs: 150, thresholdMs: 100 });
+    // For whoever reads the console, not only for code: no function calls to make.
     expect(message).toBe(
-      'profiler: iteration 1 took 150.0 ms, more than 100 ms; things get dicey: find the bottleneck ' +
-        'with summarizeProfile(profiler.state()). This warning is shown once; the report counts every slow iteration.',
+      "profiler: iteration 2 took 150.0 ms, more than 100 ms; things get dicey: the profile's summary " +
+        'names the phase that takes the most time. This warning is shown once; the summary counts every slow iteration.',
     );
+    expect(message).not.toMatch(/\(|summarizeProfile|state\(\)/);
     expect(profiler.state().totals).toMatchObject({
       slowIterations: 3,
-      firstSlowIteration: 1,
-      slowestIteration: 3,
+      firstSlowIteration: 2,
+      slowestIteration: 4,
       slowestMs: 200,
     });
+  });
+
+  it('the default threshold is 500 ms: exactly 500 ms is not slow, 500.25 ms is', () => {
+    const time = manualClock();
+    const warn = vi.fn();
+    const profiler = createProfiler({ clock: time.clock, warn });
+    for (const ms of [499.75, 500, 500]) {
+      profiler.phase('step');
+      time.advance(ms);
+      profiler.endIteration(1);
+    }
+    expect(warn).not.toHaveBeenCalled();
+    expect(profiler.state().totals.slowIterations).toBe(0);
+    expect(profiler.state().settings.slowIterationMs).toBe(500);
+    profiler.phase('step');
+    time.advance(500.25);
+    profiler.endIteration(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![1]).toEqual({ iteration: 3, durationMs: 500.25, thresholdMs: 500 });
+    expect(profiler.state().totals).toMatchObject({ slowIterations: 1, firstSlowIteration: 3 });
   });
 });
 

@@ -516,8 +516,8 @@ function buildProfiler(
           firstSlowIteration = index;
           warn(
             `profiler: iteration ${index} took ${duration.toFixed(1)} ms, more than ${slowIterationMs} ms; ` +
-              'things get dicey: find the bottleneck with summarizeProfile(profiler.state()). ' +
-              'This warning is shown once; the report counts every slow iteration.',
+              "things get dicey: the profile's summary names the phase that takes the most time. " +
+              'This warning is shown once; the summary counts every slow iteration.',
             { iteration: index, durationMs: duration, thresholdMs: slowIterationMs },
           );
         }

@@ -1,10 +1,19 @@
 import { checkArguments } from '@trainkit/core';
 import { mean, quantileSorted, sortedCopy } from '@trainkit/stats';
-import { type PhaseCategory, phaseAdvice } from './phase-advice';
+import {
+  type AdviceContext,
+  checkAdviceContext,
+  type PhaseCategory,
+  phaseAdvice,
+} from './phase-advice';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
 
-/** Options of {@link summarizeProfile}. */
-export interface SummarizeOptions {
+/**
+ * Options of {@link summarizeProfile}: the warm-up, and what is known about
+ * the run (its backend, what its phases do, its gradient accumulation), so
+ * that the advice fits it and never recommends what it already does.
+ */
+export interface SummarizeOptions extends AdviceContext {
   /**
    * The run's first iterations to leave out of the statistics (warm-up:
    * kernel compilation, first allocations). Default `0`.
@@ -148,6 +157,7 @@ function phaseStatistics(
   name: string,
   values: Float64Array,
   iterationTotal: number,
+  context: AdviceContext,
 ): PhaseStatistics {
   const sorted = sortedCopy(values);
   const totalMs = sum(values);
@@ -155,7 +165,7 @@ function phaseStatistics(
   for (let i = 0; i < values.length; i += 1) if (values[i]! > 0) iterationsWithPhase += 1;
   return {
     name,
-    category: phaseAdvice(name).category,
+    category: phaseAdvice(name, context).category,
     meanMs: mean(values),
     medianMs: quantileSorted(sorted, 0.5),
     p95Ms: quantileSorted(sorted, 0.95),
@@ -179,6 +189,13 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
  * Shares are phase time over iteration time within the summarized window, so
  * the phases' shares and the unattributed share add up to 1.
  *
+ * The advice takes what the caller knows: with `backend` (e.g. the result of
+ * `@trainkit/backend`'s `selectBackend()`) it never recommends the backend in
+ * use, nor WebAssembly threads in Node; `phaseCategories` says what phases
+ * with unusual names do (a checkpoint phase gets checkpoint advice, not
+ * logging advice); `accumulationSteps` > 1 stops it from recommending
+ * gradient accumulation.
+ *
  * @param state - From `profiler.state()`.
  * @param options - See {@link SummarizeOptions}.
  * @returns A {@link ProfileReport}.
@@ -186,7 +203,10 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
  *
  * @example
  * ```ts
- * const report = summarizeProfile(profiler.state(), { warmupIterations: 1 });
+ * const report = summarizeProfile(profiler.state(), {
+ *   warmupIterations: 1,
+ *   backend: { backend: 'wasm', simd: true, threads: 1 },
+ * });
  * console.log(report.bottleneck?.summary, report.bottleneck?.advice);
  * ```
  */
@@ -200,6 +220,7 @@ export function summarizeProfile(
     options.warmupIterations === undefined
       ? 0
       : check.integer('warmupIterations', options.warmupIterations, { min: 0 });
+  const context = checkAdviceContext('summarizeProfile', options);
   const window = profileWindow(valid, warmup);
   const n = window.durations.length;
   const sortedDurations = sortedCopy(window.durations);
@@ -215,9 +236,9 @@ export function summarizeProfile(
     totalMs: iterationTotal,
   };
   const phases = valid.phases.map((name, p) =>
-    phaseStatistics(name, window.phaseMs[p]!, iterationTotal),
+    phaseStatistics(name, window.phaseMs[p]!, iterationTotal, context),
   );
-  const unattributed = phaseStatistics('unattributed', window.unattributedMs, iterationTotal);
+  const unattributed = phaseStatistics('unattributed', window.unattributedMs, iterationTotal, {});
   const totalSamples = sum(window.samples);
   const throughput = {
     iterationsPerSecond: iterationTotal > 0 ? (n * 1000) / iterationTotal : 0,
@@ -229,7 +250,8 @@ export function summarizeProfile(
   if (iterationTotal > 0) {
     let best = unattributed;
     for (const phase of phases) if (phase.share > best.share) best = phase;
-    const row = phaseAdvice(best.name);
+    const row =
+      best === unattributed ? phaseAdvice('unattributed') : phaseAdvice(best.name, context);
     bottleneck = {
       phase: best.name,
       category: row.category,
@@ -246,7 +268,7 @@ export function summarizeProfile(
     const threshold = valid.settings.slowIterationMs;
     const onlyWarmup = totals.slowIterations === 1 && totals.firstSlowIteration === 0;
     const hint = onlyWarmup
-      ? ' Only the first iteration was slow: likely warm-up (kernel compilation, first allocations); ignore it if it does not recur, or pass warmupIterations: 1.'
+      ? ' Only the first iteration was slow: likely warm-up (kernel compilation, first allocations); ignore it if it does not recur, or leave it out of the statistics as warm-up.'
       : ` Things get dicey above ${threshold} ms per iteration: ${
           bottleneck === null
             ? 'find the bottleneck.'
@@ -267,7 +289,8 @@ export function summarizeProfile(
   }
   for (const phase of [...phases, unattributed]) {
     if (bottleneck !== null && phase.name === bottleneck.phase) continue;
-    const row = phaseAdvice(phase.name);
+    const row =
+      phase === unattributed ? phaseAdvice('unattributed') : phaseAdvice(phase.name, context);
     if (phase.share >= row.warnShare && phase.share > 0) {
       warnings.push({
         kind: 'phase-share',

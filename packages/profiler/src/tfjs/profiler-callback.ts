@@ -1,8 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type EstimateTimesOptions, estimateTimes, type TimeEstimates } from '../estimate-times';
 import { formatDuration } from '../format-duration';
 import { formatProfileReport } from '../format-profile-report';
+import { type BackendInUse, checkAdviceContext, type PhaseCategory } from '../phase-advice';
 import { createProfiler, type Profiler } from '../profiler';
 import { type ProfileReport, summarizeProfile } from '../summarize-profile';
 import { estimateTimeToTrend, type TrendEstimate } from '../trend-estimate';
@@ -56,6 +58,17 @@ export interface ProfilerCallbackOptions {
   readonly onReport?: (result: FitProfileResult) => void;
   /** First batches left out of the statistics (warm-up). Default 0. */
   readonly warmupIterations?: number;
+  /**
+   * The backend the run uses, for the advice. Default: detected when training
+   * begins (`tf.getBackend()`, tfjs' platform, and for wasm its SIMD and
+   * multithreading flags).
+   */
+  readonly backend?: BackendInUse;
+  /**
+   * What phases with unusual names do (for a `profiler` you pass and mark
+   * yourself as well), e.g. `{ ckpt: 'checkpoint' }`.
+   */
+  readonly phaseCategories?: Readonly<Record<string, PhaseCategory>>;
   /**
    * Time validation inside `model.fit` exactly by wrapping the model's
    * (private) `testLoop` during training. Default `true`; with `false`,
@@ -127,6 +140,10 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
     options.warmupIterations === undefined
       ? 0
       : check.integer('warmupIterations', options.warmupIterations, { min: 0 });
+  const given = checkAdviceContext('profilerCallback', {
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.phaseCategories === undefined ? {} : { phaseCategories: options.phaseCategories }),
+  });
   let profiler: Profiler;
   if (options.profiler === undefined) {
     profiler = createProfiler({
@@ -164,6 +181,7 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
   let running = -1;
   let epochsDone = 0;
   const losses: number[] = [];
+  let backend = given.backend;
 
   const mark = (phase: number, at: number): void => {
     profiler.phase(phase, at);
@@ -208,7 +226,8 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
 
   const callback = new CustomCallback(
     {
-      onTrainBegin: () => {
+      onTrainBegin: async () => {
+        if (given.backend === undefined) backend = await detectBackend();
         active = true;
         epochsDone = 0;
         losses.length = 0;
@@ -332,7 +351,19 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
           endIteration();
         }
         const state = profiler.state();
-        const report = summarizeProfile(state, { warmupIterations });
+        const report = summarizeProfile(state, {
+          warmupIterations,
+          ...(backend === undefined ? {} : { backend }),
+          ...(given.phaseCategories === undefined
+            ? {}
+            : { phaseCategories: given.phaseCategories }),
+          // Micro-batches per update when the optimizer accumulates gradients.
+          ...(iterationsEnded > 0 && batchesSeen > iterationsEnded
+            ? { accumulationSteps: Math.max(1, Math.round(batchesSeen / iterationsEnded)) }
+            : iterationsEnded > 0
+              ? { accumulationSteps: 1 }
+              : {}),
+        });
         const perEpoch = iterationsPerEpoch(callback.params as Record<string, unknown> | undefined);
         const estimates =
           perEpoch === undefined ? null : estimate({ iterationsPerEpoch: perEpoch });
@@ -366,4 +397,30 @@ export function profilerCallback(options: ProfilerCallbackOptions = {}): Profile
 
 function formatRange(expected: number, low: number, high: number): string {
   return `${formatDuration(expected)} (${formatDuration(low)} to ${formatDuration(high)})`;
+}
+
+/** A flag of tfjs' environment, or `undefined` when it is not registered (its backend is not loaded). */
+async function flag(name: string): Promise<boolean | undefined> {
+  try {
+    return Boolean(await tf.env().getAsync(name));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The backend in use: its name, tfjs' platform, and for wasm its SIMD and threads. */
+async function detectBackend(): Promise<BackendInUse | undefined> {
+  const name = tf.getBackend();
+  if (typeof name !== 'string') return undefined;
+  const environment = tf.env().platformName === 'node' ? 'node' : 'browser';
+  if (name !== 'wasm') return { backend: name, environment };
+  const simd = await flag('WASM_HAS_SIMD_SUPPORT');
+  const threads = await flag('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    backend: name,
+    environment,
+    simd: simd ?? null,
+    // Without multithreading support the wasm backend computes on one thread.
+    threads: threads === false ? 1 : null,
+  };
 }
