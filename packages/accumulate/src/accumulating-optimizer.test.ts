@@ -794,6 +794,32 @@ describe('state and serialization', () => {
     );
   });
 
+  it('a flush right after restoring a partial group is refused (typed), then the next micro-batch binds it', async () => {
+    const data = makeDataset(24);
+    const model = track(makeMlp());
+    const optimizer = track(new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 3 }));
+    microStep(model, optimizer, data, 0, 8);
+    const saved = await copyWeights(await optimizer.getWeights());
+    const restored = track(new AccumulatingOptimizer(tf.train.sgd(0.1), { k: 3 }));
+    await restored.setWeights(saved);
+    tf.dispose(saved.map((w) => w.tensor));
+    const before = await stateOf(restored);
+    // Before: TypeError "Cannot read properties of null (reading 'map')".
+    expect(() => restored.flush()).toThrow(InvalidArgumentError);
+    expect(() => restored.flush()).toThrow(
+      "AccumulatingOptimizer.flush: restored micro-batches must be matched to the model's variables by a new micro-batch before a flush, got 1.",
+    );
+    expect(await stateOf(restored)).toEqual(before);
+    // The next micro-batch binds the restored sums; the update equals the original's.
+    const copy = track(makeMlp());
+    for (const [i, v] of copy.variables.entries()) v.assign(model.variables[i]!);
+    microStep(model, optimizer, data, 8, 16);
+    microStep(copy, restored, data, 8, 16);
+    expect(restored.flush()).toMatchObject({ updated: true, updateCount: 1 });
+    optimizer.flush();
+    expect(maxAbsDiff(copy.variables, model.variables)).toBe(0);
+  });
+
   it('getConfig / fromConfig round trip, registration and errors', () => {
     registerAccumulatingOptimizer();
     registerAccumulatingOptimizer();

@@ -1,32 +1,5 @@
-import {
-  add,
-  addN,
-  clone,
-  div,
-  engine,
-  keep,
-  maximum,
-  mul,
-  type NamedTensorMap,
-  Optimizer,
-  type Scalar,
-  scalar,
-  serialization,
-  sqrt,
-  square,
-  sum,
-  Tensor,
-  tensor1d,
-  tidy,
-  type Variable,
-  zeros,
-} from '@tensorflow/tfjs-core';
-import {
-  checkArguments,
-  InvalidArgumentError,
-  ShapeMismatchError,
-  StateRestoreError,
-} from '@trainkit/core';
+import { type NamedTensorMap, Optimizer, serialization, type Tensor } from '@tensorflow/tfjs-core';
+import { checkArguments, InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import {
   getLearningRate,
   getMomentum,
@@ -41,42 +14,26 @@ import {
   type ResolvedAccumulationOptions,
   resolveAccumulationOptions,
 } from './accumulation-options';
+import {
+  type AccumulatorState,
+  addMicroBatch,
+  checkMicroBatch,
+  closeGroup,
+  completesGroup,
+  countUpdate,
+  initialAccumulatorState,
+  type MicroBatch,
+  type NamedTensor,
+  skipMicroBatch,
+} from './accumulation-state';
 import { NonFiniteGradientError } from './errors';
+import { nonFiniteIndices } from './gradient-arithmetic';
+import { restoreStateWeights, stateWeights } from './weight-layout';
+
+export type { NamedTensor } from './accumulation-state';
 
 const className = 'AccumulatingOptimizer';
 const marker = Symbol.for('trainkit.accumulate.AccumulatingOptimizer');
-const counterNames = [
-  'iter',
-  'accumulate/mini_step',
-  'accumulate/skipped',
-  'accumulate/sample_count',
-  'accumulate/first_sample_count',
-  'accumulate/has_gradient',
-] as const;
-const accumulatorSuffix = '/accumulated_gradient';
-const innerPrefix = 'inner/';
-/**
- * tfjs' Adam rebuilds its bias-correction products as `beta^(t+1)` in
- * `setWeights` instead of saving them, which differs (in float32, and wholly
- * once beta1 is scheduled) from the products it accumulated while training.
- * The wrapper saves them after the inner weights so a restore is exact.
- */
-const biasCorrectionPrefix = 'bias_correction/';
-const biasCorrectionFields = ['accBeta1', 'accBeta2'] as const;
-
-function biasCorrectionVariables(optimizer: Optimizer): Variable[] | null {
-  const fields = optimizer as unknown as Record<string, unknown>;
-  const found = biasCorrectionFields.map((field) => fields[field]);
-  return found.every((value) => value instanceof Tensor && isVariable(value))
-    ? (found as Variable[])
-    : null;
-}
-
-/** A tensor with the name of its variable (tfjs `NamedTensor`, not exported by tfjs-core). */
-export interface NamedTensor {
-  readonly name: string;
-  readonly tensor: Tensor;
-}
 
 /** The sample count of one micro-batch. */
 export interface MicroBatchOptions {
@@ -125,20 +82,6 @@ export interface AccumulationState {
    * next one, as variables are matched by position like tfjs optimizers do).
    */
   readonly variableNames: readonly string[] | null;
-}
-
-interface GradientList {
-  readonly names: string[];
-  readonly tensors: (Tensor | null)[];
-  readonly shapes: number[][];
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((size, i) => size === b[i]);
-}
-
-function registeredVariable(name: string): { shape: number[] } | undefined {
-  return (engine().registeredVariables as Record<string, { shape: number[] } | undefined>)[name];
 }
 
 /**
@@ -219,16 +162,8 @@ export class AccumulatingOptimizer extends Optimizer {
   readonly inner: Optimizer;
 
   private readonly options: ResolvedAccumulationOptions;
-  private variableNames: string[] | null = null;
-  /** Shapes of the accumulator slots, known from binding or from `setWeights`. */
-  private slotShapes: number[][] | null = null;
-  /** Variable names recorded in restored weights (informative, matched by position). */
-  private slotNames: string[] | null = null;
-  private accumulators: (Tensor | null)[] = [];
-  private miniStep = 0;
-  private sampleCount = 0;
-  private firstSampleCount = 0;
-  private skippedMicroBatches = 0;
+  /** Everything accumulated, in one record; the transitions of accumulation-state.ts replace it. */
+  private record: AccumulatorState;
   private nextMicroBatch: NextMicroBatchOptions | null = null;
   /** Tensors created for the last `getWeights()` answer, freed on the next change. */
   private snapshot: Tensor[] = [];
@@ -253,7 +188,8 @@ export class AccumulatingOptimizer extends Optimizer {
     }
     this.options = resolveAccumulationOptions(className, options);
     this.inner = inner;
-    this.iterations_ = inner.iterations;
+    this.record = initialAccumulatorState(inner);
+    this.iterations_ = this.record.gradientStep;
   }
 
   /** The micro-batches per update: a number, or the schedule of k given at construction. */
@@ -281,12 +217,13 @@ export class AccumulatingOptimizer extends Optimizer {
    * ```
    */
   get state(): AccumulationState {
+    const record = this.record;
     return {
       updateCount: this.iterations,
-      miniStep: this.miniStep,
-      sampleCount: this.sampleCount,
-      skippedMicroBatches: this.skippedMicroBatches,
-      variableNames: this.variableNames === null ? null : [...this.variableNames],
+      miniStep: record.miniStep,
+      sampleCount: record.sampleCount,
+      skippedMicroBatches: record.skippedMicroBatches,
+      variableNames: record.variableNames === null ? null : [...record.variableNames],
     };
   }
 
@@ -381,8 +318,8 @@ export class AccumulatingOptimizer extends Optimizer {
    * ```
    */
   flush(): AccumulationResult {
-    if (this.miniStep === 0) return this.result(false, false);
-    this.applyUpdate();
+    if (this.record.miniStep === 0) return this.result(false, false);
+    this.finishGroup(`${className}.flush`, null);
     return this.result(true, false);
   }
 
@@ -455,42 +392,9 @@ export class AccumulatingOptimizer extends Optimizer {
    */
   override async getWeights(): Promise<NamedTensor[]> {
     this.releaseSnapshot();
-    const created: Tensor[] = [];
-    const own = <T extends Tensor>(tensor: T): T => {
-      created.push(keep(tensor));
-      return tensor;
-    };
-    const shapes = this.slotShapes ?? [];
-    const names = this.variableNames ?? this.slotNames ?? shapes.map((_, i) => `variable_${i}`);
-    const hasGradient = shapes.map((_, i) => (this.accumulatorAt(i) === null ? 0 : 1));
-    const weights: NamedTensor[] = [
-      { name: counterNames[0], tensor: own(scalar(this.iterations, 'int32')) },
-      { name: counterNames[1], tensor: own(scalar(this.miniStep, 'int32')) },
-      { name: counterNames[2], tensor: own(scalar(this.skippedMicroBatches, 'int32')) },
-      { name: counterNames[3], tensor: own(scalar(this.sampleCount, 'float32')) },
-      { name: counterNames[4], tensor: own(scalar(this.firstSampleCount, 'float32')) },
-      { name: counterNames[5], tensor: own(tensor1d(hasGradient, 'int32')) },
-      ...shapes.map((shape, i) => ({
-        name: `${names[i]}${accumulatorSuffix}`,
-        tensor: this.accumulatorAt(i) ?? own(zeros(shape, 'float32')),
-      })),
-    ];
-    const innerWeights = await this.inner.getWeights();
-    // tfjs optimizers create a fresh `iter` scalar on every getWeights call
-    // (Optimizer.saveIterations); take ownership so repeated saves do not leak.
-    const first = innerWeights[0];
-    if (first !== undefined && first.name === 'iter' && !isVariable(first.tensor)) {
-      created.push(keep(first.tensor));
-    }
+    const { weights, created } = await stateWeights(this.record);
     this.snapshot = created;
-    const corrections = biasCorrectionVariables(this.inner) ?? [];
-    return weights.concat(
-      innerWeights.map(({ name, tensor }) => ({ name: `${innerPrefix}${name}`, tensor })),
-      corrections.map((variable, i) => ({
-        name: `${biasCorrectionPrefix}${biasCorrectionFields[i]}`,
-        tensor: variable,
-      })),
-    );
+    return weights;
   }
 
   /**
@@ -511,110 +415,8 @@ export class AccumulatingOptimizer extends Optimizer {
    * ```
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const functionName = `${className}.setWeights`;
-    const fail = (message: string, cause?: unknown): never => {
-      throw new StateRestoreError(
-        functionName,
-        `${message} Pass the list returned by AccumulatingOptimizer.getWeights().`,
-        cause === undefined ? undefined : { cause },
-      );
-    };
-    if (!Array.isArray(weightValues) || weightValues.length < counterNames.length) {
-      fail(
-        `expected at least ${counterNames.length} weights (${counterNames.join(', ')}), got ${Array.isArray(weightValues) ? weightValues.length : typeof weightValues}.`,
-      );
-    }
-    const numbers: number[][] = [];
-    for (const [i, expected] of counterNames.entries()) {
-      const entry = weightValues[i];
-      if (entry?.name !== expected || !(entry.tensor instanceof Tensor)) {
-        fail(`weight ${i} must be '${expected}', got '${String(entry?.name)}'.`);
-      }
-      numbers.push(Array.from(await entry!.tensor.data<'float32'>()));
-    }
-    const [iterations, miniStep, skipped, sampleCount, firstSampleCount] = numbers.map(
-      (values) => values[0],
-    );
-    const hasGradient = numbers[5] ?? [];
-    const isCount = (value: number | undefined): value is number =>
-      value !== undefined && Number.isSafeInteger(value) && value >= 0;
-    if (!isCount(iterations) || !isCount(miniStep) || !isCount(skipped)) {
-      fail(
-        `iter, mini_step and skipped must be integers >= 0, got ${iterations}, ${miniStep}, ${skipped}.`,
-      );
-    }
-    if (
-      sampleCount === undefined ||
-      firstSampleCount === undefined ||
-      !Number.isFinite(sampleCount) ||
-      !Number.isFinite(firstSampleCount) ||
-      (miniStep! > 0 && (sampleCount <= 0 || firstSampleCount <= 0))
-    ) {
-      fail(
-        `sample_count and first_sample_count must be > 0 while micro-batches are pending, got ${sampleCount} and ${firstSampleCount}.`,
-      );
-    }
-    if (hasGradient.some((flag) => flag !== 0 && flag !== 1)) {
-      fail('has_gradient must hold only 0 and 1.');
-    }
-    const slotCount = hasGradient.length;
-    if (miniStep! > 0 && slotCount === 0) {
-      fail('micro-batches are pending but no accumulator is stored.');
-    }
-    const slots = weightValues.slice(counterNames.length, counterNames.length + slotCount);
-    if (
-      slots.length !== slotCount ||
-      slots.some(
-        (slot) => !slot.name.endsWith(accumulatorSuffix) || !(slot.tensor instanceof Tensor),
-      )
-    ) {
-      fail(`expected ${slotCount} '<variable>${accumulatorSuffix}' weights after the counters.`);
-    }
-    const rest = weightValues.slice(counterNames.length + slotCount);
-    const corrections = rest.filter((weight) => weight.name.startsWith(biasCorrectionPrefix));
-    const innerWeights = rest.filter((weight) => !weight.name.startsWith(biasCorrectionPrefix));
-    const targets = corrections.length > 0 ? biasCorrectionVariables(this.inner) : [];
-    if (
-      targets === null ||
-      (corrections.length > 0 && corrections.length !== biasCorrectionFields.length)
-    ) {
-      fail(
-        `the weights hold bias corrections (${corrections.map((c) => c.name).join(', ')}) that the inner ${this.inner.getClassName()} optimizer has no place for.`,
-      );
-    }
-    const foreign = innerWeights.find((weight) => !weight.name.startsWith(innerPrefix));
-    if (foreign !== undefined) {
-      fail(`weight '${foreign.name}' is neither an accumulator nor an 'inner/' weight.`);
-    }
-    try {
-      await this.inner.setWeights(
-        innerWeights.map(({ name, tensor }) => ({ name: name.slice(innerPrefix.length), tensor })),
-      );
-    } catch (cause) {
-      fail(
-        `the inner ${this.inner.getClassName()} optimizer rejected its weights: ${(cause as Error)?.message ?? String(cause)}`,
-        cause,
-      );
-    }
-    corrections.forEach((correction, i) => {
-      targets![i]!.assign(correction.tensor as Scalar);
-    });
-    this.releaseSnapshot();
-    this.disposeAccumulators();
-    this.accumulators =
-      miniStep! > 0
-        ? slots.map((slot, i) => (hasGradient[i] === 1 ? keep(clone(slot.tensor)) : null))
-        : [];
-    this.slotShapes = slotCount > 0 ? slots.map((slot) => [...slot.tensor.shape]) : null;
-    this.slotNames =
-      slotCount > 0 ? slots.map((slot) => slot.name.slice(0, -accumulatorSuffix.length)) : null;
-    this.variableNames = null;
-    this.miniStep = miniStep!;
-    this.skippedMicroBatches = skipped!;
-    this.sampleCount = miniStep! > 0 ? sampleCount! : 0;
-    this.firstSampleCount = miniStep! > 0 ? firstSampleCount! : 0;
+    this.commit(await restoreStateWeights(`${className}.setWeights`, this.record, weightValues));
     this.nextMicroBatch = null;
-    this.iterations_ = iterations!;
   }
 
   /**
@@ -713,254 +515,74 @@ export class AccumulatingOptimizer extends Optimizer {
    */
   override dispose(): void {
     this.releaseSnapshot();
-    this.disposeAccumulators();
-    this.accumulators = [];
+    for (const tensor of this.record.accumulators) tensor?.dispose();
+    this.record = { ...this.record, accumulators: [] };
     this.inner.dispose();
     super.dispose();
   }
 
   private result(updated: boolean, skipped: boolean): AccumulationResult {
-    return { updated, skipped, updateCount: this.iterations, miniStep: this.miniStep };
+    return { updated, skipped, updateCount: this.iterations, miniStep: this.record.miniStep };
   }
 
-  private accumulatorAt(index: number): Tensor | null {
-    return this.miniStep > 0 ? (this.accumulators[index] ?? null) : null;
+  /** Makes `record` current: `iterations` follows its update count; the last getWeights answer is freed. */
+  private commit(record: AccumulatorState): void {
+    this.releaseSnapshot();
+    this.record = record;
+    this.iterations_ = record.gradientStep;
   }
 
+  /** Checks a micro-batch completely, then runs the transition it calls for. */
   private add(
     functionName: string,
     gradients: NamedTensorMap | readonly NamedTensor[],
     sampleCount: number,
   ): AccumulationResult {
-    // Validate everything before touching the state.
-    checkArguments(functionName).positive(
-      'sampleCount',
-      sampleCount,
-      'Pass the number of samples the micro-batch loss was averaged over.',
-    );
-    const list = this.orderGradients(functionName, gradients);
-    const groupSize = groupSizeAt(functionName, this.options.k, this.iterations);
+    const record = this.record;
+    const batch = checkMicroBatch(functionName, record, gradients, sampleCount);
+    const groupSize = groupSizeAt(functionName, this.options.k, record.gradientStep);
     if (this.options.nonFinite !== 'propagate') {
-      const bad = nonFiniteVariables(list);
+      const bad = nonFiniteIndices(batch.gradients);
       if (bad.length > 0) {
         if (this.options.nonFinite === 'throw') {
           throw new NonFiniteGradientError({
             functionName,
-            variableNames: bad,
-            updateCount: this.iterations,
-            miniStep: this.miniStep,
+            variableNames: bad.map((index) => batch.names[index]!),
+            updateCount: record.gradientStep,
+            miniStep: record.miniStep,
           });
         }
-        this.releaseSnapshot();
-        this.skippedMicroBatches += 1;
+        this.commit(skipMicroBatch(record));
         return this.result(false, true);
       }
     }
-
-    this.releaseSnapshot();
-    const first = this.miniStep === 0;
-    if (first) this.disposeAccumulators();
-    const ratio = first ? 1 : sampleCount / this.firstSampleCount;
-    const previous = first ? list.tensors.map(() => null) : this.accumulators;
-    this.accumulators = previous;
-    this.variableNames = list.names;
-    this.slotShapes = list.shapes;
-    this.slotNames = null;
-    if (first) this.firstSampleCount = sampleCount;
-    this.sampleCount += sampleCount;
-    if (this.miniStep + 1 >= groupSize) {
-      // The last micro-batch of the group goes straight into the mean: the
-      // sum including it is never stored.
-      this.finishGroup({ tensors: list.tensors, ratio });
+    if (completesGroup(record, groupSize)) {
+      this.finishGroup(functionName, batch);
       return this.result(true, false);
     }
-    // tidy ignores the null entries of the returned list.
-    const next = tidy(
-      () =>
-        list.tensors.map((gradient, i) => {
-          const old = previous[i] ?? null;
-          if (gradient === null) return old;
-          const weighted = ratio === 1 ? gradient : mul(gradient, ratio);
-          if (old === null) return weighted === gradient ? clone(gradient) : weighted;
-          return add(old, weighted);
-        }) as Tensor[],
-    ) as (Tensor | null)[];
-    next.forEach((tensor, i) => {
-      const old = previous[i] ?? null;
-      if (tensor !== null && tensor !== old) {
-        keep(tensor);
-        old?.dispose();
-      }
-    });
-    this.accumulators = next;
-    this.miniStep += 1;
+    this.commit(addMicroBatch(record, batch));
     return this.result(false, false);
   }
 
-  /** Orders the gradients like the bound variables and checks names and shapes. */
-  private orderGradients(
-    functionName: string,
-    gradients: NamedTensorMap | readonly NamedTensor[],
-  ): GradientList {
-    const check = checkArguments(functionName);
-    const fix = 'Pass tf.variableGrads(...).grads or a list of { name, tensor }.';
-    if (typeof gradients !== 'object' || gradients === null) {
-      check.fail('gradients', gradients, 'a map or list of gradients', fix);
-    }
-    const entries: [string, unknown][] = Array.isArray(gradients)
-      ? gradients.map((entry, i) => {
-          if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string') {
-            return check.fail(`gradients[${i}]`, entry, 'an object { name, tensor }', fix);
-          }
-          return [entry.name, entry.tensor] as [string, unknown];
-        })
-      : Object.entries(gradients);
-    if (entries.length === 0) check.fail('gradients', gradients, 'at least one gradient', fix);
-    const given = new Map<string, Tensor | null>();
-    for (const [name, tensor] of entries) {
-      if (given.has(name)) {
-        check.fail('gradients', name, 'a list without duplicate variable names', fix);
-      }
-      if (tensor != null && (!(tensor instanceof Tensor) || tensor.isDisposed)) {
-        check.fail(`gradients['${name}']`, tensor, 'a live tf.Tensor or null', fix);
-      }
-      given.set(name, (tensor as Tensor | null | undefined) ?? null);
-    }
-
-    const bound = this.variableNames;
-    if (bound !== null) {
-      const unknown = [...given.keys()].filter((name) => !bound.includes(name));
-      const missing = bound.filter((name) => !given.has(name));
-      if (unknown.length > 0 || missing.length > 0) {
-        const when =
-          this.miniStep > 0
-            ? `changed between micro-batches of one update (${this.miniStep} pending)`
-            : 'differs from the variables this optimizer updates';
-        throw new InvalidArgumentError({
-          functionName,
-          argument: 'gradients',
-          value: [...given.keys()],
-          expected: `gradients for the variables ${JSON.stringify(bound)}`,
-          fix: `The variable set ${when}: ${missing.length > 0 ? `missing ${JSON.stringify(missing)}` : ''}${missing.length > 0 && unknown.length > 0 ? ', ' : ''}${unknown.length > 0 ? `unexpected ${JSON.stringify(unknown)}` : ''}. Pass a null tensor for a variable without gradient, and use one optimizer per variable set.`,
-        });
-      }
-    }
-    const names = bound ?? [...given.keys()];
-    const shapes: number[][] = [];
-    const tensors = names.map((name) => {
-      const variable = registeredVariable(name);
-      if (variable === undefined) {
-        return check.fail(
-          'gradients',
-          name,
-          'gradients of registered tf.Variables',
-          `There is no variable named '${name}' (disposed, or a typo). Pass the names from tf.variableGrads or model.trainableWeights.`,
-        );
-      }
-      shapes.push([...variable.shape]);
-      return given.get(name) ?? null;
-    });
-    const expectedShapes = this.slotShapes;
-    if (bound === null && expectedShapes !== null) {
-      if (expectedShapes.length !== names.length) {
-        throw new ShapeMismatchError({
-          functionName,
-          argument: 'gradients (number of variables)',
-          expected: expectedShapes.length,
-          actual: names.length,
-          fix: 'The restored state was saved for a different model; restore it into the same architecture.',
-        });
-      }
-      names.forEach((name, i) => {
-        const expected = expectedShapes[i]!;
-        if (!sameShape(expected, shapes[i]!)) {
-          throw new ShapeMismatchError({
-            functionName,
-            argument: `variable '${name}' (restored accumulator ${i})`,
-            expected,
-            actual: shapes[i]!,
-            fix: 'The restored state was saved for a different model; restore it into the same architecture.',
-          });
-        }
-      });
-    }
-    tensors.forEach((tensor, i) => {
-      if (tensor === null) return;
-      if (!sameShape(tensor.shape, shapes[i]!)) {
-        throw new ShapeMismatchError({
-          functionName,
-          argument: `gradients['${names[i]}']`,
-          expected: shapes[i]!,
-          actual: tensor.shape,
-          fix: "A gradient must have its variable's shape.",
-        });
-      }
-      if (tensor.dtype !== 'float32') {
-        check.fail(`gradients['${names[i]}'].dtype`, tensor.dtype, "'float32'", fix);
-      }
-    });
-    return { names: [...names], tensors, shapes };
-  }
-
-  private applyUpdate(): void {
-    this.finishGroup(null);
-  }
-
   /**
-   * Applies the group's sample-weighted mean through the inner optimizer.
-   * `last` is the group's final micro-batch when it has not been added yet.
-   * The mean is formed variable by variable and each accumulator is freed as
-   * soon as its mean exists, so the update needs one extra copy of the
-   * parameters at most. The group is over afterwards, even if the inner
-   * optimizer throws (which it does not for valid gradients).
+   * Applies the group's mean through the inner optimizer. The group is over
+   * afterwards even if the inner optimizer throws (which it does not for
+   * valid gradients); the update is counted once it is applied.
    */
-  private finishGroup(last: { tensors: (Tensor | null)[]; ratio: number } | null): void {
-    const names = this.variableNames!;
-    const divisor = this.sampleCount / this.firstSampleCount;
-    const clipNorm = this.options.clipNorm;
-    const accumulators = this.accumulators;
-    const owned: Tensor[] = [];
-    let means = names.map((_, i) => {
-      const sumSoFar = accumulators[i] ?? null;
-      const gradient = last?.tensors[i] ?? null;
-      const mean = tidy(() => {
-        let total = sumSoFar;
-        if (gradient !== null) {
-          const weighted = last!.ratio === 1 ? gradient : mul(gradient, last!.ratio);
-          total = sumSoFar === null ? weighted : add(sumSoFar, weighted);
-        }
-        if (total === null) return null as unknown as Tensor;
-        return divisor === 1 ? total : div(total, divisor);
-      }) as Tensor | null;
-      if (mean !== null && mean !== gradient) owned.push(mean === sumSoFar ? mean : keep(mean));
-      if (sumSoFar !== null && mean !== sumSoFar) sumSoFar.dispose();
-      return mean;
-    });
-    this.accumulators = [];
-    this.miniStep = 0;
-    this.sampleCount = 0;
-    this.firstSampleCount = 0;
-    this.releaseSnapshot();
+  private finishGroup(functionName: string, last: MicroBatch | null): void {
+    const { state, gradients, owned } = closeGroup(
+      functionName,
+      this.record,
+      last,
+      this.options.clipNorm,
+    );
+    this.commit(state);
     try {
-      const present = means.filter((mean): mean is Tensor => mean !== null);
-      if (clipNorm !== undefined && present.length > 0) {
-        const clipped = tidy(() => {
-          const norm = sqrt(addN(present.map((mean) => sum(square(mean)))));
-          const factor = div(clipNorm, maximum(norm, clipNorm));
-          return means.map((mean) => (mean === null ? null : mul(mean, factor))) as Tensor[];
-        }) as (Tensor | null)[];
-        for (const tensor of clipped) if (tensor !== null) owned.push(keep(tensor));
-        means = clipped;
-      }
-      this.inner.applyGradients(names.map((name, i) => ({ name, tensor: means[i] as Tensor })));
+      this.inner.applyGradients(gradients);
     } finally {
       for (const tensor of owned) tensor.dispose();
     }
-    this.incrementIterations();
-  }
-
-  private disposeAccumulators(): void {
-    for (const tensor of this.accumulators) tensor?.dispose();
+    this.commit(countUpdate(state));
   }
 
   private releaseSnapshot(): void {
@@ -972,31 +594,3 @@ export class AccumulatingOptimizer extends Optimizer {
 Object.defineProperty(AccumulatingOptimizer, Symbol.hasInstance, {
   value: (value: unknown) => AccumulatingOptimizer.isInstance(value),
 });
-
-function isVariable(tensor: Tensor): boolean {
-  return typeof (tensor as { assign?: unknown }).assign === 'function';
-}
-
-/** Names of the variables whose gradient holds NaN or ±Infinity (one device sync). */
-function nonFiniteVariables(list: GradientList): string[] {
-  const present = list.tensors
-    .map((tensor, i) => ({ tensor, name: list.names[i]! }))
-    .filter((entry): entry is { tensor: Tensor; name: string } => entry.tensor !== null);
-  if (present.length === 0) return [];
-  // A sum is finite only if every element is (NaN and ±Infinity propagate), so
-  // one reduction per variable and one sync decide the common case. A
-  // non-finite total may also be an overflow of finite values: the slow path
-  // below tells them apart with x·0, which is 0 for finite x and NaN otherwise.
-  const total = tidy(() => addN(present.map(({ tensor }) => sum(tensor))));
-  const finite = Number.isFinite(total.dataSync()[0]);
-  total.dispose();
-  if (finite) return [];
-  return present
-    .filter(({ tensor }) => {
-      const probe = tidy(() => sum(mul(tensor, 0)));
-      const value = probe.dataSync()[0];
-      probe.dispose();
-      return !Number.isFinite(value);
-    })
-    .map(({ name }) => name);
-}

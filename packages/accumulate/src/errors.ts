@@ -1,6 +1,6 @@
-import { TrainkitError } from '@trainkit/core';
+import { errorMarker, hasErrorMarker, TrainkitError } from '@trainkit/core';
 
-const nonFiniteGradientMarker = Symbol.for('trainkit.error.NonFiniteGradientError');
+const nonFiniteGradientMarker = errorMarker('NonFiniteGradientError');
 
 /** What a {@link NonFiniteGradientError} describes. */
 export interface NonFiniteGradientDetails {
@@ -51,10 +51,6 @@ export class NonFiniteGradientError extends TrainkitError {
 
   /** True for a {@link NonFiniteGradientError} from any copy of the package. */
   static override isInstance(error: unknown): error is NonFiniteGradientError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[nonFiniteGradientMarker] === true
-    );
+    return hasErrorMarker(error, nonFiniteGradientMarker);
   }
 }
