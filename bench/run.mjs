@@ -237,7 +237,12 @@ function runSection(section) {
       log.write(chunk);
       tail = (tail + chunk).slice(-3000);
     };
-    child.stdout.on('data', keep);
+    child.stdout.on('data', (chunk) => {
+      keep(chunk);
+      // bench/peers.mjs reports its progress on stdout
+      for (const line of String(chunk).split('\n'))
+        if (/^run \d/.test(line)) console.log(`  ${line}`);
+    });
     child.stderr.on('data', (chunk) => {
       keep(chunk);
       for (const line of String(chunk).split('\n'))
