@@ -13,6 +13,7 @@ export const rootDir = join(benchDir, '..');
 export const outDir = join(benchDir, 'out');
 export const cacheDir = join(benchDir, '.cache');
 export const PYTHON = process.env.TRAINKIT_BENCH_PYTHON ?? '/usr/bin/python3';
+mkdirSync(cacheDir, { recursive: true });
 
 /** Median (mean of the two middle values for an even count). */
 export function median(values) {
