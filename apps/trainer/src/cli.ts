@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-layers'; // its Node build registers every gradient
 import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
 import { compareCommand, compareSummary } from './commands/compare';
 import { lrFindCommand, lrFindSummary } from './commands/lr-find';
+import { recipeCommand, recipeSummary } from './commands/recipe';
 import { reportCommand, reportSummary } from './commands/report';
 import { sanityCommand, sanitySummary } from './commands/sanity';
 import { searchCommand, searchSummary } from './commands/search';
@@ -19,6 +20,7 @@ const commands: Record<
   'lr-find': { summary: lrFindSummary, run: lrFindCommand },
   search: { summary: searchSummary, run: searchCommand },
   worker: { summary: workerSummary, run: workerCommand },
+  recipe: { summary: recipeSummary, run: recipeCommand },
   report: { summary: reportSummary, run: reportCommand },
   compare: { summary: compareSummary, run: compareCommand },
 };

@@ -42,8 +42,8 @@ export interface TrainIO {
   readonly cwd?: string;
   /** Options the user gave explicitly (checked against a resumed run's settings). */
   readonly explicit?: ReadonlySet<keyof TrainOptions>;
-  /** Called after each epoch's end, its checkpoint committed (the search reports it to the pruner). */
-  readonly onEpoch?: (summary: EpochSummary) => void;
+  /** Called after each epoch's end, its checkpoint committed; a promise is awaited (the search asks its pruner). */
+  readonly onEpoch?: (summary: EpochSummary) => void | Promise<void>;
 }
 
 /** What a run did, for the summary, the exit code and tests. */

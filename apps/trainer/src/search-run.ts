@@ -98,7 +98,8 @@ export function searchStrategy(
   });
   const pruner =
     plan.pruner === 'median'
-      ? medianPruner({ startupTrials: 4 })
+      ? // Not after the first epoch: on small validation sets its accuracy is mostly noise.
+        medianPruner({ startupTrials: 4, warmupSteps: 2 })
       : plan.pruner === 'halving'
         ? successiveHalvingPruner({ minResource: 1, reductionFactor: 3 })
         : noPruner();

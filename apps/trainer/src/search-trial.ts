@@ -211,27 +211,23 @@ export async function trainTrial(trial: TrialContext, io: TrialIO = {}): Promise
   trial.signal.addEventListener('abort', onAbort);
   let pruned = false;
   let last = Number.NaN;
-  const pending: Promise<unknown>[] = [];
-  const onEpoch = (summary: EpochSummary) => {
+  const onEpoch = async (summary: EpochSummary) => {
     last = summary.validation.accuracy;
-    pending.push(
-      trial.report(summary.validation.accuracy, summary.epoch).then((decision) => {
-        if (decision.prune) {
-          pruned = true;
-          stop.requested = true;
-          io.output?.log(
-            `trial ${trial.trial}: pruned after epoch ${summary.epoch} (${decision.reason})`,
-          );
-        }
-      }),
-    );
+    // Awaited before the next epoch: a pruned trial stops at once.
+    const decision = await trial.report(summary.validation.accuracy, summary.epoch);
+    if (decision.prune) {
+      pruned = true;
+      stop.requested = true;
+      io.output?.log(
+        `trial ${trial.trial}: pruned after epoch ${summary.epoch} (${decision.reason})`,
+      );
+    }
   };
   try {
     const result = await runTraining(
       { ...options, resume: resume > 0 },
       { display: trialDisplay(trial.trial, io.output), stop, onEpoch },
     );
-    await Promise.all(pending);
     if (pruned) return last;
     if (trial.signal.aborted || result.outcome !== 'completed') {
       throw new TrainerError(

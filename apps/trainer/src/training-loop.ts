@@ -17,8 +17,11 @@ export type LoopOutcome =
 export interface LoopControls {
   readonly stop: StopSignal;
   readonly display: ProgressDisplay;
-  /** Called after each epoch's end (its checkpoint is committed). */
-  readonly onEpoch?: (summary: EpochSummary) => void;
+  /**
+   * Called after each epoch's end (its checkpoint is committed); a returned
+   * promise is awaited before the next epoch (the search asks its pruner there).
+   */
+  readonly onEpoch?: (summary: EpochSummary) => void | Promise<void>;
 }
 
 const loggingPhase = 3;
@@ -113,7 +116,7 @@ export async function trainEpochs(run: Run, controls: LoopControls): Promise<Loo
         const summary = await endEpoch(run);
         now = performance.now();
         display.log(formatEpochLine(summary, options.epochs, (now - epochStart) / 1000));
-        controls.onEpoch?.(summary);
+        await controls.onEpoch?.(summary);
         epochStart = now;
         lastCheckpointMs = now;
         lastCheckpointUpdates = state.updates;

@@ -2,7 +2,7 @@
 // the sources are bundled once with esbuild (dependencies stay imports of the
 // built workspace packages), so the tests need no build of the trainer itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,22 +10,35 @@ import { build } from 'esbuild';
 const trainerRoot = fileURLToPath(new URL('../../', import.meta.url));
 let bundled: Promise<string> | undefined;
 
-/** The CLI bundled into node_modules/.cache (so its imports resolve), once per test process. */
+/**
+ * The CLI bundled into node_modules/.cache (so its imports resolve), once per
+ * test process, with the search's objective module beside it (search
+ * workers import `search-objective.js` from the CLI's directory, as in dist).
+ */
 export function cliScript(): Promise<string> {
   bundled ??= (async () => {
-    const outdir = path.join(trainerRoot, 'node_modules', '.cache', 'trainkit-cli-test');
+    const outdir = path.join(
+      trainerRoot,
+      'node_modules',
+      '.cache',
+      'trainkit-cli-test',
+      String(process.pid),
+    );
     await mkdir(outdir, { recursive: true });
-    const outfile = path.join(outdir, `cli-${process.pid}.mjs`);
+    await writeFile(path.join(outdir, 'package.json'), '{ "type": "module" }\n');
     await build({
-      entryPoints: [path.join(trainerRoot, 'src', 'cli.ts')],
+      entryPoints: {
+        cli: path.join(trainerRoot, 'src', 'cli.ts'),
+        'search-objective': path.join(trainerRoot, 'src', 'search-objective.ts'),
+      },
       bundle: true,
       packages: 'external',
       platform: 'node',
       format: 'esm',
-      outfile,
+      outdir,
       logLevel: 'silent',
     });
-    return outfile;
+    return path.join(outdir, 'cli.js');
   })();
   return bundled;
 }
