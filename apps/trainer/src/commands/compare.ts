@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkArguments } from '@trainkit/core';
 import { compareRuns, formatComparison, writeComparison } from '../report/compare';
-import { resolveRun } from '../report/run-argument';
+import { resolveRun, withCommand } from '../report/run-argument';
 import { displayPath, userDirectory } from '../run-directory';
 
 /** The `compare` command's one-line summary, for `trainkit help`. */
@@ -37,12 +37,14 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const command = 'trainkit compare';
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { logdir: { type: 'string' }, out: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = withCommand('trainkit compare', () =>
+    parseArgs({
+      args: [...argv],
+      options: { logdir: { type: 'string' }, out: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
   if (positionals.length < 2) {
     checkArguments(command).fail(
       'RUN RUN...',

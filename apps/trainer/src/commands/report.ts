@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkArguments } from '@trainkit/core';
-import { resolveRun } from '../report/run-argument';
+import { resolveRun, withCommand } from '../report/run-argument';
 import { writeReport } from '../report/write-report';
 import { displayPath, userDirectory } from '../run-directory';
 
@@ -59,12 +59,14 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const command = 'trainkit report';
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { logdir: { type: 'string' }, 'human-error': { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = withCommand('trainkit report', () =>
+    parseArgs({
+      args: [...argv],
+      options: { logdir: { type: 'string' }, 'human-error': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
   if (positionals.length > 1) {
     checkArguments(command).fail(
       'RUN',

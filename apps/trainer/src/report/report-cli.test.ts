@@ -76,6 +76,12 @@ describe('trainkit report (CLI)', () => {
       none.stderr,
       /^trainkit report: no run directory with artifacts under --logdir runs \(runs\)\. Train one first/,
     );
+    const flag = await runCli(['report', 'base', '--human'], { cwd: work });
+    expect(flag.code).toBe(2);
+    expectOneLine(
+      flag.stderr,
+      /^trainkit: Unknown option '--human'\. See 'trainkit report --help'\.$/,
+    );
     const notRun = await runCli(['report', 'elsewhere'], { cwd: work });
     expect(notRun.code).toBe(2);
     expectOneLine(notRun.stderr, /^trainkit report: elsewhere holds no run artifacts/);
@@ -109,6 +115,12 @@ describe('trainkit compare (CLI)', () => {
     expectOneLine(
       one.stderr,
       /^trainkit compare: RUN RUN\.\.\. must be at least two runs, got "base"\. E\.g\. trainkit compare/,
+    );
+    const flag = await runCli(['compare', 'base', 'faster', '--output', 'x'], { cwd: work });
+    expect(flag.code).toBe(2);
+    expectOneLine(
+      flag.stderr,
+      /^trainkit: Unknown option '--output'\. See 'trainkit compare --help'\.$/,
     );
     const unknown = await runCli(['compare', 'base', 'ghost'], { cwd: work });
     expect(unknown.code).toBe(2);

@@ -64,3 +64,15 @@ export async function resolveRun(
     `${command}: run '${run}' not found (no directory ${displayPath(cwd, candidates[0]!)} nor ${displayPath(cwd, candidates[1]!)}). ${known.length === 0 ? `There are no runs under --logdir ${logdir}.` : `Runs under --logdir ${logdir}: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}.`}`,
   );
 }
+
+/** Runs `parse` (node:util parseArgs); a parse error carries `command`, so that the CLI's one line points at that command's --help. */
+export function withCommand<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (typeof (error as { code?: unknown }).code === 'string') {
+      Object.assign(error as object, { command });
+    }
+    throw error;
+  }
+}
