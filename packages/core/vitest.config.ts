@@ -1,5 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared';
 
-export default defineConfig({
-  test: { include: ['src/**/*.test.ts'] },
-});
+// Pure tests without TensorFlow.js, src/tfjs/ tests with it; see vitest.shared.ts.
+export default packageTestConfig('@trainkit/core', import.meta.url);

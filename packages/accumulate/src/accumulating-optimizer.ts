@@ -1,11 +1,6 @@
 import { type NamedTensorMap, Optimizer, serialization, type Tensor } from '@tensorflow/tfjs-core';
 import { checkArguments, InvalidArgumentError, StateRestoreError } from '@trainkit/core';
-import {
-  getLearningRate,
-  getMomentum,
-  setLearningRate,
-  setMomentum,
-} from '@trainkit/schedules/optimizer';
+import { getLearningRate, getMomentum, setLearningRate, setMomentum } from '@trainkit/core/tfjs';
 import {
   type AccumulatingOptimizerOptions,
   type AccumulationStepsSchedule,

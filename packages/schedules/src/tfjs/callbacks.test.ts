@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@trainkit/core';
+import { getLearningRate, setLearningRate } from '@trainkit/core/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exponentialDecay } from '../exponential-decay';
 import { inverseTimeDecay } from '../inverse-time-decay';
@@ -14,7 +15,6 @@ import {
   epochLearningRateScheduler,
   reduceLearningRateOnPlateau,
 } from './callbacks';
-import { getLearningRate, setLearningRate } from './learning-rate';
 
 const inputs = [
   [1, 0],

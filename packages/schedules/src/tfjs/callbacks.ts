@@ -1,6 +1,13 @@
 import { CustomCallback, type LayersModel, type Logs } from '@tensorflow/tfjs-layers';
 import { checkArguments } from '@trainkit/core';
 import {
+  getLearningRate,
+  type LearningRateTarget,
+  type MomentumTarget,
+  setLearningRate,
+  setMomentum,
+} from '@trainkit/core/tfjs';
+import {
   checkReduceOnPlateauState,
   type ReduceOnPlateau,
   type ReduceOnPlateauOptions,
@@ -8,13 +15,6 @@ import {
   reduceOnPlateau,
 } from '../reduce-on-plateau';
 import type { Schedule } from '../schedule';
-import {
-  getLearningRate,
-  type LearningRateTarget,
-  type MomentumTarget,
-  setLearningRate,
-  setMomentum,
-} from './learning-rate';
 
 /** Options of {@link batchLearningRateScheduler} and {@link epochLearningRateScheduler}. */
 export interface LearningRateSchedulerOptions {

@@ -1,3 +1,5 @@
+export type { LearningRateTarget, MomentumTarget } from '@trainkit/core/tfjs';
+export { getLearningRate, getMomentum, setLearningRate, setMomentum } from '@trainkit/core/tfjs';
 export type {
   LearningRateSchedulerOptions,
   ReduceLearningRateOnPlateauCallback,
@@ -8,5 +10,3 @@ export {
   epochLearningRateScheduler,
   reduceLearningRateOnPlateau,
 } from './callbacks';
-export type { LearningRateTarget, MomentumTarget } from './learning-rate';
-export { getLearningRate, getMomentum, setLearningRate, setMomentum } from './learning-rate';

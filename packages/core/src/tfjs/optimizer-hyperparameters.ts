@@ -1,5 +1,10 @@
 import { keep, type Optimizer, type Scalar, scalar } from '@tensorflow/tfjs-core';
-import { checkArguments, formatValue } from '@trainkit/core';
+import { checkArguments } from '../check-arguments';
+import { formatValue } from '../format-value';
+
+// How to read and set the hyperparameters of any tfjs optimizer (or of a
+// wrapper such as @trainkit/accumulate's): plumbing shared by the schedules'
+// callbacks and the accumulating optimizer.
 
 /**
  * What {@link setLearningRate} and {@link getLearningRate} accept: any tfjs

@@ -1,17 +1,22 @@
-// The adapters change the update each optimizer applies, as the schedule says.
+// The setters change the update each optimizer applies, as a schedule says.
 // Gradients are fed directly with applyGradients so that every expected weight
 // change can be derived by hand (SGD, Momentum) or shown to be exactly
 // proportional to the scheduled rate (the adaptive optimizers, whose state does
 // not depend on the learning rate).
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@trainkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cosineDecay } from '../cosine-decay';
-import { piecewiseConstant } from '../piecewise-constant';
-import { getLearningRate, getMomentum, setLearningRate, setMomentum } from './learning-rate';
+import { InvalidArgumentError } from '../errors';
+import {
+  getLearningRate,
+  getMomentum,
+  setLearningRate,
+  setMomentum,
+} from './optimizer-hyperparameters';
 
 const gradient = [0.5, -1, 2];
-const schedule = piecewiseConstant({ boundaries: [1, 2, 4], values: [0.1, 0.05, 0.2, 0.01] });
+// A piecewise-constant schedule (the values of schedules' piecewiseConstant with
+// boundaries [1, 2, 4] and values [0.1, 0.05, 0.2, 0.01]).
+const schedule = (step: number): number => [0.1, 0.05, 0.2, 0.2, 0.01, 0.01][step]!;
 const steps = 6;
 
 const variables: tf.Variable[] = [];
@@ -86,7 +91,9 @@ describe('setLearningRate on the adaptive optimizers (proportional updates)', ()
     ['Adamax', () => tf.train.adamax(1, 0.9, 0.999)],
     ['RMSProp', () => tf.train.rmsprop(1, 0.9)],
   ];
-  const decay = cosineDecay({ initialValue: 0.3, decaySteps: steps, alpha: 0.1 });
+  // Cosine decay from 0.3 to 0.1·0.3 over the run.
+  const decay = (t: number) =>
+    0.3 * ((1 - 0.1) * 0.5 * (1 + Math.cos((Math.PI * t) / steps)) + 0.1);
 
   it.each(cases)('%s: Δw(scheduled) = schedule(t) · Δw(rate 1) at every step', (_name, make) => {
     const reference = make();

@@ -1,0 +1,7 @@
+export type { LearningRateTarget, MomentumTarget } from './optimizer-hyperparameters';
+export {
+  getLearningRate,
+  getMomentum,
+  setLearningRate,
+  setMomentum,
+} from './optimizer-hyperparameters';
