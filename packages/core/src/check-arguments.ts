@@ -37,6 +37,12 @@ export interface ArgumentChecker {
   callable<T extends (...args: never[]) => unknown>(argument: string, value: unknown): T;
   /** A non-empty array (or typed array). */
   nonEmptyArray<T>(argument: string, value: unknown, fix?: string): readonly T[];
+  /**
+   * An options object: `{}` when `value` is undefined, the object itself when
+   * it is a non-array object, else an error (a `null` or a number passed
+   * where options go).
+   */
+  options<T extends object>(argument: string, value: T | undefined, example?: string): T;
   /** Throws an {@link InvalidArgumentError} for a rule the helpers above do not cover. */
   fail(argument: string, value: unknown, expected: string, fix?: string): never;
 }
@@ -122,6 +128,18 @@ export function checkArguments(functionName: string): ArgumentChecker {
     callable<T extends (...args: never[]) => unknown>(argument: string, value: unknown): T {
       if (typeof value !== 'function') return fail(argument, value, 'a function');
       return value as T;
+    },
+    options<T extends object>(argument: string, value: T | undefined, example?: string): T {
+      if (value === undefined) return {} as T;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return fail(
+          argument,
+          value,
+          'an options object',
+          example === undefined ? undefined : `Pass an object such as ${example}, or nothing.`,
+        );
+      }
+      return value;
     },
     nonEmptyArray<T>(argument: string, value: unknown, fix?: string): readonly T[] {
       const isList =

@@ -95,6 +95,9 @@ describe('checkArguments', () => {
     expect(check.integer('k', 3, { min: 2 })).toBe(3);
     expect(check.oneOf('mode', 'min', ['min', 'max'])).toBe('min');
     expect(check.number('t', 1, { min: 0, max: 1 })).toBe(1);
+    expect(check.options('options', undefined)).toEqual({});
+    const given = { a: 1 };
+    expect(check.options('options', given)).toBe(given);
   });
 
   it.each([
@@ -126,6 +129,16 @@ describe('checkArguments', () => {
     ],
     ['array', () => check.nonEmptyArray('b', []), 'demo: b must be a non-empty array, got [].'],
     ['boolean', () => check.boolean('flag', 1), 'demo: flag must be true or false, got 1.'],
+    [
+      'options null',
+      () => check.options('options', null as never, '{ width: 80 }'),
+      'demo: options must be an options object, got null. Pass an object such as { width: 80 }, or nothing.',
+    ],
+    [
+      'options array',
+      () => check.options('options', [] as never),
+      'demo: options must be an options object, got [].',
+    ],
   ])('rejects %s with a precise message', (_name, call, message) => {
     expect(call).toThrow(InvalidArgumentError);
     expect(call).toThrow(message);

@@ -65,6 +65,7 @@ export interface ChromeTraceOptions {
  * ```
  */
 export function toChromeTrace(state: ProfilerState, options: ChromeTraceOptions = {}): ChromeTrace {
+  options = checkArguments('toChromeTrace').options('options', options, "{ threadName: 'train' }");
   const valid = validateProfilerState('toChromeTrace', state);
   const check = checkArguments('toChromeTrace');
   const pid = options.pid === undefined ? 1 : check.integer('pid', options.pid, { min: 0 });

@@ -1,6 +1,6 @@
-import { TrainkitError } from '@trainkit/core';
+import { errorMarker, hasErrorMarker, TrainkitError } from '@trainkit/core';
 
-const profilerUsageMarker = Symbol.for('trainkit.error.ProfilerUsageError');
+const profilerUsageMarker = errorMarker('ProfilerUsageError');
 
 /** What a {@link ProfilerUsageError} describes. */
 export interface ProfilerUsageDetails {
@@ -38,10 +38,6 @@ export class ProfilerUsageError extends TrainkitError {
 
   /** True for a {@link ProfilerUsageError} from any copy of the package. */
   static override isInstance(error: unknown): error is ProfilerUsageError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[profilerUsageMarker] === true
-    );
+    return hasErrorMarker(error, profilerUsageMarker);
   }
 }

@@ -54,9 +54,11 @@ export interface TimeEstimates {
  * such a stretch varies, including drift, instead of the spread of single
  * iterations, which averages out over a long horizon.
  *
- * @param durations - Iteration durations in milliseconds, oldest first (non-empty).
+ * @param durations - Iteration durations in milliseconds, oldest first (non-empty, each finite and >= 0).
  * @param horizon - Iterations to estimate (integer >= 0).
  * @returns A {@link TimeEstimate}.
+ * @throws InvalidArgumentError for an empty list, a negative, NaN or infinite duration, or a
+ *   horizon that is not an integer >= 0.
  *
  * @example
  * ```ts
@@ -65,12 +67,28 @@ export interface TimeEstimates {
  * ```
  */
 export function estimateDuration(durations: ArrayLike<number>, horizon: number): TimeEstimate {
+  const check = checkArguments('estimateDuration');
+  check.nonEmptyArray(
+    'durations',
+    durations,
+    'Pass the durations of the iterations done so far; without one there is nothing to estimate from.',
+  );
   const n = durations.length;
   let total = 0;
-  for (let i = 0; i < n; i += 1) total += durations[i]!;
-  const meanMs = n === 0 ? 0 : total / n;
+  for (let i = 0; i < n; i += 1) {
+    const value = durations[i];
+    if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+      check.fail(`durations[${i}]`, value, 'a finite number of milliseconds >= 0');
+    }
+    total += value as number;
+  }
+  check.integer('horizon', horizon, {
+    min: 0,
+    fix: 'Pass the number of iterations still to run (0 or more).',
+  });
+  const meanMs = total / n;
   const expectedMs = horizon * meanMs;
-  if (n === 0 || horizon === 0) {
+  if (horizon === 0) {
     return { iterations: horizon, expectedMs, lowMs: expectedMs, highMs: expectedMs };
   }
   const block = Math.max(1, Math.min(horizon, Math.floor(n / 10)));
@@ -110,6 +128,11 @@ export function estimateTimes(
   state: ProfilerState,
   options: EstimateTimesOptions = {},
 ): TimeEstimates {
+  options = checkArguments('estimateTimes').options(
+    'options',
+    options,
+    '{ iterationsPerEpoch: 100 }',
+  );
   const valid = validateProfilerState('estimateTimes', state);
   const check = checkArguments('estimateTimes');
   const warmup =

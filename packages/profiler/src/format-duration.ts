@@ -1,9 +1,13 @@
+import { checkArguments } from '@trainkit/core';
+
 /**
  * Formats milliseconds for people: `0.42 ms`, `85.2 ms`, `12.3 s`,
- * `4 min 05 s`, `2 h 03 min`, `3 d 04 h`. Non-finite values print as `∞`.
+ * `4 min 05 s`, `2 h 03 min`, `3 d 04 h`. `Infinity` (a time that never
+ * comes, e.g. a trend that cannot become significant) prints as `∞`.
  *
- * @param ms - A duration in milliseconds (>= 0).
+ * @param ms - A duration in milliseconds: a number >= 0, or `Infinity`.
  * @returns The formatted duration.
+ * @throws InvalidArgumentError for NaN, a negative duration or `-Infinity`.
  *
  * @example
  * ```ts
@@ -11,7 +15,15 @@
  * ```
  */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '∞';
+  if (ms === Number.POSITIVE_INFINITY) return '∞';
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    checkArguments('formatDuration').fail(
+      'ms',
+      ms,
+      'a duration in milliseconds >= 0 (or Infinity)',
+      'A negative or NaN duration comes from clocks that went back or from missing data.',
+    );
+  }
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 1000) return `${ms.toFixed(1)} ms`;
   const seconds = ms / 1000;

@@ -1,3 +1,4 @@
+import { checkArguments } from '@trainkit/core';
 import type { TimeEstimate, TimeEstimates } from './estimate-times';
 import { formatDuration } from './format-duration';
 import type { PhaseStatistics, ProfileReport } from './summarize-profile';
@@ -26,6 +27,7 @@ function range(estimate: TimeEstimate): string {
  * @param report - From `summarizeProfile`.
  * @param options - Optional estimates to append.
  * @returns Lines joined with `\n`, no trailing newline.
+ * @throws InvalidArgumentError when `report` is not a report from `summarizeProfile`.
  *
  * @example
  * ```ts
@@ -36,6 +38,18 @@ export function formatProfileReport(
   report: ProfileReport,
   options: FormatProfileReportOptions = {},
 ): string {
+  const check = checkArguments('formatProfileReport');
+  options = check.options('options', options, '{ estimates }');
+  if (
+    typeof report !== 'object' ||
+    report === null ||
+    typeof report.iterations !== 'number' ||
+    !Array.isArray(report.phases) ||
+    typeof report.unattributed !== 'object' ||
+    !Array.isArray(report.warnings)
+  ) {
+    check.fail('report', report, 'a ProfileReport', 'Pass the result of summarizeProfile(state).');
+  }
   const lines: string[] = [];
   if (report.iterations === 0) {
     lines.push(

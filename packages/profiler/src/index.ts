@@ -7,8 +7,8 @@ export { estimateDuration, estimateTimes } from './estimate-times';
 export { formatDuration } from './format-duration';
 export type { FormatProfileReportOptions } from './format-profile-report';
 export { formatProfileReport } from './format-profile-report';
-export type { PhaseAdvice, PhaseCategory } from './phase-advice';
-export { phaseAdvice, phaseAdviceTable } from './phase-advice';
+export type { AdviceContext, BackendInUse, PhaseAdvice, PhaseCategory } from './phase-advice';
+export { backendAdvice, phaseAdvice, phaseAdviceTable } from './phase-advice';
 export type { ProfileJSON, SavedProfile } from './profile-json';
 export { profileFromJSON, profileToJSON } from './profile-json';
 export type {

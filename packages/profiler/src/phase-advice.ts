@@ -255,6 +255,7 @@ function currentEnvironment(): 'node' | 'browser' {
  * ```
  */
 export function backendAdvice(backend?: BackendInUse): string[] {
+  if (backend !== undefined) checkAdviceContext('backendAdvice', { backend });
   const environment = backend?.environment ?? currentEnvironment();
   const name = backend?.backend.toLowerCase();
   if (environment === 'node') {
@@ -327,6 +328,7 @@ export function backendAdvice(backend?: BackendInUse): string[] {
  */
 export function checkAdviceContext(functionName: string, context: AdviceContext): AdviceContext {
   const check = checkArguments(functionName);
+  check.options('options', context);
   const { backend, phaseCategories, accumulationSteps } = context;
   if (backend !== undefined) {
     if (typeof backend !== 'object' || backend === null) {
@@ -382,6 +384,12 @@ export function checkAdviceContext(functionName: string, context: AdviceContext)
  * ```
  */
 export function phaseAdvice(phase: string, context: AdviceContext = {}): PhaseAdvice {
+  const check = checkArguments('phaseAdvice');
+  if (typeof phase !== 'string') check.fail('phase', phase, 'a phase name (a string)');
+  checkAdviceContext(
+    'phaseAdvice',
+    check.options('context', context, "{ backend: { backend: 'wasm' } }"),
+  );
   const declared = context.phaseCategories?.[phase];
   const row =
     declared === undefined

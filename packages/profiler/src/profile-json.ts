@@ -1,4 +1,9 @@
-import { readStateEnvelope, type StateEnvelope, stateEnvelope } from '@trainkit/core';
+import {
+  checkArguments,
+  readStateEnvelope,
+  type StateEnvelope,
+  stateEnvelope,
+} from '@trainkit/core';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
 import { type ProfileReport, type SummarizeOptions, summarizeProfile } from './summarize-profile';
 
@@ -33,6 +38,7 @@ export interface ProfileJSON extends StateEnvelope<typeof FORMAT, 1>, SavedProfi
  * ```
  */
 export function profileToJSON(state: ProfilerState, options: SummarizeOptions = {}): ProfileJSON {
+  options = checkArguments('profileToJSON').options('options', options, '{ warmupIterations: 1 }');
   return stateEnvelope(FORMAT, 1, { report: summarizeProfile(state, options), state });
 }
 

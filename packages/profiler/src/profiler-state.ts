@@ -267,6 +267,7 @@ export interface ProfilerStateJSON extends StateEnvelope<typeof FORMAT, 1>, Prof
  * ```
  */
 export function profilerStateToJSON(state: ProfilerState): ProfilerStateJSON {
+  validateProfilerState('profilerStateToJSON', state);
   return stateEnvelope(FORMAT, 1, {
     phases: state.phases,
     settings: state.settings,

@@ -182,6 +182,7 @@ function validateCallbacks(
  * ```
  */
 export function createProfiler(options: ProfilerOptions = {}): Profiler {
+  options = checkArguments('createProfiler').options('options', options, '{ phases: [...] }');
   const settings = validateSettings('createProfiler', options);
   const callbacks = validateCallbacks('createProfiler', options);
   const check = checkArguments('createProfiler');
@@ -224,6 +225,7 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
  * ```
  */
 export function restoreProfiler(state: unknown, options: RestoreProfilerOptions = {}): Profiler {
+  options = checkArguments('restoreProfiler').options('options', options, '{ clock }');
   const valid = validateProfilerState('restoreProfiler', state);
   const callbacks = validateCallbacks('restoreProfiler', options);
   return buildProfiler(valid.settings, [...valid.phases], callbacks.clock, callbacks.warn, valid);
@@ -350,8 +352,16 @@ function buildProfiler(
   }
 
   function time(at: number | undefined, functionName: string): number {
+    if (at !== undefined && typeof at !== 'number') {
+      throw new InvalidArgumentError({
+        functionName,
+        argument: 'at',
+        value: at,
+        expected: 'a time in milliseconds from profiler.now(), or nothing',
+      });
+    }
     const now = at === undefined ? clock() : at;
-    if (!(now >= lastTime) || now === Number.POSITIVE_INFINITY) {
+    if (typeof now !== 'number' || !(now >= lastTime) || now === Number.POSITIVE_INFINITY) {
       throw new ProfilerUsageError({
         functionName,
         problem: `time ${now} ms is before the previous mark at ${lastTime} ms or not finite`,
@@ -480,7 +490,7 @@ function buildProfiler(
     },
     endIteration(samples, at) {
       const count = samples === undefined ? defaultSamples : samples;
-      if (!(count >= 0 && count < Number.POSITIVE_INFINITY)) {
+      if (typeof count !== 'number' || !(count >= 0 && count < Number.POSITIVE_INFINITY)) {
         throw new InvalidArgumentError({
           functionName: 'endIteration',
           argument: 'samples',

@@ -214,6 +214,11 @@ export function summarizeProfile(
   state: ProfilerState,
   options: SummarizeOptions = {},
 ): ProfileReport {
+  options = checkArguments('summarizeProfile').options(
+    'options',
+    options,
+    '{ warmupIterations: 1 }',
+  );
   const valid = validateProfilerState('summarizeProfile', state);
   const check = checkArguments('summarizeProfile');
   const warmup =

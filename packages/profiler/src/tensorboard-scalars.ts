@@ -84,6 +84,11 @@ export function writeIterationScalars(
   state: ProfilerState,
   options: IterationScalarsOptions = {},
 ): number {
+  options = checkArguments('writeIterationScalars').options(
+    'options',
+    options,
+    '{ fromIteration: 0 }',
+  );
   const check = checkArguments('writeIterationScalars');
   const valid = validateProfilerState('writeIterationScalars', state);
   const prefix = prefixOf(check, options.prefix);

@@ -92,6 +92,11 @@ export function estimateTimeToTrend(
   losses: ArrayLike<number>,
   options: TrendEstimateOptions = {},
 ): TrendEstimate {
+  options = checkArguments('estimateTimeToTrend').options(
+    'options',
+    options,
+    '{ msPerIteration: 20 }',
+  );
   const check = checkArguments('estimateTimeToTrend');
   if (losses === null || typeof losses !== 'object' || typeof losses.length !== 'number') {
     check.fail('losses', losses, 'an array of finite losses');

@@ -119,6 +119,7 @@ interface TestLoopOwner {
  * ```
  */
 export function profilerCallback(options: ProfilerCallbackOptions = {}): ProfilerCallback {
+  options = checkArguments('profilerCallback').options('options', options, '{ log: console.log }');
   const check = checkArguments('profilerCallback');
   const log =
     options.log === undefined

@@ -68,6 +68,17 @@ export interface SynchronizedProfiler {
 export async function synchronizeBackend(waitFor?: WaitFor): Promise<void> {
   if (waitFor !== undefined) {
     const list: readonly tf.Tensor[] = Array.isArray(waitFor) ? waitFor : [waitFor as tf.Tensor];
+    list.forEach((tensor, i) => {
+      // A tensor, recognized by the one method used (works across copies of tfjs-core).
+      if (typeof (tensor as { data?: unknown } | null)?.data !== 'function') {
+        checkArguments('synchronizeBackend').fail(
+          Array.isArray(waitFor) ? `waitFor[${i}]` : 'waitFor',
+          tensor,
+          'a tensor (or a list of tensors) the phase produced',
+          'Pass the tensor to read back, or nothing to wait with a probe.',
+        );
+      }
+    });
     if (list.length > 0) {
       await Promise.all(list.map((tensor) => tensor.data()));
       return;
@@ -106,6 +117,11 @@ export function synchronizedProfiler(
   profiler: Profiler,
   options: SynchronizedProfilerOptions = {},
 ): SynchronizedProfiler {
+  options = checkArguments('synchronizedProfiler').options(
+    'options',
+    options,
+    "{ synchronize: 'auto' }",
+  );
   const check = checkArguments('synchronizedProfiler');
   if (typeof profiler !== 'object' || profiler === null || typeof profiler.phase !== 'function') {
     check.fail('profiler', profiler, 'a profiler from createProfiler');
