@@ -4,6 +4,46 @@ import { writeFileAtomic } from './artifacts';
 import { fileSystemFix, fileSystemReason, TrainerError } from './errors';
 
 /**
+ * Reads a `--config` file that is about to be updated: its object, `{}` when
+ * it does not exist. Commands call it before their work, so that a file that
+ * cannot be updated is refused at once.
+ *
+ * @throws TrainerError naming the file when it cannot be read or is not a JSON object.
+ */
+export async function readConfigForUpdate(
+  command: string,
+  file: string,
+  cwd: string,
+): Promise<Record<string, unknown>> {
+  const target = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(target, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return {};
+    throw new TrainerError(
+      `${command}: --apply ${file}: cannot read the file (${fileSystemReason(error)}). Choose another file.`,
+      { cause: error },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TrainerError(
+      `${command}: --apply ${file}: the file exists but is not valid JSON (${(error as Error).message}); nothing was written. Fix it or choose another file.`,
+      { cause: error },
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TrainerError(
+      `${command}: --apply ${file}: the file exists but is not a JSON object of options; nothing was written. Fix it or choose another file.`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
  * Sets keys of a `--config` file (a JSON object of flag names and values,
  * read by `trainkit train --config FILE`), keeping the keys already there:
  * `lr-find --apply FILE` writes `{ "lr": <suggestion> }` this way. The file
@@ -24,35 +64,7 @@ export async function updateConfigFile(
   values: Readonly<Record<string, number | string>>,
 ): Promise<{ path: string; config: Record<string, unknown> }> {
   const target = path.resolve(cwd, file);
-  let config: Record<string, unknown> = {};
-  let text: string | undefined;
-  try {
-    text = await readFile(target, 'utf8');
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') {
-      throw new TrainerError(
-        `${command}: --apply ${file}: cannot read the file (${fileSystemReason(error)}). Choose another file.`,
-        { cause: error },
-      );
-    }
-  }
-  if (text !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new TrainerError(
-        `${command}: --apply ${file}: the file exists but is not valid JSON (${(error as Error).message}); nothing was written. Fix it or choose another file.`,
-        { cause: error },
-      );
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new TrainerError(
-        `${command}: --apply ${file}: the file exists but is not a JSON object of options; nothing was written. Fix it or choose another file.`,
-      );
-    }
-    config = parsed as Record<string, unknown>;
-  }
+  let config = await readConfigForUpdate(command, file, cwd);
   config = { ...config, ...values };
   try {
     await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);

@@ -74,36 +74,42 @@ export function parsePlantedBugs(command: string, text: string | undefined): Pla
 }
 
 /**
- * The training file as the checks see it with the data bugs planted: raw
- * pixels (`unnormalized-inputs`), labels + 1 (`shifted-labels`), and the
+ * The training and test files as the checks see them with the data bugs
+ * planted: raw pixels (`unnormalized-inputs`: both files, as a pipeline that
+ * forgot to scale would feed them), labels + 1 (`shifted-labels`), and the
  * first test images copied over the first training rows of the split
- * (`duplicated-test-rows`). The arrays are copies; `data` is not changed.
+ * (`duplicated-test-rows`). The arrays are copies; the inputs are not changed.
  *
  * @param data - The training file.
  * @param train - The training split's indices (where test rows are planted).
- * @param test - The test file (`duplicated-test-rows` only).
+ * @param test - The test file.
  * @param bugs - The planted bugs.
- * @returns The data to check (the same object when no data bug is planted).
+ * @returns The files to check (the same objects when no data bug is planted).
  */
 export function plantDataBugs(
   data: MnistData,
   train: Int32Array,
-  test: MnistData | undefined,
+  test: MnistData,
   bugs: readonly PlantedBug[],
-): MnistData {
+): { data: MnistData; test: MnistData } {
   let images = data.images;
   let labels = data.labels;
-  if (bugs.includes('duplicated-test-rows') && test !== undefined) {
-    images = Float32Array.from(images);
+  let testImages = test.images;
+  const raw = (values: Float32Array) => values.map((value) => Math.round(value * 255));
+  if (bugs.includes('unnormalized-inputs')) {
+    images = raw(images);
+    testImages = raw(testImages);
+  }
+  if (bugs.includes('duplicated-test-rows')) {
+    images = images === data.images ? Float32Array.from(images) : images;
     const row = 784;
     for (let i = 0; i < Math.min(duplicatedTestRows, train.length, test.count); i++) {
-      images.set(test.images.subarray(i * row, (i + 1) * row), train[i]! * row);
+      images.set(testImages.subarray(i * row, (i + 1) * row), train[i]! * row);
     }
   }
-  if (bugs.includes('unnormalized-inputs')) {
-    images = images === data.images ? Float32Array.from(images) : images;
-    for (let i = 0; i < images.length; i++) images[i] = Math.round(images[i]! * 255);
-  }
   if (bugs.includes('shifted-labels')) labels = labels.map((label) => label + 1);
-  return images === data.images && labels === data.labels ? data : { ...data, images, labels };
+  return {
+    data: images === data.images && labels === data.labels ? data : { ...data, images, labels },
+    test: testImages === test.images ? test : { ...test, images: testImages },
+  };
 }

@@ -49,7 +49,7 @@ export interface SanitySetup {
   readonly plants: readonly PlantedBug[];
   /** The data split, with any planted data bug. */
   readonly data: TrainingData;
-  /** The test file (for the duplicates check and the test-split guard's fingerprint). */
+  /** The test file as the checks see it (the duplicates check; never evaluated here). */
   readonly test: MnistData;
   /** `fingerprintRows` of the test images, for the test-split guard. */
   readonly testFingerprint: string;
@@ -89,8 +89,8 @@ export async function prepareSanity(
 ): Promise<SanitySetup> {
   const plants = setup.plants ?? [];
   const split = await loadTrainingData(options);
-  const test = await loadMnist({ split: 'test' });
-  const planted = plantDataBugs(split.data, split.train, test, plants);
+  const testFile = await loadMnist({ split: 'test' });
+  const { data: planted, test } = plantDataBugs(split.data, split.train, testFile, plants);
   const data: TrainingData = { ...split, data: planted };
   const shape = inputShape(options.model);
   const rows = Math.min(setup.rows ?? 2000, data.train.length);
@@ -156,7 +156,8 @@ export async function prepareSanity(
     plants,
     data,
     test,
-    testFingerprint: fingerprintRows(test.images, 784),
+    // The guard recognizes the real test file.
+    testFingerprint: fingerprintRows(testFile.images, 784),
     target,
     sample,
     heldOut,

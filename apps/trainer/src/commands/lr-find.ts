@@ -1,6 +1,6 @@
 import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
-import { updateConfigFile } from '../config-file';
+import { readConfigForUpdate, updateConfigFile } from '../config-file';
 import { exitCodes } from '../errors';
 import {
   discreteLines,
@@ -107,6 +107,8 @@ export async function lrFindCommand(argv: readonly string[]): Promise<number> {
   if (apply !== undefined && apply.trim() === '') {
     check.fail('--apply', apply, 'a file name', 'E.g. --apply trainkit.json.');
   }
+  // A file --apply cannot update is refused before anything runs.
+  if (apply !== undefined) await readConfigForUpdate(command, apply, userDirectory());
   const output = consoleProgress(false);
   return runInDirectory(
     'lr-find',

@@ -125,7 +125,15 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
           `recipe: ${directory.display(directory.path)}, budget ${budgetName} (${options.limit === undefined ? 'all 60,000' : options.limit} training images, model ${options.model}, ${options.optimizer}${cv === undefined ? '' : `, ${cv}-fold cross-validation`})`,
         );
         const outcome = await runRecipe(
-          { options, budget, finalEpochs, cv, plants, executor },
+          {
+            options,
+            budget,
+            finalEpochs,
+            cv,
+            plants,
+            executor,
+            warmupExplicit: explicit.has('warmupSteps'),
+          },
           {
             directory: directory.path,
             display: directory.display,

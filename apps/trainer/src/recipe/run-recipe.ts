@@ -49,6 +49,8 @@ export interface RecipeSettings {
   readonly cv: number | undefined;
   readonly plants: readonly PlantedBug[];
   readonly executor: SearchExecutorChoice;
+  /** `--warmup-steps` was given: keep it (else at most a tenth of the final training). */
+  readonly warmupExplicit: boolean;
 }
 
 /** Where the recipe writes and prints. */
@@ -444,8 +446,16 @@ export async function runRecipe(settings: RecipeSettings, io: RecipeIO): Promise
 
     // 8. The final training with the chosen configuration (with decay).
     t = performance.now();
+    // A warmup of at most a tenth of the final training (100 updates would be most of a quick one).
+    const updatesPerEpoch = Math.ceil(
+      ((options.limit ?? 60_000) * (1 - options.validationFraction)) /
+        (options.batchSize * options.accumulate),
+    );
     const finalOptions: TrainOptions = {
       ...options,
+      warmupSteps: settings.warmupExplicit
+        ? options.warmupSteps
+        : Math.min(options.warmupSteps, Math.floor((settings.finalEpochs * updatesPerEpoch) / 10)),
       learningRate: chosen.learningRate,
       weightDecay: chosen.weightDecay,
       epochs: settings.finalEpochs,
@@ -458,7 +468,7 @@ export async function runRecipe(settings: RecipeSettings, io: RecipeIO): Promise
       test: false,
     };
     output.log(
-      `        final training: ${finalOptions.model}, lr ${formatRate(chosen.learningRate)} with warmup and cosine decay, weight decay ${formatRate(chosen.weightDecay)}, ${settings.finalEpochs} epochs into ${io.display(path.join(directory, 'final'))}`,
+      `        final training: ${finalOptions.model}, lr ${formatRate(chosen.learningRate)} with ${finalOptions.warmupSteps} warmup updates and cosine decay, weight decay ${formatRate(chosen.weightDecay)}, ${settings.finalEpochs} epochs into ${io.display(path.join(directory, 'final'))}`,
     );
     const trained = await runTraining(finalOptions, {
       display: epochsOnly(io.progress, output),
