@@ -57,5 +57,11 @@ describe('criticalZ', () => {
     expect(() => criticalZ(1.5)).toThrow(
       'criticalZ: alpha must be a finite number > 0 and < 1, got 1.5.',
     );
+    // Issue 13: these returned -0.674 and NaN.
+    expect(() => criticalZ(-1)).toThrow(
+      'criticalZ: alpha must be a finite number > 0 and < 1, got -1.',
+    );
+    expect(() => criticalZ(Number.NaN)).toThrow(InvalidArgumentError);
+    expect(() => criticalZ(1)).toThrow(InvalidArgumentError);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@trainkit/core';
+import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { smoothEma } from './ema';
 import { smoothSeries } from './smooth-series';
@@ -25,5 +25,21 @@ describe('smoothSeries', () => {
       "smoothSeries: smoothing.method must be one of 'none', 'ema', 'window', got \"gauss\".",
     );
     expect(() => smoothSeries(series, { method: 'ema', weight: 1 })).toThrow(InvalidArgumentError);
+  });
+  it('rejects what is not a series with a typed error (issue 13: a bare array threw a TypeError)', () => {
+    const bare = () => smoothSeries([1, 2, 3] as never, { method: 'ema', weight: 0.5 });
+    expect(bare).toThrow(InvalidArgumentError);
+    expect(bare).toThrow(
+      'smoothSeries: series must be a series { iterations: number[], values: number[] }, got [1, 2, 3]. Pass e.g. history.train, or { iterations: [0, 1, 2], values: [1, 2, 3] } for bare values.',
+    );
+    expect(() => smoothSeries(null as never, { method: 'none' })).toThrow(InvalidArgumentError);
+    expect(() =>
+      smoothSeries({ iterations: [0, 1], values: [1] }, { method: 'window', window: 2 }),
+    ).toThrow(ShapeMismatchError);
+    expect(() =>
+      smoothSeries({ iterations: [0, 1], values: [1] }, { method: 'window', window: 2 }),
+    ).toThrow(
+      'smoothSeries: series.values must have shape [2], got [1]. Give one value per iteration.',
+    );
   });
 });

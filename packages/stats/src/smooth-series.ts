@@ -1,6 +1,6 @@
 import { checkArguments } from '@trainkit/core';
 import { smoothEma } from './ema';
-import type { Series } from './series';
+import { assertSeries, type Series } from './series';
 import { windowMean } from './window-mean';
 
 /** How to smooth a curve for a plot. */
@@ -21,7 +21,8 @@ export type Smoothing =
  * @param series - The curve.
  * @param smoothing - `{ method: 'ema', weight }`, `{ method: 'window', window }` or `{ method: 'none' }`.
  * @returns A new series of the same length.
- * @throws InvalidArgumentError for an unknown method or a bad weight/window.
+ * @throws InvalidArgumentError for a series that is not `{ iterations, values }` (a bare array,
+ *   say), an unknown method or a bad weight/window; ShapeMismatchError for arrays of two lengths.
  * @example
  * ```ts
  * const smooth = smoothSeries(history.train, { method: 'ema', weight: 0.9 });
@@ -29,6 +30,7 @@ export type Smoothing =
  */
 export function smoothSeries(series: Series, smoothing: Smoothing): Series {
   const check = checkArguments('smoothSeries');
+  assertSeries('smoothSeries', 'series', series);
   if (typeof smoothing !== 'object' || smoothing === null) {
     check.fail('smoothing', smoothing, "an object such as { method: 'ema', weight: 0.6 }");
   }
