@@ -218,6 +218,18 @@ describe('oneCycle', () => {
     })
     .map((o) => ({ ...o, maxMomentum: Math.min(o.baseMomentum + 0.05, 0.99) }));
 
+  it("defaults are PyTorch OneCycleLR's: div_factor 25, final_div_factor 1e4, pct_start 0.3, momentum 0.95 -> 0.85", () => {
+    const schedule = oneCycle({ maxValue: 0.1, totalSteps: 1000 });
+    const momentum = oneCycleMomentum({ maxValue: 0.1, totalSteps: 1000 });
+    // Hand-derived: start = max / 25, end = start / 1e4, peak at step 0.3 * 1000 - 1.
+    expect(Math.abs(schedule(0) / (0.1 / 25) - 1)).toBeLessThan(1e-14);
+    expect(schedule(999)).toBe(0.1 / 25 / 1e4);
+    expect(schedule(299)).toBe(0.1);
+    expect(momentum(0)).toBe(0.95);
+    expect(momentum(299)).toBe(0.85);
+    expect(momentum(999)).toBe(0.95);
+  });
+
   it('stays within [final value, maxValue] and the momentum within its bounds', () => {
     fc.assert(
       fc.property(options, step, (o, t) => {

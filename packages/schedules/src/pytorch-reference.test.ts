@@ -18,7 +18,7 @@ import { cyclicMomentum, cyclicSchedule } from './cyclic-schedule';
 import { exponentialDecay } from './exponential-decay';
 import { linearSchedule } from './linear-schedule';
 import { multiStepDecay } from './multi-step-decay';
-import { oneCycle, oneCycleMomentum } from './one-cycle';
+import { type OneCycleMomentumOptions, oneCycle, oneCycleMomentum } from './one-cycle';
 import { polynomialDecay } from './polynomial-decay';
 import { reduceOnPlateau } from './reduce-on-plateau';
 import { sample } from './sample';
@@ -69,18 +69,23 @@ const number = (params: Params, key: string, fallback?: number): number => {
   return value;
 };
 
+/** Only the options the PyTorch case sets: trainkit's defaults must then equal PyTorch's. */
+function given<T>(params: Params, key: string, option: string, convert: (value: unknown) => T) {
+  return params[key] === undefined ? {} : { [option]: convert(params[key]) };
+}
+
 function oneCycleOptions(params: Params) {
   return {
     maxValue: number(params, 'max_lr'),
     totalSteps: number(params, 'total_steps'),
-    warmupFraction: number(params, 'pct_start', 0.3),
-    anneal: params.anneal_strategy === 'linear' ? ('linear' as const) : ('cosine' as const),
-    initialDivisor: number(params, 'div_factor', 25),
-    finalDivisor: number(params, 'final_div_factor', 1e4),
-    phases: params.three_phase === true ? (3 as const) : (2 as const),
-    baseMomentum: number(params, 'base_momentum', 0.85),
-    maxMomentum: number(params, 'max_momentum', 0.95),
-  };
+    ...given(params, 'pct_start', 'warmupFraction', Number),
+    ...given(params, 'anneal_strategy', 'anneal', (v) => (v === 'linear' ? 'linear' : 'cosine')),
+    ...given(params, 'div_factor', 'initialDivisor', Number),
+    ...given(params, 'final_div_factor', 'finalDivisor', Number),
+    ...given(params, 'three_phase', 'phases', (v) => (v === true ? 3 : 2)),
+    ...given(params, 'base_momentum', 'baseMomentum', Number),
+    ...given(params, 'max_momentum', 'maxMomentum', Number),
+  } as OneCycleMomentumOptions;
 }
 
 function cyclicOptions(params: Params) {
