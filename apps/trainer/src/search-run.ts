@@ -169,7 +169,12 @@ export async function runTrainerSearch(
   plan: SearchPlan,
   executor: SearchExecutorChoice,
   directory: string,
-  io: { readonly output: Output; readonly signal?: AbortSignal },
+  io: {
+    readonly output: Output;
+    readonly signal?: AbortSignal;
+    /** Called once the first trial is planned (the search then has results worth keeping). */
+    readonly onStarted?: () => void;
+  },
 ): Promise<SearchOutcome> {
   const { strategy, pruner } = searchStrategy(options, plan);
   const { output } = io;
@@ -204,6 +209,7 @@ export async function runTrainerSearch(
         : { executor: remote }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       onRecord: (record) => {
+        if (record.op === 'created') io.onStarted?.();
         const line = recordLine(record);
         if (line !== undefined) output.log(line);
       },

@@ -261,7 +261,6 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
       },
       output,
       async ({ directory }, keep) => {
-        keep();
         const started = performance.now();
         output.log(
           `search: ${directory.display(directory.path)}${directory.resumed ? ' (resumed from its journal)' : ''}; trials ${executor.kind === 'in-process' ? 'in this process' : executor.kind === 'pool' ? `on ${executor.workers} worker threads` : `on BullMQ workers (queue ${executor.queue} at ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}); start them with: trainkit worker --redis ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}${executor.queue === 'trainkit-search' ? '' : ` --queue ${executor.queue}`}`}`,
@@ -269,6 +268,8 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
         const outcome = await runTrainerSearch(options, plan, executor, directory.path, {
           output,
           signal: controller.signal,
+          // Before the first trial is planned (e.g. Redis unreachable) nothing is kept.
+          onStarted: keep,
         });
         const { result } = outcome;
         const seconds = (performance.now() - started) / 1000;
