@@ -293,7 +293,11 @@ describe('artifacts on disk', () => {
       analyzeRangeTest({ ...rangeCurve(), iterations: 80 }).suggestion,
     );
     expect(artifacts.lrFinder?.discrete?.[2]?.endLoss).toBeNaN();
-    expect(artifacts.search?.results.best?.config).toEqual({ learningRate: 0.01, batchSize: 32 });
+    expect(artifacts.search?.results.best?.config).toEqual({
+      learningRate: 0.01,
+      batchSize: 32,
+      model: 'mlp',
+    });
     expect(artifacts.recipe?.steps.map((s) => s.name)).toEqual([
       'data-checks',
       'initial-loss',

@@ -715,14 +715,19 @@ function searchSection(read: ReadRunArtifacts): Part {
   }
   const { results } = search;
   const rows = results.rows as readonly Readonly<Record<string, unknown>>[];
-  const parameters = results.parameterNames;
+  const config = (row: Readonly<Record<string, unknown>>) =>
+    (row.config ?? {}) as Readonly<Record<string, number | string | boolean | undefined>>;
+  // Parameters with one value in every trial are listed once, not as columns and axes.
+  const constant = results.parameterNames.filter((p) => {
+    const values = new Set(rows.map((row) => JSON.stringify(config(row)[p] ?? null)));
+    return values.size === 1 && rows.length > 1;
+  });
+  const parameters = results.parameterNames.filter((p) => !constant.includes(p));
   const value = (row: Readonly<Record<string, unknown>>): number | undefined => {
     const v = row.value;
     if (v === null || v === undefined) return undefined;
     return typeof v === 'number' ? v : Number(v);
   };
-  const config = (row: Readonly<Record<string, unknown>>) =>
-    (row.config ?? {}) as Readonly<Record<string, number | string | boolean | undefined>>;
   const cellOf = (v: unknown) =>
     v === undefined || v === null ? '—' : typeof v === 'number' ? formatMetric(v) : String(v);
   const blocks: Block[] = [
@@ -737,10 +742,19 @@ function searchSection(read: ReadRunArtifacts): Part {
           : ` Best: trial ${results.best.trial}, ${search.metric} ${formatMetric(results.best.value)} with ${Object.entries(
               results.best.config,
             )
+              .filter(([k]) => !constant.includes(k))
               .map(([k, v]) => `${k} ${cellOf(v)}`)
               .join(', ')}.`
       }`,
     },
+    ...(constant.length === 0
+      ? []
+      : [
+          {
+            kind: 'text' as const,
+            text: `The same in every trial: ${constant.map((p) => `${p} ${cellOf(config(rows[0]!)[p])}`).join(', ')}.`,
+          },
+        ]),
     {
       kind: 'table',
       head: [

@@ -240,10 +240,14 @@ export async function writeSyntheticRun(
     applied: 3e-3,
   });
 
-  // A known grid: 3 learning rates x 2 batch sizes; the metric peaks at lr 1e-2, batch 32.
+  // A known grid: 3 learning rates x 2 batch sizes (and one model); the metric peaks at lr 1e-2, batch 32.
   const search = await runSearch({
     strategy: gridSearch({
-      space: defineSpace({ learningRate: logUniform(1e-4, 1), batchSize: categorical([32, 64]) }),
+      space: defineSpace({
+        learningRate: logUniform(1e-4, 1),
+        batchSize: categorical([32, 64]),
+        model: categorical(['mlp']),
+      }),
       pointsPerParameter: 3,
     }),
     direction: 'maximize',

@@ -270,6 +270,12 @@ describe('writeReport on a run with every artifact', () => {
     ].map((m) => [Number(m[1]), m[3], m[4], m[5]]);
     expect(ranks[0]).toEqual([1, '0.99', '0.01', '32']);
     expect(ranks).toHaveLength(6);
+    // The model is the same in every trial: one line, no column, no axis.
+    expect(search).toContain('<p>The same in every trial: model mlp.</p>');
+    expect(search).toContain(
+      'Best: trial 2, validation accuracy 0.99 with learningRate 0.01, batchSize 32.',
+    );
+    expect(search).not.toContain('<th>model</th>');
     const [parallel] = figures(search);
     expect(parallel!.file).toBe('search-parallel-coordinates.svg');
     const lines = [
@@ -280,6 +286,16 @@ describe('writeReport on a run with every artifact', () => {
     expect(lines).toHaveLength(6);
     expect(lines.filter((l) => l[1] === '#d62728' && l[2] === '3.5')).toHaveLength(1);
     expect(parallel!.body).toContain('(log scale)'); // learning rates span 1e-4..1
+    expect(
+      [...parallel!.body.matchAll(/font-weight="600" fill="#222222">([^<]+)<\/text>/g)].map(
+        (m) => m[1],
+      ),
+    ).toEqual([
+      'hyperparameters against validation accuracy',
+      'learningRate',
+      'batchSize',
+      'validation accuracy',
+    ]);
     expect(section(html, 'cross-validation')).toContain('validation accuracy 98.00% ± 1.00%');
   });
 });

@@ -46,7 +46,8 @@ export async function buildReport(
   options: ReportOptions = {},
 ): Promise<{ document: ReportDocument; errors: RunArtifactError[] }> {
   const read = await readRunArtifacts(runDirectory);
-  const name = read.artifacts.result?.name ?? path.basename(path.resolve(runDirectory));
+  // The directory's name: a recipe's directory holds its final run's result (named after that run).
+  const name = path.basename(path.resolve(runDirectory));
   const command = read.artifacts.configuration?.command ?? 'train';
   const parts = buildSections(read, options);
   const shown = parts.filter((p) => !isOmitted(p)).length;
