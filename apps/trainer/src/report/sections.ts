@@ -123,6 +123,15 @@ function statusCell(status: Status): Cell {
   return { text: status, status };
 }
 
+/** `text` cut at `max` characters (at a word boundary when there is one), with an ellipsis. */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  // A cut that ends a word keeps it; else back to the last space (when it is not too far back).
+  const space = text[max] === ' ' ? max : cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 /** Pairs laid out `perRow` to a row (the last row padded with empty cells). */
 function chunk(pairs: readonly (readonly [string, string])[], perRow: number): Cell[][] {
   const rows: Cell[][] = [];
@@ -785,7 +794,7 @@ function searchSection(read: ReadRunArtifacts): Part {
           ? '—'
           : formatDuration((row.seconds as number) * 1000),
         search.trialDirectories[String(row.trial)] ?? '—',
-        String(row.note ?? ''),
+        shorten(String(row.note ?? ''), 140),
       ]),
     },
   ];

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfiguration, readHistory, writeHistory } from '../artifacts';
 import { escapeHtml } from './document';
 import { crc32, formatMetric, greyPng } from './figures';
-import { reportSections } from './sections';
+import { reportSections, shorten } from './sections';
 import { classNames, rangeCurve, writeSyntheticRun } from './synthetic-run';
 import { writeReport } from './write-report';
 
@@ -390,5 +390,13 @@ describe('formatMetric', () => {
     expect(
       [0.0004552, 0.002, 0.98765, 12345.67, 2e6, 0, undefined, null, Number.NaN].map(formatMetric),
     ).toEqual(['4.55e-4', '0.002', '0.9877', '12350', '2.00e6', '0', '—', '—', 'NaN']);
+  });
+});
+
+describe('shorten', () => {
+  it('keeps short text and cuts long text at a word boundary with an ellipsis', () => {
+    expect(shorten('grid point 3 of 6', 140)).toBe('grid point 3 of 6');
+    expect(shorten('refined around trial 0 (rank 1 of 1)', 20)).toBe('refined around trial…');
+    expect(shorten('abcdefghijklmnopqrstuvwxyz', 10)).toBe('abcdefghij…');
   });
 });
