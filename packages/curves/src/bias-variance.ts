@@ -136,6 +136,7 @@ export function biasVariance(
   options: BiasVarianceOptions = {},
 ): BiasVarianceResult {
   const check = checkArguments('biasVariance');
+  options = check.options('options', options, '{ tolerance: 0.01 }');
   if (typeof levels !== 'object' || levels === null) check.fail('levels', levels, 'an object');
   const names = ['humanError', 'trainingError', 'trainDevError', 'devError', 'testError'] as const;
   const given: Partial<Record<keyof ErrorLevels, number>> = {};
@@ -158,7 +159,7 @@ export function biasVariance(
     );
   }
   const tolerance =
-    options.tolerance === undefined ? 0 : check.nonNegative('options.tolerance', options.tolerance);
+    options.tolerance === undefined ? 0 : check.nonNegative('tolerance', options.tolerance);
 
   const { humanError, trainingError, trainDevError, devError, testError } = given;
   const humanErrorAssumed = humanError === undefined && trainingError !== undefined;

@@ -177,7 +177,7 @@ describe('curvesSvg', () => {
     expect(() => curvesSvg({} as TrainingHistory)).toThrow(/runs\[0\] must be a TrainingHistory/);
     expect(() => curvesSvg(createHistory())).toThrow(/at least one run with recorded values/);
     expect(() => curvesSvg(simpleRun(), { maxPoints: 2 })).toThrow(
-      'curvesChart: options.maxPoints must be an integer >= 4, got 2.',
+      'curvesSvg: maxPoints must be an integer >= 4, got 2.',
     );
   });
 });

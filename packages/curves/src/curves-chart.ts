@@ -14,7 +14,7 @@ import {
 } from '@trainkit/stats';
 import { type DiagnoseOptions, type Diagnosis, diagnose } from './diagnose';
 import { isNonFiniteDivergence } from './diagnosis/rules/divergence';
-import type { TrainingHistory } from './history';
+import { checkHistory, type TrainingHistory } from './history';
 
 /** Options shared by {@link curvesSvg} and {@link curvesTerminal}. */
 export interface CurvesChartOptions {
@@ -81,44 +81,53 @@ export interface CurvesChartData {
  *
  * @param runs - One history or several (compared on one chart).
  * @param options - Smoothing, downsampling and marks.
- * @param defaultMaxPoints - Points kept per curve when `options.maxPoints` is absent.
+ * @param defaultMaxPoints - Points kept per curve when `maxPoints` is absent. Default 400.
  * @returns Series for `lineChartSvg`/`lineChartTerminal`, vertical lines, diagnoses.
  * @example
  * ```ts
- * const { series, verticalLines } = curvesChartData(history, {}, 400);
+ * const { series, verticalLines } = curvesChartData(history);
  * ```
  */
 export function curvesChartData(
   runs: TrainingHistory | readonly TrainingHistory[],
+  options: CurvesChartOptions = {},
+  defaultMaxPoints = 400,
+): CurvesChartData {
+  checkArguments('curvesChartData').integer('defaultMaxPoints', defaultMaxPoints, { min: 4 });
+  return chartData('curvesChartData', runs, options, defaultMaxPoints);
+}
+
+function chartData(
+  functionName: string,
+  runs: TrainingHistory | readonly TrainingHistory[],
   options: CurvesChartOptions,
   defaultMaxPoints: number,
 ): CurvesChartData {
-  const check = checkArguments('curvesChart');
+  const check = checkArguments(functionName);
+  options = check.options('options', options, "{ yScale: 'log' }");
   const list: readonly TrainingHistory[] = Array.isArray(runs)
     ? check.nonEmptyArray<TrainingHistory>('runs', runs)
     : [runs as TrainingHistory];
   for (const [index, run] of list.entries()) {
-    if (typeof run !== 'object' || run === null || run.format !== 'trainkit.curves.history') {
-      check.fail(`runs[${index}]`, run, 'a TrainingHistory', 'Create one with createHistory().');
-    }
+    checkHistory(functionName, run, `runs[${index}]`);
   }
   const smoothing = options.smoothing ?? { method: 'ema', weight: 0.6 };
   const maxPoints =
     options.maxPoints === undefined
       ? defaultMaxPoints
-      : check.integer('options.maxPoints', options.maxPoints, { min: 4 });
+      : check.integer('maxPoints', options.maxPoints, { min: 4 });
   const method =
     options.downsampleMethod === undefined
       ? 'lttb'
-      : check.oneOf('options.downsampleMethod', options.downsampleMethod, ['lttb', 'min-max']);
+      : check.oneOf('downsampleMethod', options.downsampleMethod, ['lttb', 'min-max']);
   const showRaw =
     options.showRawTraining === undefined
       ? false
-      : check.boolean('options.showRawTraining', options.showRawTraining);
+      : check.boolean('showRawTraining', options.showRawTraining);
   const showEvaluation =
     options.showTrainingEvaluation === undefined
       ? true
-      : check.boolean('options.showTrainingEvaluation', options.showTrainingEvaluation);
+      : check.boolean('showTrainingEvaluation', options.showTrainingEvaluation);
   const marks = options.marks ?? true;
   const several = list.length > 1;
   const series: LineChartSeries[] = [];
@@ -183,7 +192,8 @@ export function curvesSvg(
   runs: TrainingHistory | readonly TrainingHistory[],
   options: CurvesSvgOptions = {},
 ): string {
-  const data = curvesChartData(runs, options, 400);
+  options = checkArguments('curvesSvg').options('options', options, "{ yScale: 'log' }");
+  const data = chartData('curvesSvg', runs, options, 400);
   return lineChartSvg({
     series: data.series,
     verticalLines: data.verticalLines,
@@ -213,8 +223,9 @@ export function curvesTerminal(
   runs: TrainingHistory | readonly TrainingHistory[],
   options: CurvesTerminalOptions = {},
 ): string {
+  options = checkArguments('curvesTerminal').options('options', options, '{ width: 80 }');
   const width = options.width ?? 72;
-  const data = curvesChartData(runs, options, Math.max(8, 2 * width));
+  const data = chartData('curvesTerminal', runs, options, Math.max(8, 2 * width));
   return lineChartTerminal({
     series: data.series,
     verticalLines: data.verticalLines,

@@ -8,7 +8,7 @@ import {
 } from './diagnosis/measurements';
 import { runDiagnosisRules } from './diagnosis/runner';
 import type { CurveMeasurements, TrainingSetup, Verdict } from './diagnosis/verdict';
-import type { TrainingHistory } from './history';
+import { checkHistory, type TrainingHistory } from './history';
 
 export { verdictAdvice } from './diagnosis/advice';
 export type {
@@ -230,7 +230,7 @@ function resolveSetup(setup: TrainingSetup | undefined): TrainingSetup {
  * multiplicative noise (seeds 1-400, 8,800 runs): 2 runs changed their set of
  * verdicts (both a spurious overfitting on a flat, noisy validation curve).
  *
- * The advice never recommends what `options.setup` says the run already
+ * The advice never recommends what `setup` says the run already
  * does (e.g. gradient accumulation for a noisy curve).
  *
  * @param history - A recorded history (see `createHistory`).
@@ -245,19 +245,7 @@ function resolveSetup(setup: TrainingSetup | undefined): TrainingSetup {
  */
 export function diagnose(history: TrainingHistory, options: DiagnoseOptions = {}): Diagnosis {
   const { settings, thresholds, resolved, setup } = resolveOptions(options);
-  if (
-    typeof history !== 'object' ||
-    history === null ||
-    history.train === undefined ||
-    history.validation === undefined
-  ) {
-    checkArguments('diagnose').fail(
-      'history',
-      history,
-      'a TrainingHistory',
-      'Create one with createHistory().',
-    );
-  }
+  checkHistory('diagnose', history);
   const measured = measureCurves(history, settings);
   const verdicts = runDiagnosisRules(measured, diagnosisRules, settings, thresholds, setup);
   return { verdicts, train: measured.train, validation: measured.validation, options: resolved };

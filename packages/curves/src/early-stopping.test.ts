@@ -161,10 +161,10 @@ describe('earlyStopping', () => {
   it('rejects bad options and states with typed errors', () => {
     expect(() => earlyStopping({ patience: -1 })).toThrow(InvalidArgumentError);
     expect(() => earlyStopping({ patience: 1.5 })).toThrow(
-      'earlyStopping: options.patience must be an integer >= 0, got 1.5.',
+      'earlyStopping: patience must be an integer >= 0, got 1.5.',
     );
     expect(() => earlyStopping({ mode: 'auto' as 'min' })).toThrow(
-      "earlyStopping: options.mode must be one of 'min', 'max', got \"auto\".",
+      "earlyStopping: mode must be one of 'min', 'max', got \"auto\".",
     );
     expect(() => earlyStopping({ minDelta: -0.1 })).toThrow(
       /minDelta must be a finite number >= 0/,
@@ -188,9 +188,9 @@ describe('earlyStopping', () => {
       checkEarlyStoppingState(
         'earlyStoppingCallback',
         { ...earlyStopping().init(), wait: -1 },
-        'options.state',
+        'state',
       ),
-    ).toThrow('earlyStoppingCallback: options.state.wait must be an integer >= 0, got -1.');
+    ).toThrow('earlyStoppingCallback: state.wait must be an integer >= 0, got -1.');
   });
 });
 

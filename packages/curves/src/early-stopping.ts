@@ -108,26 +108,23 @@ export interface EarlyStopping {
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
   const check = checkArguments('earlyStopping');
+  options = check.options('options', options, '{ patience: 5 }');
   const patience =
-    options.patience === undefined
-      ? 0
-      : check.integer('options.patience', options.patience, { min: 0 });
+    options.patience === undefined ? 0 : check.integer('patience', options.patience, { min: 0 });
   const minDelta =
-    options.minDelta === undefined ? 0 : check.nonNegative('options.minDelta', options.minDelta);
+    options.minDelta === undefined ? 0 : check.nonNegative('minDelta', options.minDelta);
   const mode =
-    options.mode === undefined
-      ? 'min'
-      : check.oneOf('options.mode', options.mode, ['min', 'max'] as const);
+    options.mode === undefined ? 'min' : check.oneOf('mode', options.mode, ['min', 'max'] as const);
   const baseline =
-    options.baseline === undefined ? undefined : check.finite('options.baseline', options.baseline);
+    options.baseline === undefined ? undefined : check.finite('baseline', options.baseline);
   const startFromEpoch =
     options.startFromEpoch === undefined
       ? 0
-      : check.integer('options.startFromEpoch', options.startFromEpoch, { min: 0 });
+      : check.integer('startFromEpoch', options.startFromEpoch, { min: 0 });
   const stopOnNonFinite =
     options.stopOnNonFinite === undefined
       ? true
-      : check.boolean('options.stopOnNonFinite', options.stopOnNonFinite);
+      : check.boolean('stopOnNonFinite', options.stopOnNonFinite);
 
   const beats = (value: number, reference: number): boolean =>
     mode === 'min' ? value < reference - minDelta : value > reference + minDelta;
@@ -148,6 +145,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
       stopReason: null,
     }),
     update(state, value) {
+      checkEarlyStoppingState('earlyStopping.update', state, 'state');
       if (typeof value !== 'number') {
         checkArguments('earlyStopping.update').fail('value', value, 'a number');
       }
@@ -225,6 +223,7 @@ function readFields(read: StateReader): EarlyStoppingState {
  * ```
  */
 export function earlyStoppingToJSON(state: EarlyStoppingState): EarlyStoppingJSON {
+  checkEarlyStoppingState('earlyStoppingToJSON', state, 'state');
   return stateEnvelope(FORMAT, 1, {
     epoch: state.epoch,
     best: state.best,
@@ -260,7 +259,7 @@ export function earlyStoppingFromJSON(json: unknown): EarlyStoppingState {
 
 /**
  * Checks an in-memory state passed to a function (e.g. the callback's
- * `options.state`). Internal.
+ * `state`). Internal.
  */
 export function checkEarlyStoppingState(
   functionName: string,

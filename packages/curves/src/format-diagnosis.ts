@@ -1,3 +1,4 @@
+import { checkArguments } from '@trainkit/core';
 import type { Diagnosis } from './diagnose';
 import { formatNumber as number } from './diagnosis/rule';
 
@@ -27,6 +28,15 @@ export function formatDiagnosis(
   diagnosis: Diagnosis,
   options: FormatDiagnosisOptions = {},
 ): string {
+  const check = checkArguments('formatDiagnosis');
+  options = check.options('options', options, '{ evidence: true }');
+  if (
+    typeof diagnosis !== 'object' ||
+    diagnosis === null ||
+    !Array.isArray((diagnosis as Partial<Diagnosis>).verdicts)
+  ) {
+    check.fail('diagnosis', diagnosis, 'a Diagnosis', 'Pass the result of diagnose(history).');
+  }
   const advice = options.advice ?? true;
   const evidence = options.evidence ?? false;
   if (diagnosis.verdicts.length === 0) return 'No verdicts.';

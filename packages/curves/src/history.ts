@@ -75,9 +75,9 @@ export interface CreateHistoryOptions {
  * ```
  */
 export function createHistory(options: CreateHistoryOptions = {}): TrainingHistory {
+  options = checkArguments('createHistory').options('options', options, "{ name: 'mlp' }");
   const name = options.name ?? 'run';
-  if (typeof name !== 'string')
-    checkArguments('createHistory').fail('options.name', name, 'a string');
+  if (typeof name !== 'string') checkArguments('createHistory').fail('name', name, 'a string');
   return {
     format: 'trainkit.curves.history',
     version: 1,
@@ -87,6 +87,40 @@ export function createHistory(options: CreateHistoryOptions = {}): TrainingHisto
     trainingEvaluation: { iterations: [], values: [] },
     epochs: [],
   };
+}
+
+/**
+ * Checks that a value is a {@link TrainingHistory} (from `createHistory` or
+ * `historyFromJSON`): the right `format` and its series. Internal.
+ */
+export function checkHistory(
+  functionName: string,
+  history: unknown,
+  argument = 'history',
+): TrainingHistory {
+  const candidate = history as Partial<TrainingHistory> | null;
+  const isSeries = (series: unknown) =>
+    typeof series === 'object' &&
+    series !== null &&
+    Array.isArray((series as Series).iterations) &&
+    Array.isArray((series as Series).values);
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    candidate.format !== FORMAT ||
+    !isSeries(candidate.train) ||
+    !isSeries(candidate.validation) ||
+    !isSeries(candidate.trainingEvaluation) ||
+    !Array.isArray(candidate.epochs)
+  ) {
+    checkArguments(functionName).fail(
+      argument,
+      history,
+      'a TrainingHistory',
+      'Create one with createHistory(), or read one with historyFromJSON().',
+    );
+  }
+  return history as TrainingHistory;
 }
 
 function append(functionName: string, series: Series, iteration: number, value: number): void {
@@ -121,7 +155,7 @@ function append(functionName: string, series: Series, iteration: number, value: 
  * ```
  */
 export function recordTraining(history: TrainingHistory, iteration: number, loss: number): void {
-  append('recordTraining', history.train, iteration, loss);
+  append('recordTraining', checkHistory('recordTraining', history).train, iteration, loss);
 }
 
 /**
@@ -136,7 +170,7 @@ export function recordTraining(history: TrainingHistory, iteration: number, loss
  * ```
  */
 export function recordValidation(history: TrainingHistory, iteration: number, loss: number): void {
-  append('recordValidation', history.validation, iteration, loss);
+  append('recordValidation', checkHistory('recordValidation', history).validation, iteration, loss);
 }
 
 /**
@@ -157,7 +191,12 @@ export function recordTrainingEvaluation(
   iteration: number,
   loss: number,
 ): void {
-  append('recordTrainingEvaluation', history.trainingEvaluation, iteration, loss);
+  append(
+    'recordTrainingEvaluation',
+    checkHistory('recordTrainingEvaluation', history).trainingEvaluation,
+    iteration,
+    loss,
+  );
 }
 
 /**
@@ -179,6 +218,7 @@ export function recordEpoch(
   metrics: Readonly<Record<string, number>>,
 ): void {
   const check = checkArguments('recordEpoch');
+  checkHistory('recordEpoch', history);
   check.integer('epoch', epoch, { min: 0 });
   check.integer('iteration', iteration, { min: 0 });
   const last = history.epochs[history.epochs.length - 1];
@@ -237,6 +277,7 @@ const seriesToJSON = (s: Series): SeriesJSON => ({
  * ```
  */
 export function historyToJSON(history: TrainingHistory): HistoryJSON {
+  checkHistory('historyToJSON', history);
   return stateEnvelope(FORMAT, 1, {
     name: history.name,
     train: seriesToJSON(history.train),

@@ -162,7 +162,7 @@ describe('earlyStoppingCallback', () => {
   it('names the missing monitor key and validates options', async () => {
     expect(() => earlyStoppingCallback({ patience: -2 })).toThrow(InvalidArgumentError);
     expect(() => earlyStoppingCallback({ monitor: '' })).toThrow(
-      "earlyStoppingCallback: options.monitor must be a non-empty string, got \"\". e.g. 'val_loss' or 'val_acc'.",
+      "earlyStoppingCallback: monitor must be a non-empty string, got \"\". e.g. 'val_loss' or 'val_acc'.",
     );
     const stopper = earlyStoppingCallback();
     await expect(stopper.onEpochEnd(0, { loss: 1 })).rejects.toThrow(
@@ -237,13 +237,13 @@ describe('historyCallback', () => {
 
   it('validates its options', () => {
     expect(() => historyCallback({ history: {} as never })).toThrow(
-      /historyCallback: options.history must be a TrainingHistory/,
+      /historyCallback: history must be a TrainingHistory/,
     );
     expect(() =>
       historyCallback({
         history: createHistory(),
         trainingSet: { x: tf.zeros([1]), y: tf.zeros([1]), everyEpochs: 0 },
       }),
-    ).toThrow('historyCallback: options.trainingSet.everyEpochs must be an integer >= 1, got 0.');
+    ).toThrow('historyCallback: trainingSet.everyEpochs must be an integer >= 1, got 0.');
   });
 });

@@ -79,24 +79,25 @@ export function earlyStoppingCallback(
   options: EarlyStoppingCallbackOptions = {},
 ): EarlyStoppingCallback {
   const check = checkArguments('earlyStoppingCallback');
+  options = check.options('options', options, "{ monitor: 'val_loss', patience: 5 }");
   const monitor = options.monitor ?? 'val_loss';
   if (typeof monitor !== 'string' || monitor === '') {
-    check.fail('options.monitor', monitor, 'a non-empty string', "e.g. 'val_loss' or 'val_acc'.");
+    check.fail('monitor', monitor, 'a non-empty string', "e.g. 'val_loss' or 'val_acc'.");
   }
   const mode = options.mode ?? (maxLikeMetric.test(monitor) ? 'max' : 'min');
   const machine = earlyStopping({ ...options, mode });
   const restore =
     options.restoreBestWeights === undefined
       ? false
-      : check.boolean('options.restoreBestWeights', options.restoreBestWeights);
+      : check.boolean('restoreBestWeights', options.restoreBestWeights);
   const log =
     options.log === undefined
       ? undefined
-      : check.callable<(text: string) => void>('options.log', options.log);
+      : check.callable<(text: string) => void>('log', options.log);
   let state =
     options.state === undefined
       ? machine.init()
-      : checkEarlyStoppingState('earlyStoppingCallback', options.state, 'options.state');
+      : checkEarlyStoppingState('earlyStoppingCallback', options.state, 'state');
   let model: LayersModel | undefined;
   let snapshot: Tensor[] | undefined;
   let snapshotEpoch: number | undefined;

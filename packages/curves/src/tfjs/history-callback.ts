@@ -5,6 +5,8 @@ import { type CurvesTerminalOptions, curvesTerminal } from '../curves-chart';
 import { type DiagnoseOptions, type Diagnosis, diagnose, type TrainingSetup } from '../diagnose';
 import { formatDiagnosis } from '../format-diagnosis';
 import {
+  checkHistory,
+  createHistory,
   recordEpoch,
   recordTraining,
   recordTrainingEvaluation,
@@ -95,31 +97,29 @@ export function historyCallback(options: HistoryCallbackOptions): HistoryCallbac
   if (typeof options !== 'object' || options === null) {
     check.fail('options', options, 'an options object', 'Call historyCallback({ history }).');
   }
-  const history = options.history;
-  if (
-    typeof history !== 'object' ||
-    history === null ||
-    history.format !== 'trainkit.curves.history'
-  ) {
-    check.fail('options.history', history, 'a TrainingHistory', 'Create one with createHistory().');
-  }
+  const history = checkHistory('historyCallback', options.history);
   const lossKey = options.lossKey ?? 'loss';
   const validationKey = options.validationKey ?? 'val_loss';
   const log =
     options.log === undefined
       ? (text: string) => console.log(text)
-      : check.callable<(text: string) => void>('options.log', options.log);
+      : check.callable<(text: string) => void>('log', options.log);
   const diagnoseAtEnd = options.diagnoseAtEnd ?? true;
+  if (typeof diagnoseAtEnd !== 'boolean') {
+    check.options('diagnoseAtEnd', diagnoseAtEnd, '{ alpha: 0.01 }');
+    // Validate the thresholds now rather than when training ends.
+    diagnose(createHistory(), diagnoseAtEnd);
+  }
   const chartAtEnd = options.chartAtEnd ?? false;
   const evaluation = options.trainingSet;
   const evaluationBatchSize =
     evaluation?.batchSize === undefined
       ? 256
-      : check.integer('options.trainingSet.batchSize', evaluation.batchSize, { min: 1 });
+      : check.integer('trainingSet.batchSize', evaluation.batchSize, { min: 1 });
   const evaluationEvery =
     evaluation?.everyEpochs === undefined
       ? 1
-      : check.integer('options.trainingSet.everyEpochs', evaluation.everyEpochs, { min: 1 });
+      : check.integer('trainingSet.everyEpochs', evaluation.everyEpochs, { min: 1 });
 
   let model: LayersModel | undefined;
   const steps = createFitStepCounter();
