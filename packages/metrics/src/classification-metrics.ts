@@ -132,24 +132,49 @@ function ratio(numerator: number, denominator: number, zeroDivision: number): nu
   return denominator === 0 ? zeroDivision : numerator / denominator;
 }
 
-/** scikit-learn's `_nanaverage`: NaN entries are ignored; all-NaN or empty gives NaN. */
-function nanAverage(values: readonly number[], weights?: readonly number[]): number {
-  let sum = 0;
-  let weightSum = 0;
-  let unweightedSum = 0;
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isNaN(v)) continue;
-    const w = weights === undefined ? 1 : weights[i]!;
-    sum += v * w;
-    weightSum += w;
-    unweightedSum += v;
-    n++;
+/**
+ * numpy's sum of float64 (`np.add.reduce`): pairwise summation with eight
+ * partial sums, so that averages round exactly as scikit-learn's (a report
+ * value on a decimal tie prints on the same side).
+ */
+function numpySum(values: readonly number[], start = 0, n = values.length): number {
+  if (n < 8) {
+    let sum = 0;
+    for (let i = start; i < start + n; i++) sum += values[i]!;
+    return sum;
   }
-  if (n === 0) return Number.NaN;
-  // All weights zero: scikit-learn falls back to the unweighted mean.
-  return weightSum === 0 ? unweightedSum / n : sum / weightSum;
+  if (n <= 128) {
+    const r = values.slice(start, start + 8);
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (let j = 0; j < 8; j++) r[j]! += values[start + i + j]!;
+    }
+    let sum = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n; i++) sum += values[start + i]!;
+    return sum;
+  }
+  let half = Math.floor(n / 2);
+  half -= half % 8;
+  return numpySum(values, start, half) + numpySum(values, start + half, n - half);
+}
+
+/**
+ * `np.average(values, weights)` as scikit-learn's `_nanaverage` calls it:
+ * NaN entries are left out (all-NaN or empty gives NaN); with zero total
+ * weight, the unweighted mean.
+ */
+function nanAverage(values: readonly number[], weights?: readonly number[]): number {
+  const kept: number[] = [];
+  const keptWeights: number[] = [];
+  values.forEach((v, i) => {
+    if (Number.isNaN(v)) return;
+    kept.push(v);
+    if (weights !== undefined) keptWeights.push(weights[i]!);
+  });
+  if (kept.length === 0) return Number.NaN;
+  const weightSum = weights === undefined ? 0 : numpySum(keptWeights);
+  if (weightSum === 0) return numpySum(kept) / kept.length;
+  return numpySum(kept.map((v, i) => v * keptWeights[i]!)) / weightSum;
 }
 
 function checkBeta(functionName: string, beta: unknown): number {
@@ -162,6 +187,14 @@ function checkBeta(functionName: string, beta: unknown): number {
   );
 }
 
+/**
+ * F-beta from precision and recall with scikit-learn's operations,
+ * `(1 + β²)·p·r / (β²·p + r)` (a zero denominator counts as 1), so that it
+ * is the same float: 19/40 lands at 0.47500000000000003 and prints 0.48 like
+ * scikit-learn's report. Where precision or recall is undefined (only with
+ * `zeroDivision: NaN`, a scikit-learn >= 1.3 option) it is `(1 + β²)·tp /
+ * (β²·true + pred)` as there, NaN only when both sums are 0.
+ */
 function fScoreOf(
   tp: number,
   trueSum: number,
@@ -169,10 +202,15 @@ function fScoreOf(
   beta: number,
   zeroDivision: number,
 ): number {
-  if (beta === Number.POSITIVE_INFINITY) return ratio(tp, trueSum, zeroDivision);
-  if (beta === 0) return ratio(tp, predSum, zeroDivision);
+  const recall = ratio(tp, trueSum, zeroDivision);
+  if (beta === Number.POSITIVE_INFINITY) return recall;
+  const precision = ratio(tp, predSum, zeroDivision);
   const beta2 = beta * beta;
-  return ratio((1 + beta2) * tp, beta2 * trueSum + predSum, zeroDivision);
+  if (Number.isNaN(precision) || Number.isNaN(recall)) {
+    return ratio((1 + beta2) * tp, beta2 * trueSum + predSum, zeroDivision);
+  }
+  const denominator = beta2 * precision + recall;
+  return ((1 + beta2) * precision * recall) / (denominator === 0 ? 1 : denominator);
 }
 
 function perClass(
@@ -198,11 +236,14 @@ function perClass(
  *
  * For class k with `tp` = `counts[k][k]`, `pred` = column sum, `true` = row sum:
  * - precision = tp / pred, recall = tp / true,
- * - F-beta = (1 + β²)·tp / (β²·true + pred) (= the harmonic form
- *   (1 + β²)·P·R / (β²·P + R) when defined),
+ * - F-beta = (1 + β²)·P·R / (β²·P + R), computed from P and R with
+ *   scikit-learn's float operations (its value equals (1 + β²)·tp /
+ *   (β²·true + pred); the float is scikit-learn's to the last bit, so a
+ *   report prints decimal ties on the same side),
  * - each ratio with a zero denominator is `zeroDivision` (0 by default; 1; NaN).
  *
- * Averages over the classes of `labels` (default: classes present in the true
+ * Sums and means over classes add in numpy's pairwise order. Averages over
+ * the classes of `labels` (default: classes present in the true
  * or predicted labels, as scikit-learn's `labels=None`):
  * - `'micro'`: ratios of the summed tp / pred / true (= accuracy when all present classes are included),
  * - `'macro'`: unweighted mean of the per-class scores,
@@ -289,14 +330,10 @@ function computePrecisionRecall(
     };
   }
   const labels = resolveLabels(functionName, options.labels, s);
-  let tp = 0;
-  let trueTotal = 0;
-  let predTotal = 0;
-  for (const k of labels) {
-    tp += s.tp[k]!;
-    trueTotal += s.trueSum[k]!;
-    predTotal += s.predSum[k]!;
-  }
+  const pickSum = (values: Float64Array) => numpySum(labels.map((k) => values[k]!));
+  const tp = pickSum(s.tp);
+  const trueTotal = pickSum(s.trueSum);
+  const predTotal = pickSum(s.predSum);
   if (average === 'micro') {
     return {
       precision: ratio(tp, predTotal, zeroDivision),

@@ -63,3 +63,27 @@ export function close(actual: number, expected: number, tolerance = 1e-12): bool
   if (!Number.isFinite(expected)) return actual === expected;
   return Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
 }
+
+export interface TieReportCase {
+  numClasses: number;
+  yTrue: number[];
+  yPred: number[];
+  sampleWeight: number[] | null;
+  digits: number;
+  zeroDivision: 'warn' | 0 | 1;
+  precision: number[];
+  recall: number[];
+  fScore: number[];
+  averages: Record<'micro' | 'macro' | 'weighted', [number, number, number]>;
+  text: string;
+}
+
+/** fixtures/python-ties.json, written by fixtures/generate_ties.py. */
+export function loadTieFixture(): {
+  sklearn: string;
+  format: [number, number, string][];
+  reports: TieReportCase[];
+} {
+  const path = fileURLToPath(new URL('../fixtures/python-ties.json', import.meta.url));
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
