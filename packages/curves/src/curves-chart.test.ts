@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { curvesChartData, curvesSvg, curvesTerminal } from './curves-chart';
 import { createHistory, recordTraining, recordValidation, type TrainingHistory } from './history';
-import { buildHistory, scenarios } from './synthetic-curves.test-helper';
+import { buildHistory, scenarios } from './test-helpers';
 
 interface SvgNode {
   [key: string]: unknown;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type Diagnosis, diagnose } from './diagnose';
 import { formatDiagnosis } from './format-diagnosis';
 import { createHistory, recordTraining, recordValidation } from './history';
-import { buildHistory, scenarios } from './synthetic-curves.test-helper';
+import { buildHistory, scenarios } from './test-helpers';
 
 const kinds = (diagnosis: Diagnosis) => diagnosis.verdicts.map((v) => v.kind).sort();
 const verdict = (diagnosis: Diagnosis, kind: string) =>

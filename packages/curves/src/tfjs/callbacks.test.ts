@@ -7,7 +7,7 @@ import type { Diagnosis } from '../diagnose';
 import { earlyStopping } from '../early-stopping';
 import { formatDiagnosis } from '../format-diagnosis';
 import { createHistory } from '../history';
-import { seededRandom } from '../synthetic-curves.test-helper';
+import { seededRandom } from '../test-helpers';
 import { earlyStoppingCallback } from './early-stopping-callback';
 import { historyCallback } from './history-callback';
 
