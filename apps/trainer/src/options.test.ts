@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { defaultTrainOptions, parseCheckpointInterval, parseTrainOptions } from './options';
@@ -77,6 +80,21 @@ describe('parseTrainOptions', () => {
       expect(() => parseTrainOptions(argv)).toThrow(message);
     },
   );
+
+  it('reads --config FILE first, so flags on the command line win; the file counts as given', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'trainkit-config-'));
+    const file = path.join(directory, 'trainkit.json');
+    writeFileSync(file, JSON.stringify({ lr: 0.0005, 'batch-size': 64, 'no-test': true }));
+    const fromFile = parseTrainOptions(['--config', file]);
+    expect(fromFile.options).toMatchObject({ learningRate: 0.0005, batchSize: 64, test: false });
+    expect([...fromFile.explicit].sort()).toEqual(['batchSize', 'learningRate', 'test']);
+    const overridden = parseTrainOptions([`--config=${file}`, '--lr', '0.002']);
+    expect(overridden.options).toMatchObject({ learningRate: 0.002, batchSize: 64 });
+    expect(() => parseTrainOptions(['--config', file, '--config', file])).toThrow(
+      '--config must be given once',
+    );
+    rmSync(directory, { recursive: true, force: true });
+  });
 
   it('rejects unknown flags', () => {
     expect(() => parseTrainOptions(['--epoch', '3'])).toThrow(/Unknown option '--epoch'/);

@@ -325,6 +325,23 @@ export async function rangeTestCheck(
   return { result, analysis };
 }
 
+/** The checks of the trainer's suite, in the order they run (`lr-range-test` only when asked). */
+export const trainerSanityChecks = [
+  'labels',
+  'input-scale',
+  'duplicates',
+  'initial-loss',
+  'output-loss-pairing',
+  'evaluation-mode',
+  'gradient-freshness',
+  'overfit-ladder',
+  'discrete-lr-test',
+  'lr-range-test',
+] as const;
+
+/** A check of the trainer's suite. */
+export type TrainerSanityCheck = (typeof trainerSanityChecks)[number];
+
 /** What the whole suite found. */
 export interface SanityOutcome {
   readonly results: readonly CheckResult[];
@@ -335,38 +352,53 @@ export interface SanityOutcome {
 }
 
 /**
- * The whole suite in order: data checks, initial checks, gradient freshness,
- * overfit ladder, discrete learning-rate test, and the range test when asked.
+ * The suite in order: data checks, initial checks, gradient freshness,
+ * overfit ladder, discrete learning-rate test, and the range test when asked;
+ * `checks` keeps only some of them.
  *
  * @param setup - From {@link prepareSanity}.
- * @param options - `rangeTest`, `onResult` (called after each check with its seconds).
+ * @param options - `checks` (default all but the range test), `rangeTest`, `onResult` (called after each check with its seconds).
  */
 export async function runSanitySuite(
   setup: SanitySetup,
   options: {
+    checks?: readonly TrainerSanityCheck[];
     rangeTest?: boolean;
     onResult?: (result: CheckResult, seconds: number) => void;
   } = {},
 ): Promise<SanityOutcome> {
+  const selected = new Set<string>(
+    options.checks ?? trainerSanityChecks.filter((name) => name !== 'lr-range-test'),
+  );
+  if (options.rangeTest === true) selected.add('lr-range-test');
   const results: CheckResult[] = [];
   const seconds: Record<string, number> = {};
   let start = performance.now();
   const add = (result: CheckResult) => {
+    if (!selected.has(result.name)) return;
     const now = performance.now();
     seconds[result.name] = (now - start) / 1000;
     start = now;
     results.push(result);
     options.onResult?.(result, seconds[result.name]!);
   };
+  const any = (...names: TrainerSanityCheck[]) => names.some((name) => selected.has(name));
   // The data checks run together: their time is shared between them.
-  for (const result of await dataChecks(setup)) add(result);
-  for (const result of await initialChecks(setup)) add(result);
-  add(await gradientFreshness(setup));
-  add(await overfitCheck(setup));
-  const discrete = await discreteTest(setup);
-  add(discrete.result);
+  if (any('labels', 'input-scale', 'duplicates')) {
+    for (const result of await dataChecks(setup)) add(result);
+  }
+  if (any('initial-loss', 'output-loss-pairing', 'evaluation-mode')) {
+    for (const result of await initialChecks(setup)) add(result);
+  }
+  if (any('gradient-freshness')) add(await gradientFreshness(setup));
+  if (any('overfit-ladder')) add(await overfitCheck(setup));
+  let discrete: DiscreteTestOutcome | undefined;
+  if (any('discrete-lr-test')) {
+    discrete = await discreteTest(setup);
+    add(discrete.result);
+  }
   let analysis: RangeTestAnalysis | undefined;
-  if (options.rangeTest === true) {
+  if (any('lr-range-test')) {
     const range = await rangeTestCheck(setup);
     analysis = range.analysis;
     add(range.result);

@@ -101,16 +101,27 @@ describe('trainkit sanity (end to end)', () => {
     for (const bug of plantableBugs) expect(failed).toContain(plantedBugCatalogue[bug].caughtBy);
   });
 
-  it('flags only the leak when only test rows are planted in the training split', async () => {
+  it('runs only the data checks with --checks, and flags only the leak when test rows are planted', async () => {
     const result = await runCli(
-      ['sanity', ...slice, '--name', 'leak', '--plant', 'duplicated-test-rows'],
+      [
+        'sanity',
+        ...slice,
+        '--name',
+        'leak',
+        '--plant',
+        'duplicated-test-rows',
+        '--checks',
+        'labels,input-scale,duplicates',
+      ],
       { cwd: work },
     );
     expect(result.code).toBe(4);
-    const statuses = tableStatuses(result.stdout);
-    expect(Object.entries(statuses).filter(([, s]) => s !== 'PASS')).toEqual([
-      ['duplicates', 'FAIL'],
-    ]);
+    expect(tableStatuses(result.stdout)).toEqual({
+      labels: 'PASS',
+      'input-scale': 'PASS',
+      duplicates: 'FAIL',
+    });
+    expect((await readSanity(path.join(work, 'runs', 'leak')))?.results).toHaveLength(3);
   });
 
   it.each([
@@ -196,28 +207,6 @@ describe('trainkit lr-find (end to end)', () => {
     const run = await readResult(path.join(work, 'runs', 'configured'));
     expect(run?.options.learningRate).toBe(rate);
     expect(run?.options.batchSize).toBe(64);
-    // A command-line flag wins over the file.
-    const flagWins = await runCli(
-      [
-        'train',
-        '--config',
-        'trainkit.json',
-        '--lr',
-        '0.002',
-        '--limit',
-        '1000',
-        '--epochs',
-        '1',
-        '--no-test',
-        '--name',
-        'flag-wins',
-      ],
-      { cwd: work },
-    );
-    expect(flagWins.code).toBe(0);
-    expect((await readResult(path.join(work, 'runs', 'flag-wins')))?.options.learningRate).toBe(
-      0.002,
-    );
   });
 
   it.each([

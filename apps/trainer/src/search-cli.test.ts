@@ -59,7 +59,7 @@ describe('trainkit search (end to end)', () => {
     const record = await readSearch(directory);
     expect(record?.metric).toBe('validation accuracy');
     expect(record?.results.direction).toBe('maximize');
-    expect(record?.results.best.config.learningRate).toBe(0.003);
+    expect(record?.results.best?.config.learningRate).toBe(0.003);
     const rows = record!.results.rows as unknown as {
       rank: number;
       trial: number;

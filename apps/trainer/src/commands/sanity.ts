@@ -6,7 +6,12 @@ import { exitCodes } from '../errors';
 import { parseCommandOptions, trainUsage } from '../options';
 import { parsePlantedBugs, plantableBugs, plantedBugCatalogue } from '../planted-bugs';
 import { consoleProgress, formatSeconds } from '../progress';
-import { prepareSanity, runSanitySuite } from '../sanity-checks';
+import {
+  prepareSanity,
+  runSanitySuite,
+  type TrainerSanityCheck,
+  trainerSanityChecks,
+} from '../sanity-checks';
 
 /** The `sanity` command's one-line summary, for `trainkit help`. */
 export const sanitySummary = 'check the model, the data and the training step before training';
@@ -25,6 +30,8 @@ the discrete learning-rate test, and with --range-test the range test (runs/<nam
 Sanity options
   --rows N                     training rows the model checks use (default 2000)
   --range-test                 also run the learning-rate range test
+  --checks NAME[,NAME]         run only these checks (e.g. labels,input-scale,duplicates: the data
+                               checks, a few seconds)
   --plant BUG[,BUG]            plant a bug to see the table catch it (the checks only), one of:
 ${plantableBugs.map((bug) => `                                 ${bug.padEnd(21)} ${plantedBugCatalogue[bug].does}`).join('\n')}
 
@@ -50,7 +57,7 @@ export async function sanityCommand(argv: readonly string[]): Promise<number> {
   const command = 'trainkit sanity';
   const { options, extra } = parseCommandOptions(argv, {
     command,
-    values: ['plant', 'rows'],
+    values: ['plant', 'rows', 'checks'],
     booleans: ['range-test'],
     without,
   });
@@ -64,12 +71,34 @@ export async function sanityCommand(argv: readonly string[]): Promise<number> {
           max: 60_000,
           fix: 'E.g. --rows 2000 (the model checks need a few thousand rows at most).',
         });
-  const withRangeTest = extra['range-test'] === true;
+  const checksText = extra.checks as string | undefined;
+  const checks =
+    checksText === undefined
+      ? undefined
+      : checksText.split(',').map((name) => {
+          const trimmed = name.trim();
+          if (!(trainerSanityChecks as readonly string[]).includes(trimmed)) {
+            check.fail(
+              '--checks',
+              checksText,
+              `comma-separated names of ${trainerSanityChecks.join(', ')}`,
+              'E.g. --checks labels,input-scale,duplicates (the data checks only).',
+            );
+          }
+          return trimmed as TrainerSanityCheck;
+        });
+  const withRangeTest =
+    extra['range-test'] === true || (checks?.includes('lr-range-test') ?? false);
   const output = consoleProgress(false);
   return runInDirectory(
     'sanity',
     options,
-    { plant: plants.length === 0 ? null : plants.join(','), rows, rangeTest: withRangeTest },
+    {
+      plant: plants.length === 0 ? null : plants.join(','),
+      rows,
+      rangeTest: withRangeTest,
+      checks: checks === undefined ? null : checks.join(','),
+    },
     output,
     async ({ directory }, keep) => {
       const started = performance.now();
@@ -87,6 +116,7 @@ export async function sanityCommand(argv: readonly string[]): Promise<number> {
         }
         const outcome = await runSanitySuite(setup, {
           rangeTest: withRangeTest,
+          ...(checks === undefined ? {} : { checks }),
           onResult: (result, seconds) =>
             output.log(
               `  ${result.name.padEnd(20)} ${result.status.padEnd(7)} ${formatSeconds(seconds)}`,
