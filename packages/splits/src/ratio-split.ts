@@ -86,6 +86,11 @@ export function randomSplitNamed(
  * replacement from its class's part counts still open; without `shuffle`
  * each class fills the parts in index order).
  *
+ * A part smaller than the number of classes, or a class with fewer members
+ * than parts, cannot hold every class: unlike {@link trainTestSplit}, which
+ * refuses that like scikit-learn, this split accepts it (small validation
+ * subsets are a use); check the parts' classes when every class must appear.
+ *
  * @param n - Number of samples, an integer >= 1.
  * @param options - `ratios`, `labels`, `seed`, `shuffle`.
  * @returns One ascending Int32Array of indices per ratio.

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../fixtures/sklearn.json';
+import refusals from '../fixtures/sklearn-stratify-refusals.json';
 import { classCounts, expectPartition } from './test-helpers';
 import { trainTestSplit } from './train-test-split';
 
@@ -93,5 +94,77 @@ describe('trainTestSplit', () => {
         stratify: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1],
       }),
     ).toThrow('trainTestSplit: shuffle must be true when stratify is given');
+  });
+
+  describe(`stratified splits scikit-learn ${refusals.sklearn} refuses are refused (${refusals.cases.length} cases)`, () => {
+    const argumentFor = {
+      // The set that is too small is named by the size the caller gave for it, else by the other one.
+      train: (c: { trainSize: number | null }) => (c.trainSize === null ? 'testSize' : 'trainSize'),
+      test: (c: { testSize: number | null }) => (c.testSize === null ? 'trainSize' : 'testSize'),
+      class: () => 'stratify',
+    } as const;
+    it('accepts what scikit-learn accepts, with its sizes; refuses the rest with a typed error naming the cause', () => {
+      const wrong: unknown[] = [];
+      for (const c of refusals.cases) {
+        const n = c.labels.length;
+        const call = () => trainTestSplit(n, { ...sizeOptions(c), stratify: c.labels, seed: 0 });
+        if (c.ok) {
+          const { train, test } = call();
+          if (train.length !== c.train || test.length !== c.test)
+            wrong.push({ c, got: [train.length, test.length] });
+          continue;
+        }
+        let error: unknown;
+        try {
+          call();
+        } catch (caught) {
+          error = caught;
+        }
+        const refused = c.refused as string;
+        const expected =
+          refused in argumentFor ? argumentFor[refused as keyof typeof argumentFor](c) : undefined;
+        // The fraction the message suggests gives the set its samples.
+        const bound = /(\w+Size) [<>]= ([\d.]+)\)/.exec(String((error as Error)?.message));
+        if (bound !== null) {
+          const retry = { ...sizeOptions(c), [bound[1]!]: Number(bound[2]) };
+          try {
+            trainTestSplit(n, { ...retry, stratify: c.labels, seed: 0 });
+          } catch (again) {
+            if (String(again).includes(`the ${refused} set holds`))
+              wrong.push({ retry, again: String(again) });
+          }
+        }
+        if (
+          !InvalidArgumentError.isInstance(error) ||
+          (expected !== undefined && error.argument !== expected)
+        ) {
+          wrong.push({
+            refused,
+            expected,
+            got: String(error),
+            labels: c.labels,
+            testSize: c.testSize,
+            trainSize: c.trainSize,
+          });
+        }
+      }
+      expect(wrong.slice(0, 3)).toEqual([]);
+    });
+
+    it('says how many samples each set needs', () => {
+      // 5 classes of 4: 20 samples; testSize 0.15 gives 3 test samples.
+      const labels = Array.from({ length: 20 }, (_, i) => i % 5);
+      expect(() => trainTestSplit(20, { testSize: 0.15, stratify: labels, seed: 0 })).toThrow(
+        'trainTestSplit: testSize must be large enough that the test set holds a sample of each of the 5 classes (test 3 of n = 20; it needs at least 5, testSize >= 0.25), got 0.15. Raise testSize, or split without stratify.',
+      );
+      expect(() => trainTestSplit(20, { testSize: 0.85, stratify: labels, seed: 0 })).toThrow(
+        'trainTestSplit: testSize must be small enough that the train set holds a sample of each of the 5 classes (train 3 of n = 20; it needs at least 5, testSize <= 0.75), got 0.85. Lower testSize, or split without stratify.',
+      );
+      expect(() =>
+        trainTestSplit(9, { testSize: 0.5, stratify: [0, 0, 0, 0, 1, 1, 1, 1, 2], seed: 0 }),
+      ).toThrow(
+        'trainTestSplit: stratify must be labels with at least 2 samples of every class (one for train, one for test), got [0, 0, 0, 0, 1, 1, 1, 1, … (9 items)]. Class 2 has 1 sample: merge or drop the rare classes, or split without stratify.',
+      );
+    });
   });
 });

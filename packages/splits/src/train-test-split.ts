@@ -1,6 +1,6 @@
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, formatValue } from '@trainkit/core';
 import { createRandom } from '@trainkit/stats';
-import { encodeLabels, type Labels } from './encode-labels';
+import { type EncodedLabels, encodeLabels, type Labels } from './encode-labels';
 import { drawPartition, partsOf } from './partition';
 import { stratifiedPartition } from './ratio-split';
 import { checkOptions, checkSampleCount, checkSeed } from './split-arguments';
@@ -45,8 +45,14 @@ export interface TrainTestSplit {
  * @param n - Number of samples, an integer >= 2.
  * @param options - `testSize`, `trainSize`, `seed`, `shuffle`, `stratify`.
  * @returns `{ train, test }`.
+ * Like scikit-learn, a stratified split is refused when a class has a single
+ * sample, or when the train or the test set is smaller than the number of
+ * classes (it could not hold a sample of each); the error says how many
+ * samples the set needs and which size would give them.
+ *
  * @throws InvalidArgumentError when a size is outside (0, 1), the sizes sum
- *   above 1, the train or test set would be empty, or a seed is missing.
+ *   above 1, the train or test set would be empty, a seed is missing, or a
+ *   stratified split cannot hold every class in both sets.
  *
  * @example
  * ```ts
@@ -84,9 +90,7 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): Train
       'The two fractions must sum to at most 1.',
     );
   }
-  let nTest = testSize === undefined ? 0 : Math.ceil(testSize * samples);
-  const nTrain = trainSize === undefined ? samples - nTest : Math.floor(trainSize * samples);
-  if (testSize === undefined) nTest = samples - nTrain;
+  const { nTrain, nTest } = setSizes(samples, testSize, trainSize);
   if (nTrain + nTest > samples) {
     check.fail(
       'trainSize',
@@ -126,6 +130,13 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): Train
   let parts: Int32Array[];
   if (options.stratify !== undefined) {
     const encoded = encodeLabels(name, 'stratify', options.stratify, samples);
+    checkStratifiable(name, options.stratify, encoded, {
+      samples,
+      nTrain,
+      nTest,
+      testSize,
+      trainSize,
+    });
     parts = stratifiedPartition(
       encoded,
       [nTrain / samples, nTest / samples, rest / samples],
@@ -136,4 +147,92 @@ export function trainTestSplit(n: number, options: TrainTestSplitOptions): Train
     parts = partsOf(drawPartition(undefined, sizes, 3, samples, random));
   }
   return { train: parts[0]!, test: parts[1]! };
+}
+
+interface SplitSizes {
+  readonly samples: number;
+  readonly nTrain: number;
+  readonly nTest: number;
+  readonly testSize: number | undefined;
+  readonly trainSize: number | undefined;
+}
+
+/**
+ * scikit-learn's refusals of a stratified split (StratifiedShuffleSplit, in its
+ * order): a class with one sample, a train set or a test set smaller than the
+ * number of classes.
+ */
+function checkStratifiable(
+  name: string,
+  labels: Labels,
+  encoded: EncodedLabels,
+  sizes: SplitSizes,
+): void {
+  const check = checkArguments(name);
+  const classes = encoded.classCount;
+  const single = encoded.counts.indexOf(1);
+  if (single >= 0) {
+    check.fail(
+      'stratify',
+      labels,
+      'labels with at least 2 samples of every class (one for train, one for test)',
+      `Class ${formatValue(encoded.values[single])} has 1 sample: merge or drop the rare classes, or split without stratify.`,
+    );
+  }
+  const { samples, nTrain, nTest, testSize, trainSize } = sizes;
+  for (const set of ['train', 'test'] as const) {
+    const count = set === 'train' ? nTrain : nTest;
+    if (count >= classes) continue;
+    const own = set === 'train' ? trainSize : testSize;
+    const other = set === 'train' ? testSize : trainSize;
+    // The set's own fraction if the caller gave it, else the other set's.
+    const raise = own !== undefined;
+    const argument = (raise ? `${set}Size` : `${set === 'train' ? 'test' : 'train'}Size`) as
+      | 'testSize'
+      | 'trainSize';
+    const bound = fractionFor(sizes, classes, set, argument, raise);
+    check.fail(
+      argument,
+      raise ? own : other,
+      `${raise ? 'large' : 'small'} enough that the ${set} set holds a sample of each of the ${classes} classes (${set} ${count} of n = ${samples}; it needs at least ${classes}, ${argument} ${raise ? '>=' : '<='} ${bound})`,
+      `${raise ? 'Raise' : 'Lower'} ${argument}, or split without stratify.`,
+    );
+  }
+}
+
+/** scikit-learn's sizes: ceil for the test set, floor for the train set, the rest to the other. */
+function setSizes(
+  samples: number,
+  testSize: number | undefined,
+  trainSize: number | undefined,
+): { nTrain: number; nTest: number } {
+  const test = testSize === undefined ? undefined : Math.ceil(testSize * samples);
+  const nTrain = trainSize === undefined ? samples - (test ?? 0) : Math.floor(trainSize * samples);
+  return { nTrain, nTest: test ?? samples - nTrain };
+}
+
+/**
+ * The 4-decimal value of `argument` nearest to the failing one that gives the
+ * set `classes` samples by {@link setSizes} (the other fraction unchanged).
+ */
+function fractionFor(
+  sizes: SplitSizes,
+  classes: number,
+  set: 'train' | 'test',
+  argument: 'testSize' | 'trainSize',
+  raise: boolean,
+): number {
+  const { samples, testSize, trainSize } = sizes;
+  const countOf = (value: number): number => {
+    const { nTrain, nTest } =
+      argument === 'testSize'
+        ? setSizes(samples, value, trainSize)
+        : setSizes(samples, testSize, value);
+    return set === 'train' ? nTrain : nTest;
+  };
+  const step = 1e-4;
+  const start = raise ? classes / samples : (samples - classes) / samples;
+  let value = (raise ? Math.ceil(start / step) : Math.floor(start / step)) * step;
+  for (let i = 0; i < 10_000 && countOf(value) < classes; i++) value += raise ? step : -step;
+  return Number(value.toFixed(4));
 }
