@@ -4,7 +4,8 @@
 // the step (tape, gradient functions, engine bookkeeping, batch upload) is "outside kernels".
 //
 //   node bench/profile-step.mjs [--model mlp|cnn] [--batch 128] [--steps 100] [--by-shape]
-//                               [--optimizer adam|fusedAdam] [--no-wrap] [--backend <bundle.mjs>]
+//                               [--optimizer adam|fusedAdam] [--loss stock|fused] [--no-wrap]
+//                               [--backend <bundle.mjs>]
 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,9 +19,11 @@ const batch = Number(arg('--batch', '128'));
 const steps = Number(arg('--steps', '100'));
 const byShape = args.includes('--by-shape');
 const optimizerName = arg('--optimizer', 'adam');
+// --loss fused: trainkit's fusedSoftmaxCrossEntropy instead of tf.losses.softmaxCrossEntropy.
+const lossName = arg('--loss', 'stock');
 // --backend <path>: another build of @trainkit/backend (e.g. a bundle of an older commit) to compare.
 const backendPath = arg('--backend', undefined);
-const { fusedAdam, selectBackend } = await import(
+const { fusedAdam, fusedSoftmaxCrossEntropy, selectBackend } = await import(
   backendPath === undefined ? '@trainkit/backend' : pathToFileURL(resolve(backendPath)).href
 );
 // --no-wrap: plain steps (for --cpu-prof, without the timers' own cost).
@@ -71,6 +74,7 @@ for (const config of wrap ? tf.getKernelsForBackend('wasm') : []) {
 const { model, dropoutLayers } = trainer.build(kind, 1);
 const shape = model.inputs[0].shape.slice(1);
 const optimizer = optimizerName === 'fusedAdam' ? fusedAdam(1e-3) : tf.train.adam(1e-3);
+const loss = lossName === 'fused' ? fusedSoftmaxCrossEntropy : tf.losses.softmaxCrossEntropy;
 let stepCount = 0;
 const variables = model.trainableWeights.map((w) => w.read());
 const xs = new Float32Array(batch * 784).map(() => Math.random());
@@ -80,7 +84,7 @@ function step() {
   const x = tf.tensor(xs, [batch, ...shape]);
   const y = tf.tensor1d(ys, 'int32');
   const cost = optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true })),
+    () => loss(tf.oneHot(y, 10), model.apply(x, { training: true })),
     true,
     variables,
   );
@@ -114,7 +118,7 @@ const rows = [...totals.entries()]
   .sort((a, b) => b.ms - a.ms);
 const inKernels = rows.reduce((sum, r) => sum + r.ms, 0);
 console.log(
-  `${kind} batch ${batch}, ${optimizerName}: ${total.toFixed(2)} ms per step (median of ${steps}; kernels: medians per step)`,
+  `${kind} batch ${batch}, ${optimizerName}, ${lossName} loss: ${total.toFixed(2)} ms per step (median of ${steps}; kernels: medians per step)`,
 );
 console.log(
   `${'kernel'.padEnd(byShape ? 70 : 28)} ${'ms/step'.padStart(8)} ${'calls'.padStart(6)}  share`,

@@ -9,6 +9,7 @@ export {
 export type { BackendUnavailableDetails } from './errors';
 export { BackendUnavailableError } from './errors';
 export { FusedAdamOptimizer, fusedAdam } from './tfjs/fused-adam';
+export { fusedSoftmaxCrossEntropy } from './tfjs/fused-softmax-cross-entropy';
 export type { SelectBackendOptions, WasmBinaryName } from './tfjs/select-backend';
 export { selectBackend } from './tfjs/select-backend';
 export type {

@@ -16,6 +16,11 @@ import {
   depthwiseConv2dBackpropInputJsConfig,
 } from './depthwise-conv2d-backprop';
 import { adamUpdateWasmConfig } from './fused-adam';
+import {
+  registerSoftmaxCrossEntropyGradient,
+  softmaxCrossEntropyGradWasmConfig,
+  softmaxCrossEntropyWasmConfig,
+} from './fused-softmax-cross-entropy';
 import { contiguousGatherConfig } from './gather';
 import { leadingAxesSumConfig } from './leading-axes-sum';
 import { avgPoolGradJsConfig, maxPool2x2Config, maxPoolGradJsConfig } from './pool-grads';
@@ -54,6 +59,8 @@ export const WASM_TRAINING_KERNELS = [
   'Relu',
   'Step',
   'MaxPool',
+  'TrainkitSoftmaxCrossEntropy',
+  'TrainkitSoftmaxCrossEntropyGrad',
 ] as const;
 
 /** Name of a kernel in {@link WASM_TRAINING_KERNELS}. */
@@ -150,6 +157,13 @@ const specs: Readonly<Record<WasmTrainingKernelName, KernelSpec>> = {
   TrainkitAdamUpdate: {
     build: (stock) => (stock === undefined ? adamUpdateWasmConfig : undefined),
   },
+  // fusedSoftmaxCrossEntropy's forward and gradient kernels.
+  TrainkitSoftmaxCrossEntropy: {
+    build: (stock) => (stock === undefined ? softmaxCrossEntropyWasmConfig : undefined),
+  },
+  TrainkitSoftmaxCrossEntropyGrad: {
+    build: (stock) => (stock === undefined ? softmaxCrossEntropyGradWasmConfig : undefined),
+  },
 };
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -244,6 +258,7 @@ export function registerWasmTrainingKernels(
     });
   }
   const result: WasmTrainingKernelsRegistration = { kernels: [], registered: [] };
+  if (kernels.includes('TrainkitSoftmaxCrossEntropy')) registerSoftmaxCrossEntropyGradient();
   for (const name of kernels) {
     const current = getKernel(name, WASM);
     if (marked(current) !== undefined) {

@@ -107,10 +107,15 @@ export interface PackedProductOptions {
 export interface GemmBlocking {
   kc: number;
   aBytes: number;
+  /**
+   * Widest row-major right operand read in place instead of packed (its rows
+   * fit a few cache lines, so the column panels stay in cache).
+   */
+  inPlaceColumns: number;
 }
 
 /** Measured on the development machine (Zen 5, 48 KB L1d, 1 MB L2). */
-const blocking: GemmBlocking = { kc: 1024, aBytes: 160 * 1024 };
+const blocking: GemmBlocking = { kc: 1024, aBytes: 160 * 1024, inPlaceColumns: 64 };
 
 /**
  * Sets the chunk sizes (for benchmarks tuning them).
@@ -120,12 +125,6 @@ const blocking: GemmBlocking = { kc: 1024, aBytes: 160 * 1024 };
 export function setGemmBlocking(value: Partial<GemmBlocking>): void {
   Object.assign(blocking, value);
 }
-
-/**
- * Widest row-major right operand read in place instead of packed (its rows
- * fit a few cache lines, so the column panels stay in cache).
- */
-const IN_PLACE_COLUMNS = 64;
 
 /** One {@link WasmGemm} per instance (every matmul asks for it). */
 const gemms = new WeakMap<SimdInstance, WasmGemm>();
@@ -172,7 +171,7 @@ function gemmOn({ kernels: exports, backend: heap }: SimdInstance): WasmGemm {
     const pb = pa + 16 * (mc >> 2) * kc;
     // A narrow row-major B is read in place (its rows are short: the panels
     // stay in cache); otherwise each chunk of k is packed.
-    const inPlace = b.colStride === 1 && n % 8 === 0 && n <= IN_PLACE_COLUMNS;
+    const inPlace = b.colStride === 1 && n % 8 === 0 && n <= blocking.inPlaceColumns;
     for (let p0 = 0; p0 < k; p0 += kc) {
       const depth = Math.min(kc, k - p0);
       const bChunk = b.address + 4 * p0 * b.rowStride;

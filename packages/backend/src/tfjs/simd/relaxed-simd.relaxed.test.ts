@@ -14,6 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRandom } from '@trainkit/stats';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fusedAdam } from '../fused-adam';
+import { fusedSoftmaxCrossEntropy } from '../fused-softmax-cross-entropy';
 import { selectBackend } from '../select-backend';
 import { setGemmBlocking } from './gemm';
 import { relaxedSimdSupported, setRelaxedSimdAllowed, simdKernels } from './instance';
@@ -25,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setRelaxedSimdAllowed(true);
-  setGemmBlocking({ kc: 1024, aBytes: 160 * 1024 });
+  setGemmBlocking({ kc: 1024, aBytes: 160 * 1024, inPlaceColumns: 64 });
   await tf.setBackend('cpu');
 });
 
@@ -119,7 +121,7 @@ describe('the relaxed-SIMD kernels', () => {
           { numRuns: 150 },
         );
       } finally {
-        setGemmBlocking({ kc: 1024, aBytes: 160 * 1024 });
+        setGemmBlocking({ kc: 1024, aBytes: 160 * 1024, inPlaceColumns: 64 });
       }
     },
   );
@@ -197,5 +199,33 @@ describe('the relaxed-SIMD kernels', () => {
       }
       expect(diff / scale).toBeLessThanOrEqual(1e-4);
     });
+  });
+
+  it('give fusedAdam and fusedSoftmaxCrossEntropy the bits of tf.train.adam and tf.losses.softmaxCrossEntropy', () => {
+    expect(simdKernels(tf.backend())?.relaxed).toBe(true);
+    const logitsValues = values(32 * 10, 6);
+    const labelValues = Int32Array.from({ length: 32 }, (_, i) => (i * 7) % 10);
+    const train = (fused: boolean) =>
+      tf.tidy(() => {
+        const w = tf.variable(tf.tensor(values(10 * 10, 7), [10, 10]));
+        const optimizer = fused ? fusedAdam(0.01) : tf.train.adam(0.01);
+        const loss = fused ? fusedSoftmaxCrossEntropy : tf.losses.softmaxCrossEntropy;
+        const x = tf.tensor(logitsValues, [32, 10]);
+        const labels = tf.oneHot(tf.tensor1d(labelValues, 'int32'), 10);
+        const losses: number[] = [];
+        for (let step = 0; step < 3; step++) {
+          const cost = optimizer.minimize(() => loss(labels, tf.matMul(x, w)) as tf.Scalar, true);
+          losses.push(cost!.dataSync()[0]!);
+        }
+        const weights = Array.from(w.dataSync());
+        optimizer.dispose();
+        w.dispose();
+        return { losses, weights };
+      });
+    const fused = train(true);
+    const stock = train(false);
+    expect(fused.losses).toEqual(stock.losses);
+    expect(fused.weights).toEqual(stock.weights);
+    expect(fused.losses[2]).toBeLessThan(fused.losses[0]!);
   });
 });

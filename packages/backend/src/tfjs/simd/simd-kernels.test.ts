@@ -132,9 +132,16 @@ describe('trainkit GEMM on the wasm backend', () => {
   });
 
   it.each<[string, GemmBlocking]>([
-    ['one chunk', { kc: 1024, aBytes: 160 * 1024 }],
-    ['chunks of k and of rows (C += A·B per chunk)', { kc: 5, aBytes: 16 * 5 * 2 }],
-    ['chunks of one row block and k = 1', { kc: 1, aBytes: 1 }],
+    ['one chunk', { kc: 1024, aBytes: 160 * 1024, inPlaceColumns: 64 }],
+    [
+      'chunks of k and of rows (C += A·B per chunk)',
+      { kc: 5, aBytes: 16 * 5 * 2, inPlaceColumns: 64 },
+    ],
+    ['chunks of one row block and k = 1', { kc: 1, aBytes: 1, inPlaceColumns: 64 }],
+    [
+      'every row-major right operand read in place',
+      { kc: 7, aBytes: 16 * 7 * 3, inPlaceColumns: 1 << 30 },
+    ],
   ])(
     'equals the float32 reference bit for bit: transposes, edge sizes, batches, broadcasting (%s)',
     (_name, chunking) => {
@@ -142,7 +149,7 @@ describe('trainkit GEMM on the wasm backend', () => {
       try {
         gemmMatchesReference();
       } finally {
-        setGemmBlocking({ kc: 1024, aBytes: 160 * 1024 });
+        setGemmBlocking({ kc: 1024, aBytes: 160 * 1024, inPlaceColumns: 64 });
       }
     },
   );
