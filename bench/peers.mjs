@@ -1,8 +1,9 @@
 // The peer harness: one MNIST epoch (batch 128, Adam 1e-3) with the trainer's MLP and CNN
-// in PyTorch (1 and 2 threads, OpenBLAS) and in a bare TensorFlow.js loop on the wasm
-// backend with trainkit's kernels, interleaved in one run, medians over runs; plus the MLP
-// step time at batch 32/128/512 in both frameworks. Prints a table and writes a JSON result
-// (read later by the BENCHMARKS.md generator). See bench/README.md.
+// in PyTorch (1 and 2 threads, OpenBLAS), in a bare TensorFlow.js loop on the wasm
+// backend with trainkit's kernels, and in the trainer's own training loop (apps/trainer),
+// interleaved in one run, medians over runs; plus the MLP step time at batch 32/128/512 in
+// all three. Prints a table and writes a JSON result (read later by the BENCHMARKS.md
+// generator). See bench/README.md.
 //
 //   npx turbo run build --filter=@trainkit/backend... --filter=@trainkit/mnist...
 //   node bench/peers.mjs                 5 interleaved runs of everything (about 4 minutes)
@@ -12,9 +13,11 @@ import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   realpathSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -23,9 +26,15 @@ import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatBackendSelection, fusedAdam, selectBackend } from '@trainkit/backend';
+import { registerAccumulatingOptimizer } from '@trainkit/accumulate';
+import {
+  formatBackendSelection,
+  fusedAdam,
+  fusedSoftmaxCrossEntropy,
+  selectBackend,
+} from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
-import { loadTrainerModels, seedDropout } from './trainer-model.mjs';
+import { loadTrainerLoop, loadTrainerModels, seedDropout } from './trainer-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -40,7 +49,10 @@ const HELP = `node bench/peers.mjs [options]
   --threads 1,2        PyTorch thread counts (default 1,2; ratios are to the first)
   --batches 32,128,512 batch sizes of the MLP step-time scaling rows ('' for none)
   --steps K            cap each epoch at K steps (default: the full epoch of 469)
-  --optimizers adam,fusedAdam  the tfjs optimizers compared (tf.train.adam, trainkit's fusedAdam)
+  --optimizers adam,fusedAdam  the bare tfjs loops compared: 'adam' = stock ops (tf.train.adam,
+                       tf.losses.softmaxCrossEntropy); 'fusedAdam' = trainkit's fused ops
+                       (fusedAdam, fusedSoftmaxCrossEntropy)
+  --no-trainer         without the trainer's loop (apps/trainer, trainkit's fused ops)
   --dropout X          the CNN's dropout rate (default: the trainer's default)
   --no-torch           tfjs only (the PyTorch rows say why they are missing)
   --python PATH        the Python with PyTorch (default /usr/bin/python3)
@@ -57,6 +69,7 @@ function parseArgs(argv) {
     steps: null,
     torch: true,
     tfjsOptimizers: ['adam', 'fusedAdam'],
+    trainer: true,
     dropout: undefined,
     python: '/usr/bin/python3',
     out: join(here, 'out', 'peers.json'),
@@ -91,6 +104,7 @@ function parseArgs(argv) {
       options.batches = list(value(), '--batches').map((b) => positive(b, '--batches'));
     } else if (arg === '--steps') options.steps = positive(value(), '--steps');
     else if (arg === '--no-torch') options.torch = false;
+    else if (arg === '--no-trainer') options.trainer = false;
     else if (arg === '--optimizers') {
       options.tfjsOptimizers = list(value(), '--optimizers');
       for (const o of options.tfjsOptimizers) {
@@ -314,12 +328,12 @@ function gather(images, labels, order, start, rows, xBuf, yBuf) {
 }
 
 /** One step of the bare loop: gradient, Adam update, loss read (as the trainer reads it). */
-function step(model, optimizer, variables, shape, xBuf, yBuf, rows, dropout, seed) {
+function step(model, optimizer, lossFunction, variables, shape, xBuf, yBuf, rows, dropout, seed) {
   seedDropout(dropout, seed);
   const x = tf.tensor(xBuf.subarray(0, rows * 784), [rows, ...shape]);
   const y = tf.tensor1d(yBuf.subarray(0, rows), 'int32');
   const cost = optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true })),
+    () => lossFunction(tf.oneHot(y, 10), model.apply(x, { training: true })),
     true,
     variables,
   );
@@ -346,12 +360,25 @@ function tfjsAccuracy(model, shape) {
   return correct / test.count;
 }
 
-const OPTIMIZERS = { adam: (lr) => tf.train.adam(lr), fusedAdam: (lr) => fusedAdam(lr) };
+/** The bare loops: the stock tfjs ops, or trainkit's fused optimizer and loss. */
+const VARIANTS = {
+  adam: {
+    optimizer: (lr) => tf.train.adam(lr),
+    loss: tf.losses.softmaxCrossEntropy,
+    lossName: 'tf.losses.softmaxCrossEntropy',
+  },
+  fusedAdam: {
+    optimizer: (lr) => fusedAdam(lr),
+    loss: fusedSoftmaxCrossEntropy,
+    lossName: 'fusedSoftmaxCrossEntropy',
+  },
+};
 
 function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
   const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
   const shape = model.inputs[0].shape.slice(1);
-  const optimizer = OPTIMIZERS[optimizerName](LR);
+  const variant = VARIANTS[optimizerName];
+  const optimizer = variant.optimizer(LR);
   const variables = model.trainableWeights.map((w) => w.read());
   const xBuf = new Float32Array(BATCH * 784);
   const yBuf = new Int32Array(BATCH);
@@ -367,6 +394,7 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
     loss = step(
       model,
       optimizer,
+      variant.loss,
       variables,
       shape,
       xBuf,
@@ -396,7 +424,8 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
 function tfjsSteps(kind, optimizerName, batch, seed) {
   const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
   const shape = model.inputs[0].shape.slice(1);
-  const optimizer = OPTIMIZERS[optimizerName](LR);
+  const variant = VARIANTS[optimizerName];
+  const optimizer = variant.optimizer(LR);
   const variables = model.trainableWeights.map((w) => w.read());
   const xBuf = new Float32Array(batch * 784);
   const yBuf = new Int32Array(batch);
@@ -411,13 +440,73 @@ function tfjsSteps(kind, optimizerName, batch, seed) {
     }
     const at = (s * batch) % (train.count - batch);
     gather(train.images, train.labels, order, at, batch, xBuf, yBuf);
-    step(model, optimizer, variables, shape, xBuf, yBuf, batch, dropoutLayers, s);
+    step(model, optimizer, variant.loss, variables, shape, xBuf, yBuf, batch, dropoutLayers, s);
   }
   const msPerStep = (performance.now() - start) / SCALING.steps;
   const cpu = process.cpuUsage(cpuStart);
   optimizer.dispose();
   model.dispose();
   return { msPerStep, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / SCALING.steps };
+}
+
+// ---------------------------------------------------------------- the trainer's loop
+
+/**
+ * The trainer's own loop (apps/trainer: setupRun + trainEpochs, with its data split, seeded
+ * batches, schedule, accumulating optimizer at k = 1, loss read, history, TensorBoard
+ * writers, profiler, progress checks) for one epoch of `kind` at `batch`: the whole epoch
+ * (`scaling` null) or, for the step-time rows, an epoch of `scaling.warmup + scaling.steps`
+ * steps timed after the warm-up. The trainer's own settings (Adam at 2e-3 with warm-up and
+ * cosine decay, 90% of the images for training); no validation subsets (--validate-every 0)
+ * and no test set: the steps only, from the first batch gather to the epoch's end (the
+ * full validation, weight histograms and checkpoint are not timed, as the bare loop's test
+ * evaluation is not).
+ */
+async function trainerRun(kind, seed, batch, scaling, maxSteps) {
+  const logdir = mkdtempSync(join(os.tmpdir(), 'trainkit-bench-'));
+  try {
+    const steps = scaling === null ? maxSteps : scaling.warmup + scaling.steps;
+    const limit =
+      steps === null
+        ? undefined
+        : Math.ceil((steps * batch) / (1 - trainerOptions.validationFraction)) + batch;
+    const result = await trainerLoop.trainEpoch({
+      ...trainerOptions,
+      model: kind,
+      epochs: 1,
+      batchSize: batch,
+      seed,
+      dropout: options.dropout,
+      validateEvery: 0,
+      test: false,
+      progress: false,
+      logdir,
+      name: 'run',
+      ...(limit === undefined ? {} : { limit }),
+    });
+    try {
+      const first = scaling === null ? 0 : scaling.warmup;
+      const timed = result.stepsTime(first);
+      const measured = {
+        seconds: timed.ms / 1000,
+        cpuSeconds: timed.cpuMs / 1000,
+        steps: timed.steps,
+        msPerStep: timed.ms / timed.steps,
+        cpuMsPerStep: timed.cpuMs / timed.steps,
+      };
+      if (scaling !== null) return measured;
+      const shape = result.model.inputs[0].shape.slice(1);
+      return {
+        ...measured,
+        samples: result.trainSize,
+        testAccuracy: tfjsAccuracy(result.model, shape),
+      };
+    } finally {
+      await result.dispose();
+    }
+  } finally {
+    rmSync(logdir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------- run
@@ -427,6 +516,10 @@ const selection = await selectBackend({ backend: 'wasm' });
 const relaxedSimd = WebAssembly.validate(Buffer.from(RELAXED_PROBE, 'base64'));
 const trainer = await loadTrainerModels();
 options.dropout ??= trainer.defaultDropout;
+// The trainer's loop counts its optimizer's updates through tf.serialization (as `train` does).
+registerAccumulatingOptimizer();
+const trainerLoop = options.trainer ? await loadTrainerLoop() : null;
+const trainerOptions = trainerLoop?.defaultTrainOptions;
 const specs = {};
 const params = {};
 for (const kind of options.models) {
@@ -470,6 +563,7 @@ for (const kind of options.models) {
   for (const name of options.tfjsOptimizers) {
     tfjsEpoch(kind, name, permutation(train.count, 7).subarray(0, 3 * BATCH), 7, 3);
   }
+  if (trainerLoop) await trainerRun(kind, 7, BATCH, null, 3);
   for (const worker of workers.values()) {
     const perm = writeCached('perm-warmup.i32', permutation(train.count, 7).subarray(0, 3 * BATCH));
     await worker.call({
@@ -489,7 +583,22 @@ for (const kind of options.models) {
 function entries() {
   return [
     ...[...workers.keys()].map((threads) => ({ framework: 'pytorch', threads, optimizer: 'Adam' })),
-    ...options.tfjsOptimizers.map((optimizer) => ({ framework: 'tfjs', threads: 1, optimizer })),
+    ...options.tfjsOptimizers.map((optimizer) => ({
+      framework: 'tfjs',
+      threads: 1,
+      optimizer,
+      loss: VARIANTS[optimizer].lossName,
+    })),
+    ...(trainerLoop
+      ? [
+          {
+            framework: 'trainer',
+            threads: 1,
+            optimizer: 'fusedAdam',
+            loss: 'fusedSoftmaxCrossEntropy',
+          },
+        ]
+      : []),
   ];
 }
 
@@ -523,7 +632,9 @@ for (let run = 0; run < options.runs; run++) {
     loads.push(load);
     let result;
     if (config.row === 'epoch') {
-      if (config.framework === 'tfjs') {
+      if (config.framework === 'trainer') {
+        result = await trainerRun(config.kind, seed, BATCH, null, options.steps);
+      } else if (config.framework === 'tfjs') {
         result = tfjsEpoch(config.kind, config.optimizer, order, seed, options.steps);
       } else {
         result = await workers.get(config.threads).call({
@@ -540,6 +651,8 @@ for (let run = 0; run < options.runs; run++) {
       result.samplesPerSecond = result.samples / result.seconds;
       result.msPerStep = (result.seconds * 1000) / result.steps;
       result.cpuMsPerStep = (result.cpuSeconds * 1000) / result.steps;
+    } else if (config.framework === 'trainer') {
+      result = await trainerRun(config.kind, seed, config.batch, SCALING, null);
     } else if (config.framework === 'tfjs') {
       result = tfjsSteps(config.kind, config.optimizer, config.batch, seed);
     } else {
@@ -553,7 +666,7 @@ for (let run = 0; run < options.runs; run++) {
       });
     }
     measurements.push({ ...config, run, loadAverage1m: load, ...result });
-    const label = `${config.row} ${config.kind}${config.batch ? ` b${config.batch}` : ''} ${config.framework === 'pytorch' ? `pytorch ${config.threads}t` : `tfjs ${config.optimizer}`}`;
+    const label = `${config.row} ${config.kind}${config.batch ? ` b${config.batch}` : ''} ${config.framework === 'pytorch' ? `pytorch ${config.threads}t` : `${config.framework} ${config.optimizer}`}`;
     process.stdout.write(
       `run ${run + 1}/${options.runs} ${label.padEnd(30)} ${result.msPerStep.toFixed(2).padStart(8)} ms/step${result.testAccuracy !== undefined ? `  acc ${(100 * result.testAccuracy).toFixed(2)}%` : ''}\n`,
     );
@@ -590,6 +703,8 @@ function summarize(filter) {
 
 const baseThreads = [...workers.keys()][0];
 const baseEntry = { framework: 'pytorch', threads: baseThreads, optimizer: 'Adam' };
+/** The bare loop the trainer is compared with: the same (fused) ops and kernels. */
+const bareEntry = { framework: 'tfjs', threads: 1, optimizer: 'fusedAdam' };
 const table = [];
 const groups = [
   ...options.models.map((kind) => ({ row: 'epoch', kind })),
@@ -605,6 +720,7 @@ for (const group of groups) {
     m.kind === group.kind &&
     (group.batch === undefined || m.batch === group.batch);
   const base = summarize((m) => inGroup(m) && sameEntry(m, baseEntry));
+  const bare = summarize((m) => inGroup(m) && sameEntry(m, bareEntry));
   for (const entry of entries()) {
     const s = summarize((m) => inGroup(m) && sameEntry(m, entry));
     if (s) {
@@ -628,6 +744,24 @@ for (const group of groups) {
         pairedRatioRange: paired.length > 0 ? [Math.min(...paired), Math.max(...paired)] : null,
         cpuRatioToPytorch1: base && entry.threads === 1 ? s.cpuMsPerStep / base.cpuMsPerStep : null,
       });
+      if (entry.framework === 'trainer') {
+        // The trainer's overhead: its step over the bare loop's with the same ops and kernels.
+        const pairedBare = [];
+        for (let run = 0; run < options.runs; run++) {
+          const mine = measurements.find((m) => inGroup(m) && sameEntry(m, entry) && m.run === run);
+          const theirs = measurements.find(
+            (m) => inGroup(m) && sameEntry(m, bareEntry) && m.run === run,
+          );
+          if (mine && theirs) pairedBare.push(mine.msPerStep / theirs.msPerStep);
+        }
+        Object.assign(table.at(-1), {
+          ratioToBareLoop: bare ? s.msPerStep / bare.msPerStep : null,
+          pairedRatioToBareLoop: pairedBare.length > 0 ? median(pairedBare) : null,
+          pairedRatioToBareLoopRange:
+            pairedBare.length > 0 ? [Math.min(...pairedBare), Math.max(...pairedBare)] : null,
+          cpuRatioToBareLoop: bare ? s.cpuMsPerStep / bare.cpuMsPerStep : null,
+        });
+      }
     }
   }
 }
@@ -635,7 +769,9 @@ for (const group of groups) {
 const name = (r) =>
   r.framework === 'pytorch'
     ? `PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`
-    : `tfjs wasm + trainkit kernels, ${r.optimizer === 'adam' ? 'tf.train.adam' : r.optimizer}`;
+    : r.framework === 'trainer'
+      ? 'trainer (apps/trainer loop), fused ops'
+      : `bare tfjs loop, ${r.optimizer === 'adam' ? 'stock ops (tf.train.adam)' : 'fused ops (fusedAdam)'}`;
 console.log(
   `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
 );
@@ -656,6 +792,13 @@ for (const r of table) {
 console.log(
   'ratio: of the median wall times; paired: median (range) of the per-run ratios; cpu ratio: of the median CPU times (1-thread configurations).',
 );
+for (const r of table.filter((t) => t.framework === 'trainer')) {
+  const workload = r.row === 'epoch' ? `${r.kind.toUpperCase()} epoch` : `MLP step b${r.batch}`;
+  const range = r.pairedRatioToBareLoopRange;
+  console.log(
+    `trainer / bare loop (fused ops), ${workload}: ${times(r.ratioToBareLoop)} of the medians, paired ${times(r.pairedRatioToBareLoop)}${range ? ` (${range.map((v) => v.toFixed(3)).join('-')})` : ''}, cpu ${times(r.cpuRatioToBareLoop)}`,
+  );
+}
 const loadSummary = { median: median(loads), max: Math.max(...loads), min: Math.min(...loads) };
 console.log(
   `load average (1 min) during the run: median ${loadSummary.median.toFixed(2)}, max ${loadSummary.max.toFixed(2)} on ${os.cpus().length} cores`,
@@ -671,7 +814,11 @@ const result = {
   protocol: {
     batch: BATCH,
     optimizer: `Adam(lr ${LR}, beta1 0.9, beta2 0.999, epsilon 1e-7)`,
-    loss: 'softmax cross-entropy from logits, mean over the batch',
+    loss: "softmax cross-entropy from logits, mean over the batch (tfjs: tf.losses.softmaxCrossEntropy in the stock-ops loop, trainkit's fusedSoftmaxCrossEntropy, the same kernels in one dispatch, in the fused-ops loop and the trainer)",
+    variants:
+      "tfjs rows: optimizer 'adam' = the bare loop with stock ops (tf.train.adam, tf.losses.softmaxCrossEntropy); optimizer 'fusedAdam' = the bare loop with trainkit's fused ops (fusedAdam, fusedSoftmaxCrossEntropy; the same arithmetic bit for bit); framework 'trainer' = the trainer's own loop (apps/trainer setupRun + trainEpochs) with the fused ops",
+    trainer:
+      "the trainer's loop with its own settings (Adam 2e-3, 100 warm-up updates then cosine decay; 90% of the images train, batches from its seeded splitter; accumulating optimizer at k = 1; loss read, history, TensorBoard scalars, profiler phases every step), --validate-every 0, no test set; timed from the first batch gather to the start of the epoch's end (the full validation, histograms and checkpoint are not timed); step rows: an epoch of warm-up + timed steps, timed after the warm-up",
     dropout: `the CNN's dropout layer at rate ${options.dropout} (the trainer's seeded dropout in tfjs, a new mask per step; nn.Dropout in PyTorch)`,
     epoch:
       'one pass over the 60,000 MNIST training images in a seeded permutation shared by both frameworks; the last batch has 96 rows; the loss is read after every step',

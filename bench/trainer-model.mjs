@@ -1,6 +1,7 @@
 // The trainer's reference models for the benchmarks: apps/trainer/src/model.ts (and the
 // trainer's default options, for the CNN's dropout rate) bundled with esbuild into
-// bench/.cache, so the benchmarks always train exactly the trainer's architecture.
+// bench/.cache, so the benchmarks always train exactly the trainer's architecture; and the
+// trainer's own training loop (loadTrainerLoop), bundled from its sources the same way.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,4 +54,103 @@ export async function loadTrainerModels() {
 /** Sets the mask seed of the trainer's seeded dropout layers (a new mask every step). */
 export function seedDropout(dropoutLayers, seed) {
   for (const layer of dropoutLayers) layer.seed = seed;
+}
+
+/**
+ * The trainer's training loop, bundled from apps/trainer/src (its @trainkit and
+ * @tensorflow imports resolve to the workspace packages, the ones the harness uses):
+ * `{ trainEpoch(options) -> Promise<TrainerEpoch>, defaultTrainOptions }`.
+ *
+ * `trainEpoch` opens a run directory under `options.logdir`, sets the run up as `trainkit
+ * train` does (setupRun: data split, model, optimizer, schedules, TensorBoard writers,
+ * profiler) on the backend already selected, and runs the trainer's `trainEpochs` for
+ * `options.epochs` (1) epoch with a silent display. It returns the start time of every
+ * step (each step begins with its batch gather), the time the epoch's end began (its
+ * first evaluation phase; run with `validateEvery: 0`, nothing else evaluates), the
+ * process CPU time over the steps, the model (for a test-set evaluation; call
+ * `dispose()` after) and the number of training images.
+ */
+export async function loadTrainerLoop() {
+  const cache = join(here, '.cache');
+  mkdirSync(cache, { recursive: true });
+  const entry = join(cache, 'trainer-loop-entry.mjs');
+  const file = (name) => JSON.stringify(join(source, name));
+  writeFileSync(
+    entry,
+    [
+      `export { openRunDirectory } from ${file('run-directory.ts')};`,
+      `export { createRunState } from ${file('run-state.ts')};`,
+      `export { setupRun } from ${file('run-setup.ts')};`,
+      `export { trainEpochs } from ${file('training-loop.ts')};`,
+      `export { defaultTrainOptions } from ${file('options.ts')};`,
+      `export { neverStop } from ${file('interrupt.ts')};`,
+      '',
+    ].join('\n'),
+  );
+  const out = join(cache, 'trainer-loop.mjs');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: out,
+    packages: 'external',
+    logLevel: 'error',
+  });
+  const loop = await import(`${pathToFileURL(out).href}?${Date.now()}`);
+  const silent = {
+    live: false,
+    log() {},
+    warn() {},
+    start() {},
+    update() {},
+    stop() {},
+  };
+  return {
+    defaultTrainOptions: loop.defaultTrainOptions,
+    async trainEpoch(options) {
+      const directory = await loop.openRunDirectory(options, options.logdir);
+      const state = loop.createRunState({ ...options, name: directory.name }, directory.name);
+      const run = await loop.setupRun(state, directory, 'wasm', () => {});
+      // Every step starts with its batch gather; the epoch's end with its evaluation phase.
+      const stepStarts = [];
+      const stepCpu = [];
+      let endStart;
+      let endCpu;
+      const gather = run.trainBatches.gather.bind(run.trainBatches);
+      run.trainBatches.gather = (indices) => {
+        stepCpu.push(process.cpuUsage());
+        stepStarts.push(performance.now());
+        return gather(indices);
+      };
+      const phase = run.profiler.phase.bind(run.profiler);
+      run.profiler.phase = (index) => {
+        if (index === 2 && endStart === undefined) {
+          endStart = performance.now();
+          endCpu = process.cpuUsage();
+        }
+        return phase(index);
+      };
+      const outcome = await loop.trainEpochs(run, { stop: loop.neverStop(), display: silent });
+      if (outcome.kind !== 'completed') throw new Error(`trainer epoch: ${outcome.kind}`);
+      const cpuMs = (from, to) => (to.user + to.system - from.user - from.system) / 1000;
+      return {
+        steps: stepStarts.length,
+        /** Wall and CPU milliseconds of the steps from `first` (0-based) to the epoch's end. */
+        stepsTime(first) {
+          return {
+            ms: endStart - stepStarts[first],
+            cpuMs: cpuMs(stepCpu[first], endCpu),
+            steps: stepStarts.length - first,
+          };
+        },
+        trainSize: run.plan.trainSize,
+        model: run.model,
+        async dispose() {
+          await run.dispose();
+          await directory.release();
+        },
+      };
+    },
+  };
 }

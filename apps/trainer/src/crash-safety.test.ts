@@ -7,8 +7,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { crc32c } from '@trainkit/core';
 import { type CheckpointTensor, listCheckpoints, loadCheckpoint } from '@trainkit/core/node';
-import { crc32c, scalarSeries } from '@trainkit/tensorboard';
+import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';

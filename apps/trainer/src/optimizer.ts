@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AccumulatingOptimizer } from '@trainkit/accumulate';
+import { fusedAdam } from '@trainkit/backend';
 import type { TrainOptions } from './options';
 
 /** Adam's, RMSProp's and Momentum's constructor momentum (beta1 for Adam). */
@@ -8,7 +9,11 @@ export const initialMomentum = 0.9;
 /**
  * The run's optimizer: the chosen tfjs optimizer inside an
  * AccumulatingOptimizer (k micro-batches per update, optional clipping,
- * micro-batches with non-finite gradients skipped and counted).
+ * micro-batches with non-finite gradients skipped and counted). Adam is
+ * `fusedAdam` (@trainkit/backend): one kernel per variable update on the
+ * WebAssembly backend with trainkit's kernels, `tf.train.adam` itself
+ * elsewhere; the same weights bit for bit either way (same class name and
+ * state, so checkpoints are interchangeable).
  */
 export function buildOptimizer(
   options: Pick<TrainOptions, 'optimizer' | 'learningRate' | 'accumulate' | 'clipNorm'>,
@@ -16,7 +21,7 @@ export function buildOptimizer(
   const inner = (() => {
     switch (options.optimizer) {
       case 'adam':
-        return tf.train.adam(options.learningRate, initialMomentum, 0.999);
+        return fusedAdam(options.learningRate, initialMomentum, 0.999);
       case 'sgd':
         return tf.train.sgd(options.learningRate);
       case 'momentum':

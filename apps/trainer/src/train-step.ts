@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { fusedSoftmaxCrossEntropy } from '@trainkit/backend';
 import { recordTraining } from '@trainkit/curves';
 import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit/metrics';
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
@@ -26,7 +27,10 @@ export interface StepResult {
 /**
  * The training loss of a batch: the mean softmax cross-entropy of the model's
  * logits, computed in training mode (dropout on), against one-hot targets.
- * Every command trains with this loss (the sanity checks too).
+ * Every command trains with this loss (the sanity checks too). It is
+ * `fusedSoftmaxCrossEntropy` (@trainkit/backend): on the WebAssembly backend
+ * the kernels of `tf.losses.softmaxCrossEntropy` in one dispatch each way,
+ * elsewhere that function itself; the same values and gradients bit for bit.
  *
  * @param model - The model (outputs logits).
  * @param x - The inputs.
@@ -34,10 +38,10 @@ export interface StepResult {
  * @returns The mean loss.
  */
 export function batchLoss(model: tfl.LayersModel, x: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(
+  return fusedSoftmaxCrossEntropy<tf.Tensor, tf.Scalar>(
     targets,
     model.apply(x, { training: true }) as tf.Tensor,
-  ) as tf.Scalar;
+  );
 }
 
 /**
