@@ -1,5 +1,6 @@
 import { checkArguments } from '@trainkit/core';
 import { type ConfusionMatrixInput, toConfusionMatrixState } from './confusion-matrix';
+import { checkOptions } from './labels';
 import { defineMetric } from './metric-metadata';
 
 /**
@@ -297,8 +298,9 @@ export function precisionRecallFscoreSupport(
 function computePrecisionRecall(
   functionName: string,
   input: ConfusionMatrixInput,
-  options: PrecisionRecallOptions & { readonly average?: Average | undefined },
+  given: PrecisionRecallOptions & { readonly average?: Average | undefined },
 ): PerClassScores | AveragedScores {
+  const options = checkOptions(functionName, given);
   const s = sums(functionName, input);
   const zeroDivision = checkZeroDivision(functionName, options.zeroDivision);
   const beta = checkBeta(functionName, options.beta);
@@ -374,12 +376,12 @@ export interface ScalarPrecisionRecallOptions extends PrecisionRecallOptions {
 function scalar(
   functionName: string,
   input: ConfusionMatrixInput,
-  options: ScalarPrecisionRecallOptions,
+  given: ScalarPrecisionRecallOptions,
   pick: keyof Omit<AveragedScores, 'support'>,
 ): number {
   const scores = computePrecisionRecall(functionName, input, {
-    ...options,
-    average: options.average ?? 'macro',
+    ...checkOptions(functionName, given),
+    average: given?.average ?? 'macro',
   }) as AveragedScores;
   return scores[pick];
 }
@@ -425,7 +427,7 @@ export const recall = defineMetric(
  */
 export const f1Score = defineMetric(
   (input: ConfusionMatrixInput, options: Omit<ScalarPrecisionRecallOptions, 'beta'> = {}): number =>
-    scalar('f1Score', input, { ...options, beta: 1 }, 'fScore'),
+    scalar('f1Score', input, { ...checkOptions('f1Score', options), beta: 1 }, 'fScore'),
   { metricName: 'f1Score', higherIsBetter: true, lowerBound: 0, upperBound: 1 },
 );
 
@@ -483,8 +485,9 @@ export interface BalancedAccuracyOptions {
  * ```
  */
 export const balancedAccuracy = defineMetric(
-  (input: ConfusionMatrixInput, options: BalancedAccuracyOptions = {}): number => {
+  (input: ConfusionMatrixInput, given: BalancedAccuracyOptions = {}): number => {
     const name = 'balancedAccuracy';
+    const options = checkOptions(name, given);
     const s = sums(name, input);
     const adjusted =
       options.adjusted === undefined
@@ -534,8 +537,9 @@ export interface CohenKappaOptions {
  * ```
  */
 export const cohenKappa = defineMetric(
-  (input: ConfusionMatrixInput, options: CohenKappaOptions = {}): number => {
+  (input: ConfusionMatrixInput, given: CohenKappaOptions = {}): number => {
     const name = 'cohenKappa';
+    const options = checkOptions(name, given);
     const s = sums(name, input);
     const check = checkArguments(name);
     const weighting =

@@ -7,6 +7,7 @@ import {
   type ZeroDivision,
 } from './classification-metrics';
 import { type ConfusionMatrixInput, toConfusionMatrixState } from './confusion-matrix';
+import { checkOptions } from './labels';
 import { formatFixed, formatPythonNumber } from './python-format';
 
 /** Options of {@link classificationReport}. */
@@ -58,6 +59,7 @@ export function classificationReport(
   input: ConfusionMatrixInput,
   options: ClassificationReportOptions = {},
 ): string {
+  options = checkOptions('classificationReport', options);
   const name = 'classificationReport';
   const state = toConfusionMatrixState(name, input);
   const check = checkArguments(name);

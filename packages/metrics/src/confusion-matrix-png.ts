@@ -3,6 +3,7 @@ import { encode } from 'fast-png';
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows, textWidth } from './bitmap-font';
 import type { ConfusionMatrixInput } from './confusion-matrix';
 import { buildHeatmap, type ConfusionMatrixImageOptions, type Rgb } from './heatmap';
+import { checkOptions } from './labels';
 
 /** Options of {@link confusionMatrixToPng}. */
 export interface ConfusionMatrixPngOptions extends ConfusionMatrixImageOptions {
@@ -94,6 +95,7 @@ export function confusionMatrixToPng(
   input: ConfusionMatrixInput,
   options: ConfusionMatrixPngOptions = {},
 ): Uint8Array {
+  options = checkOptions('confusionMatrixToPng', options);
   const name = 'confusionMatrixToPng';
   const model = buildHeatmap(name, input, options);
   const check = checkArguments(name);

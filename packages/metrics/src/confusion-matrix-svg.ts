@@ -7,6 +7,7 @@ import {
   formatCellValue,
   parseColor,
 } from './heatmap';
+import { checkOptions } from './labels';
 
 /** Options of {@link confusionMatrixToSvg}. */
 export interface ConfusionMatrixSvgOptions extends ConfusionMatrixImageOptions {
@@ -53,6 +54,7 @@ export function confusionMatrixToSvg(
   input: ConfusionMatrixInput,
   options: ConfusionMatrixSvgOptions = {},
 ): string {
+  options = checkOptions('confusionMatrixToSvg', options);
   const name = 'confusionMatrixToSvg';
   const model = buildHeatmap(name, input, options);
   const check = checkArguments(name);

@@ -6,6 +6,7 @@ import {
   toConfusionMatrixState,
 } from './confusion-matrix';
 import { type ConfusionMatrixDisplayOptions, formatCellValue } from './heatmap';
+import { checkOptions } from './labels';
 
 /**
  * The confusion matrix as a plain-text table for logs and terminals: one row
@@ -31,6 +32,7 @@ export function confusionMatrixToText(
   input: ConfusionMatrixInput,
   options: ConfusionMatrixDisplayOptions = {},
 ): string {
+  options = checkOptions('confusionMatrixToText', options);
   const name = 'confusionMatrixToText';
   const state = toConfusionMatrixState(name, input);
   const check = checkArguments(name);

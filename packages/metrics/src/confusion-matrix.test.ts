@@ -346,7 +346,7 @@ describe('bad input: typed errors and nothing partially added', () => {
     );
     expect(() => createConfusionMatrix(2.5)).toThrow(InvalidArgumentError);
     expect(() => confusionMatrix([], [])).toThrow(
-      'confusionMatrix: options.numClasses must be given when there are no labels, got undefined. Pass numClasses explicitly.',
+      'confusionMatrix: numClasses must be given when there are no labels, got undefined. Pass numClasses explicitly.',
     );
     expect(() =>
       updateConfusionMatrix(

@@ -1,7 +1,13 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
 import type { LabelArray, WeightArray } from './labels';
-import { assertArrayLike, checkLabels, checkSameLength, checkWeights } from './labels';
+import {
+  assertArrayLike,
+  checkLabels,
+  checkOptions,
+  checkSameLength,
+  checkWeights,
+} from './labels';
 
 /** Largest supported class count (`numClasses²` cells must stay addressable). */
 export const MAX_CLASSES = 46_340;
@@ -130,6 +136,7 @@ export function updateConfusionMatrix(
   yPred: LabelArray,
   options: ConfusionMatrixUpdateOptions = {},
 ): ConfusionMatrixState {
+  options = checkOptions('updateConfusionMatrix', options);
   return addLabels('updateConfusionMatrix', state, yTrue, yPred, options.sampleWeight);
 }
 
@@ -277,6 +284,7 @@ export function confusionMatrix(
   yPred: LabelArray,
   options: ConfusionMatrixOptions = {},
 ): ConfusionMatrixState {
+  options = checkOptions('confusionMatrix', options);
   const name = 'confusionMatrix';
   let numClasses = options.numClasses;
   if (numClasses === undefined) {
@@ -289,7 +297,7 @@ export function confusionMatrix(
     for (let i = 0; i < yPred.length; i++) max = Math.max(max, yPred[i] as number);
     if (max < 0) {
       checkArguments(name).fail(
-        'options.numClasses',
+        'numClasses',
         undefined,
         'given when there are no labels',
         'Pass numClasses explicitly.',
@@ -298,12 +306,7 @@ export function confusionMatrix(
     numClasses = max + 1;
   }
   const state = confusionMatrixState.create(name, { numClasses });
-  return updateConfusionMatrix(
-    state,
-    yTrue,
-    yPred,
-    options.sampleWeight === undefined ? {} : { sampleWeight: options.sampleWeight },
-  );
+  return addLabels(name, state, yTrue, yPred, options.sampleWeight);
 }
 
 /**
@@ -408,6 +411,7 @@ export function confusionMatrixToArray(
   input: ConfusionMatrixInput,
   options: ConfusionMatrixToArrayOptions = {},
 ): number[][] {
+  options = checkOptions('confusionMatrixToArray', options);
   const name = 'confusionMatrixToArray';
   const state = toConfusionMatrixState(name, input);
   const values =

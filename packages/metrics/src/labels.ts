@@ -117,3 +117,13 @@ export function checkSameLength(
     });
   }
 }
+
+/**
+ * An options argument: the object itself, or a typed error for `null`, an
+ * array or a primitive. (`undefined` never gets here: options default to `{}`.)
+ * The checker is built only for a bad value: update functions run once per batch.
+ */
+export function checkOptions<T extends object>(functionName: string, options: T): T {
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) return options;
+  return checkArguments(functionName).options('options', options);
+}

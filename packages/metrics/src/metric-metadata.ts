@@ -1,3 +1,5 @@
+import { checkArguments } from '@trainkit/core';
+
 /**
  * Metadata carried by every scalar metric function, like torchmetrics'
  * `higher_is_better` / `plot_lower_bound` / `plot_upper_bound`: search and
@@ -20,6 +22,11 @@ export type MetricFunction<F extends (...args: never[]) => number> = F & MetricM
 /**
  * Attaches {@link MetricMetadata} to a metric function.
  *
+ * @param metric - The function.
+ * @param metadata - Name, direction and finite bounds (lowerBound <= upperBound).
+ * @returns The same function, carrying the metadata.
+ * @throws InvalidArgumentError for a non-function or bad metadata.
+ *
  * @example
  * ```ts
  * const errorRate = defineMetric((state: ConfusionMatrixState) => 1 - accuracy(state), {
@@ -32,10 +39,22 @@ export function defineMetric<F extends (...args: never[]) => number>(
   metric: F,
   metadata: MetricMetadata,
 ): MetricFunction<F> {
-  return Object.assign(metric, {
-    metricName: metadata.metricName,
-    higherIsBetter: metadata.higherIsBetter,
-    lowerBound: metadata.lowerBound,
-    upperBound: metadata.upperBound,
+  const check = checkArguments('defineMetric');
+  check.callable('metric', metric);
+  check.options(
+    'metadata',
+    metadata ?? null,
+    "{ metricName: 'errorRate', higherIsBetter: false, lowerBound: 0, upperBound: 1 }",
+  );
+  const metricName = metadata.metricName;
+  if (typeof metricName !== 'string' || metricName === '') {
+    check.fail('metadata.metricName', metricName, 'a non-empty string');
+  }
+  const higherIsBetter = check.boolean('metadata.higherIsBetter', metadata.higherIsBetter);
+  const lowerBound = check.number('metadata.lowerBound', metadata.lowerBound);
+  const upperBound = check.number('metadata.upperBound', metadata.upperBound, {
+    min: lowerBound,
+    fix: 'The upper bound is the largest possible value, at least the lower bound.',
   });
+  return Object.assign(metric, { metricName, higherIsBetter, lowerBound, upperBound });
 }

@@ -202,7 +202,7 @@ describe('streaming top-k', () => {
       [
         () => topKAccuracy([0], new Float32Array(3)),
         InvalidArgumentError,
-        'topKAccuracy: options.numClasses must be given for flat scores, got undefined.',
+        'topKAccuracy: numClasses must be given for flat scores, got undefined.',
       ],
       [
         () => mergeTopKAccuracy(state, createTopKAccuracy({ numClasses: 3, k: 2 })),

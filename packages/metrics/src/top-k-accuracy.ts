@@ -1,7 +1,13 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
 import type { LabelArray, WeightArray } from './labels';
-import { assertArrayLike, checkLabels, checkSameLength, checkWeights } from './labels';
+import {
+  assertArrayLike,
+  checkLabels,
+  checkOptions,
+  checkSameLength,
+  checkWeights,
+} from './labels';
 import { defineMetric } from './metric-metadata';
 
 /**
@@ -26,7 +32,10 @@ export interface TopKAccuracyState {
 export interface TopKAccuracyStateOptions {
   /** Number of classes C (columns of the scores). */
   readonly numClasses: number;
-  /** A hit is the true class among the k highest scores. Default 2 (scikit-learn's default). */
+  /**
+   * A hit is the true class among the k highest scores, an integer in
+   * [1, numClasses] (k = numClasses: every sample is a hit). Default 2 (scikit-learn's default).
+   */
   readonly k?: number;
 }
 
@@ -75,6 +84,7 @@ export const topKAccuracyState = defineStreamingState<
   fields: { correct: stateField.sum({ min: 0 }), total: stateField.sum({ min: 0 }) },
   // Hits are a subset of the samples.
   validate: (state, read) => {
+    if (state.k > state.numClasses) read.fail('k', `<= numClasses (${state.numClasses})`, state.k);
     if (state.total < state.correct) {
       read.fail('total', `a finite number >= ${state.correct}`, state.total);
     }
@@ -95,10 +105,24 @@ export const topKAccuracyState = defineStreamingState<
  * ```
  */
 export function createTopKAccuracy(options: TopKAccuracyStateOptions): TopKAccuracyState {
-  return topKAccuracyState.create('createTopKAccuracy', {
-    numClasses: options?.numClasses,
-    k: options?.k ?? 2,
+  return createChecked('createTopKAccuracy', checkOptions('createTopKAccuracy', options));
+}
+
+/** {@link createTopKAccuracy} with the caller's name in errors; k may not exceed numClasses. */
+function createChecked(functionName: string, options: TopKAccuracyStateOptions): TopKAccuracyState {
+  const state = topKAccuracyState.create(functionName, {
+    numClasses: options.numClasses,
+    k: options.k ?? 2,
   });
+  if (state.k > state.numClasses) {
+    checkArguments(functionName).fail(
+      'k',
+      state.k,
+      `an integer <= numClasses (${state.numClasses})`,
+      'k counts the best-scored classes; with k = numClasses every sample is a hit.',
+    );
+  }
+  return state;
 }
 
 /** Flattens and validates scores; returns the flat array. */
@@ -200,13 +224,23 @@ export function updateTopKAccuracy(
   scores: ScoreMatrix,
   options: TopKAccuracyUpdateOptions = {},
 ): TopKAccuracyState {
-  const name = 'updateTopKAccuracy';
+  options = checkOptions('updateTopKAccuracy', options);
+  return countHits('updateTopKAccuracy', state, yTrue, scores, options.sampleWeight);
+}
+
+/** {@link updateTopKAccuracy} with the caller's name in errors. */
+function countHits(
+  name: string,
+  state: TopKAccuracyState,
+  yTrue: LabelArray,
+  scores: ScoreMatrix,
+  weights: WeightArray | undefined,
+): TopKAccuracyState {
   topKAccuracyState.assert(name, state);
   const c = state.numClasses;
   checkLabels(name, 'yTrue', yTrue, c);
   const n = yTrue.length;
   const flat = flatScores(name, scores, n, c);
-  const weights = options.sampleWeight;
   if (weights !== undefined) checkWeights(name, 'sampleWeight', weights, n);
   let correct = 0;
   let total = 0;
@@ -242,7 +276,9 @@ export const topKAccuracyValue = defineMetric(
  * `top_k_accuracy_score(y_true, y_score, k=k, labels=range(C))` for
  * multiclass scores: the (weighted) fraction of samples whose true class is
  * among the k highest scores. Ties rank the higher class index first (as
- * scikit-learn). With `k >= C` every sample is a hit. No samples gives NaN.
+ * scikit-learn). `k` may not exceed C (an `InvalidArgumentError`, where
+ * scikit-learn warns and returns 1); `k = C` makes every sample a hit. No
+ * samples gives NaN.
  *
  * @param yTrue - True class indices.
  * @param scores - N×C scores, flat row-major (then pass `numClasses`) or rows.
@@ -264,6 +300,7 @@ export function topKAccuracy(
   scores: ScoreMatrix,
   options: TopKAccuracyOptions = {},
 ): number {
+  options = checkOptions('topKAccuracy', options);
   const name = 'topKAccuracy';
   assertArrayLike(name, 'scores', scores);
   let numClasses = options.numClasses;
@@ -274,24 +311,19 @@ export function topKAccuracy(
       numClasses = first.length;
     } else {
       checkArguments(name).fail(
-        'options.numClasses',
+        'numClasses',
         undefined,
         'given for flat scores',
         'Pass numClasses, or pass the scores as rows.',
       );
     }
   }
-  const state = createTopKAccuracy({ numClasses: numClasses as number, k: options.k ?? 2 });
-  updateTopKAccuracy(
-    state,
-    yTrue,
-    scores,
-    options.sampleWeight === undefined ? {} : { sampleWeight: options.sampleWeight },
-  );
+  const state = createChecked(name, { numClasses: numClasses as number, k: options.k ?? 2 });
   const normalize =
     options.normalize === undefined
       ? true
       : checkArguments(name).boolean('normalize', options.normalize);
+  countHits(name, state, yTrue, scores, options.sampleWeight);
   return normalize ? topKAccuracyValue(state) : state.correct;
 }
 

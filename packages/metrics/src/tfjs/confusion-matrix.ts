@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '@trainkit/core';
 import { addLabels, type ConfusionMatrixState, confusionMatrixState } from '../confusion-matrix';
+import { checkOptions } from '../labels';
 import {
   type CheckedWeights,
   checkInt32,
@@ -140,6 +141,7 @@ export async function updateConfusionMatrixFromTensors(
   yPred: tf.Tensor,
   options: TensorConfusionMatrixUpdateOptions = {},
 ): Promise<ConfusionMatrixState> {
+  options = checkOptions('updateConfusionMatrixFromTensors', options);
   const name = 'updateConfusionMatrixFromTensors';
   confusionMatrixState.assert(name, state);
   const t = checkTensor(name, 'yTrue', yTrue);
@@ -201,6 +203,7 @@ export async function updateConfusionMatrixFromScores(
   scores: tf.Tensor,
   options: TensorConfusionMatrixUpdateOptions = {},
 ): Promise<ConfusionMatrixState> {
+  options = checkOptions('updateConfusionMatrixFromScores', options);
   const name = 'updateConfusionMatrixFromScores';
   confusionMatrixState.assert(name, state);
   const prepared = prepareScores(name, state.numClasses, yTrue, scores, options.sampleWeight);

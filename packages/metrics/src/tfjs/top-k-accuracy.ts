@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkWeights } from '../labels';
+import { checkOptions, checkWeights } from '../labels';
 import { type TopKAccuracyState, topKAccuracyState } from '../top-k-accuracy';
 import { prepareScores, type TensorSampleWeight } from './confusion-matrix';
 import { failLabelRange, failNaNScores, readBack, weightsAfterReadBack } from './tensor-checks';
@@ -39,6 +39,7 @@ export async function updateTopKAccuracyFromScores(
   scores: tf.Tensor,
   options: TensorTopKAccuracyUpdateOptions = {},
 ): Promise<TopKAccuracyState> {
+  options = checkOptions('updateTopKAccuracyFromScores', options);
   const name = 'updateTopKAccuracyFromScores';
   topKAccuracyState.assert(name, state);
   const c = state.numClasses;
