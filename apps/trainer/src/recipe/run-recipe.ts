@@ -207,9 +207,12 @@ export async function runRecipe(settings: RecipeSettings, io: RecipeIO): Promise
   };
   const checkStop = () => {
     if (io.stop.requested) {
-      throw new TrainerError('trainkit recipe: interrupted.', {
-        exitCode: io.stop.signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted,
-      });
+      throw new TrainerError(
+        'trainkit recipe: interrupted; the steps so far are in recipe.json (the recipe starts over when run again).',
+        {
+          exitCode: io.stop.signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted,
+        },
+      );
     }
   };
   const saveSanity = () => writeSanity(directory, sanityReport(sanityResults));
