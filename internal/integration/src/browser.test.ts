@@ -33,7 +33,7 @@ const published = readdirSync(packagesDir)
 /** SPEC: "the main entry of every package but backend bundles for the browser". */
 const nodeMainEntries = new Set(['@trainkit/backend']);
 /** Subpaths documented as Node-only besides `./node`. */
-const nodeSubpaths = new Set(['@trainkit/backend/tfjs', '@trainkit/tensorboard/tfjs']);
+const nodeSubpaths = new Set(['@trainkit/backend/tfjs']);
 
 const nodeBuiltins = new Set(
   builtinModules.flatMap((name) => [name, `node:${name}`, name.split('/')[0]!]),

@@ -21,7 +21,7 @@ import {
   reduceLearningRateOnPlateau,
 } from '@trainkit/schedules/tfjs';
 import { scalarSeries } from '@trainkit/tensorboard';
-import { readLogdir } from '@trainkit/tensorboard/node';
+import { createSummaryWriter, readLogdir } from '@trainkit/tensorboard/node';
 import { tensorBoardCallback } from '@trainkit/tensorboard/tfjs';
 
 /** The callbacks of the run, by name; `tfjs-early-stopping` is `tf.callbacks.earlyStopping`. */
@@ -150,7 +150,12 @@ export async function fitWithEveryCallback(
       plateau: () => plateau,
       history: () => historyCallback({ history, diagnoseAtEnd: false, log: () => undefined }),
       'early-stopping': () => stopper,
-      tensorboard: () => tensorBoardCallback(logdir, { updateFreq: 'batch', histogramFreq: 1 }),
+      tensorboard: () =>
+        tensorBoardCallback(logdir, {
+          createWriter: createSummaryWriter,
+          updateFreq: 'batch',
+          histogramFreq: 1,
+        }),
       profiler: () => profiler,
       'sanity-monitor': () => trainingMonitorCallback({ model, log: false, reportAtEnd: false }),
       'tfjs-early-stopping': () =>

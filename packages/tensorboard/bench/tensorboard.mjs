@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32c } from '../dist/index.js';
+import { crc32c } from '@trainkit/core';
 import { createSummaryWriter, readEventFile } from '../dist/node/index.js';
 
 const scalarCount = Number(process.argv[2] ?? 2_000_000);

@@ -1,16 +1,9 @@
-import { TrainkitError } from '@trainkit/core';
+import { errorMarker, hasErrorMarker as hasMarker, TrainkitError } from '@trainkit/core';
 
-const eventFileCorruptMarker = Symbol.for('trainkit.error.EventFileCorruptError');
-const eventWriteMarker = Symbol.for('trainkit.error.EventWriteError');
-const writerClosedMarker = Symbol.for('trainkit.error.WriterClosedError');
-
-function hasMarker(error: unknown, marker: symbol): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[marker] === true
-  );
-}
+const eventFileCorruptMarker = errorMarker('EventFileCorruptError');
+const eventWriteMarker = errorMarker('EventWriteError');
+const eventReadMarker = errorMarker('EventReadError');
+const writerClosedMarker = errorMarker('WriterClosedError');
 
 /** What kind of damage an event file has. */
 export type CorruptionKind = 'corrupt-length' | 'corrupt-payload' | 'invalid-event';
@@ -176,5 +169,76 @@ export class WriterClosedError extends TrainkitError {
   /** True for a {@link WriterClosedError} from any copy of the package. */
   static override isInstance(error: unknown): error is WriterClosedError {
     return hasMarker(error, writerClosedMarker);
+  }
+}
+
+/** What an {@link EventReadError} describes. */
+export interface EventReadDetails {
+  readonly functionName: string;
+  /** The file or directory. */
+  readonly path: string;
+  /** `read` a file, `list` a directory. */
+  readonly operation: 'read' | 'list';
+  /** The system error code (`ENOENT`, `ENOTDIR`, `EISDIR`, `EACCES`, ...) when there is one. */
+  readonly code: string | undefined;
+  readonly cause: unknown;
+}
+
+function readAdvice(code: string | undefined, operation: 'read' | 'list'): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'Check the path: nothing exists there (a run directory appears when its writer first flushes).';
+    case 'ENOTDIR':
+      return operation === 'list'
+        ? 'It is a file, not a directory: pass the log directory (or read one file with readEventFile).'
+        : 'A part of the path is a file, not a directory: check the path.';
+    case 'EISDIR':
+      return 'It is a directory: pass an event file (events.out.tfevents.*), or read the directory with readRun or readLogdir.';
+    case 'EACCES':
+    case 'EPERM':
+      return 'It cannot be read with your permissions: fix them, or read a copy.';
+    default:
+      return 'Check the path and that it can be read.';
+  }
+}
+
+/**
+ * An event file or a log directory cannot be read: it does not exist, it is
+ * the wrong kind (a file where a directory is expected, or the reverse), or
+ * it is not readable. `code` is the system error code; `cause` the system
+ * error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await readLogdir('runs/typo');
+ * } catch (error) {
+ *   if (EventReadError.isInstance(error) && error.code === 'ENOENT') console.error(error.message);
+ * }
+ * ```
+ */
+export class EventReadError extends TrainkitError {
+  readonly [eventReadMarker] = true;
+  override name = 'EventReadError';
+  readonly functionName: string;
+  readonly path: string;
+  readonly operation: 'read' | 'list';
+  readonly code: string | undefined;
+
+  constructor(details: EventReadDetails) {
+    const code = details.code === undefined ? '' : ` (${details.code})`;
+    super(
+      `${details.functionName}: cannot ${details.operation === 'list' ? 'list the directory' : 'read'} ${details.path}${code}. ${readAdvice(details.code, details.operation)}`,
+      { cause: details.cause },
+    );
+    this.functionName = details.functionName;
+    this.path = details.path;
+    this.operation = details.operation;
+    this.code = details.code;
+  }
+
+  /** True for an {@link EventReadError} from any copy of the package. */
+  static override isInstance(error: unknown): error is EventReadError {
+    return hasMarker(error, eventReadMarker);
   }
 }

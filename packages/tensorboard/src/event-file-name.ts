@@ -1,3 +1,4 @@
+import { checkArguments } from '@trainkit/core';
 /** What goes into an event file name. */
 export interface EventFileNameParts {
   /** Creation time, whole seconds since the Unix epoch. */
@@ -34,5 +35,8 @@ export function eventFileName(parts: EventFileNameParts): string {
 
 /** True for file names TensorBoard treats as event files (they contain `tfevents`). */
 export function isEventFileName(name: string): boolean {
+  if (typeof name !== 'string') {
+    checkArguments('isEventFileName').fail('name', name, 'a file name (a string)');
+  }
   return name.includes('tfevents');
 }

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFileCorruptError } from './errors';
 import { encodeEvent, TensorDType } from './event-codec';
 import { interpretSummaryValue, parseEventFile, scalarSeries, tensorNumbers } from './event-reader';
-import { createSummaryWriter, readLogdir } from './node';
-import { MemoryFileSystem } from './test-support/memory-file-system';
+import { createSummaryWriter, readLogdir, readRun } from './node';
+import { MemoryFileSystem } from './test-helpers';
 import { encodeRecord } from './tfrecord';
 
 let root: string;
@@ -270,5 +270,71 @@ describe('readLogdir and scalarSeries', () => {
     ]);
     const validationLoss = scalarSeries(runs.get('trial-1/validation')!.events).get('epoch_loss')!;
     expect(validationLoss.map((p) => p.value)).toEqual([1.5, 0.75, 0.5]);
+  });
+});
+
+describe('a tag whose first record (with its metadata) is damaged', () => {
+  /** Text and image values at steps 1-3; only each tag's first value carries its metadata. */
+  async function textAndImages(): Promise<{ bytes: Uint8Array; recordStarts: number[] }> {
+    const memory = new MemoryFileSystem();
+    const writer = await createSummaryWriter('logs', {
+      ...quiet,
+      fileSystem: memory,
+      clock: () => 1000,
+    });
+    for (let step = 1; step <= 3; step++) {
+      writer.text('notes', `step ${step}`, step);
+      writer.image('img', { width: 1, height: 1, channels: 1, data: new Uint8Array([step]) }, step);
+    }
+    await writer.close();
+    const bytes = memory.files.get(writer.path)!;
+    return { bytes, recordStarts: parseEventFile(bytes).events.map((e) => e.offset) };
+  }
+
+  it('returns the later values as raw tensors with one missing-metadata warning per tag (documented)', async () => {
+    const { bytes, recordStarts } = await textAndImages();
+    const intact = parseEventFile(bytes);
+    expect(intact.events[3]!.summaries[0]).toEqual({
+      kind: 'text',
+      tag: 'notes',
+      shape: [],
+      text: ['step 2'],
+    });
+    const damaged = bytes.slice();
+    // Records: 0 header, 1 notes@1, 2 img@1, 3 notes@2, ...: damage both tags' first values.
+    flip(damaged, recordStarts[1]! + 14, 0x40);
+    flip(damaged, recordStarts[2]! + 14, 0x40);
+    const { events, warnings } = parseEventFile(damaged, { path: 'f' });
+    expect(events).toHaveLength(5);
+    const kinds = events.slice(1).map((e) => e.summaries[0]!.kind);
+    expect(kinds).toEqual(['tensor', 'tensor', 'tensor', 'tensor']);
+    expect(events[1]!.summaries[0]).toMatchObject({ kind: 'tensor', tag: 'notes', pluginName: '' });
+    expect(warnings.map((w) => [w.kind, w.tag, w.offset])).toEqual([
+      ['corrupt-payload', undefined, recordStarts[1]],
+      ['corrupt-payload', undefined, recordStarts[2]],
+      ['missing-metadata', 'notes', recordStarts[3]],
+      ['missing-metadata', 'img', recordStarts[4]],
+    ]);
+    expect(warnings[2]!.message).toBe(
+      `values of tag 'notes' carry no plugin metadata (TensorBoard writes it with a tag's first value only; it was probably in the damaged record at byte ${recordStarts[1]} of f); they are returned as raw tensors`,
+    );
+    // Without damage no such warning, even for a raw tensor without metadata.
+    expect(parseEventFile(bytes).warnings).toEqual([]);
+  });
+
+  it('readRun warns once per tag for the whole run', async () => {
+    const { bytes, recordStarts } = await textAndImages();
+    const directory = path.join(root, 'damaged-metadata');
+    fs.mkdirSync(directory);
+    const damaged = bytes.slice();
+    flip(damaged, recordStarts[1]! + 14, 0x40);
+    const file = path.join(directory, 'events.out.tfevents.1700000000.box.1.0');
+    fs.writeFileSync(file, damaged);
+    const run = await readRun(directory);
+    expect(run.warnings.map((w) => [w.kind, w.tag ?? ''])).toEqual([
+      ['corrupt-payload', ''],
+      ['missing-metadata', 'notes'],
+    ]);
+    expect(run.warnings[1]!.path).toBe(file);
   });
 });

@@ -83,14 +83,59 @@ export interface EventFileWarning {
    * `corrupt-payload`: a record's payload CRC does not match; it was skipped.
    * `corrupt-length`: a record's length CRC does not match; the rest of the
    * file cannot be framed and was not read. `invalid-event`: intact record whose
-   * payload is not an `Event`; skipped.
+   * payload is not an `Event`; skipped. `missing-metadata`: after a skipped
+   * record, values of a tag whose metadata nobody has seen (TensorBoard writes
+   * it with a tag's first value only, so it was probably in the damaged
+   * record) are returned as raw tensors (`kind: 'tensor'`, `pluginName: ''`);
+   * one warning per tag, at its first such value.
    */
-  readonly kind: 'truncated-tail' | CorruptionKind;
+  readonly kind: 'truncated-tail' | 'missing-metadata' | CorruptionKind;
   /** Byte offset of the record. */
   readonly offset: number;
   readonly message: string;
   /** The file, when read from disk. */
   readonly path?: string;
+  /** `missing-metadata`: the tag. */
+  readonly tag?: string;
+}
+
+/**
+ * The `missing-metadata` warnings of events read after a damaged record: one per
+ * tag whose values came back as raw tensors for want of their metadata.
+ *
+ * @internal
+ */
+export function missingMetadataWarnings(
+  events: readonly TensorBoardEvent[],
+  warnings: readonly EventFileWarning[],
+  tagMetadata: ReadonlyMap<string, SummaryMetadata>,
+  already: ReadonlySet<string> = new Set(),
+): EventFileWarning[] {
+  const damage = warnings.find((w) => w.kind === 'corrupt-payload' || w.kind === 'invalid-event');
+  if (damage === undefined) return [];
+  const found: EventFileWarning[] = [];
+  const seen = new Set(already);
+  for (const event of events) {
+    for (const summary of event.summaries) {
+      if (
+        summary.kind !== 'tensor' ||
+        summary.pluginName !== '' ||
+        tagMetadata.has(summary.tag) ||
+        seen.has(summary.tag)
+      ) {
+        continue;
+      }
+      seen.add(summary.tag);
+      found.push({
+        kind: 'missing-metadata',
+        offset: event.offset,
+        tag: summary.tag,
+        message: `values of tag '${summary.tag}' carry no plugin metadata (TensorBoard writes it with a tag's first value only; it was probably in the damaged record at byte ${damage.offset}${damage.path === undefined ? '' : ` of ${damage.path}`}); they are returned as raw tensors`,
+        ...(damage.path === undefined ? {} : { path: damage.path }),
+      });
+    }
+  }
+  return found;
 }
 
 /** Options of {@link parseEventFile}. */
@@ -134,6 +179,13 @@ const twoTo32 = 4294967296;
  * ```
  */
 export function tensorNumbers(tensor: TensorData): number[] | undefined {
+  if (typeof tensor !== 'object' || tensor === null || typeof tensor.dtype !== 'number') {
+    checkArguments('tensorNumbers').fail(
+      'tensor',
+      tensor,
+      'a TensorData (the tensor of a decoded summary)',
+    );
+  }
   const fromValues =
     tensor.dtype === TensorDType.float32
       ? tensor.floatValues
@@ -313,7 +365,7 @@ export function parseEventFile(
   const functionName = 'parseEventFile';
   const check = checkArguments(functionName);
   if (!(bytes instanceof Uint8Array)) check.fail('bytes', bytes, 'a Uint8Array');
-  const onCorruption = check.oneOf('options.onCorruption', options?.onCorruption ?? 'skip', [
+  const onCorruption = check.oneOf('onCorruption', options?.onCorruption ?? 'skip', [
     'skip',
     'throw',
   ]);
@@ -389,6 +441,9 @@ export function parseEventFile(
     },
     onIssue,
   );
+  for (const warning of missingMetadataWarnings(events, warnings, tagMetadata)) {
+    warnings.push(options?.path ? { ...warning, path } : warning);
+  }
   return { events, warnings, validLength };
 }
 
@@ -412,6 +467,24 @@ export interface ScalarPoint {
  * ```
  */
 export function scalarSeries(events: readonly TensorBoardEvent[]): Map<string, ScalarPoint[]> {
+  const check = checkArguments('scalarSeries');
+  if (!Array.isArray(events)) {
+    check.fail(
+      'events',
+      events,
+      'an array of events',
+      'Pass the events of parseEventFile, readRun or readEventFile.',
+    );
+  }
+  events.forEach((event, i) => {
+    if (typeof event !== 'object' || event === null || !Array.isArray(event.summaries)) {
+      check.fail(
+        `events[${i}]`,
+        event,
+        'an event with summaries (from parseEventFile or a reader)',
+      );
+    }
+  });
   const series = new Map<string, ScalarPoint[]>();
   for (const event of events) {
     for (const summary of event.summaries) {

@@ -131,10 +131,28 @@ describe('computeHistogram', () => {
     expect(h.sum).toBe(0);
   });
 
-  it('rejects empty input with a typed error', () => {
-    expect(() => computeHistogram([])).toThrow(InvalidArgumentError);
-    expect(() => computeHistogram([])).toThrow(
-      'computeHistogram: values must be a non-empty array, got []. Pass at least one number.',
+  it('an empty array and NaN alone give the same empty histogram (issue 13: [] threw, [NaN] did not)', () => {
+    const empty = {
+      min: 0,
+      max: 0,
+      num: 0,
+      sum: 0,
+      sumSquares: 0,
+      bucketLimits: [],
+      bucketCounts: [],
+    };
+    expect(computeHistogram([])).toEqual(empty);
+    expect(computeHistogram([Number.NaN, Number.NaN])).toEqual(empty);
+    expect(computeHistogram(new Float32Array(0))).toEqual(empty);
+  });
+
+  it('rejects what is not an array of numbers with a typed error', () => {
+    expect(() => computeHistogram(undefined as never)).toThrow(InvalidArgumentError);
+    expect(() => computeHistogram('abc' as never)).toThrow(
+      'computeHistogram: values must be an array or a typed array of numbers, got "abc".',
+    );
+    expect(() => computeHistogram([1, '2'] as never)).toThrow(
+      'computeHistogram: values[1] must be a number, got "2".',
     );
   });
 });

@@ -61,10 +61,13 @@ function bucketIndex(limits: readonly number[], value: number): number {
  * Non-finite values: NaN is left out of every statistic (it belongs to no
  * bucket); `-Infinity` falls in the first bucket and `+Infinity` in the last
  * (`DBL_MAX`) one, and they make `min`/`max`/`sum` infinite, as TensorFlow does.
+ * An empty array and an array of NaN alone give the same empty histogram
+ * (`num` 0, no buckets), as TensorBoard's histogram summary accepts empty
+ * data: a logging call never stops training because weights became NaN.
  *
  * @param values - The numbers, e.g. a layer's weights.
  * @returns `min`, `max`, `num`, `sum`, `sumSquares`, `bucketLimits`, `bucketCounts`.
- * @throws InvalidArgumentError when `values` is empty.
+ * @throws InvalidArgumentError when `values` is not an array of numbers.
  *
  * @example
  * ```ts
@@ -75,7 +78,9 @@ function bucketIndex(limits: readonly number[], value: number): number {
  */
 export function computeHistogram(values: ArrayLike<number>): HistogramData {
   const check = checkArguments('computeHistogram');
-  check.nonEmptyArray('values', values, 'Pass at least one number.');
+  const isList =
+    Array.isArray(values) || (ArrayBuffer.isView(values) && !(values instanceof DataView));
+  if (!isList) check.fail('values', values, 'an array or a typed array of numbers');
   const limits = defaultBucketLimits();
   const counts = new Float64Array(limits.length);
   let min = Number.POSITIVE_INFINITY;
@@ -97,6 +102,8 @@ export function computeHistogram(values: ArrayLike<number>): HistogramData {
     sumSquares += value * value;
   }
   if (num === 0) {
+    // No value (or only NaN): the empty histogram, as TensorBoard's own histogram summary
+    // writes for empty data.
     return { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimits: [], bucketCounts: [] };
   }
   let first = 0;

@@ -1,24 +1,27 @@
-export { crc32c, maskCrc32c, maskedCrc32c, unmaskCrc32c } from './crc32c';
 export type {
   CorruptionKind,
   EventFileCorruptDetails,
+  EventReadDetails,
   EventWriteDetails,
   EventWriteOperation,
 } from './errors';
-export { EventFileCorruptError, EventWriteError, WriterClosedError } from './errors';
+export {
+  EventFileCorruptError,
+  EventReadError,
+  EventWriteError,
+  WriterClosedError,
+} from './errors';
 export type {
   DataClass,
   EncodedImage,
-  EventData,
   HistogramData,
   SummaryMetadata,
   SummaryValue,
   SummaryValueContent,
   TensorData,
 } from './event-codec';
-export { decodeEvent, encodeEvent, fileVersion, TensorDType } from './event-codec';
-export type { EventFileNameParts } from './event-file-name';
-export { eventFileName, isEventFileName } from './event-file-name';
+export { TensorDType } from './event-codec';
+export { isEventFileName } from './event-file-name';
 export type { EventFileHandle, EventFileSystem, HostInfo } from './event-file-system';
 export type {
   DecodedSummary,
@@ -28,8 +31,8 @@ export type {
   ScalarPoint,
   TensorBoardEvent,
 } from './event-reader';
-export { interpretSummaryValue, parseEventFile, scalarSeries, tensorNumbers } from './event-reader';
-export { computeHistogram, defaultBucketLimits } from './histogram';
+export { parseEventFile, scalarSeries, tensorNumbers } from './event-reader';
+export { computeHistogram } from './histogram';
 export type {
   HParamDefinition,
   HParamsExperiment,
@@ -41,18 +44,7 @@ export type {
   HParamValue,
   MetricDefinition,
 } from './hparams';
-export {
-  decodeHParamsPluginData,
-  experimentTag,
-  hparamsExperimentValue,
-  hparamsPluginName,
-  hparamsSessionEndValue,
-  hparamsSessionStartValue,
-  sessionEndInfoTag,
-  sessionStartInfoTag,
-} from './hparams';
-export type { EncodedPng, ImageInput, PixelImage, PngImage } from './image';
-export { encodeImage, readPngHeader } from './image';
+export type { ImageInput, PixelImage, PngImage } from './image';
 export type { MemoryEventFileSystem } from './memory-file-system';
 export { memoryFileSystem } from './memory-file-system';
 export type {
@@ -62,13 +54,12 @@ export type {
   SummaryOptions,
   TextInput,
 } from './summary-values';
-export { histogramValue, imageValue, pluginNames, scalarValue, textValue } from './summary-values';
+export { histogramValue, imageValue, scalarValue, textValue } from './summary-values';
 export type { SummaryWriter, SummaryWriterOptions, WriteOptions } from './summary-writer';
 export { createSummaryWriter } from './summary-writer';
 export { suggestTag } from './tags';
-export type { ParsedRecords, RecordIssue, RecordSlice } from './tfrecord';
-export { encodeRecord, parseRecords } from './tfrecord';
 export type {
+  CreateWriter,
   TrainValidationWriters,
   TrainValidationWritersOptions,
 } from './train-validation-writers';

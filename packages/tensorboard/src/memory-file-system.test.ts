@@ -10,10 +10,10 @@ describe('the main entry without Node', () => {
     const call = createSummaryWriter('runs/a');
     await expect(call).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(createSummaryWriter('runs/a', { flushIntervalMs: 0 })).rejects.toThrow(
-      "createSummaryWriter: options.fileSystem must be an EventFileSystem, got undefined. In Node, import createSummaryWriter from '@trainkit/tensorboard/node' (it writes with node:fs); elsewhere pass one, e.g. { fileSystem: memoryFileSystem() }.",
+      "createSummaryWriter: fileSystem must be an EventFileSystem, got undefined. In Node, import createSummaryWriter from '@trainkit/tensorboard/node' (it writes with node:fs); elsewhere pass one, e.g. { fileSystem: memoryFileSystem() }.",
     );
     await expect(createTrainValidationWriters('runs/a')).rejects.toThrow(
-      "createTrainValidationWriters: options.fileSystem must be an EventFileSystem, got undefined. In Node, import createTrainValidationWriters from '@trainkit/tensorboard/node'",
+      "createTrainValidationWriters: fileSystem must be an EventFileSystem, got undefined. In Node, import createTrainValidationWriters from '@trainkit/tensorboard/node'",
     );
   });
 

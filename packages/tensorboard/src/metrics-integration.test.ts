@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventFile } from './event-reader';
 import { readPngHeader } from './image';
 import { createSummaryWriter } from './node';
-import { MemoryFileSystem } from './test-support/memory-file-system';
+import { MemoryFileSystem } from './test-helpers';
 
 describe('confusion matrix from @trainkit/metrics in TensorBoard', () => {
   it('passes confusionMatrixToPng bytes through unchanged, with their size', async () => {

@@ -13,6 +13,10 @@
  * @internal
  */
 
+import { errorMarker, hasErrorMarker, TrainkitError } from '@trainkit/core';
+
+const protoDecodeMarker = errorMarker('ProtoDecodeError');
+
 /** Wire type of a field key. */
 export const WireType = {
   varint: 0,
@@ -238,8 +242,14 @@ export function varintSize(value: number): number {
 }
 
 /** Raised by {@link ProtoReader} on malformed input; callers turn it into a typed error or warning. */
-export class ProtoDecodeError extends Error {
+export class ProtoDecodeError extends TrainkitError {
+  readonly [protoDecodeMarker] = true;
   override name = 'ProtoDecodeError';
+
+  /** True for a {@link ProtoDecodeError} from any copy of the package. */
+  static override isInstance(error: unknown): error is ProtoDecodeError {
+    return hasErrorMarker(error, protoDecodeMarker);
+  }
 }
 
 /**

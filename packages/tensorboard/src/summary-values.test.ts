@@ -48,7 +48,7 @@ describe('scalarValue', () => {
     );
     expect(() => scalarValue('', 1)).toThrow(InvalidArgumentError);
     expect(() => scalarValue('a', 1, { encoding: 'double' as 'tensor' })).toThrow(
-      /options\.encoding must be one of 'simple-value', 'tensor'/,
+      /encoding must be one of 'simple-value', 'tensor'/,
     );
   });
 });
@@ -100,7 +100,7 @@ describe('imageValue', () => {
       /images must be an image or a non-empty array of images/,
     );
     expect(() => imageValue('x', gray(1), { maxOutputs: 0 })).toThrow(
-      /options\.maxOutputs must be an integer >= 1, got 0/,
+      /maxOutputs must be an integer >= 1, got 0/,
     );
   });
 

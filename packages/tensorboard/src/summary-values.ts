@@ -47,11 +47,12 @@ export interface ScalarOptions extends SummaryOptions {
 function describe(options: SummaryOptions | undefined, functionName: string): SummaryOptions {
   if (options === undefined) return {};
   const check = checkArguments(functionName);
+  check.options('options', options, "{ description: 'mean over the epoch' }");
   if (options.description !== undefined && typeof options.description !== 'string') {
-    check.fail('options.description', options.description, 'a string');
+    check.fail('description', options.description, 'a string');
   }
   if (options.displayName !== undefined && typeof options.displayName !== 'string') {
-    check.fail('options.displayName', options.displayName, 'a string');
+    check.fail('displayName', options.displayName, 'a string');
   }
   return options;
 }
@@ -96,7 +97,7 @@ export function scalarValue(tag: string, value: number, options?: ScalarOptions)
   }
   const described = describe(options, functionName);
   const encoding = options?.encoding ?? 'simple-value';
-  checkArguments(functionName).oneOf('options.encoding', encoding, ['simple-value', 'tensor']);
+  checkArguments(functionName).oneOf('encoding', encoding, ['simple-value', 'tensor']);
   const hasDescription = Boolean(described.description || described.displayName);
   if (encoding === 'simple-value') {
     return hasDescription
@@ -202,7 +203,7 @@ export function imageValue(
   const check = checkArguments(functionName);
   validateTag(functionName, tag);
   const described = describe(options, functionName);
-  const maxOutputs = check.integer('options.maxOutputs', options?.maxOutputs ?? 3, { min: 1 });
+  const maxOutputs = check.integer('maxOutputs', options?.maxOutputs ?? 3, { min: 1 });
   const batch = Array.isArray(images) ? (images as readonly ImageInput[]) : [images as ImageInput];
   if (batch.length === 0) {
     check.fail('images', images, 'an image or a non-empty array of images');

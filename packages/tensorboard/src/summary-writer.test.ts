@@ -12,7 +12,7 @@ import { computeHistogram } from './histogram';
 import { createSummaryWriter, nodeFileSystem, readEventFile, readRun } from './node';
 import { textValue } from './summary-values';
 import type { SummaryWriter } from './summary-writer';
-import { MemoryFileSystem } from './test-support/memory-file-system';
+import { MemoryFileSystem } from './test-helpers';
 import { parseRecords } from './tfrecord';
 
 let root: string;
@@ -70,14 +70,14 @@ describe('createSummaryWriter', () => {
   it('rejects invalid options before touching the disk', async () => {
     const dir = freshDir();
     await expect(createSummaryWriter(dir, { flushIntervalMs: -1 })).rejects.toThrow(
-      'createSummaryWriter: options.flushIntervalMs must be a finite number >= 0, got -1.',
+      'createSummaryWriter: flushIntervalMs must be a finite number >= 0, got -1.',
     );
     await expect(createSummaryWriter('', {})).rejects.toThrow(InvalidArgumentError);
     await expect(createSummaryWriter(dir, { scalarEncoding: 'f64' as 'tensor' })).rejects.toThrow(
-      /options\.scalarEncoding must be one of 'simple-value', 'tensor'/,
+      /scalarEncoding must be one of 'simple-value', 'tensor'/,
     );
     await expect(createSummaryWriter(dir, { filenameSuffix: '/x' })).rejects.toThrow(
-      /options\.filenameSuffix must be a string without path separators/,
+      /filenameSuffix must be a string without path separators/,
     );
     expect(fs.existsSync(dir)).toBe(false);
   });
@@ -277,7 +277,7 @@ describe('SummaryWriter input validation', () => {
       writer.image('img', { width: 3, height: 3, channels: 1, data: new Uint8Array(8) }, 0),
     ).toThrow(ShapeMismatchError);
     expect(() => writer.scalar('x', 1, 0, { wallTime: -5 })).toThrow(
-      /SummaryWriter\.scalar: options\.wallTime must be a finite number >= 0, got -5/,
+      /SummaryWriter\.scalar: wallTime must be a finite number >= 0, got -5/,
     );
     expect(writer.pendingRecords).toBe(before);
   });

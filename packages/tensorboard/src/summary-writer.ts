@@ -2,7 +2,7 @@
  * A buffered writer of one TensorBoard event file per run directory.
  */
 
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, TrainkitError } from '@trainkit/core';
 import { EventWriteError, type EventWriteOperation, WriterClosedError } from './errors';
 import {
   type EventData,
@@ -304,7 +304,12 @@ class EventFileWriter implements SummaryWriter {
     let written = 0;
     while (written < bytes.length) {
       const count = await handle.write(bytes.subarray(written), position + written);
-      if (!(count > 0)) throw new Error(`write returned ${count} at byte ${position + written}`);
+      if (!(count > 0)) {
+        // The file system made no progress: report it as the cause of an EventWriteError.
+        throw new TrainkitError(
+          `the file system's write returned ${count} bytes at byte ${position + written}`,
+        );
+      }
       written += count;
     }
   }
@@ -332,7 +337,7 @@ class EventFileWriter implements SummaryWriter {
   private wallTime(method: string, options: WriteOptions | undefined): number {
     const wallTime = options?.wallTime;
     if (wallTime === undefined) return this.options.clock();
-    return checkArguments(`SummaryWriter.${method}`).nonNegative('options.wallTime', wallTime);
+    return checkArguments(`SummaryWriter.${method}`).nonNegative('wallTime', wallTime);
   }
 
   /** Checks that a tag keeps one plugin within this writer. */
@@ -648,31 +653,31 @@ function resolveOptions(options: SummaryWriterOptions | undefined): CheckedOptio
   const check = checkArguments('createSummaryWriter');
   const o = options ?? {};
   const clock = o.clock ?? (() => Date.now() / 1000);
-  if (typeof clock !== 'function') check.callable('options.clock', clock);
+  if (typeof clock !== 'function') check.callable('clock', clock);
   if (o.fileSystem !== undefined) {
     for (const method of ['mkdir', 'createExclusive', 'join'] as const) {
       if (typeof o.fileSystem?.[method] !== 'function') {
-        check.fail(`options.fileSystem.${method}`, o.fileSystem?.[method], 'a function');
+        check.fail(`fileSystem.${method}`, o.fileSystem?.[method], 'a function');
       }
     }
   }
   if (o.hostname !== undefined && (typeof o.hostname !== 'string' || o.hostname.length === 0)) {
-    check.fail('options.hostname', o.hostname, 'a non-empty string');
+    check.fail('hostname', o.hostname, 'a non-empty string');
   }
   if (
     o.filenameSuffix !== undefined &&
     (typeof o.filenameSuffix !== 'string' || /[/\\]/.test(o.filenameSuffix))
   ) {
-    check.fail('options.filenameSuffix', o.filenameSuffix, 'a string without path separators');
+    check.fail('filenameSuffix', o.filenameSuffix, 'a string without path separators');
   }
   return {
-    flushIntervalMs: check.nonNegative('options.flushIntervalMs', o.flushIntervalMs ?? 2000),
-    maxBufferedBytes: check.integer('options.maxBufferedBytes', o.maxBufferedBytes ?? 1024 * 1024, {
+    flushIntervalMs: check.nonNegative('flushIntervalMs', o.flushIntervalMs ?? 2000),
+    maxBufferedBytes: check.integer('maxBufferedBytes', o.maxBufferedBytes ?? 1024 * 1024, {
       min: 1,
     }),
-    flushOnExit: check.boolean('options.flushOnExit', o.flushOnExit ?? true),
-    fsync: check.boolean('options.fsync', o.fsync ?? false),
-    scalarEncoding: check.oneOf('options.scalarEncoding', o.scalarEncoding ?? 'simple-value', [
+    flushOnExit: check.boolean('flushOnExit', o.flushOnExit ?? true),
+    fsync: check.boolean('fsync', o.fsync ?? false),
+    scalarEncoding: check.oneOf('scalarEncoding', o.scalarEncoding ?? 'simple-value', [
       'simple-value',
       'tensor',
     ]),
@@ -680,7 +685,7 @@ function resolveOptions(options: SummaryWriterOptions | undefined): CheckedOptio
     filenameSuffix: o.filenameSuffix ?? '',
     fileSystem: o.fileSystem,
     hostname: o.hostname,
-    pid: o.pid === undefined ? undefined : check.integer('options.pid', o.pid, { min: 0 }),
+    pid: o.pid === undefined ? undefined : check.integer('pid', o.pid, { min: 0 }),
   };
 }
 
@@ -691,13 +696,13 @@ function currentPid(): number {
 }
 
 /**
- * Throws the error for a missing `options.fileSystem` in the main entry.
+ * Throws the error for a missing `fileSystem` in the main entry.
  *
  * @internal
  */
 export function missingFileSystem(functionName: string): never {
   return checkArguments(functionName).fail(
-    'options.fileSystem',
+    'fileSystem',
     undefined,
     'an EventFileSystem',
     `In Node, import ${functionName} from '@trainkit/tensorboard/node' (it writes with node:fs); elsewhere pass one, e.g. { fileSystem: memoryFileSystem() }.`,
@@ -716,7 +721,7 @@ export function missingFileSystem(functionName: string): never {
  * during a write can leave a partial last record, which readers (TensorBoard and
  * {@link readEventFile}) skip as a truncated tail.
  *
- * This is the runtime-neutral writer: it needs `options.fileSystem`. In
+ * This is the runtime-neutral writer: it needs `fileSystem`. In
  * Node, `createSummaryWriter` from `@trainkit/tensorboard/node` is the same
  * function with Node's file system, host name and process id as defaults.
  *

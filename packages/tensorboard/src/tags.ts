@@ -21,6 +21,7 @@ const unpairedSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * ```
  */
 export function suggestTag(tag: string): string {
+  if (typeof tag !== 'string') checkArguments('suggestTag').fail('tag', tag, 'a string');
   const cleaned = tag
     .replace(/[^-/\p{L}\p{N}_.]/gu, '_')
     .replace(/\/+/g, '/')

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { parseEventFile, scalarSeries } from './event-reader';
 import { createTrainValidationWriters } from './node';
-import { MemoryFileSystem } from './test-support/memory-file-system';
+import { MemoryFileSystem } from './test-helpers';
 
 const quiet = { flushIntervalMs: 0, flushOnExit: false } as const;
 
@@ -41,7 +41,7 @@ describe('createTrainValidationWriters', () => {
     await expect(
       createTrainValidationWriters('x', { ...quiet, fileSystem: memory, validationRun: 'train' }),
     ).rejects.toThrow(
-      'createTrainValidationWriters: options.validationRun must be different from trainRun (\'train\'), got "train".',
+      'createTrainValidationWriters: validationRun must be different from trainRun (\'train\'), got "train".',
     );
     await expect(
       createTrainValidationWriters('x', { ...quiet, fileSystem: memory, trainRun: '../up' }),

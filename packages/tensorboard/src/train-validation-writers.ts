@@ -32,7 +32,7 @@ export interface TrainValidationWritersOptions extends SummaryWriterOptions {
  * `epoch_loss`) in both and TensorBoard draws the two curves in one chart, one
  * color per run.
  *
- * Runtime-neutral like `createSummaryWriter`: it needs `options.fileSystem`;
+ * Runtime-neutral like `createSummaryWriter`: it needs `fileSystem`;
  * the same function from `@trainkit/tensorboard/node` defaults to Node's.
  *
  * @param logdir - The experiment directory (one per training session).
@@ -56,14 +56,39 @@ export async function createTrainValidationWriters(
   logdir: string,
   options?: TrainValidationWritersOptions,
 ): Promise<TrainValidationWriters> {
-  const check = checkArguments('createTrainValidationWriters');
+  return openTrainValidationWriters(
+    'createTrainValidationWriters',
+    logdir,
+    options,
+    createSummaryWriter,
+  );
+}
+
+/** Opens one writer: `createSummaryWriter` of the main entry or of `@trainkit/tensorboard/node`. */
+export type CreateWriter = (
+  logdir: string,
+  options?: SummaryWriterOptions,
+) => Promise<SummaryWriter>;
+
+/**
+ * {@link createTrainValidationWriters} with the function that opens each
+ * writer. Internal (the tfjs callback opens its writers with the function it
+ * was given).
+ */
+export async function openTrainValidationWriters(
+  functionName: string,
+  logdir: string,
+  options: TrainValidationWritersOptions | undefined,
+  createWriter: CreateWriter,
+): Promise<TrainValidationWriters> {
+  const check = checkArguments(functionName);
   if (typeof logdir !== 'string' || logdir.length === 0) {
     check.fail('logdir', logdir, 'a non-empty directory path');
   }
   const { trainRun = 'train', validationRun = 'validation', ...writerOptions } = options ?? {};
   for (const [argument, name] of [
-    ['options.trainRun', trainRun],
-    ['options.validationRun', validationRun],
+    ['trainRun', trainRun],
+    ['validationRun', validationRun],
   ] as const) {
     if (
       typeof name !== 'string' ||
@@ -75,14 +100,19 @@ export async function createTrainValidationWriters(
     }
   }
   if (trainRun === validationRun) {
-    check.fail('options.validationRun', validationRun, `different from trainRun ('${trainRun}')`);
+    check.fail('validationRun', validationRun, `different from trainRun ('${trainRun}')`);
   }
-  const fileSystem = writerOptions.fileSystem ?? missingFileSystem('createTrainValidationWriters');
-  const join = (...parts: string[]) => fileSystem.join(...parts);
-  const train = await createSummaryWriter(join(logdir, trainRun), writerOptions);
+  if (createWriter === createSummaryWriter && writerOptions.fileSystem === undefined) {
+    missingFileSystem(functionName);
+  }
+  const join = (...parts: string[]) =>
+    writerOptions.fileSystem === undefined
+      ? parts.join('/')
+      : writerOptions.fileSystem.join(...parts);
+  const train = await createWriter(join(logdir, trainRun), writerOptions);
   let validation: SummaryWriter;
   try {
-    validation = await createSummaryWriter(join(logdir, validationRun), writerOptions);
+    validation = await createWriter(join(logdir, validationRun), writerOptions);
   } catch (error) {
     await train.close().catch(() => undefined);
     throw error;

@@ -4,15 +4,46 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { checkArguments } from '@trainkit/core';
+import { EventReadError } from '../errors';
 import type { SummaryMetadata } from '../event-codec';
 import { isEventFileName } from '../event-file-name';
 import {
   type EventFileContents,
   type EventFileWarning,
+  missingMetadataWarnings,
   type ParseEventFileOptions,
   parseEventFile,
   type TensorBoardEvent,
 } from '../event-reader';
+
+/** Runs a file-system call, turning its failure into an {@link EventReadError}. */
+async function fileSystemCall<T>(
+  functionName: string,
+  path: string,
+  operation: 'read' | 'list',
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    throw new EventReadError({
+      functionName,
+      path,
+      operation,
+      code: typeof code === 'string' ? code : undefined,
+      cause,
+    });
+  }
+}
+
+function checkPath(functionName: string, argument: string, path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) {
+    checkArguments(functionName).fail(argument, path, 'a non-empty path');
+  }
+  return path as string;
+}
 
 /** Options of the file readers. */
 export type ReadEventFileOptions = Pick<ParseEventFileOptions, 'onCorruption'>;
@@ -23,8 +54,8 @@ export type ReadEventFileOptions = Pick<ParseEventFileOptions, 'onCorruption'>;
  * @param path - The file.
  * @param options - `onCorruption`: `skip` (default) or `throw`.
  * @returns The events, warnings (with `path`), and the length of the whole records.
- * @throws EventFileCorruptError with `onCorruption: 'throw'`; the file system's error
- *   when the file cannot be read.
+ * @throws EventFileCorruptError with `onCorruption: 'throw'`; EventReadError when the
+ *   file cannot be read (missing, a directory, no permission; `code` says which).
  *
  * @example
  * ```ts
@@ -37,7 +68,8 @@ export async function readEventFile(
   path: string,
   options?: ReadEventFileOptions & Pick<ParseEventFileOptions, 'tagMetadata'>,
 ): Promise<EventFileContents & { readonly path: string }> {
-  const buffer = await readFile(path);
+  checkPath('readEventFile', 'path', path);
+  const buffer = await fileSystemCall('readEventFile', path, 'read', () => readFile(path));
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   return { path, ...parseEventFile(bytes, { ...options, path }) };
 }
@@ -60,6 +92,7 @@ export interface RunContents {
  * @param directory - The run directory, e.g. `runs/exp1/train`.
  * @param options - `onCorruption`.
  * @returns Files, events and warnings.
+ * @throws EventReadError when the directory or one of its files cannot be read.
  *
  * @example
  * ```ts
@@ -71,7 +104,10 @@ export async function readRun(
   directory: string,
   options?: ReadEventFileOptions,
 ): Promise<RunContents> {
-  const entries = await readdir(directory, { withFileTypes: true });
+  checkPath('readRun', 'directory', directory);
+  const entries = await fileSystemCall('readRun', directory, 'list', () =>
+    readdir(directory, { withFileTypes: true }),
+  );
   const files = entries
     .filter((entry) => entry.isFile() && isEventFileName(entry.name))
     .map((entry) => entry.name)
@@ -85,6 +121,12 @@ export async function readRun(
     events.push(...contents.events);
     warnings.push(...contents.warnings);
   }
+  // A damaged first record in one file leaves the tag's values in later files without
+  // metadata too: warn once per tag over the whole run.
+  const warned = new Set(
+    warnings.flatMap((w) => (w.kind === 'missing-metadata' && w.tag !== undefined ? [w.tag] : [])),
+  );
+  warnings.push(...missingMetadataWarnings(events, warnings, tagMetadata, warned));
   return { directory, files, events, warnings };
 }
 
@@ -96,6 +138,7 @@ export async function readRun(
  * @param logdir - The log directory given to `tensorboard --logdir`.
  * @param options - `onCorruption`.
  * @returns Run name -> contents, names sorted.
+ * @throws EventReadError when the directory (or one below it) cannot be read.
  *
  * @example
  * ```ts
@@ -107,9 +150,12 @@ export async function readLogdir(
   logdir: string,
   options?: ReadEventFileOptions,
 ): Promise<Map<string, RunContents>> {
+  checkPath('readLogdir', 'logdir', logdir);
   const runDirectories: string[] = [];
   const walk = async (directory: string): Promise<void> => {
-    const entries = await readdir(directory, { withFileTypes: true });
+    const entries = await fileSystemCall('readLogdir', directory, 'list', () =>
+      readdir(directory, { withFileTypes: true }),
+    );
     if (entries.some((entry) => entry.isFile() && isEventFileName(entry.name))) {
       runDirectories.push(directory);
     }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { parseEventFile, scalarSeries } from '../event-reader';
-import { MemoryFileSystem } from '../test-support/memory-file-system';
+import { MemoryFileSystem } from '../test-helpers';
 import { tensorBoardCallback } from './tensorboard-callback';
 
 /**

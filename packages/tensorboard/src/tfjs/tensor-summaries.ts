@@ -6,6 +6,26 @@ import type { PixelImage } from '../image';
 import type { ImageOptions, SummaryOptions } from '../summary-values';
 import type { SummaryWriter, WriteOptions } from '../summary-writer';
 
+/** Checks a tensor argument (by shape, so a tensor of another tfjs copy passes). */
+function checkTensor(functionName: string, tensor: unknown): void {
+  const candidate = tensor as { data?: unknown; shape?: unknown } | null;
+  if (typeof candidate?.data !== 'function' || !Array.isArray(candidate.shape)) {
+    checkArguments(functionName).fail('tensor', tensor, 'a tf.Tensor');
+  }
+}
+
+/** Checks a writer argument. */
+function checkWriter(functionName: string, writer: unknown, method: 'histogram' | 'image'): void {
+  if (typeof (writer as Record<string, unknown> | null)?.[method] !== 'function') {
+    checkArguments(functionName).fail(
+      'writer',
+      writer,
+      'a SummaryWriter',
+      "Open one with createSummaryWriter (from '@trainkit/tensorboard/node' in Node).",
+    );
+  }
+}
+
 /**
  * Computes a TensorBoard histogram (TensorFlow's default buckets) of a tensor's
  * values. Reads the data asynchronously (`tensor.data()`); does not dispose the
@@ -21,6 +41,7 @@ import type { SummaryWriter, WriteOptions } from '../summary-writer';
  * ```
  */
 export async function tensorHistogram(tensor: Tensor): Promise<HistogramData> {
+  checkTensor('tensorHistogram', tensor);
   const data = await tensor.data();
   if (typeof data[0] === 'string') {
     checkArguments('tensorHistogram').fail('tensor', tensor.dtype, 'a numeric tensor');
@@ -50,6 +71,8 @@ export async function writeTensorHistogram(
   step: number,
   options?: SummaryOptions & WriteOptions,
 ): Promise<void> {
+  checkWriter('writeTensorHistogram', writer, 'histogram');
+  checkTensor('writeTensorHistogram', tensor);
   writer.histogram(tag, await tensorHistogram(tensor), step, options);
 }
 
@@ -69,6 +92,7 @@ export async function writeTensorHistogram(
  * ```
  */
 export async function tensorToImages(tensor: Tensor): Promise<PixelImage[]> {
+  checkTensor('tensorToImages', tensor);
   const shape = tensor.shape;
   const batch = shape.length === 4 ? shape : shape.length === 3 ? [1, ...shape] : undefined;
   const channels = batch?.[3];
@@ -125,5 +149,7 @@ export async function writeTensorImages(
   step: number,
   options?: ImageOptions & WriteOptions,
 ): Promise<void> {
+  checkWriter('writeTensorImages', writer, 'image');
+  checkTensor('writeTensorImages', tensor);
   writer.image(tag, await tensorToImages(tensor), step, options);
 }

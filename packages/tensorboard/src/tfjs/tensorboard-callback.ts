@@ -3,9 +3,16 @@ import type { Logs } from '@tensorflow/tfjs-layers';
 import { CustomCallback } from '@tensorflow/tfjs-layers';
 import { type CompletedUpdate, checkArguments, createFitStepCounter } from '@trainkit/core';
 import { type HParamValue, validateHParamValues } from '../hparams';
-import { createSummaryWriter, createTrainValidationWriters } from '../node/writers';
-import type { SummaryWriter, SummaryWriterOptions } from '../summary-writer';
-import type { TrainValidationWriters } from '../train-validation-writers';
+import {
+  createSummaryWriter,
+  type SummaryWriter,
+  type SummaryWriterOptions,
+} from '../summary-writer';
+import {
+  type CreateWriter,
+  openTrainValidationWriters,
+  type TrainValidationWriters,
+} from '../train-validation-writers';
 import { tensorHistogram } from './tensor-summaries';
 
 /** Options of {@link tensorBoardCallback}. */
@@ -35,8 +42,16 @@ export interface TensorBoardCallbackOptions {
    */
   readonly hparams?: Readonly<Record<string, HParamValue>>;
   /**
+   * How the writers are opened. In Node pass `createSummaryWriter` from
+   * `@trainkit/tensorboard/node` (it writes with `node:fs`); elsewhere leave it
+   * out and give `writerOptions.fileSystem`. One of the two is required: this
+   * entry imports no Node built-in, so it also bundles for the browser.
+   */
+  readonly createWriter?: CreateWriter;
+  /**
    * Writer options (file system, clock, fsync, ...). The flush timer is always off: I/O
-   * happens at epoch end. The file system defaults to Node's (`node:fs`).
+   * happens at epoch end. Without `createWriter`, `fileSystem` is required (e.g.
+   * `memoryFileSystem()`, or a browser's file system wrapped as an `EventFileSystem`).
    */
   readonly writerOptions?: Omit<SummaryWriterOptions, 'flushIntervalMs' | 'maxBufferedBytes'>;
 }
@@ -106,16 +121,22 @@ export class TensorBoardCallback extends CustomCallback {
 
   private async startTraining(): Promise<void> {
     this.steps.start(this.trainedModel?.optimizer);
-    this.runs = await createTrainValidationWriters(this.logdir, {
-      ...this.writerOptions(),
-      ...(this.options.trainRun === undefined ? {} : { trainRun: this.options.trainRun }),
-      ...(this.options.validationRun === undefined
-        ? {}
-        : { validationRun: this.options.validationRun }),
-    });
+    const createWriter = this.options.createWriter ?? createSummaryWriter;
+    this.runs = await openTrainValidationWriters(
+      'tensorBoardCallback',
+      this.logdir,
+      {
+        ...this.writerOptions(),
+        ...(this.options.trainRun === undefined ? {} : { trainRun: this.options.trainRun }),
+        ...(this.options.validationRun === undefined
+          ? {}
+          : { validationRun: this.options.validationRun }),
+      },
+      createWriter,
+    );
     if (this.options.hparams !== undefined) {
       try {
-        this.session = await createSummaryWriter(this.logdir, this.writerOptions());
+        this.session = await createWriter(this.logdir, this.writerOptions());
       } catch (error) {
         await this.runs.close().catch(() => undefined);
         this.runs = undefined;
@@ -185,17 +206,25 @@ export class TensorBoardCallback extends CustomCallback {
  * Batch values are buffered in memory; files are written at the end of each
  * epoch (and closed at the end of training).
  *
+ * The entry imports no Node built-in: in Node pass `createWriter:
+ * createSummaryWriter` from `@trainkit/tensorboard/node`; in a browser give
+ * `writerOptions.fileSystem`.
+ *
  * @param logdir - The experiment directory, e.g. `runs/mlp-lr0.01`.
- * @param options - `updateFreq` (`epoch`), `histogramFreq` (0), run names, hparams.
+ * @param options - How to open the writers (`createWriter` or `writerOptions.fileSystem`),
+ *   `updateFreq` (`epoch`), `histogramFreq` (0), run names, hparams.
  * @returns The callback, for `model.fit(x, y, { callbacks: [...] })`.
- * @throws InvalidArgumentError for invalid options.
+ * @throws InvalidArgumentError for invalid options, or neither `createWriter` nor a file system.
  *
  * @example
  * ```ts
+ * import { createSummaryWriter } from '@trainkit/tensorboard/node';
+ * import { tensorBoardCallback } from '@trainkit/tensorboard/tfjs';
+ *
  * await model.fit(xs, ys, {
  *   epochs: 10,
  *   validationSplit: 0.2,
- *   callbacks: [tensorBoardCallback('runs/exp1', { updateFreq: 'batch', histogramFreq: 1 })],
+ *   callbacks: [tensorBoardCallback('runs/exp1', { createWriter: createSummaryWriter, updateFreq: 'batch' })],
  * });
  * // tensorboard --logdir runs
  * ```
@@ -208,20 +237,31 @@ export function tensorBoardCallback(
   if (typeof logdir !== 'string' || logdir.length === 0) {
     check.fail('logdir', logdir, 'a non-empty directory path');
   }
-  const updateFreq = options?.updateFreq ?? 'epoch';
+  options = check.options('options', options, '{ createWriter: createSummaryWriter }');
+  if (options.createWriter !== undefined) check.callable('createWriter', options.createWriter);
+  if (options.writerOptions !== undefined) check.options('writerOptions', options.writerOptions);
+  if (options.createWriter === undefined && options.writerOptions?.fileSystem === undefined) {
+    check.fail(
+      'createWriter',
+      undefined,
+      'createSummaryWriter from @trainkit/tensorboard/node, or writerOptions.fileSystem',
+      "In Node: tensorBoardCallback(logdir, { createWriter: createSummaryWriter }) with createSummaryWriter imported from '@trainkit/tensorboard/node'; in a browser: { writerOptions: { fileSystem } }.",
+    );
+  }
+  const updateFreq = options.updateFreq ?? 'epoch';
   if (typeof updateFreq === 'number') {
-    check.integer('options.updateFreq', updateFreq, {
+    check.integer('updateFreq', updateFreq, {
       min: 1,
       fix: "Use 'batch', 'epoch' or a number of batches >= 1.",
     });
   } else {
-    check.oneOf('options.updateFreq', updateFreq, ['batch', 'epoch']);
+    check.oneOf('updateFreq', updateFreq, ['batch', 'epoch']);
   }
-  const histogramFreq = check.integer('options.histogramFreq', options?.histogramFreq ?? 0, {
+  const histogramFreq = check.integer('histogramFreq', options.histogramFreq ?? 0, {
     min: 0,
   });
-  if (options?.hparams !== undefined) {
-    validateHParamValues('tensorBoardCallback', 'options.hparams', options.hparams);
+  if (options.hparams !== undefined) {
+    validateHParamValues('tensorBoardCallback', 'hparams', options.hparams);
   }
   return new TensorBoardCallback(logdir, { ...options, updateFreq, histogramFreq });
 }

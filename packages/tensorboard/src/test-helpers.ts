@@ -3,7 +3,7 @@
  * (not exported by the package).
  */
 
-import type { EventFileHandle, EventFileSystem } from '../event-file-system';
+import type { EventFileHandle, EventFileSystem } from './event-file-system';
 
 /** An error shaped like a Node system error. */
 export function systemError(code: string, message = code): Error & { code: string } {
