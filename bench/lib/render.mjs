@@ -48,8 +48,23 @@ function pct(value, digits = 1) {
 }
 
 function table(header, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  // Columns padded to their widest cell (the layout Biome's Markdown formatter keeps).
+  const widths = header.map((h, i) =>
+    Math.max(
+      3,
+      [h, ...rows.map((r) => String(r[i] ?? ''))].reduce((w, c) => Math.max(w, [...c].length), 0),
+    ),
+  );
+  const pad = (cell, i) => {
+    const text = String(cell ?? '');
+    return text + ' '.repeat(widths[i] - [...text].length);
+  };
+  const line = (cells) => `| ${cells.map(pad).join(' | ')} |`;
+  return [
+    line(header),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function met(flag) {
