@@ -77,10 +77,10 @@ describe('downsample', () => {
     const series = { iterations: [0, 1], values: [1, 2] };
     expect(() => downsample(series, { maxPoints: 3 })).toThrow(InvalidArgumentError);
     expect(() => downsample(series, { maxPoints: 3 })).toThrow(
-      'downsample: options.maxPoints must be an integer >= 4, got 3.',
+      'downsample: maxPoints must be an integer >= 4, got 3.',
     );
     expect(() => downsample(series, { maxPoints: 5, method: 'mean' as 'lttb' })).toThrow(
-      "downsample: options.method must be one of 'min-max', 'lttb', got \"mean\".",
+      "downsample: method must be one of 'min-max', 'lttb', got \"mean\".",
     );
     expect(() => minMaxIndices([0], [1, 2], 5)).toThrow(ShapeMismatchError);
     expect(() => lttbIndices([0, 1], [1, Number.NaN], 5)).toThrow(

@@ -169,11 +169,12 @@ export function lttbIndices(
  */
 export function downsample(series: Series, options: DownsampleOptions): Series {
   const check = checkArguments('downsample');
+  options = check.options('options', options ?? null, '{ maxPoints: 500 }');
   const method =
     options.method === undefined
       ? 'min-max'
-      : check.oneOf('options.method', options.method, ['min-max', 'lttb'] as const);
-  check.integer('options.maxPoints', options.maxPoints, { min: 4 });
+      : check.oneOf('method', options.method, ['min-max', 'lttb'] as const);
+  check.integer('maxPoints', options.maxPoints, { min: 4 });
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < series.values.length; i++) {

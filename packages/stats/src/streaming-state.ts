@@ -207,6 +207,44 @@ export function defineStreamingState<
   format: `trainkit.${string}.${S['kind']}`,
   spec: StreamingStateSpec<S, P>,
 ): StreamingStateDefinition<S, P, J> {
+  const check = checkArguments('defineStreamingState');
+  if (typeof format !== 'string' || !/^trainkit\.[a-z][\w-]*\.[a-z]\w*$/.test(format)) {
+    check.fail(
+      'format',
+      format,
+      "'trainkit.<package>.<kind>'",
+      "e.g. 'trainkit.metrics.confusionMatrix'.",
+    );
+  }
+  check.options('spec', spec ?? null, '{ description, parameters: {}, fields: { ... } }');
+  if (typeof spec.description !== 'string' || spec.description === '') {
+    check.fail(
+      'spec.description',
+      spec.description,
+      "a non-empty string, e.g. 'a histogram state'",
+    );
+  }
+  for (const group of ['parameters', 'fields'] as const) {
+    check.options(`spec.${group}`, spec[group] ?? null, '{}');
+    for (const [key, entry] of Object.entries(spec[group] as Record<string, unknown>)) {
+      const valid =
+        group === 'parameters'
+          ? typeof entry === 'object' && entry !== null && 'type' in entry && 'bounds' in entry
+          : typeof entry === 'object' &&
+            entry !== null &&
+            typeof (entry as StateField<unknown>).initial === 'function';
+      if (!valid) {
+        check.fail(
+          `spec.${group}.${key}`,
+          entry,
+          group === 'parameters' ? 'a stateParameter (integer or number)' : 'a stateField',
+          group === 'parameters'
+            ? 'Use stateParameter.integer(bounds) or .number(bounds).'
+            : 'Use a stateField builder, e.g. stateField.sum().',
+        );
+      }
+    }
+  }
   const kind = format.slice(format.lastIndexOf('.') + 1) as S['kind'];
   const parameterKeys = Object.keys(spec.parameters) as (P & string)[];
   const fields = spec.fields as unknown as Fields;

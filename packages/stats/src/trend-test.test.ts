@@ -102,7 +102,7 @@ describe('trend statistics against SciPy', () => {
     );
     expect(() => trendTest([1, 2], { iterations: [0] })).toThrow(ShapeMismatchError);
     expect(() => trendTest([1, 2, 3], { iterations: [0, 2, 2] })).toThrow(
-      'trendTest: options.iterations[2] must be a finite number > 2, got 2. Iterations must be strictly increasing.',
+      'trendTest: iterations[2] must be a finite number > 2, got 2. Iterations must be strictly increasing.',
     );
     expect(() => trendTest([1, 2], { alpha: 1 })).toThrow(InvalidArgumentError);
     expect(() => trendTest(new Array(2001).fill(1))).toThrow(/values.length must be <= 2000/);

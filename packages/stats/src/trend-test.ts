@@ -75,8 +75,9 @@ interface PreparedInput {
   readonly continuityCorrection: boolean;
 }
 
-function prepare(functionName: string, values: unknown, options: TrendTestOptions): PreparedInput {
+function prepare(functionName: string, values: unknown, given: TrendTestOptions): PreparedInput {
   const check = checkArguments(functionName);
+  const options = check.options('options', given);
   const list = check.nonEmptyArray<number>('values', values);
   if (list.length < 2) {
     check.fail('values', values, 'at least 2 values', 'A trend needs two points or more.');
@@ -110,7 +111,7 @@ function prepare(functionName: string, values: unknown, options: TrendTestOption
     if (x.length !== list.length) {
       throw new ShapeMismatchError({
         functionName,
-        argument: 'options.iterations',
+        argument: 'iterations',
         expected: list.length,
         actual: x.length,
         fix: 'Pass one iteration per value.',
@@ -120,7 +121,7 @@ function prepare(functionName: string, values: unknown, options: TrendTestOption
       const position = x[i]!;
       if (!Number.isFinite(position) || (i > 0 && position <= iterations[i - 1]!)) {
         check.fail(
-          `options.iterations[${i}]`,
+          `iterations[${i}]`,
           position,
           i === 0 ? 'a finite number' : `a finite number > ${iterations[i - 1]}`,
           'Iterations must be strictly increasing.',
@@ -132,7 +133,7 @@ function prepare(functionName: string, values: unknown, options: TrendTestOption
   const alpha =
     options.alpha === undefined
       ? 0.05
-      : check.number('options.alpha', options.alpha, {
+      : check.number('alpha', options.alpha, {
           min: 0,
           max: 1,
           minInclusive: false,
@@ -141,7 +142,7 @@ function prepare(functionName: string, values: unknown, options: TrendTestOption
   const continuityCorrection =
     options.continuityCorrection === undefined
       ? true
-      : check.boolean('options.continuityCorrection', options.continuityCorrection);
+      : check.boolean('continuityCorrection', options.continuityCorrection);
   return { values: copy, iterations, alpha, continuityCorrection };
 }
 
@@ -359,27 +360,26 @@ export function trendOnset(
   options: TrendOnsetOptions = {},
 ): TrendOnsetResult | undefined {
   const check = checkArguments('trendOnset');
+  options = check.options('options', options);
   const direction =
     options.direction === undefined
       ? 'decreasing'
-      : check.oneOf('options.direction', options.direction, ['increasing', 'decreasing'] as const);
+      : check.oneOf('direction', options.direction, ['increasing', 'decreasing'] as const);
   const alpha =
     options.alpha === undefined
       ? 0.01
-      : check.number('options.alpha', options.alpha, {
+      : check.number('alpha', options.alpha, {
           min: 0,
           max: 1,
           minInclusive: false,
           maxInclusive: false,
         });
   const minPoints =
-    options.minPoints === undefined
-      ? 8
-      : check.integer('options.minPoints', options.minPoints, { min: 3 });
+    options.minPoints === undefined ? 8 : check.integer('minPoints', options.minPoints, { min: 3 });
   const confirmations =
     options.confirmations === undefined
       ? 3
-      : check.integer('options.confirmations', options.confirmations, { min: 1 });
+      : check.integer('confirmations', options.confirmations, { min: 1 });
   check.nonEmptyArray('values', values);
   const n = values.length;
   for (let i = 0; i < n; i++) {
@@ -395,7 +395,7 @@ export function trendOnset(
   if (options.iterations !== undefined && options.iterations.length !== n) {
     throw new ShapeMismatchError({
       functionName: 'trendOnset',
-      argument: 'options.iterations',
+      argument: 'iterations',
       expected: n,
       actual: options.iterations.length,
     });

@@ -136,7 +136,7 @@ describe('windowMean', () => {
       'createWindowMean: window must be an integer >= 1 and <= 10000000, got 0. The window is the number of most recent values averaged, e.g. 50.',
     );
     expect(() => windowMean([1, 2], 2, { weights: [1] })).toThrow(
-      'windowMean: options.weights must have shape [2], got [1].',
+      'windowMean: weights must have shape [2], got [1].',
     );
     expect(resetWindowMean(state).window).toBe(3);
     expect(windowMeanValue(state)).toBeNaN();

@@ -307,12 +307,13 @@ export function windowMean(
   const name = 'windowMean';
   assertArrayLike(name, 'values', values);
   const check = checkArguments(name);
+  options = check.options('options', options);
   const state = createWindowMean(check.integer('window', window, windowBounds));
   const weights = options.weights;
   if (weights !== undefined) {
-    assertArrayLike(name, 'options.weights', weights);
-    checkSameLength(name, 'options.weights', weights.length, values.length);
-    for (let i = 0; i < weights.length; i++) check.nonNegative(`options.weights[${i}]`, weights[i]);
+    assertArrayLike(name, 'weights', weights);
+    checkSameLength(name, 'weights', weights.length, values.length);
+    for (let i = 0; i < weights.length; i++) check.nonNegative(`weights[${i}]`, weights[i]);
   }
   for (let i = 0; i < values.length; i++) {
     if (typeof values[i] !== 'number') check.fail(`values[${i}]`, values[i], 'a number');
