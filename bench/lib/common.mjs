@@ -158,8 +158,9 @@ export class PythonPeer {
       this.exited.then((code) => ({ done: true, code })),
     ]);
     if (next.done) {
+      const code = next.code ?? (await this.exited);
       const last = this.stderr.trim().split('\n').slice(-3).join(' / ');
-      throw new Error(`${PYTHON} ${this.script} exited (${next.code}): ${last || 'no message'}`);
+      throw new Error(`${PYTHON} ${this.script} exited (${code}): ${last || 'no message'}`);
     }
     const answer = JSON.parse(next.value);
     if (!answer.ok) throw new Error(`${this.script}: ${answer.error}`);
