@@ -25,6 +25,8 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerAccumulatingOptimizer } from '@trainkit/accumulate';
 import {
@@ -49,10 +51,13 @@ const HELP = `node bench/peers.mjs [options]
   --threads 1,2        PyTorch thread counts (default 1,2; ratios are to the first)
   --batches 32,128,512 batch sizes of the MLP step-time scaling rows ('' for none)
   --steps K            cap each epoch at K steps (default: the full epoch of 469)
+  --scaling-steps K    timed steps of each step-time row (default 100, after 10 warm-up steps)
   --optimizers adam,fusedAdam  the bare tfjs loops compared: 'adam' = stock ops (tf.train.adam,
                        tf.losses.softmaxCrossEntropy); 'fusedAdam' = trainkit's fused ops
                        (fusedAdam, fusedSoftmaxCrossEntropy)
   --no-trainer         without the trainer's loop (apps/trainer, trainkit's fused ops)
+  --overhead-pairs N   pairs of alternating trainer/bare-loop blocks per model for the
+                       trainer's overhead (default 40; 0: none)
   --dropout X          the CNN's dropout rate (default: the trainer's default)
   --no-torch           tfjs only (the PyTorch rows say why they are missing)
   --python PATH        the Python with PyTorch (default /usr/bin/python3)
@@ -67,9 +72,11 @@ function parseArgs(argv) {
     threads: [1, 2],
     batches: [32, 128, 512],
     steps: null,
+    scalingSteps: 100,
     torch: true,
     tfjsOptimizers: ['adam', 'fusedAdam'],
     trainer: true,
+    overheadPairs: 40,
     dropout: undefined,
     python: '/usr/bin/python3',
     out: join(here, 'out', 'peers.json'),
@@ -103,9 +110,15 @@ function parseArgs(argv) {
     } else if (arg === '--batches') {
       options.batches = list(value(), '--batches').map((b) => positive(b, '--batches'));
     } else if (arg === '--steps') options.steps = positive(value(), '--steps');
+    else if (arg === '--scaling-steps') options.scalingSteps = positive(value(), '--scaling-steps');
     else if (arg === '--no-torch') options.torch = false;
     else if (arg === '--no-trainer') options.trainer = false;
-    else if (arg === '--optimizers') {
+    else if (arg === '--overhead-pairs') {
+      options.overheadPairs = Number(value());
+      if (!Number.isInteger(options.overheadPairs) || options.overheadPairs < 0) {
+        throw new Error(`peers: --overhead-pairs must be an integer >= 0, got ${argv[i]}`);
+      }
+    } else if (arg === '--optimizers') {
       options.tfjsOptimizers = list(value(), '--optimizers');
       for (const o of options.tfjsOptimizers) {
         if (o !== 'adam' && o !== 'fusedAdam') {
@@ -124,6 +137,7 @@ function parseArgs(argv) {
   if (options.quick) {
     options.runs = 1;
     options.steps = options.steps ?? 10;
+    options.overheadPairs = Math.min(options.overheadPairs, 2);
   }
   return options;
 }
@@ -132,7 +146,15 @@ const options = parseArgs(process.argv.slice(2));
 const BATCH = 128;
 const LR = 1e-3;
 const TEST_LIMIT = options.quick ? 1000 : null;
-const SCALING = options.quick ? { warmup: 2, steps: 3 } : { warmup: 10, steps: 40 };
+/** A full garbage collection (V8's gc(), exposed at run time for this process). */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+
+/** Pause before every measurement (see the run loop). */
+const SETTLE_MS = 300;
+const SCALING = options.quick
+  ? { warmup: 2, steps: 3 }
+  : { warmup: 10, steps: options.scalingSteps };
 
 // ---------------------------------------------------------------- helpers
 
@@ -470,22 +492,25 @@ async function trainerRun(kind, seed, batch, scaling, maxSteps) {
       steps === null
         ? undefined
         : Math.ceil((steps * batch) / (1 - trainerOptions.validationFraction)) + batch;
-    const result = await trainerLoop.trainEpoch({
-      ...trainerOptions,
-      model: kind,
-      epochs: 1,
-      batchSize: batch,
-      seed,
-      dropout: options.dropout,
-      validateEvery: 0,
-      test: false,
-      progress: false,
-      logdir,
-      name: 'run',
-      ...(limit === undefined ? {} : { limit }),
-    });
+    const first = scaling === null ? 0 : scaling.warmup;
+    const result = await trainerLoop.trainEpoch(
+      {
+        ...trainerOptions,
+        model: kind,
+        epochs: 1,
+        batchSize: batch,
+        seed,
+        dropout: options.dropout,
+        validateEvery: 0,
+        test: false,
+        progress: false,
+        logdir,
+        name: 'run',
+        ...(limit === undefined ? {} : { limit }),
+      },
+      { cpuSteps: [first] },
+    );
     try {
-      const first = scaling === null ? 0 : scaling.warmup;
       const timed = result.stepsTime(first);
       const measured = {
         seconds: timed.ms / 1000,
@@ -628,6 +653,9 @@ for (let run = 0; run < options.runs; run++) {
   const list = configurations();
   const rotated = list.map((_, i) => list[(i + run) % list.length]);
   for (const config of rotated) {
+    // Idle threads of the previous configuration (OpenBLAS' pthreads spin for about 0.1 s
+    // after a call, whatever OMP_WAIT_POLICY says) go to sleep before the next one starts.
+    await new Promise((resolve) => setTimeout(resolve, options.quick ? 0 : SETTLE_MS));
     const load = os.loadavg()[0];
     loads.push(load);
     let result;
@@ -673,6 +701,132 @@ for (let run = 0; run < options.runs; run++) {
   }
 }
 for (const worker of workers.values()) await worker.close();
+
+// ---------------------------------------------------------------- the trainer's overhead
+
+/**
+ * The trainer's step against the bare loop's (fused ops, same kernels, same model, batch
+ * 128), in alternating short blocks: host-level noise on this shared machine moves step
+ * times by up to 2x within minutes, so an epoch-level comparison cannot resolve a few
+ * percent; blocks a second apart can (an A/A test of the bare loop against itself gives
+ * a median within 0.5% and quartiles within 3-4% over 40 pairs). Each block is a fresh run
+ * (trainer: its setupRun + trainEpochs over a small --limit; bare: a fresh model) whose
+ * first steps are not timed (first-step allocations); the trainer's last step is not
+ * timed either (it ends at the epoch's end), so every timed step runs from one batch
+ * gather to the next: data gather, schedule, gradient, accumulation at k = 1, loss read,
+ * history, TensorBoard scalars, profiler, progress and stop checks.
+ */
+async function trainerOverhead(kind) {
+  const block = kind === 'mlp' ? 30 : 8;
+  const warmup = 3;
+  const pairs = [];
+  for (let pair = 0; pair < options.overheadPairs; pair++) {
+    const seed = 2000 + pair;
+    const measured = {};
+    const order = pair % 2 === 0 ? ['trainer', 'bare'] : ['bare', 'trainer'];
+    for (const which of order) {
+      if (which === 'trainer') {
+        const logdir = mkdtempSync(join(os.tmpdir(), 'trainkit-bench-'));
+        try {
+          const limit = Math.ceil(
+            ((warmup + block + 2) * BATCH) / (1 - trainerOptions.validationFraction),
+          );
+          const result = await trainerLoop.trainEpoch(
+            {
+              ...trainerOptions,
+              model: kind,
+              epochs: 1,
+              seed,
+              dropout: options.dropout,
+              validateEvery: 0,
+              test: false,
+              progress: false,
+              logdir,
+              name: 'run',
+              limit,
+            },
+            // The run's setup garbage (data loading) is collected before its steps, as
+            // before the bare block's.
+            { cpuSteps: [warmup, warmup + block], beforeSteps: collectGarbage },
+          );
+          const timed = result.stepsBetween(warmup, warmup + block);
+          await result.dispose();
+          measured.trainer = timed;
+        } finally {
+          rmSync(logdir, { recursive: true, force: true });
+        }
+      } else {
+        measured.bare = bareBlock(kind, seed, warmup, block);
+      }
+    }
+    pairs.push({
+      pair,
+      loadAverage1m: os.loadavg()[0],
+      trainerMsPerStep: measured.trainer.ms / block,
+      bareMsPerStep: measured.bare.ms / block,
+      trainerCpuMsPerStep: measured.trainer.cpuMs / block,
+      bareCpuMsPerStep: measured.bare.cpuMs / block,
+    });
+  }
+  const quantile = (values, q) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.round(q * (sorted.length - 1))];
+  };
+  const ratios = pairs.map((p) => p.trainerMsPerStep / p.bareMsPerStep);
+  const cpuRatios = pairs.map((p) => p.trainerCpuMsPerStep / p.bareCpuMsPerStep);
+  return {
+    kind,
+    batch: BATCH,
+    pairs: pairs.length,
+    blockSteps: block,
+    warmupSteps: warmup,
+    trainerMsPerStep: median(pairs.map((p) => p.trainerMsPerStep)),
+    bareMsPerStep: median(pairs.map((p) => p.bareMsPerStep)),
+    pairedRatio: median(ratios),
+    pairedRatioQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+    cpuPairedRatio: median(cpuRatios),
+    measurements: pairs,
+  };
+}
+
+/** `block` steps of the fused-ops bare loop on a fresh model after `warmup` untimed ones. */
+function bareBlock(kind, seed, warmup, block) {
+  const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
+  const shape = model.inputs[0].shape.slice(1);
+  const variant = VARIANTS.fusedAdam;
+  const optimizer = variant.optimizer(LR);
+  const variables = model.trainableWeights.map((w) => w.read());
+  const xBuf = new Float32Array(BATCH * 784);
+  const yBuf = new Int32Array(BATCH);
+  const order = permutation(train.count, seed);
+  let start = 0;
+  let cpuStart;
+  collectGarbage();
+  for (let s = 0; s < warmup + block; s++) {
+    if (s === warmup) {
+      start = performance.now();
+      cpuStart = process.cpuUsage();
+    }
+    gather(train.images, train.labels, order, s * BATCH, BATCH, xBuf, yBuf);
+    step(model, optimizer, variant.loss, variables, shape, xBuf, yBuf, BATCH, dropoutLayers, s);
+  }
+  const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  optimizer.dispose();
+  model.dispose();
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+const overhead = [];
+if (trainerLoop && options.overheadPairs > 0) {
+  for (const kind of options.models) {
+    const o = await trainerOverhead(kind);
+    overhead.push(o);
+    process.stdout.write(
+      `overhead ${kind}: ${o.pairs} pairs of ${o.blockSteps}-step blocks, trainer ${o.trainerMsPerStep.toFixed(2)} vs bare ${o.bareMsPerStep.toFixed(2)} ms/step, paired ratio ${o.pairedRatio.toFixed(3)} (quartiles ${o.pairedRatioQuartiles.map((v) => v.toFixed(3)).join('-')}), cpu ${o.cpuPairedRatio.toFixed(3)}\n`,
+    );
+  }
+}
 
 // ---------------------------------------------------------------- summary
 
@@ -825,6 +979,9 @@ const result = {
     timed:
       'the training loop only (batch gather, forward, backward, update, loss read); test accuracy on the 10,000 test images afterwards, untimed',
     scaling: `MLP step time: ${SCALING.warmup} warm-up steps, then the mean of ${SCALING.steps} steps on random batches`,
+    overhead:
+      "trainerOverhead: the trainer's loop against the fused-ops bare loop in alternating short blocks (each a fresh run / fresh model; the first steps untimed), MNIST batch 128; the paired ratio is the median over pairs of trainer ms per step / bare ms per step",
+    settle: `a ${SETTLE_MS} ms pause before every measurement (idle threads of the previous configuration go to sleep)`,
     order:
       'configurations interleaved within each run, the order rotated by one per run; medians over runs',
     warmup: 'one 3-step epoch per framework and model before the first run',
@@ -875,6 +1032,7 @@ const result = {
     ]),
   ),
   summary: table,
+  trainerOverhead: overhead,
   measurements,
 };
 writeAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);

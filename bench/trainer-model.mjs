@@ -64,11 +64,13 @@ export function seedDropout(dropoutLayers, seed) {
  * `trainEpoch` opens a run directory under `options.logdir`, sets the run up as `trainkit
  * train` does (setupRun: data split, model, optimizer, schedules, TensorBoard writers,
  * profiler) on the backend already selected, and runs the trainer's `trainEpochs` for
- * `options.epochs` (1) epoch with a silent display. It returns the start time of every
- * step (each step begins with its batch gather), the time the epoch's end began (its
- * first evaluation phase; run with `validateEvery: 0`, nothing else evaluates), the
- * process CPU time over the steps, the model (for a test-set evaluation; call
- * `dispose()` after) and the number of training images.
+ * `options.epochs` (1) epoch with a silent display. It records the start time of every
+ * step (each step begins with its batch gather), the process CPU time at the steps
+ * listed in `cpuSteps`, and the time the epoch's end began (its first evaluation phase;
+ * run with `validateEvery: 0`, nothing else evaluates); `stepsTime(first)` and
+ * `stepsBetween(first, end)` give wall and CPU milliseconds (list `first` and `end` in
+ * `cpuSteps`). Also the model (for a test-set evaluation; call `dispose()` after) and
+ * the number of training images.
  */
 export async function loadTrainerLoop() {
   const cache = join(here, '.cache');
@@ -108,18 +110,22 @@ export async function loadTrainerLoop() {
   };
   return {
     defaultTrainOptions: loop.defaultTrainOptions,
-    async trainEpoch(options) {
+    async trainEpoch(options, { cpuSteps = [], beforeSteps } = {}) {
       const directory = await loop.openRunDirectory(options, options.logdir);
       const state = loop.createRunState({ ...options, name: directory.name }, directory.name);
       const run = await loop.setupRun(state, directory, 'wasm', () => {});
       // Every step starts with its batch gather; the epoch's end with its evaluation phase.
+      // Process CPU time only at the steps asked for (process.cpuUsage() is a system call:
+      // taking it every step would add to the trainer's time).
       const stepStarts = [];
-      const stepCpu = [];
+      const stepCpu = new Map();
+      const cpuAt = new Set(cpuSteps);
       let endStart;
       let endCpu;
       const gather = run.trainBatches.gather.bind(run.trainBatches);
       run.trainBatches.gather = (indices) => {
-        stepCpu.push(process.cpuUsage());
+        if (stepStarts.length === 0) beforeSteps?.();
+        if (cpuAt.has(stepStarts.length)) stepCpu.set(stepStarts.length, process.cpuUsage());
         stepStarts.push(performance.now());
         return gather(indices);
       };
@@ -140,10 +146,22 @@ export async function loadTrainerLoop() {
         stepsTime(first) {
           return {
             ms: endStart - stepStarts[first],
-            cpuMs: cpuMs(stepCpu[first], endCpu),
+            cpuMs: cpuMs(stepCpu.get(first), endCpu),
             steps: stepStarts.length - first,
           };
         },
+        /** Wall and CPU milliseconds from the start of step `first` to the start of step `end`. */
+        stepsBetween(first, end) {
+          if (end >= stepStarts.length) {
+            throw new Error(`trainer epoch: ${stepStarts.length} steps, asked up to ${end}`);
+          }
+          return {
+            ms: stepStarts[end] - stepStarts[first],
+            cpuMs: cpuMs(stepCpu.get(first), stepCpu.get(end)),
+            steps: end - first,
+          };
+        },
+        stepStarts,
         trainSize: run.plan.trainSize,
         model: run.model,
         async dispose() {

@@ -13,10 +13,14 @@ export const initialMomentum = 0.9;
  * `fusedAdam` (@trainkit/backend): one kernel per variable update on the
  * WebAssembly backend with trainkit's kernels, `tf.train.adam` itself
  * elsewhere; the same weights bit for bit either way (same class name and
- * state, so checkpoints are interchangeable).
+ * state, so checkpoints are interchangeable). `nonFinite: 'propagate'` is
+ * for a caller that checks the gradients itself before `accumulate` (the
+ * training step does, with one SIMD pass instead of the optimizer's float32
+ * sums over every gradient).
  */
 export function buildOptimizer(
   options: Pick<TrainOptions, 'optimizer' | 'learningRate' | 'accumulate' | 'clipNorm'>,
+  nonFinite: 'skip' | 'propagate' = 'skip',
 ): AccumulatingOptimizer {
   const inner = (() => {
     switch (options.optimizer) {
@@ -32,7 +36,7 @@ export function buildOptimizer(
   })();
   return new AccumulatingOptimizer(inner, {
     k: options.accumulate,
-    nonFinite: 'skip',
+    nonFinite,
     ...(options.clipNorm === undefined ? {} : { clipNorm: options.clipNorm }),
   });
 }

@@ -104,7 +104,8 @@ export async function setupRun(
   const plan = planRun(options, data.train.length, data.validation.length);
   const shape = inputShape(options.model);
   const { model, dropout } = buildModel(options.model, options.seed, options.dropout);
-  const optimizer = buildOptimizer(options);
+  // trainStep skips micro-batches with non-finite gradients itself (allFinite).
+  const optimizer = buildOptimizer(options, 'propagate');
   const profilerOptions = {
     // The first iterations compile kernels (the report skips them as warm-up too).
     warn: (message: string, info: { readonly iteration: number }) => {

@@ -1,9 +1,16 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
+import { createProfiler } from '@trainkit/profiler';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchGatherer } from './data';
 import { buildModel } from './model';
-import { batchGradients, batchLoss } from './train-step';
+import { buildOptimizer } from './optimizer';
+import { defaultTrainOptions } from './options';
+import type { Run } from './run-setup';
+import { createRunState } from './run-state';
+import { buildSchedules } from './schedule';
+import { batchGradients, batchLoss, trainStep } from './train-step';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -50,5 +57,72 @@ describe('batchGradients', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, targets]);
     model.dispose();
+  });
+});
+
+describe('trainStep', () => {
+  /** A run of the MLP over 16 synthetic images (8 per batch), as setupRun builds it, without files. */
+  function miniRun(nonFinite: 'skip' | 'propagate', images: Float32Array) {
+    const options = {
+      ...defaultTrainOptions,
+      batchSize: 8,
+      accumulate: 1,
+      warmupSteps: 0,
+      seed: 5,
+    };
+    const { model } = buildModel('mlp', 5);
+    const labels = Int32Array.from({ length: 16 }, (_, i) => i % 10);
+    const run = {
+      options,
+      state: createRunState(options, 'mini'),
+      plan: { trainSize: 16, validationSize: 0, microBatchesPerEpoch: 2, updatesPerEpoch: 2 },
+      trainBatches: new BatchGatherer({ images, labels, count: 16 } as never, [784], 8),
+      model,
+      dropout: [],
+      variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      optimizer: buildOptimizer(options, nonFinite),
+      schedules: buildSchedules(options, 20, 2),
+      profiler: createProfiler({ phases: ['data', 'step', 'evaluation', 'logging', 'checkpoint'] }),
+      scheduledUpdate: -1,
+    } as unknown as Run;
+    const weights = () => run.model.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    const dispose = () => {
+      run.optimizer.dispose();
+      run.model.dispose();
+    };
+    return { run, weights, dispose };
+  }
+
+  it('drops a micro-batch with non-finite gradients as the optimizer would (nothing changes but the streak), then trains on', () => {
+    const images = Float32Array.from({ length: 16 * 784 }, (_, i) => ((i * 7919) % 101) / 100);
+    const poisoned = images.slice();
+    poisoned[3 * 784 + 100] = Number.NaN; // an image of the first batch: NaN gradients
+    const first = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
+    const second = Int32Array.from([8, 9, 10, 11, 12, 13, 14, 15]);
+    const before = tf.memory().numTensors;
+
+    // The trainer's run: its optimizer propagates, trainStep checks.
+    const mine = miniRun('propagate', poisoned);
+    const initial = mine.weights();
+    const skipped = trainStep(mine.run, first, false);
+    expect(skipped).toMatchObject({ skipped: true, updated: false });
+    expect(Number.isNaN(skipped.loss)).toBe(true);
+    expect(mine.run.state.nonFiniteStreak).toBe(1);
+    expect(mine.run.optimizer.iterations).toBe(0);
+    expect(mine.weights()).toEqual(initial);
+    const trained = trainStep(mine.run, second, true);
+    expect(trained).toMatchObject({ skipped: false, updated: true });
+    expect(mine.run.state.nonFiniteStreak).toBe(0);
+    expect(mine.run.optimizer.iterations).toBe(1);
+
+    // The accumulating optimizer's own 'skip' on the same batches: the same weights, bit for bit.
+    const reference = miniRun('skip', poisoned);
+    expect(trainStep(reference.run, first, false)).toMatchObject({ skipped: true });
+    expect(trainStep(reference.run, second, true)).toMatchObject({ updated: true });
+    expect(mine.weights()).toEqual(reference.weights());
+    expect(mine.weights()).not.toEqual(initial);
+    mine.dispose();
+    reference.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { fusedSoftmaxCrossEntropy } from '@trainkit/backend';
+import { allFinite, fusedSoftmaxCrossEntropy } from '@trainkit/backend';
 import { recordTraining } from '@trainkit/curves';
 import { resetRunningMean, runningMeanValue, updateRunningMean } from '@trainkit/metrics';
 import { setLearningRate, setMomentum } from '@trainkit/schedules/optimizer';
@@ -123,7 +123,11 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
     targets,
     state.options.weightDecay,
   );
-  const result = optimizer.accumulate(grads, { sampleCount: indices.length });
+  // A micro-batch with a NaN or infinite gradient is dropped, as if it never came (the
+  // accumulating optimizer's 'skip', checked here in one pass: the run's optimizer propagates).
+  const result = allFinite(grads)
+    ? optimizer.accumulate(grads, { sampleCount: indices.length })
+    : { updated: false, skipped: true };
   const flushed = endOfEpoch && !result.updated ? optimizer.flush() : undefined;
   const loss = value.dataSync()[0]!;
   tf.dispose([value, x, y, targets]);

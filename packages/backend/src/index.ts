@@ -8,6 +8,7 @@ export {
 } from './backend-selection';
 export type { BackendUnavailableDetails } from './errors';
 export { BackendUnavailableError } from './errors';
+export { allFinite } from './tfjs/all-finite';
 export { FusedAdamOptimizer, fusedAdam } from './tfjs/fused-adam';
 export { fusedSoftmaxCrossEntropy } from './tfjs/fused-softmax-cross-entropy';
 export type { SelectBackendOptions, WasmBinaryName } from './tfjs/select-backend';

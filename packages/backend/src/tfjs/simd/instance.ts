@@ -135,6 +135,7 @@ export interface SimdKernels {
     oh: number,
     ow: number,
   ): void;
+  all_finite(x: number, n: number): number;
   adam(
     g: number,
     m: number,

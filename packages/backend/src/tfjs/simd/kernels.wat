@@ -1057,6 +1057,37 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $os))))
 
+;; 1 when none of the n float32 at x is NaN or infinite (exponent bits all
+  ;; ones), else 0: bit tests, 16 values per iteration, no floating-point
+  ;; arithmetic (so no latency chain, and NaN payloads do not matter).
+  (func (export "all_finite")
+    (param $x i32) (param $n i32) (result i32)
+    (local $end i32) (local $blockEnd i32) (local $bad v128) (local $exp v128) (local $tail i32)
+    (local.set $exp (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $blockEnd (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $x) (local.get $blockEnd)))
+        (local.set $bad (v128.or (local.get $bad)
+          (v128.or
+            (v128.or
+              (i32x4.eq (v128.and (v128.load offset=0 (local.get $x)) (local.get $exp)) (local.get $exp))
+              (i32x4.eq (v128.and (v128.load offset=16 (local.get $x)) (local.get $exp)) (local.get $exp)))
+            (v128.or
+              (i32x4.eq (v128.and (v128.load offset=32 (local.get $x)) (local.get $exp)) (local.get $exp))
+              (i32x4.eq (v128.and (v128.load offset=48 (local.get $x)) (local.get $exp)) (local.get $exp))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (br $blocks)))
+    (block $restDone
+      (loop $rest
+        (br_if $restDone (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $tail (i32.or (local.get $tail)
+          (i32.eq (i32.and (i32.load (local.get $x)) (i32.const 0x7f800000)) (i32.const 0x7f800000))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $rest)))
+    (i32.eqz (i32.or (local.get $tail) (v128.any_true (local.get $bad)))))
+
   ;; MaxPoolGrad for 2x2 windows with stride 2 and no padding, NHWC, channels
   ;; a multiple of 4: each window's gradient goes to its first maximum in
   ;; row-major order (strict >: NaN never wins, a window without a maximum

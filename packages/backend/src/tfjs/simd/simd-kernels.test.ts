@@ -108,6 +108,7 @@ describe('trainkit GEMM on the wasm backend', () => {
       max_pool_grad_2x2: 9,
       max_pool_2x2: 8,
       adam: 16,
+      all_finite: 2,
     });
     // A hand-computed product through the backend's memory: [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]].
     const gemm = wasmGemm(tf.backend());
