@@ -1,5 +1,5 @@
 import {
-  constantSchedule,
+  constant,
   cosineDecay,
   oneCycle,
   oneCycleMomentum,
@@ -35,7 +35,7 @@ export function buildSchedules(
     warm > 0 ? warmup(schedule, { steps: warm, startValue: peak / warm }) : schedule;
   switch (options.schedule) {
     case 'constant':
-      return { learningRate: constantSchedule({ value: peak }), momentum: undefined, totalUpdates };
+      return { learningRate: constant({ value: peak }), momentum: undefined, totalUpdates };
     case 'cosine':
       return {
         learningRate: withWarmup(

@@ -14,7 +14,7 @@ import { createHistory, type TrainingHistory } from '@trainkit/curves';
 import { earlyStoppingCallback, historyCallback } from '@trainkit/curves/tfjs';
 import { profilerCallback } from '@trainkit/profiler/tfjs';
 import { trainingMonitorCallback } from '@trainkit/sanity/tfjs';
-import { linearSchedule } from '@trainkit/schedules';
+import { linear } from '@trainkit/schedules';
 import {
   batchLearningRateScheduler,
   epochLearningRateScheduler,
@@ -40,7 +40,7 @@ export const callbackNames = [
 export type CallbackName = (typeof callbackNames)[number];
 
 /** Learning rate per optimizer update (the step), and per epoch. */
-export const batchSchedule = linearSchedule({
+export const batchSchedule = linear({
   initialValue: 0.05,
   endValue: 0.01,
   transitionSteps: 20,

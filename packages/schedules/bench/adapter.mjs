@@ -10,7 +10,7 @@ import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { cosineDecay, join, linearSchedule, oneCycle } from '../dist/index.js';
+import { cosineDecay, join, linear, oneCycle } from '../dist/index.js';
 import { setLearningRate } from '../dist/tfjs/index.js';
 
 // Training needs the gradients, which tfjs-core ships only as ESM files with
@@ -39,7 +39,7 @@ const adapterCallsPerRound = 100_000;
 const schedules = {
   'warmup + cosine (join)': join(
     [
-      linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: 500 }),
+      linear({ initialValue: 0, endValue: 0.1, transitionSteps: 500 }),
       cosineDecay({ initialValue: 0.1, decaySteps: 9500, alpha: 0.01 }),
     ],
     [500],

@@ -1,10 +1,10 @@
-import { cosineDecay, join, linearSchedule, previewSchedule } from '@trainkit/schedules';
+import { cosineDecay, join, linear, previewSchedule } from '@trainkit/schedules';
 
 const warmupSteps = 500;
 const totalSteps = 10_000;
 const schedule = join(
   [
-    linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: warmupSteps }),
+    linear({ initialValue: 0, endValue: 0.1, transitionSteps: warmupSteps }),
     cosineDecay({ initialValue: 0.1, decaySteps: totalSteps - warmupSteps, alpha: 0.01 }),
   ],
   [warmupSteps],

@@ -1,11 +1,11 @@
 // warmup, join, perEpoch, the epoch helpers and sample, with hand-derived values.
 import { describe, expect, it } from 'vitest';
-import { constantSchedule } from './constant-schedule';
+import { constant } from './constant';
 import { cosineDecay } from './cosine-decay';
 import { epochsToSteps, perEpoch, stepsToEpochs } from './epochs';
 import { inverseTimeDecay } from './inverse-time-decay';
 import { join } from './join';
-import { linearSchedule } from './linear-schedule';
+import { linear } from './linear';
 import { sample } from './sample';
 import { warmup } from './warmup';
 
@@ -18,7 +18,7 @@ describe('warmup', () => {
     expect(schedule(10)).toBe(0.1);
     expect(schedule(60)).toBe(decay(50));
     expect(schedule(110)).toBe(0);
-    const fromStart = warmup(constantSchedule({ value: 1 }), { steps: 4, startValue: 0.2 });
+    const fromStart = warmup(constant({ value: 1 }), { steps: 4, startValue: 0.2 });
     expect([0, 1, 2, 3, 4, 100].map(fromStart)).toEqual([0.2, 0.4, 0.6000000000000001, 0.8, 1, 1]);
   });
 });
@@ -27,7 +27,7 @@ describe('join', () => {
   it('warmup + cosine as two joined schedules (optax join_schedules)', () => {
     const schedule = join(
       [
-        linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: 100 }),
+        linear({ initialValue: 0, endValue: 0.1, transitionSteps: 100 }),
         cosineDecay({ initialValue: 0.1, decaySteps: 900 }),
       ],
       [100],

@@ -19,7 +19,7 @@ import { checkBoundaries, countReached, makeSchedule, type Schedule } from './sc
  * ```ts
  * const schedule = join(
  *   [
- *     linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: 100 }),
+ *     linear({ initialValue: 0, endValue: 0.1, transitionSteps: 100 }),
  *     cosineDecay({ initialValue: 0.1, decaySteps: 900 }),
  *   ],
  *   [100],

@@ -2,7 +2,7 @@
 // textbook forms). Each expected value is worked out in the comment beside it from
 // the formula in reference/peers.md §2.2/§2.3, not computed by the code under test.
 import { describe, expect, it } from 'vitest';
-import { constantSchedule } from './constant-schedule';
+import { constant } from './constant';
 import { cosineDecay } from './cosine-decay';
 import { cosineDecayRestarts } from './cosine-decay-restarts';
 import { exponentialDecay } from './exponential-decay';
@@ -77,7 +77,7 @@ describe('textbook formulas', () => {
   });
 
   it('constant', () => {
-    expectValues(constantSchedule({ value: 3e-4 }), { 0: 3e-4, 1e9: 3e-4 });
+    expectValues(constant({ value: 3e-4 }), { 0: 3e-4, 1e9: 3e-4 });
   });
 });
 

@@ -5,13 +5,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cosineDecay } from './cosine-decay';
 import { cosineDecayRestarts } from './cosine-decay-restarts';
-import { cyclicMomentum, cyclicSchedule } from './cyclic-schedule';
+import { cyclic, cyclicMomentum } from './cyclic';
 import { perEpoch } from './epochs';
 import { exponentialDecay } from './exponential-decay';
 import { inverseSqrtDecay } from './inverse-sqrt-decay';
 import { inverseTimeDecay } from './inverse-time-decay';
 import { join } from './join';
-import { linearSchedule } from './linear-schedule';
+import { linear } from './linear';
 import { multiStepDecay } from './multi-step-decay';
 import { oneCycle, oneCycleMomentum } from './one-cycle';
 import { polynomialDecay } from './polynomial-decay';
@@ -93,7 +93,7 @@ const decays: Record<string, fc.Arbitrary<Decay>> = {
       const endValue = o.initialValue * endFraction;
       return { schedule: polynomialDecay({ ...o, endValue }), min: endValue, max: o.initialValue };
     }),
-  linearSchedule: fc
+  linear: fc
     .record({
       initialValue: rate,
       endFraction: fraction,
@@ -102,7 +102,7 @@ const decays: Record<string, fc.Arbitrary<Decay>> = {
     })
     .map(({ endFraction, ...o }) => {
       const endValue = o.initialValue * endFraction;
-      return { schedule: linearSchedule({ ...o, endValue }), min: endValue, max: o.initialValue };
+      return { schedule: linear({ ...o, endValue }), min: endValue, max: o.initialValue };
     }),
   cosineDecay: fc
     .record({
@@ -145,7 +145,7 @@ describe('increasing linear and exponential schedules', () => {
         horizon,
         stepPair,
         (start, gain, steps, [a, b]) => {
-          const ramp = linearSchedule({
+          const ramp = linear({
             initialValue: start,
             endValue: start * gain,
             transitionSteps: steps,
@@ -261,7 +261,7 @@ describe('oneCycle', () => {
   });
 });
 
-describe('cyclicSchedule', () => {
+describe('cyclic', () => {
   const options = fc
     .record({
       baseValue: rate,
@@ -280,7 +280,7 @@ describe('cyclicSchedule', () => {
   it('stays within [baseValue, maxValue] and the momentum within its bounds', () => {
     fc.assert(
       fc.property(options, step, (o, t) => {
-        const value = cyclicSchedule(o)(t);
+        const value = cyclic(o)(t);
         expect(value).toBeGreaterThanOrEqual(o.baseValue);
         expect(value).toBeLessThanOrEqual(o.maxValue * (1 + ulp));
         const momentum = cyclicMomentum(o)(t);
@@ -332,7 +332,7 @@ describe('join', () => {
   it('switches AT each boundary and feeds steps since the boundary; continuous when the pieces meet', () => {
     fc.assert(
       fc.property(rate, horizon, horizon, step, (peak, rampSteps, decaySteps, t) => {
-        const ramp = linearSchedule({
+        const ramp = linear({
           initialValue: 0,
           endValue: peak,
           transitionSteps: rampSteps,

@@ -14,9 +14,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cosineDecay } from './cosine-decay';
 import { cosineDecayRestarts } from './cosine-decay-restarts';
-import { cyclicMomentum, cyclicSchedule } from './cyclic-schedule';
+import { cyclic, cyclicMomentum } from './cyclic';
 import { exponentialDecay } from './exponential-decay';
-import { linearSchedule } from './linear-schedule';
+import { linear } from './linear';
 import { multiStepDecay } from './multi-step-decay';
 import { type OneCycleMomentumOptions, oneCycle, oneCycleMomentum } from './one-cycle';
 import { polynomialDecay } from './polynomial-decay';
@@ -131,7 +131,7 @@ function trainkitEquivalent(c: ScheduleCase): { lr: Schedule; momentum?: Schedul
       return { lr: exponentialDecay({ initialValue: base, decayRate: number(p, 'gamma') }) };
     case 'LinearLR':
       return {
-        lr: linearSchedule({
+        lr: linear({
           initialValue: base * number(p, 'start_factor'),
           endValue: base * number(p, 'end_factor'),
           transitionSteps: number(p, 'total_iters'),
@@ -166,7 +166,7 @@ function trainkitEquivalent(c: ScheduleCase): { lr: Schedule; momentum?: Schedul
       return { lr: oneCycle(oneCycleOptions(p)), momentum: oneCycleMomentum(oneCycleOptions(p)) };
     case 'CyclicLR':
       return {
-        lr: cyclicSchedule(cyclicOptions(p)),
+        lr: cyclic(cyclicOptions(p)),
         momentum: cyclicMomentum(cyclicOptions(p)),
       };
     default:

@@ -2,13 +2,13 @@
 // blocks are compared line for line, and the values are checked against the schedules here.
 import { expect } from 'vitest';
 import { describeReadmeExamples } from '../../../examples.shared';
-import { cosineDecay, join, linearSchedule, oneCycle, oneCycleMomentum } from './index';
+import { cosineDecay, join, linear, oneCycle, oneCycleMomentum } from './index';
 
 describeReadmeExamples(import.meta.url, {
   'examples/warmup-cosine.ts': (printed) => {
     const schedule = join(
       [
-        linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: 500 }),
+        linear({ initialValue: 0, endValue: 0.1, transitionSteps: 500 }),
         cosineDecay({ initialValue: 0.1, decaySteps: 9500, alpha: 0.01 }),
       ],
       [500],

@@ -243,6 +243,13 @@ export function checkReduceOnPlateauState(
  * ```
  */
 export function reduceOnPlateauToJSON(state: ReduceOnPlateauState): ReduceOnPlateauJSON {
+  // A state from init() or update(); anything else is refused before it is written.
+  readFields(
+    readState('reduceOnPlateauToJSON', state, {
+      format: FORMAT,
+      source: 'a state returned by init(), update() or reduceOnPlateauFromJSON()',
+    }),
+  );
   return stateEnvelope(FORMAT, 1, {
     mode: state.mode,
     learningRate: state.learningRate,

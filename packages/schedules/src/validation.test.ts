@@ -2,16 +2,16 @@
 // the option, the value and the fix, never a NaN at step 10,000.
 import { InvalidArgumentError, ShapeMismatchError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
-import { constantSchedule } from './constant-schedule';
+import { constant } from './constant';
 import { cosineDecay } from './cosine-decay';
 import { cosineDecayRestarts } from './cosine-decay-restarts';
-import { cyclicMomentum, cyclicSchedule } from './cyclic-schedule';
+import { cyclic, cyclicMomentum } from './cyclic';
 import { epochsToSteps, perEpoch, stepsToEpochs } from './epochs';
 import { exponentialDecay } from './exponential-decay';
 import { inverseSqrtDecay } from './inverse-sqrt-decay';
 import { inverseTimeDecay } from './inverse-time-decay';
 import { join } from './join';
-import { linearSchedule } from './linear-schedule';
+import { linear } from './linear';
 import { multiStepDecay } from './multi-step-decay';
 import { oneCycle, oneCycleMomentum } from './one-cycle';
 import { piecewiseConstant } from './piecewise-constant';
@@ -22,7 +22,7 @@ import type { Schedule } from './schedule';
 import { stepDecay } from './step-decay';
 import { warmup } from './warmup';
 
-const constant = constantSchedule({ value: 0.1 });
+const flat = constant({ value: 0.1 });
 
 // [description, call, exact message]
 const invalid: [string, () => unknown, string][] = [
@@ -33,8 +33,8 @@ const invalid: [string, () => unknown, string][] = [
   ],
   [
     'zero rate',
-    () => constantSchedule({ value: 0 }),
-    'constantSchedule: value must be a finite number > 0, got 0.',
+    () => constant({ value: 0 }),
+    'constant: value must be a finite number > 0, got 0.',
   ],
   [
     'negative rate',
@@ -68,8 +68,8 @@ const invalid: [string, () => unknown, string][] = [
   ],
   [
     'negative transition begin',
-    () => linearSchedule({ initialValue: 0, endValue: 1, transitionSteps: 5, transitionBegin: -1 }),
-    'linearSchedule: transitionBegin must be an integer >= 0, got -1.',
+    () => linear({ initialValue: 0, endValue: 1, transitionSteps: 5, transitionBegin: -1 }),
+    'linear: transitionBegin must be an integer >= 0, got -1.',
   ],
   [
     'staircase not a boolean',
@@ -173,8 +173,8 @@ const invalid: [string, () => unknown, string][] = [
   ],
   [
     'cyclic max below base',
-    () => cyclicSchedule({ baseValue: 0.1, maxValue: 0.01 }),
-    'cyclicSchedule: maxValue must be a finite number >= 0.1, got 0.01. maxValue is the top of the cycle and must be >= baseValue.',
+    () => cyclic({ baseValue: 0.1, maxValue: 0.01 }),
+    'cyclic: maxValue must be a finite number >= 0.1, got 0.01. maxValue is the top of the cycle and must be >= baseValue.',
   ],
   [
     'cyclic mode',
@@ -188,17 +188,17 @@ const invalid: [string, () => unknown, string][] = [
   ],
   [
     'warmup steps',
-    () => warmup(constant, { steps: 0 }),
+    () => warmup(flat, { steps: 0 }),
     'warmup: steps must be an integer >= 1, got 0.',
   ],
   [
     'join of one schedule',
-    () => join([constant], []),
+    () => join([flat], []),
     'join: schedules must be an array of at least 2 schedules, got [function (anonymous)]. Join two or more.',
   ],
   [
     'per-epoch steps',
-    () => perEpoch(constant, { stepsPerEpoch: 0 }),
+    () => perEpoch(flat, { stepsPerEpoch: 0 }),
     'perEpoch: stepsPerEpoch must be an integer >= 1, got 0.',
   ],
   [
@@ -211,7 +211,7 @@ const invalid: [string, () => unknown, string][] = [
     () => epochsToSteps(3, 2.5),
     'epochsToSteps: stepsPerEpoch must be an integer >= 1, got 2.5.',
   ],
-  ['sample count', () => sample(constant, -1), 'sample: count must be an integer >= 0, got -1.'],
+  ['sample count', () => sample(flat, -1), 'sample: count must be an integer >= 0, got -1.'],
   [
     'plateau factor',
     () => reduceOnPlateau({ initialValue: 0.1, factor: 1 }),
@@ -247,7 +247,7 @@ describe('construction-time validation', () => {
     expect(values).toThrow(
       'piecewiseConstant: values must have shape length 3 (boundaries.length + 1), got length 2. Give one value before the first boundary and one after each boundary.',
     );
-    const boundaries = () => join([constant, constant, constant], [10]);
+    const boundaries = () => join([flat, flat, flat], [10]);
     expect(boundaries).toThrow(ShapeMismatchError);
     expect(boundaries).toThrow(
       'join: boundaries must have shape length 2 (schedules.length - 1), got length 1.',
@@ -259,7 +259,7 @@ describe('step validation at evaluation', () => {
   const schedules: [string, Schedule][] = [
     ['cosineDecay', cosineDecay({ initialValue: 0.1, decaySteps: 10 })],
     ['oneCycle', oneCycle({ maxValue: 0.1, totalSteps: 100 })],
-    ['join', join([constant, constant], [5])],
+    ['join', join([flat, flat], [5])],
   ];
 
   it.each(schedules)('%s rejects negative, NaN and infinite steps', (name, schedule) => {

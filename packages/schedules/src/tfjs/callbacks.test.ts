@@ -249,7 +249,7 @@ describe('reduceLearningRateOnPlateau', () => {
     );
     expect(() => reduceLearningRateOnPlateau({ factor: 2 })).toThrow(InvalidArgumentError);
     expect(() => reduceLearningRateOnPlateau({ state: { kind: 'other' } as never })).toThrow(
-      'reduceLearningRateOnPlateau: options.state.mode must be one of "min", "max", got undefined.',
+      'reduceLearningRateOnPlateau: state.mode must be one of "min", "max", got undefined.',
     );
   });
 });

@@ -265,7 +265,7 @@ export function reduceLearningRateOnPlateau(
   const resumeFrom =
     saved === undefined
       ? undefined
-      : checkReduceOnPlateauState(name, saved, rest.mode ?? 'min', 'options.state');
+      : checkReduceOnPlateauState(name, saved, rest.mode ?? 'min', 'state');
 
   let plateau: ReduceOnPlateau | undefined;
   const callback: PlateauCallback = new PlateauCallback(

@@ -1,8 +1,8 @@
 import { checkArguments } from '@trainkit/core';
 import { checkOptions, makeSchedule, optional, type Schedule } from './schedule';
 
-/** Options of {@link linearSchedule}. */
-export interface LinearScheduleOptions {
+/** Options of {@link linear}. */
+export interface LinearOptions {
   /** The value before and at `transitionBegin`, `>= 0`. */
   readonly initialValue: number;
   /** The value from `transitionBegin + transitionSteps` on, `>= 0`. */
@@ -19,19 +19,19 @@ export interface LinearScheduleOptions {
  * `η(t) = (α0 − αT) · (1 − c / T) + αT` with `c = clamp(t − begin, 0, T)`
  * (optax `linear_schedule`). PyTorch's `LinearLR(start_factor = s,
  * end_factor = e, total_iters = T)` on a base rate `η0` is
- * `linearSchedule({ initialValue: s·η0, endValue: e·η0, transitionSteps: T })`.
+ * `linear({ initialValue: s·η0, endValue: e·η0, transitionSteps: T })`.
  * Monotone, bounded between the two values; clamped past the horizon.
  *
- * @param options - {@link LinearScheduleOptions}
+ * @param options - {@link LinearOptions}
  * @returns A {@link Schedule}.
  * @example
  * ```ts
- * const schedule = linearSchedule({ initialValue: 0, endValue: 0.1, transitionSteps: 100 });
+ * const schedule = linear({ initialValue: 0, endValue: 0.1, transitionSteps: 100 });
  * [0, 50, 100, 500].map(schedule); // [0, 0.05, 0.1, 0.1]
  * ```
  */
-export function linearSchedule(options: LinearScheduleOptions): Schedule {
-  const name = 'linearSchedule';
+export function linear(options: LinearOptions): Schedule {
+  const name = 'linear';
   checkOptions(name, options);
   const check = checkArguments(name);
   const initialValue = check.nonNegative('initialValue', options.initialValue);

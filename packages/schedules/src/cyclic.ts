@@ -1,8 +1,8 @@
 import { checkArguments } from '@trainkit/core';
 import { checkOptions, makeSchedule, optional, type Schedule } from './schedule';
 
-/** Options of {@link cyclicSchedule} (and, with the momentum bounds, {@link cyclicMomentum}). */
-export interface CyclicScheduleOptions {
+/** Options of {@link cyclic} (and, with the momentum bounds, {@link cyclicMomentum}). */
+export interface CyclicOptions {
   /** The lower bound of the cycle (PyTorch `base_lr`), `> 0`. */
   readonly baseValue: number;
   /** The upper bound of the cycle (`max_lr`), `>= baseValue`. */
@@ -22,7 +22,7 @@ export interface CyclicScheduleOptions {
 }
 
 /** Options of {@link cyclicMomentum}. */
-export interface CyclicMomentumOptions extends CyclicScheduleOptions {
+export interface CyclicMomentumOptions extends CyclicOptions {
   /** Momentum at the learning-rate peak, in `[0, 1)`. Default 0.8. */
   readonly baseMomentum?: number;
   /** Momentum at the learning-rate trough, in `[0, 1)`, `>= baseMomentum`. Default 0.9. */
@@ -36,7 +36,7 @@ interface CyclicShape {
   readonly gamma: number;
 }
 
-function cyclicShape(name: string, options: CyclicScheduleOptions): CyclicShape {
+function cyclicShape(name: string, options: CyclicOptions): CyclicShape {
   checkOptions(name, options);
   const check = checkArguments(name);
   const stepsUp = check.integer('stepsUp', optional(options.stepsUp, 2000), { min: 1 });
@@ -81,17 +81,17 @@ function cyclicPosition(shape: CyclicShape, step: number): readonly [number, num
  * Reference: Smith, "Cyclical Learning Rates for Training Neural Networks",
  * WACV 2017, https://arxiv.org/abs/1506.01186.
  *
- * @param options - {@link CyclicScheduleOptions}
+ * @param options - {@link CyclicOptions}
  * @returns A {@link Schedule}.
  * @example
  * ```ts
- * const schedule = cyclicSchedule({ baseValue: 0.001, maxValue: 0.006, stepsUp: 2000 });
+ * const schedule = cyclic({ baseValue: 0.001, maxValue: 0.006, stepsUp: 2000 });
  * schedule(1000); // 0.0035
  * schedule(2000); // 0.006
  * ```
  */
-export function cyclicSchedule(options: CyclicScheduleOptions): Schedule {
-  const name = 'cyclicSchedule';
+export function cyclic(options: CyclicOptions): Schedule {
+  const name = 'cyclic';
   const shape = cyclicShape(name, options);
   const check = checkArguments(name);
   const base = check.positive('baseValue', options.baseValue);
@@ -106,7 +106,7 @@ export function cyclicSchedule(options: CyclicScheduleOptions): Schedule {
 }
 
 /**
- * The momentum schedule that goes with {@link cyclicSchedule}: cycled
+ * The momentum schedule that goes with {@link cyclic}: cycled
  * inversely to the learning rate, `max − (max − base) · h · f` (PyTorch
  * `cycle_momentum`).
  *

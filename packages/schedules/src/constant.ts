@@ -1,8 +1,8 @@
 import { checkArguments } from '@trainkit/core';
 import { checkOptions, makeSchedule, type Schedule } from './schedule';
 
-/** Options of {@link constantSchedule}. */
-export interface ConstantScheduleOptions {
+/** Options of {@link constant}. */
+export interface ConstantOptions {
   /** The value at every step, `> 0`. */
   readonly value: number;
 }
@@ -12,17 +12,17 @@ export interface ConstantScheduleOptions {
  *
  * `η(t) = value`
  *
- * @param options - {@link ConstantScheduleOptions}
+ * @param options - {@link ConstantOptions}
  * @returns A {@link Schedule}.
  * @example
  * ```ts
- * const schedule = constantSchedule({ value: 0.01 });
+ * const schedule = constant({ value: 0.01 });
  * schedule(0); // 0.01
  * schedule(5000); // 0.01
  * ```
  */
-export function constantSchedule(options: ConstantScheduleOptions): Schedule {
-  const name = 'constantSchedule';
+export function constant(options: ConstantOptions): Schedule {
+  const name = 'constant';
   checkOptions(name, options);
   const value = checkArguments(name).positive('value', options.value);
   return makeSchedule(name, () => value);
