@@ -1,3 +1,5 @@
+import { checkArguments } from './check-arguments';
+
 /**
  * CRC-32C (Castagnoli): the checksum of trainkit's checkpoints and of
  * TensorBoard's TFRecord framing (whose "masked" form is in @trainkit/tensorboard).
@@ -122,6 +124,7 @@ function update(register: number, bytes: Uint8Array, start: number, end: number)
  * @param bytes - The data.
  * @param start - First byte (default 0).
  * @param end - One past the last byte (default `bytes.length`).
+ * @throws InvalidArgumentError when `bytes` is not a Uint8Array or the range is not 0 <= start <= end <= length.
  * @returns The checksum as an unsigned 32-bit integer.
  *
  * @example
@@ -130,6 +133,28 @@ function update(register: number, bytes: Uint8Array, start: number, end: number)
  * crc32c(new Uint8Array(32)); // 0x8a9136aa (RFC 3720 B.4)
  * ```
  */
-export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes.length): number {
+export function crc32c(bytes: Uint8Array, start = 0, end: number = bytes?.length ?? 0): number {
+  // One unsigned-32-bit round trip per bound: cheap enough for 32-byte records.
+  if (
+    !(bytes instanceof Uint8Array) ||
+    start >>> 0 !== start ||
+    end >>> 0 !== end ||
+    end < start ||
+    end > bytes.length
+  ) {
+    badRange(bytes, start, end);
+  }
   return ~update(-1, bytes, start, end) >>> 0;
+}
+
+function badRange(bytes: unknown, start: unknown, end: unknown): never {
+  const check = checkArguments('crc32c');
+  if (!(bytes instanceof Uint8Array)) return check.fail('bytes', bytes, 'a Uint8Array');
+  const length = bytes.length;
+  check.integer('start', start, { min: 0, max: length });
+  return check.integer('end', end, {
+    min: start as number,
+    max: length,
+    fix: 'Pass 0 <= start <= end <= bytes.length.',
+  }) as never;
 }

@@ -38,6 +38,7 @@ const forbiddenCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff
  * drops the control characters XML does not allow.
  */
 export function escapeXml(text: string): string {
+  if (typeof text !== 'string') checkArguments('escapeXml').fail('text', text, 'a string');
   return text
     .replace(forbiddenCharacters, '')
     .replace(/&/g, '&amp;')

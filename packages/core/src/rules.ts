@@ -90,7 +90,7 @@ export function checkThreshold(
   limit: (NumberBounds & { readonly integer?: boolean }) | undefined,
 ): number {
   const check = checkArguments(functionName);
-  if (limit === undefined) {
+  if (limit === undefined || limit === null) {
     // Without limits any number but NaN (an infinite threshold switches a comparison off).
     if (typeof value !== 'number' || Number.isNaN(value)) check.fail(argument, value, 'a number');
     return value as number;

@@ -1,4 +1,5 @@
 import type { NumberBounds } from './check-arguments';
+import { checkArguments } from './check-arguments';
 import { StateRestoreError } from './errors';
 import { formatValue } from './format-value';
 import { decodeJsonNumber, encodeJsonNumber, type JsonNumber } from './json-number';
@@ -243,6 +244,18 @@ function createReader(
   return reader;
 }
 
+/** Checks the format description a reader is given (a programming error when wrong). */
+function checkFormat(functionName: string, format: unknown): void {
+  const given = format as { format?: unknown } | null;
+  if (typeof given !== 'object' || given === null || typeof given.format !== 'string') {
+    checkArguments(functionName).fail(
+      'format',
+      format,
+      "an object such as { format: 'trainkit.x.y', version: 1, writer: 'yToJSON' }",
+    );
+  }
+}
+
 /**
  * Checks the envelope of a serialized state and returns a reader for its
  * fields: the first step of every `xFromJSON(json: unknown)`.
@@ -277,6 +290,7 @@ export function readStateEnvelope(
   json: unknown,
   format: StateFormat,
 ): StateReader {
+  checkFormat('readStateEnvelope', format);
   let value = json;
   if (typeof value === 'string') {
     try {
@@ -357,6 +371,7 @@ export interface StateSource {
  * ```
  */
 export function readState(functionName: string, state: unknown, source: StateSource): StateReader {
+  checkFormat('readState', source);
   const argument = source.argument ?? 'state';
   const suffix = `(${source.format}) Pass ${source.source}.`;
   if (!isPlainObject(state)) {
@@ -381,6 +396,13 @@ export function readState(functionName: string, state: unknown, source: StateSou
  * ```
  */
 export function encodeJsonNumbers(values: ArrayLike<number>): JsonNumber[] {
+  if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
+    checkArguments('encodeJsonNumbers').fail(
+      'values',
+      values,
+      'an array or a typed array of numbers',
+    );
+  }
   const out = new Array<JsonNumber>(values.length);
   for (let i = 0; i < values.length; i++) out[i] = encodeJsonNumber(values[i]!);
   return out;
