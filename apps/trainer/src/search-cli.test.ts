@@ -97,7 +97,8 @@ describe('trainkit search (end to end)', () => {
     expect(result.stdout).toMatch(
       /^rank\s+trial\s+stage\s+parent\s+state\s+value\s+step\s+learningRate\s+weightDecay$/m,
     );
-    expect(result.stdout).toMatch(/^1\s+1\s+1\s+-\s+finished\s+0\.\d+\s+2\s+0\.003\s+0$/m);
+    // The step is the last reported epoch: the last epoch's value is the trial's result, not a report.
+    expect(result.stdout).toMatch(/^1\s+1\s+1\s+-\s+finished\s+0\.\d+\s+1\s+0\.003\s+0$/m);
     expect(result.stdout).toContain('Best: trial 1, lr 0.003, weight decay 0: validation accuracy');
     expect(result.stdout).toContain(
       'Train it: trainkit train --lr 0.003 --weight-decay 0 --epochs 2 --limit 1500 --batch-size 64',

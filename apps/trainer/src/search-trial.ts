@@ -178,9 +178,9 @@ async function finishedAccuracy(directory: string): Promise<number | undefined> 
 /**
  * Trains one trial through the trainer's own modules (`runTraining`: the same
  * run setup, step, evaluation, checkpoints and run directory as `train`) into
- * its run directory, `trial.checkpointDirectory`. After each epoch the full
- * validation accuracy is reported (`trial.report(accuracy, epoch)`); when the
- * pruner says stop, the run stops at the next batch. A trial run again after
+ * its run directory, `trial.checkpointDirectory`. After each epoch but the
+ * last the full validation accuracy is reported (`trial.report(accuracy,
+ * epoch)`); when the pruner says stop, the run stops there. A trial run again after
  * a crash (`attempt` > 1) resumes from its newest checkpoint; one whose run
  * had already finished returns its result without training.
  *
@@ -213,6 +213,9 @@ export async function trainTrial(trial: TrialContext, io: TrialIO = {}): Promise
   let last = Number.NaN;
   const onEpoch = async (summary: EpochSummary) => {
     last = summary.validation.accuracy;
+    // The last epoch is not reported: its value is the trial's result, and a
+    // pruner asked there could only mark a finished trial as pruned.
+    if (summary.epoch >= options.epochs) return;
     // Awaited before the next epoch: a pruned trial stops at once.
     const decision = await trial.report(summary.validation.accuracy, summary.epoch);
     if (decision.prune) {

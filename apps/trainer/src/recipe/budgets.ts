@@ -74,7 +74,9 @@ export const budgetSettings: Readonly<Record<RecipeBudgetName, RecipeBudget>> = 
       points: 3,
       fine: true,
       decay: false,
-      pruner: 'median',
+      // The median rule judges against finished trials only: with a dozen trials it prunes most of
+      // the refined stage (survivors raise the bar). Compare them all.
+      pruner: 'none',
       maxFineTrials: 8,
     },
     finalEpochs: 8,
