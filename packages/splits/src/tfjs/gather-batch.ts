@@ -71,18 +71,7 @@ export function gatherBatch<K extends string>(
 ): BatchTensors<K> {
   const name = 'gatherBatch';
   const check = checkArguments(name);
-  if (typeof sources !== 'object' || sources === null) {
-    check.fail(
-      'sources',
-      sources,
-      'an object of tensors or host data by name',
-      'E.g. { x: xs, y: ys }.',
-    );
-  }
-  const names = Object.keys(sources) as K[];
-  if (names.length === 0)
-    check.fail('sources', sources, 'a non-empty object', 'E.g. { x: xs, y: ys }.');
-  const n = checkSources(name, sources, names);
+  const { names, n } = checkSourceSet(name, sources);
   const batchIndices =
     indices instanceof Int32Array
       ? indices
@@ -202,4 +191,28 @@ function gatherHost(source: HostData, indices: Int32Array): tf.Tensor {
     }
   }
   return tf.tensor(out, [indices.length, ...sampleShape], dtype);
+}
+
+/**
+ * Checks the sources of a batch (a non-empty object of tensors or host data
+ * with the same number of samples) and returns their names and sample count.
+ * @internal
+ */
+export function checkSourceSet<K extends string>(
+  functionName: string,
+  sources: { readonly [Name in K]: BatchSource },
+): { names: K[]; n: number } {
+  const check = checkArguments(functionName);
+  if (typeof sources !== 'object' || sources === null) {
+    check.fail(
+      'sources',
+      sources,
+      'an object of tensors or host data by name',
+      'E.g. { x: xs, y: ys }.',
+    );
+  }
+  const names = Object.keys(sources) as K[];
+  if (names.length === 0)
+    check.fail('sources', sources, 'a non-empty object', 'E.g. { x: xs, y: ys }.');
+  return { names, n: checkSources(functionName, sources, names) };
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkArguments } from '@trainkit/core';
 import { type PrefetchIterator, prefetchBatches } from '../prefetch-batches';
-import { type BatchSource, type BatchTensors, gatherBatch } from './gather-batch';
+import { checkOptions } from '../split-arguments';
+import { type BatchSource, type BatchTensors, checkSourceSet, gatherBatch } from './gather-batch';
 
 /** Options of {@link tensorBatches}. */
 export interface TensorBatchesOptions {
@@ -34,6 +36,12 @@ export function tensorBatches<K extends string>(
   batches: Iterable<Int32Array | readonly number[]> | AsyncIterable<Int32Array | readonly number[]>,
   options: TensorBatchesOptions = {},
 ): PrefetchIterator<BatchTensors<K>> {
+  options = checkOptions('tensorBatches', options, '{ depth: 2 }');
+  // Checked now, not at the first batch.
+  checkSourceSet('tensorBatches', sources);
+  if (options.depth !== undefined) {
+    checkArguments('tensorBatches').integer('depth', options.depth, { min: 1 });
+  }
   return prefetchBatches(batches, (indices) => gatherBatch(sources, indices), {
     ...(options.depth === undefined ? {} : { depth: options.depth }),
     dispose: (batch) => tf.dispose(Object.values(batch) as tf.Tensor[]),
