@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** f32x4.relaxed_madd in a 44-byte module: does this Node validate relaxed SIMD without a flag? */
@@ -8,6 +9,15 @@ const { WebAssembly: wasm } = globalThis as unknown as {
 const relaxedNative = wasm.validate(Buffer.from(RELAXED_PROBE, 'base64'));
 
 export default defineConfig({
+  // The README examples import the package by name: its sources, without a build.
+  resolve: {
+    alias: [
+      {
+        find: /^@trainkit\/backend$/,
+        replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
