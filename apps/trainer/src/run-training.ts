@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { registerAccumulatingOptimizer } from '@trainkit/accumulate';
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { checkArguments, StateRestoreError } from '@trainkit/core';
@@ -22,7 +23,8 @@ import {
   writeRunResult,
   writeStartArtifacts,
 } from './report';
-import { writeReport } from './report/write-report';
+import { readResult } from './artifacts';
+import { reportPageFiles, writeReport } from './report/write-report';
 import {
   loadRunCheckpoint,
   type RunCheckpoint,
@@ -91,6 +93,7 @@ function resumeState(
   requested: TrainOptions,
   explicit: ReadonlySet<keyof TrainOptions>,
   runName: string,
+  reported: boolean,
 ): RunState {
   const check = checkArguments('trainkit train');
   for (const key of fixedOnResume) {
@@ -124,7 +127,8 @@ function resumeState(
       `E.g. --resume --extend --epochs ${saved.options.epochs + 2}.`,
     );
   }
-  if (saved.finished && epochs === saved.options.epochs) {
+  // A run killed after its last checkpoint but before its result and report resumes to write them.
+  if (saved.finished && epochs === saved.options.epochs && reported) {
     throw new TrainerError(
       `trainkit train: run ${runName} already finished its ${epochs} epochs${saved.best === null ? '' : ` (best validation accuracy ${(saved.best.accuracy * 100).toFixed(2)}% at epoch ${saved.best.epoch})`}: nothing to resume. To train it longer: --resume --name ${runName} --extend --epochs ${epochs + 2} (the extra epochs run at the schedule's final learning rate).`,
     );
@@ -198,7 +202,18 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       if (loaded.fallbackMessage !== undefined) display.warn(`warning: ${loaded.fallbackMessage}`);
       checkpoint = loaded.state;
       committedUpdates = checkpoint.state.updates;
-      state = resumeState(checkpoint.state, options, io.explicit ?? new Set(), directory.name);
+      const reported =
+        (await readResult(directory.path).catch(() => undefined)) !== undefined &&
+        (await stat(path.join(directory.path, reportPageFiles.markdown)).catch(
+          () => undefined,
+        )) !== undefined;
+      state = resumeState(
+        checkpoint.state,
+        options,
+        io.explicit ?? new Set(),
+        directory.name,
+        reported,
+      );
       const rewound = await rewindEventFiles(directory.path, state.eventFiles);
       display.log(
         `resume: ${directory.display(directory.path)} at epoch ${state.epoch + 1}, batch ${state.batch}, ${state.updates} updates (checkpoint ${loaded.generation}${rewound.truncated + rewound.removed > 0 ? `; TensorBoard files rewound to it: ${rewound.truncated} cut, ${rewound.removed} removed` : ''})`,
@@ -286,7 +301,8 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     useBestWeights(run);
     const test = state.options.test ? await evaluateTestSet(run, lines) : undefined;
     const testAccuracy = test?.accuracy;
-    run.writers.session.hparamsEnd({ status: 'success' });
+    // A finished run resumed for its report already has its end record (rewound to the checkpoint).
+    if (!state.finished) run.writers.session.hparamsEnd({ status: 'success' });
     state.finished = true;
     await saveRunCheckpoint(run);
     const best = state.best;

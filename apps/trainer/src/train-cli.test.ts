@@ -3,7 +3,17 @@
 // expected failure: bad flags, bad data settings, unusable --logdir, a run in
 // use, an existing run, resuming a finished run, divergence.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,6 +202,32 @@ describe('trainkit train (end to end)', () => {
     await resumed.waitFor(/^resume: runs\/busy at epoch \d+, batch \d+/);
     resumed.child.kill('SIGINT');
     expect((await resumed.exited).code).toBe(130);
+  });
+
+  it('resumes a run killed after its last checkpoint but before its result and report: writes them, exit 0', async () => {
+    // What a SIGKILL between the final checkpoint and the report leaves: no result.json, no report.
+    const cut = path.join(work, 'runs', 'cut');
+    await cp(path.join(work, 'runs', 'first'), cut, { recursive: true });
+    const original = JSON.parse(await readFile(path.join(cut, 'result.json'), 'utf8'));
+    for (const file of ['result.json', 'report.html', 'report.md']) await rm(path.join(cut, file));
+    const endRecords = async () =>
+      (await readRun(cut)).events.filter((event) =>
+        event.summaries.some((summary) => summary.tag === '_hparams_/session_end_info'),
+      ).length;
+    expect(await endRecords()).toBe(1);
+    const resumed = await runCli(['train', '--resume', '--name', 'cut'], { cwd: work });
+    expect(withoutProfilerNotes(resumed.stderr)).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('Report page: runs/cut/report.html');
+    const result = JSON.parse(await readFile(path.join(cut, 'result.json'), 'utf8'));
+    expect({ ...result, name: 'first', options: { ...result.options, name: 'first' } }).toEqual(
+      original,
+    );
+    expect(await endRecords()).toBe(1);
+    // Now it is complete: a further --resume has nothing to do.
+    const again = await runCli(['train', '--resume', '--name', 'cut'], { cwd: work });
+    expect(again.code).toBe(2);
+    expectOneLine(again.stderr, /run cut already finished its 2 epochs/);
   });
 
   it("resumes a finished run only with --extend, which trains on at the schedule's final rate", async () => {
