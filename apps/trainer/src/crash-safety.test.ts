@@ -12,7 +12,7 @@ import { type CheckpointTensor, listCheckpoints, loadCheckpoint } from '@trainki
 import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
+import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-helpers/cli-process';
 
 let work: string;
 beforeAll(async () => {

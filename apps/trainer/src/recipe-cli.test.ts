@@ -16,7 +16,7 @@ import {
   readResult,
   readSearch,
 } from './artifacts';
-import { cliScript, runCli, withoutProfilerNotes } from './test-support/cli-process';
+import { cliScript, runCli, withoutProfilerNotes } from './test-helpers/cli-process';
 
 let work: string;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfiguration, readLearningRateFinder, readResult, readSanity } from './artifacts';
 import { plantableBugs, plantedBugCatalogue } from './planted-bugs';
-import { cliScript, runCli, withoutProfilerNotes } from './test-support/cli-process';
+import { cliScript, runCli, withoutProfilerNotes } from './test-helpers/cli-process';
 
 let work: string;
 beforeAll(async () => {

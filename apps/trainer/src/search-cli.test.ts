@@ -9,8 +9,8 @@ import path from 'node:path';
 import { parseJournal } from '@trainkit/search';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, readSearch } from './artifacts';
-import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
-import { startRedis, type TestRedis } from './test-support/redis';
+import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-helpers/cli-process';
+import { startRedis, type TestRedis } from './test-helpers/redis';
 
 let work: string;
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-support/cli-process';
+import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-helpers/cli-process';
 
 /** Terminal control sequences (cursor moves, colours, line clears). */
 const ansiEscape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
@@ -76,7 +76,7 @@ async function tmpfs(sizeKb: number, readOnly = false): Promise<string | undefin
   return point;
 }
 
-const faults = fileURLToPath(new URL('./test-support/fs-faults.mjs', import.meta.url));
+const faults = fileURLToPath(new URL('./test-helpers/fs-faults.mjs', import.meta.url));
 
 describe('trainkit train (end to end)', () => {
   it('trains, writes the run directory, the report and TensorBoard runs, and prints paths relative to the user', async () => {

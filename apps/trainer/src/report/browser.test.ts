@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-support/cli-process';
+import { runCli } from '../test-helpers/cli-process';
 import { reportSections } from './sections';
 import { writeSyntheticRun } from './synthetic-run';
 import { writeReport } from './write-report';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-support/cli-process';
+import { runCli } from '../test-helpers/cli-process';
 import { writeSyntheticRun } from './synthetic-run';
 
 let work: string;
