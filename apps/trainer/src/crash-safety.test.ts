@@ -1,5 +1,6 @@
 // Crash safety of `trainkit train` with real processes and real signals: a
-// run is killed (SIGKILL) and interrupted (Ctrl-C = SIGINT, once and twice) at
+// run is killed (SIGKILL) and interrupted (Ctrl-C = SIGINT, and SIGTERM, once
+// and twice) at
 // random moments and resumed until it completes; it must end bit for bit where
 // an uninterrupted run ends, with every TensorBoard step recorded exactly once.
 // Then damaged checkpoints: a fallback to the previous one (said on the
@@ -76,7 +77,7 @@ interface ManifestBody {
   tensorFile: { crc32c: string };
 }
 
-describe('trainkit train under SIGKILL and Ctrl-C', () => {
+describe('trainkit train under SIGKILL, Ctrl-C and SIGTERM', () => {
   let straight: string;
   /** Seconds the uninterrupted run trained: kills are spread over that time. */
   let seconds: number;
@@ -98,14 +99,10 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
     let finished = false;
     let remaining = 1;
     for (let attempt = 0; attempt < 16 && !finished; attempt++) {
-      const mode =
-        attempt % 3 === 0
-          ? 'sigint'
-          : attempt % 3 === 1
-            ? 'sigkill'
-            : attempt % 6 === 2
-              ? 'double-sigint'
-              : 'sigkill';
+      // SIGTERM (what `kill`, systemd and container runtimes send) must behave
+      // like Ctrl-C but exit 143; it comes second so every run of the test has one.
+      const modes = ['sigint', 'sigterm', 'sigkill', 'double-sigint', 'sigkill', 'double-sigterm'];
+      const mode = modes[attempt % modes.length]!;
       const args = started
         ? [...runArgs, '--resume', '--name', 'killed']
         : [...runArgs, '--name', 'killed', '--overwrite'];
@@ -121,13 +118,14 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
       const delay = Math.random() * seconds * 1000 * Math.max(0.1, remaining);
       await new Promise((resolve) => setTimeout(resolve, delay));
       let signalledAt = performance.now();
+      const signal = mode.endsWith('sigterm') ? 'SIGTERM' : 'SIGINT';
       if (mode === 'sigkill') child.child.kill('SIGKILL');
       else {
-        child.child.kill('SIGINT');
+        child.child.kill(signal);
         signalledAt = performance.now();
-        if (mode === 'double-sigint') {
+        if (mode.startsWith('double-')) {
           await new Promise((resolve) => setTimeout(resolve, 30));
-          child.child.kill('SIGINT');
+          child.child.kill(signal);
         }
       }
       const outcome = await child.exited;
@@ -142,16 +140,17 @@ describe('trainkit train under SIGKILL and Ctrl-C', () => {
         expect(outcome.signal).toBe('SIGKILL');
         landed.push('SIGKILL');
       } else {
-        expect(outcome.code, `${stdout}\n${stderr}`).toBe(130);
-        expect(stderr).toContain('Ctrl-C: saving a checkpoint at the next batch, then stopping');
-        if (mode === 'sigint') {
+        const name = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
+        expect(outcome.code, `${stdout}\n${stderr}`).toBe(signal === 'SIGINT' ? 130 : 143);
+        expect(stderr).toContain(`${name}: saving a checkpoint at the next batch, then stopping`);
+        if (!mode.startsWith('double-')) {
           // Saved at the next batch, not at the epoch end.
           expect(stdout).toMatch(
             /^(Stopped: checkpoint saved at epoch \d, batch \d+ \(\d+ updates|Stopped after the last epoch \(its checkpoint is saved\), before the report)/m,
           );
           expect(performance.now() - signalledAt).toBeLessThan(5000);
         } else {
-          expect(stderr).toMatch(/Ctrl-C again: quitting now; the last checkpoint is intact\./);
+          expect(stderr).toContain(`${name} again: quitting now; the last checkpoint is intact.`);
         }
         landed.push(mode);
       }
