@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AccumulatingOptimizer } from './accumulating-optimizer';
 import { NonFiniteGradientError } from './errors';
 import { registerAccumulatingOptimizer } from './register';
-import { batchOf, type Dataset, type Mlp, makeDataset, makeMlp, maxAbsDiff } from './test-support';
+import { batchOf, type Dataset, type Mlp, makeDataset, makeMlp, maxAbsDiff } from './test-helpers';
 
 /** Runs `fn` in a tf.tidy scope and returns its (non-tensor) result. */
 function scoped<T>(fn: () => T): T {

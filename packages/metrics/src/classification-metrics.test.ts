@@ -13,7 +13,7 @@ import {
 } from './classification-metrics';
 import { classificationReport } from './classification-report';
 import { confusionMatrix } from './confusion-matrix';
-import { close, loadSklearnFixture, num, type SklearnCase } from './fixtures.test-helpers';
+import { close, loadSklearnFixture, num, type SklearnCase } from './test-helpers';
 
 const fixture = loadSklearnFixture();
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { precisionRecallFscoreSupport } from './classification-metrics';
 import { classificationReport } from './classification-report';
 import { confusionMatrix } from './confusion-matrix';
-import { loadTieFixture, type TieReportCase } from './fixtures.test-helpers';
+import { loadTieFixture, type TieReportCase } from './test-helpers';
 
 const fixture = loadTieFixture();
 

@@ -15,7 +15,7 @@ import {
   resetConfusionMatrix,
   updateConfusionMatrix,
 } from './confusion-matrix';
-import { close, loadSklearnFixture } from './fixtures.test-helpers';
+import { close, loadSklearnFixture } from './test-helpers';
 
 const fixture = loadSklearnFixture();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadTieFixture } from './fixtures.test-helpers';
 import { formatFixed } from './python-format';
+import { loadTieFixture } from './test-helpers';
 
 const fixture = loadTieFixture();
 

@@ -2,7 +2,7 @@ import { InvalidArgumentError, ShapeMismatchError, StateRestoreError } from '@tr
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeStateFormat } from '../../../state.shared';
-import { close, loadSklearnFixture } from './fixtures.test-helpers';
+import { close, loadSklearnFixture } from './test-helpers';
 import {
   createTopKAccuracy,
   mergeTopKAccuracy,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { describeReadmeExamples } from '../../../examples.shared';
-import { startRedis } from './node/test-support/processes';
+import { startRedis } from './node/test-helpers/processes';
 
 // examples/distributed.ts needs a Redis: a private redis-server on a free port.
 let redis: Awaited<ReturnType<typeof startRedis>> | undefined;

@@ -7,7 +7,7 @@ import { batchLearningRateScheduler, getLearningRate } from '@trainkit/schedules
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccumulatingOptimizer } from '../accumulating-optimizer';
 import { registerAccumulatingOptimizer } from '../register';
-import { initialWeights, makeDataset, maxAbsDiff } from '../test-support';
+import { initialWeights, makeDataset, maxAbsDiff } from '../test-helpers';
 import { accumulationCallback } from './accumulation-callback';
 
 const disposables: { dispose(): unknown }[] = [];

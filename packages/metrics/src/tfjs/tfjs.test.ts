@@ -8,7 +8,7 @@ import {
   confusionMatrixToArray,
   createConfusionMatrix,
 } from '../confusion-matrix';
-import { close, loadSklearnFixture } from '../fixtures.test-helpers';
+import { close, loadSklearnFixture } from '../test-helpers';
 import { createTopKAccuracy, topKAccuracy } from '../top-k-accuracy';
 import {
   updateConfusionMatrixFromScores,

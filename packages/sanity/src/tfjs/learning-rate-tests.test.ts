@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rangeTestSvg } from '../lr-range-svg';
 import { discreteLearningRateTest } from './discrete-lr-test';
+import { rangeTest } from './range-test';
 import {
   disposeModel,
   type MnistSlice,
   mnistSlice,
   smallMlp,
   useWasmBackend,
-} from './mnist.test-helpers';
-import { rangeTest } from './range-test';
+} from './test-helpers';
 
 useWasmBackend();
 let data: MnistSlice;

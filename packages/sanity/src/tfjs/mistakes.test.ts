@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEvaluationMode, checkTrainingLossAgreement } from './evaluation-mode';
 import { checkGradientFreshness } from './gradient-freshness';
 import { checkInitialLoss } from './initial-loss';
-import { disposeModel, type MnistSlice, mnistSlice, smallMlp } from './mnist.test-helpers';
 import { checkOutputLossPairing } from './output-loss-pairing';
+import { disposeModel, type MnistSlice, mnistSlice, smallMlp } from './test-helpers';
 
 let data: MnistSlice;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
   smallMlp,
   trainerCnn,
   useWasmBackend,
-} from './mnist.test-helpers';
+} from './test-helpers';
 import { trainingMonitor, trainingMonitorCallback } from './training-monitor';
 
 useWasmBackend();

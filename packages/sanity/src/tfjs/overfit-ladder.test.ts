@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overfitLadder } from './overfit-ladder';
 import {
   disposeModel,
   type MnistSlice,
   mnistSlice,
   smallMlp,
   useWasmBackend,
-} from './mnist.test-helpers';
-import { overfitLadder } from './overfit-ladder';
+} from './test-helpers';
 
 useWasmBackend();
 let data: MnistSlice;

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, reportFromJSON, reportToJSON } from '../report';
+import { labelsFromTargets, runSanityChecks } from './suite';
 import {
   disposeModel,
   type MnistSlice,
   mnistSlice,
   smallMlp,
   useWasmBackend,
-} from './mnist.test-helpers';
-import { labelsFromTargets, runSanityChecks } from './suite';
+} from './test-helpers';
 
 useWasmBackend();
 let data: MnistSlice;

@@ -6,14 +6,14 @@ import { createRandom } from '@trainkit/stats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../journal';
 import { parseJournal, replayJournal } from '../journal';
-import { bundleForChild } from './test-support/bundle';
-import { finalValue } from './test-support/crash-objective';
+import { bundleForChild } from './test-helpers/bundle';
+import { finalValue } from './test-helpers/crash-objective';
 
 let script: string;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  script = await bundleForChild('src/node/test-support/crash-search.ts', 'crash-search');
+  script = await bundleForChild('src/node/test-helpers/crash-search.ts', 'crash-search');
 });
 
 afterAll(() => {

@@ -7,14 +7,14 @@ import type { JournalRecord } from '../journal';
 import { parseJournal, replayJournal } from '../journal';
 import { bullmqExecutor } from './bullmq-executor';
 import { connectRedis, searchKeys, trialJobId } from './redis-connection';
-import { bundleForChild } from './test-support/bundle';
+import { bundleForChild } from './test-helpers/bundle';
 import {
   type Child,
   freePort,
   killAllChildren,
   startChild,
   startRedis,
-} from './test-support/processes';
+} from './test-helpers/processes';
 
 let cli: string;
 let searchModule: string;
@@ -23,7 +23,7 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 beforeAll(async () => {
   [cli, searchModule] = await Promise.all([
     bundleForChild('src/node/cli.ts', 'cli'),
-    bundleForChild('src/node/test-support/distributed-search.ts', 'search'),
+    bundleForChild('src/node/test-helpers/distributed-search.ts', 'search'),
   ]);
   redis = await startRedis();
 }, 60_000);

@@ -11,7 +11,7 @@ import { runSearch } from '../run-search';
 import { categorical, defineSpace } from '../space';
 import { workerPoolExecutor } from './worker-pool';
 
-const objectives = fileURLToPath(new URL('./test-support/objectives.mjs', import.meta.url));
+const objectives = fileURLToPath(new URL('./test-helpers/objectives.mjs', import.meta.url));
 const space = defineSpace({ x: categorical([0, 1, 2, 3, 4, 5]), work: categorical([0, 10, 60]) });
 const configs = (xs: number[], work = 0) =>
   manualSearch({ space, configs: xs.map((x) => ({ x, work })) });
