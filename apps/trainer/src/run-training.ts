@@ -5,6 +5,7 @@ import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { checkArguments, StateRestoreError } from '@trainkit/core';
 import { CheckpointWriteError } from '@trainkit/core/node';
 import type { Diagnosis, TrainingHistory } from '@trainkit/curves';
+import { readResult } from './artifacts';
 import type { EpochSummary } from './epoch-end';
 import { exitCodes, fileSystemFix, fileSystemReason, TrainerError } from './errors';
 import { rewindEventFiles } from './event-files';
@@ -23,7 +24,6 @@ import {
   writeRunResult,
   writeStartArtifacts,
 } from './report';
-import { readResult } from './artifacts';
 import { reportPageFiles, writeReport } from './report/write-report';
 import {
   loadRunCheckpoint,
@@ -204,9 +204,8 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       committedUpdates = checkpoint.state.updates;
       const reported =
         (await readResult(directory.path).catch(() => undefined)) !== undefined &&
-        (await stat(path.join(directory.path, reportPageFiles.markdown)).catch(
-          () => undefined,
-        )) !== undefined;
+        (await stat(path.join(directory.path, reportPageFiles.markdown)).catch(() => undefined)) !==
+          undefined;
       state = resumeState(
         checkpoint.state,
         options,
