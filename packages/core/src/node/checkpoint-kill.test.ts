@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './checkpoint';
-import { contentsFor } from './test-support/checkpoint-contents';
+import { contentsFor } from './test-helpers/checkpoint-contents';
 
 const size = 256 * 1024; // 1 MiB of float32 per checkpoint
 let work: string;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'trainkit-checkpoint-kill-'));
   child = path.join(work, 'writer.mjs');
   await build({
-    entryPoints: [fileURLToPath(new URL('./test-support/checkpoint-writer.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./test-helpers/checkpoint-writer.ts', import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryLockedError, lockDirectory } from './directory-lock';
 import { processStartTime } from './process-alive';
-import { bundleChild } from './test-support/bundle';
+import { bundleChild } from './test-helpers/bundle';
 
 let work: string;
 let holder: string;
