@@ -58,6 +58,8 @@ const HELP = `node bench/peers.mjs [options]
   --no-trainer         without the trainer's loop (apps/trainer, trainkit's fused ops)
   --overhead-pairs N   pairs of alternating trainer/bare-loop blocks per model for the
                        trainer's overhead (default 40; 0: none)
+  --overhead-only      only the trainer's overhead (no PyTorch, no epoch or step rows; the
+                       fused-ops bare loop and the trainer warmed up first)
   --dropout X          the CNN's dropout rate (default: the trainer's default)
   --no-torch           tfjs only (the PyTorch rows say why they are missing)
   --python PATH        the Python with PyTorch (default /usr/bin/python3)
@@ -77,6 +79,7 @@ function parseArgs(argv) {
     tfjsOptimizers: ['adam', 'fusedAdam'],
     trainer: true,
     overheadPairs: 40,
+    overheadOnly: false,
     dropout: undefined,
     python: '/usr/bin/python3',
     out: join(here, 'out', 'peers.json'),
@@ -113,6 +116,7 @@ function parseArgs(argv) {
     else if (arg === '--scaling-steps') options.scalingSteps = positive(value(), '--scaling-steps');
     else if (arg === '--no-torch') options.torch = false;
     else if (arg === '--no-trainer') options.trainer = false;
+    else if (arg === '--overhead-only') options.overheadOnly = true;
     else if (arg === '--overhead-pairs') {
       options.overheadPairs = Number(value());
       if (!Number.isInteger(options.overheadPairs) || options.overheadPairs < 0) {
@@ -133,6 +137,14 @@ function parseArgs(argv) {
     } else if (arg === '--python') options.python = value();
     else if (arg === '--out') options.out = value();
     else throw new Error(`peers: unknown option ${arg} (see --help)`);
+  }
+  if (options.overheadOnly) {
+    if (!options.trainer || options.overheadPairs === 0) {
+      throw new Error('peers: --overhead-only needs the trainer and --overhead-pairs >= 1');
+    }
+    options.torch = false;
+    options.tfjsOptimizers = ['fusedAdam'];
+    options.batches = [];
   }
   if (options.quick) {
     options.runs = 1;
@@ -646,6 +658,8 @@ function configurations() {
 
 const measurements = [];
 const loads = [];
+// --overhead-only: no epoch or step rows (the warm-up above still ran).
+if (options.overheadOnly) options.runs = 0;
 for (let run = 0; run < options.runs; run++) {
   const seed = 1000 + run;
   const order = permutation(train.count, seed);
@@ -759,9 +773,11 @@ async function trainerOverhead(kind) {
         measured.bare = bareBlock(kind, seed, warmup, block);
       }
     }
+    const load = os.loadavg()[0];
+    loads.push(load);
     pairs.push({
       pair,
-      loadAverage1m: os.loadavg()[0],
+      loadAverage1m: load,
       trainerMsPerStep: measured.trainer.ms / block,
       bareMsPerStep: measured.bare.ms / block,
       trainerCpuMsPerStep: measured.trainer.cpuMs / block,
@@ -785,6 +801,7 @@ async function trainerOverhead(kind) {
     pairedRatio: median(ratios),
     pairedRatioQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
     cpuPairedRatio: median(cpuRatios),
+    loadAverage1m: median(pairs.map((p) => p.loadAverage1m)),
     measurements: pairs,
   };
 }
@@ -823,7 +840,7 @@ if (trainerLoop && options.overheadPairs > 0) {
     const o = await trainerOverhead(kind);
     overhead.push(o);
     process.stdout.write(
-      `overhead ${kind}: ${o.pairs} pairs of ${o.blockSteps}-step blocks, trainer ${o.trainerMsPerStep.toFixed(2)} vs bare ${o.bareMsPerStep.toFixed(2)} ms/step, paired ratio ${o.pairedRatio.toFixed(3)} (quartiles ${o.pairedRatioQuartiles.map((v) => v.toFixed(3)).join('-')}), cpu ${o.cpuPairedRatio.toFixed(3)}\n`,
+      `overhead ${kind}: ${o.pairs} pairs of ${o.blockSteps}-step blocks, trainer ${o.trainerMsPerStep.toFixed(2)} vs bare ${o.bareMsPerStep.toFixed(2)} ms/step, paired ratio ${o.pairedRatio.toFixed(3)} (quartiles ${o.pairedRatioQuartiles.map((v) => v.toFixed(3)).join('-')}), cpu ${o.cpuPairedRatio.toFixed(3)}, load average ${o.loadAverage1m.toFixed(2)}\n`,
     );
   }
 }
@@ -926,9 +943,11 @@ const name = (r) =>
     : r.framework === 'trainer'
       ? 'trainer (apps/trainer loop), fused ops'
       : `bare tfjs loop, ${r.optimizer === 'adam' ? 'stock ops (tf.train.adam)' : 'fused ops (fusedAdam)'}`;
-console.log(
-  `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
-);
+if (options.overheadOnly) console.log('\n--overhead-only: no epoch or step rows');
+else
+  console.log(
+    `\n${options.runs} interleaved run${options.runs > 1 ? 's' : ''}, medians; batch ${BATCH} unless noted; ratio = ms per step / PyTorch ${baseThreads} thread's (lower is better)${options.quick ? '; --quick: not a measurement' : ''}`,
+  );
 console.log(
   `${'workload'.padEnd(18)} ${'framework'.padEnd(46)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'ratio'.padStart(6)} ${'paired'.padStart(13)} ${'cpu ratio'.padStart(9)} ${'test acc'.padStart(9)}`,
 );
