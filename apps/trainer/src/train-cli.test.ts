@@ -296,6 +296,34 @@ describe('trainkit train (end to end)', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  // A real bug (an untyped error) once training runs on wasm, whose Emscripten
+  // module adds its own uncaughtException/unhandledRejection handlers that
+  // rethrow (Node then prints a line of tf-backend-wasm.node.js, which looks
+  // like a WebAssembly crash): the CLI's own message comes, with the stack, exit 1.
+  it.each([
+    ['thrown from a timer', 'throw new Error("planted bug (test)")'],
+    ['a rejected promise', 'void Promise.reject(new Error("planted bug (test)"))'],
+  ])(
+    'reports an internal error (%s) as one "please report" message with the stack, exit 1',
+    async (_, fault) => {
+      const dir = await mkdtemp(path.join(work, 'internal-'));
+      // Injected with --import: waits until the wasm backend has added its handlers.
+      const planted = `const t = setInterval(() => { if (!process.listeners("uncaughtException").some((l) => String(l).includes("ExitStatus"))) return; clearInterval(t); ${fault}; }, 5);`;
+      const result = await runCli(['train', '--limit', '600', '--epochs', '1', '--no-test'], {
+        cwd: dir,
+        env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(planted)}` },
+      });
+      expect(result.code, result.stderr).toBe(1);
+      const lines = result.stderr.split('\n');
+      expect(lines[0]).toBe(
+        'trainkit: internal error, please report it (https://github.com/trainkit/trainkit/issues) with this output:',
+      );
+      expect(lines[1]).toBe('Error: planted bug (test)');
+      expect(lines[2]).toMatch(/^\s+at /);
+      expect(result.stderr).not.toMatch(/tf-backend-wasm|throw ex/);
+    },
+  );
+
   it('reports divergence with the update, the cause and the fix, keeps the curves, exits 3', async () => {
     const dir = await mkdtemp(path.join(work, 'diverge-'));
     const result = await runCli(
