@@ -34,7 +34,10 @@ ${Object.entries(commands)
   help      this text; 'trainkit <command> --help' for a command's options
 `;
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(args: readonly string[]): Promise<number> {
+  // A leading `--` is npm's argument separator (`npm start -- -- --model cnn`, the form that
+  // was needed when npm start ran the trainer through turbo): skip it.
+  const argv = args[0] === '--' ? args.slice(1) : args;
   const [first, ...rest] = argv;
   const named = first !== undefined && !first.startsWith('-');
   const name = named ? first : 'train';

@@ -296,6 +296,18 @@ describe('trainkit train (end to end)', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it.each([
+    [['--', '--help'], /^Usage: trainkit train \[options\]/],
+    [['--', 'recipe', '--help'], /^Usage: trainkit recipe /],
+  ])(
+    'skips a leading -- (npm start -- -- FLAGS, the older documented form): %j',
+    async (args, usage) => {
+      const result = await runCli(args, { cwd: work });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(usage);
+    },
+  );
+
   // A real bug (an untyped error) once training runs on wasm, whose Emscripten
   // module adds its own uncaughtException/unhandledRejection handlers that
   // rethrow (Node then prints a line of tf-backend-wasm.node.js, which looks
