@@ -101,7 +101,7 @@ describe('test-split guard', () => {
     );
     expect(opened.openedAt).toBe('2025-01-02T03:04:05.000Z');
     expect(() => openTestSplit(closed, { reason: '' })).toThrow(
-      /options.reason must be a non-empty string/,
+      /reason must be a non-empty string/,
     );
     expect(() => openTestSplit(closed, { reason: 'x', fingerprint: '0000000000000000' })).toThrow(
       /This is not the test split this guard protects/,

@@ -101,21 +101,21 @@ export function judgeLearningRateRun(
   const losses = check.nonEmptyArray<number>('run.losses', run.losses);
   if (losses.length < 10) check.fail('run.losses', losses, 'at least 10 losses');
   const o = { ...defaults, ...options };
-  check.number('options.alpha', o.alpha, {
+  check.number('alpha', o.alpha, {
     min: 0,
     max: 1,
     minInclusive: false,
     maxInclusive: false,
   });
-  check.nonNegative('options.minRelativeDrop', o.minRelativeDrop);
-  check.nonNegative('options.noiseSigmas', o.noiseSigmas);
-  check.number('options.windowFraction', o.windowFraction, {
+  check.nonNegative('minRelativeDrop', o.minRelativeDrop);
+  check.nonNegative('noiseSigmas', o.noiseSigmas);
+  check.number('windowFraction', o.windowFraction, {
     min: 0,
     max: 0.5,
     minInclusive: false,
   });
-  check.number('options.divergenceFactor', o.divergenceFactor, { min: 1, minInclusive: false });
-  check.number('options.spikeFactor', o.spikeFactor, { min: 1, minInclusive: false });
+  check.number('divergenceFactor', o.divergenceFactor, { min: 1, minInclusive: false });
+  check.number('spikeFactor', o.spikeFactor, { min: 1, minInclusive: false });
   const window = Math.max(5, Math.floor(o.windowFraction * losses.length));
   const firstWindow = losses.slice(0, window).filter(Number.isFinite);
   const startLoss =

@@ -112,8 +112,8 @@ export function checkDuplicates(
   if (typeof splits !== 'object' || splits === null) {
     check.fail('splits', splits, 'an object { train, validation?, test }');
   }
-  const rowLength = check.integer('options.rowLength', options?.rowLength, { min: 1 });
-  const maxExamples = check.integer('options.maxExamples', options.maxExamples ?? 5, { min: 0 });
+  const rowLength = check.integer('rowLength', options?.rowLength, { min: 1 });
+  const maxExamples = check.integer('maxExamples', options.maxExamples ?? 5, { min: 0 });
   if (splits.validation === undefined && splits.test === undefined) {
     check.fail('splits', splits, 'an object with train and validation and/or test rows');
   }

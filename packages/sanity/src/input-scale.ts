@@ -53,11 +53,11 @@ export function checkInputScale(
   const rowLength =
     options.rowLength === undefined
       ? values.length
-      : check.integer('options.rowLength', options.rowLength, { min: 1 });
+      : check.integer('rowLength', options.rowLength, { min: 1 });
   rowCountOf('checkInputScale', 'values', values, rowLength);
-  const maxAbsMean = check.positive('options.maxAbsMean', options.maxAbsMean ?? 1);
-  const maxStd = check.positive('options.maxStd', options.maxStd ?? 3);
-  const failAbove = check.positive('options.failAbove', options.failAbove ?? 10);
+  const maxAbsMean = check.positive('maxAbsMean', options.maxAbsMean ?? 1);
+  const maxStd = check.positive('maxStd', options.maxStd ?? 3);
+  const failAbove = check.positive('failAbove', options.failAbove ?? 10);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let sum = 0;

@@ -32,9 +32,9 @@ export interface CheckLabelsOptions {
 export function checkLabels(labels: ArrayLike<number>, options: CheckLabelsOptions): CheckResult {
   const check = checkArguments('checkLabels');
   check.nonEmptyArray('labels', labels);
-  const classes = check.integer('options.classes', options?.classes, { min: 2 });
-  const maxImbalance = check.number('options.maxImbalance', options.maxImbalance ?? 10, { min: 1 });
-  const maxExamples = check.integer('options.maxExamples', options.maxExamples ?? 5, { min: 0 });
+  const classes = check.integer('classes', options?.classes, { min: 2 });
+  const maxImbalance = check.number('maxImbalance', options.maxImbalance ?? 10, { min: 1 });
+  const maxExamples = check.integer('maxExamples', options.maxExamples ?? 5, { min: 0 });
   const counts = new Array<number>(classes).fill(0);
   let nonInteger = 0;
   let outOfRange = 0;
@@ -88,7 +88,7 @@ export function checkLabels(labels: ArrayLike<number>, options: CheckLabelsOptio
       advice: [
         max === classes && counts[0] === 0
           ? `The labels look shifted by one (1..${classes} instead of 0..${classes - 1}): subtract 1.`
-          : `Map the labels to the integers 0..${classes - 1} (and check options.classes).`,
+          : `Map the labels to the integers 0..${classes - 1} (and check the classes option).`,
       ],
     };
   }

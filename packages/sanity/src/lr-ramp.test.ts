@@ -18,13 +18,13 @@ describe('learningRateRamp', () => {
 
   it('rejects bad ramps', () => {
     expect(() => learningRateRamp({ start: 1, end: 0.1 })).toThrow(
-      'learningRateRamp: options.end must be > options.start (1), got 0.1. The ramp goes from small to large rates.',
+      'learningRateRamp: end must be > start (1), got 0.1. The ramp goes from small to large rates.',
     );
     expect(() => learningRateRamp({ iterations: 5 })).toThrow(
-      /options.iterations must be an integer >= 10, got 5/,
+      /iterations must be an integer >= 10, got 5/,
     );
     expect(() => learningRateRamp({ start: 0 })).toThrow(
-      /options.start must be a finite number > 0, got 0/,
+      /start must be a finite number > 0, got 0/,
     );
   });
 });

@@ -24,18 +24,18 @@ export function resolveRamp(
   options: LearningRateRampOptions,
 ): Required<LearningRateRampOptions> {
   const check = checkArguments(functionName);
-  const start = check.positive('options.start', options.start ?? defaultLearningRateRamp.start);
-  const end = check.positive('options.end', options.end ?? defaultLearningRateRamp.end);
+  const start = check.positive('start', options.start ?? defaultLearningRateRamp.start);
+  const end = check.positive('end', options.end ?? defaultLearningRateRamp.end);
   if (end <= start) {
     check.fail(
-      'options.end',
+      'end',
       end,
-      `> options.start (${start})`,
+      `> start (${start})`,
       'The ramp goes from small to large rates.',
     );
   }
   const iterations = check.integer(
-    'options.iterations',
+    'iterations',
     options.iterations ?? defaultLearningRateRamp.iterations,
     { min: 10, fix: 'A range test needs at least 10 iterations; 100 is the usual choice.' },
   );
@@ -103,12 +103,12 @@ export interface RangeTestTracker {
  */
 export function rangeTestTracker(options: RangeTestStopOptions = {}): RangeTestTracker {
   const check = checkArguments('rangeTestTracker');
-  const smoothing = check.number('options.smoothing', options.smoothing ?? 0.98, {
+  const smoothing = check.number('smoothing', options.smoothing ?? 0.98, {
     min: 0,
     max: 1,
     maxInclusive: false,
   });
-  const factor = check.number('options.divergenceFactor', options.divergenceFactor ?? 4, {
+  const factor = check.number('divergenceFactor', options.divergenceFactor ?? 4, {
     min: 1,
     minInclusive: false,
   });

@@ -83,7 +83,7 @@ export function analyzeRangeTest(
   options: AnalyzeRangeTestOptions = {},
 ): RangeTestAnalysis {
   const check = checkArguments('analyzeRangeTest');
-  const smoothing = check.number('options.smoothing', options.smoothing ?? 0.98, {
+  const smoothing = check.number('smoothing', options.smoothing ?? 0.98, {
     min: 0,
     max: 1,
     maxInclusive: false,

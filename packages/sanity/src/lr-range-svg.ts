@@ -84,9 +84,9 @@ export function rangeTestSvg(
     legend: true,
     ...(options.width === undefined
       ? {}
-      : { width: check.integer('options.width', options.width, { min: 160 }) }),
+      : { width: check.integer('width', options.width, { min: 160 }) }),
     ...(options.height === undefined
       ? {}
-      : { height: check.integer('options.height', options.height, { min: 120 }) }),
+      : { height: check.integer('height', options.height, { min: 120 }) }),
   });
 }

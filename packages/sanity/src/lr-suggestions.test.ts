@@ -139,10 +139,10 @@ describe('descentSuggestion', () => {
 
   it('validates options', () => {
     expect(() => descentSuggestion([1, 2], [1, 1], { levels: [0.2, 1.5] })).toThrow(
-      /descentSuggestion: options.levels\[1\] must be a finite number > 0 and <= 1, got 1.5/,
+      /descentSuggestion: levels\[1\] must be a finite number > 0 and <= 1, got 1.5/,
     );
     expect(() => descentSuggestion([1, 2], [1, 1], { halfWidth: 0 })).toThrow(
-      /options.halfWidth must be a finite number > 0/,
+      /halfWidth must be a finite number > 0/,
     );
   });
 });

@@ -61,11 +61,11 @@ function peerWindow(
   checkCurve(functionName, learningRates, smoothed);
   const check = checkArguments(functionName);
   const start = check.integer(
-    'options.skipStart',
+    'skipStart',
     options.skipStart ?? Math.floor(smoothed.length / 10),
     { min: 0 },
   );
-  const skipEnd = check.integer('options.skipEnd', options.skipEnd ?? 5, { min: 0 });
+  const skipEnd = check.integer('skipEnd', options.skipEnd ?? 5, { min: 0 });
   let end = smoothed.length - skipEnd;
   for (let i = start; i < end; i++) {
     if (!Number.isFinite(smoothed[i]!)) {
@@ -276,22 +276,22 @@ export function descentSuggestion(
   const functionName = 'descentSuggestion';
   checkCurve(functionName, learningRates, losses);
   const check = checkArguments(functionName);
-  const halfWidth = check.positive('options.halfWidth', options.halfWidth ?? 0.25);
+  const halfWidth = check.positive('halfWidth', options.halfWidth ?? 0.25);
   const levels = options.levels ?? [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
-  check.nonEmptyArray('options.levels', levels);
+  check.nonEmptyArray('levels', levels);
   levels.forEach((level, i) => {
-    check.number(`options.levels[${i}]`, level, { min: 0, max: 1, minInclusive: false });
+    check.number(`levels[${i}]`, level, { min: 0, max: 1, minInclusive: false });
   });
-  const startFraction = check.number('options.startFraction', options.startFraction ?? 0.1, {
+  const startFraction = check.number('startFraction', options.startFraction ?? 0.1, {
     min: 0,
     max: 0.5,
     minInclusive: false,
   });
-  const minRelativeDrop = check.number('options.minRelativeDrop', options.minRelativeDrop ?? 0.1, {
+  const minRelativeDrop = check.number('minRelativeDrop', options.minRelativeDrop ?? 0.1, {
     min: 0,
     max: 1,
   });
-  const maxDropFraction = check.number('options.maxDropFraction', options.maxDropFraction ?? 0.3, {
+  const maxDropFraction = check.number('maxDropFraction', options.maxDropFraction ?? 0.3, {
     min: 0,
     minInclusive: false,
   });

@@ -96,7 +96,7 @@ export function formatReport(
   options: FormatReportOptions = {},
 ): string {
   const check = checkArguments('formatReport');
-  const order = check.oneOf('options.order', options.order ?? 'severity', [
+  const order = check.oneOf('order', options.order ?? 'severity', [
     'severity',
     'run',
   ] as const);

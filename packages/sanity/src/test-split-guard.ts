@@ -63,9 +63,9 @@ export function createTestSplitGuard(
   const check = checkArguments('createTestSplitGuard');
   const name = options.name ?? 'test';
   if (typeof name !== 'string' || name === '')
-    check.fail('options.name', name, 'a non-empty string');
+    check.fail('name', name, 'a non-empty string');
   if (options.fingerprint !== undefined && typeof options.fingerprint !== 'string') {
-    check.fail('options.fingerprint', options.fingerprint, 'a string (fingerprintRows)');
+    check.fail('fingerprint', options.fingerprint, 'a string (fingerprintRows)');
   }
   return { name, fingerprint: options.fingerprint ?? null, openedAt: null, reason: null };
 }
@@ -103,7 +103,7 @@ export function openTestSplit(
   const reason = options?.reason;
   if (typeof reason !== 'string' || reason.trim() === '') {
     check.fail(
-      'options.reason',
+      'reason',
       reason,
       'a non-empty string',
       'Say why the test split is opened (it is opened once).',
@@ -122,7 +122,7 @@ export function openTestSplit(
     options.fingerprint !== state.fingerprint
   ) {
     check.fail(
-      'options.fingerprint',
+      'fingerprint',
       options.fingerprint,
       `the guarded data's fingerprint ${state.fingerprint}`,
       'This is not the test split this guard protects.',

@@ -148,22 +148,22 @@ describe('coarseToFine plan', () => {
 
   it('refuses empty parameters, zero budgets and a coarse grid over its budget', () => {
     expect(() => coarseToFine({ parameters: {} })).toThrow(
-      'coarseToFine: options.parameters must be a non-empty object',
+      'coarseToFine: parameters must be a non-empty object',
     );
     expect(() => coarseToFine({ fine: { topK: 0 } })).toThrow(
-      'coarseToFine: options.fine.topK must be an integer >= 1, got 0.',
+      'coarseToFine: fine.topK must be an integer >= 1, got 0.',
     );
     expect(() => coarseToFine({ fine: [{}, { maxTrials: 0 }] })).toThrow(
-      'options.fine[1].maxTrials must be an integer >= 1, got 0.',
+      'fine[1].maxTrials must be an integer >= 1, got 0.',
     );
     expect(() => coarseToFine({ coarse: { maxTrials: 8 } })).toThrow(
-      'coarseToFine: options.coarse.maxTrials must be an integer >= 12, got 8. The coarse grid has 12 points (4 x 3); raise maxTrials or list fewer coarse values.',
+      'coarseToFine: coarse.maxTrials must be an integer >= 12, got 8. The coarse grid has 12 points (4 x 3); raise maxTrials or list fewer coarse values.',
     );
     expect(() => coarseToFine({ coarse: { epochs: 0 } })).toThrow(
-      'options.coarse.epochs must be an integer >= 1, got 0.',
+      'coarse.epochs must be an integer >= 1, got 0.',
     );
     expect(() => coarseToFine({ parameters: { lr: { values: [-1, 1], scale: 'log' } } })).toThrow(
-      "options.parameters.lr.values[0] must be >= 0 for scale 'log'",
+      "parameters.lr.values[0] must be >= 0 for scale 'log'",
     );
     expect(() => coarseToFine({ parameters: { o: { values: ['adam'], scale: 'log' } } })).toThrow(
       'Only numbers can be refined',

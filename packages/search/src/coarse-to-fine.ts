@@ -108,12 +108,12 @@ function resolveParameters(
 ): ResolvedParameter[] {
   const check: ArgumentChecker = checkArguments(functionName);
   if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-    return check.fail('options.parameters', parameters, 'an object of named parameters');
+    return check.fail('parameters', parameters, 'an object of named parameters');
   }
   const names = Object.keys(parameters);
   if (names.length === 0) {
     check.fail(
-      'options.parameters',
+      'parameters',
       parameters,
       'a non-empty object',
       'Add a parameter, or omit parameters for the default learning rate x weight decay grid.',
@@ -121,7 +121,7 @@ function resolveParameters(
   }
   return names.map((name) => {
     const parameter = parameters[name]!;
-    const argument = `options.parameters.${name}`;
+    const argument = `parameters.${name}`;
     if (typeof parameter !== 'object' || parameter === null) {
       return check.fail(argument, parameter, 'an object { values, scale? }');
     }
@@ -304,18 +304,18 @@ export function coarseToFine(options: CoarseToFineOptions = {}): Strategy {
   const parameters = resolveParameters(options.parameters ?? defaultCoarseParameters);
   const coarse = options.coarse ?? {};
   const coarseBudget: TrialBudget = {
-    epochs: check.integer('options.coarse.epochs', coarse.epochs ?? 3, {
+    epochs: check.integer('coarse.epochs', coarse.epochs ?? 3, {
       min: 1,
       fix: 'Train each trial for at least one epoch.',
     }),
     learningRateDecay: check.boolean(
-      'options.coarse.learningRateDecay',
+      'coarse.learningRateDecay',
       coarse.learningRateDecay ?? false,
     ),
   };
   const coarseSize = parameters.reduce((size, p) => size * p.values.length, 1);
   if (coarse.maxTrials !== undefined) {
-    check.integer('options.coarse.maxTrials', coarse.maxTrials, {
+    check.integer('coarse.maxTrials', coarse.maxTrials, {
       min: coarseSize,
       fix:
         coarse.maxTrials < 1
@@ -326,7 +326,7 @@ export function coarseToFine(options: CoarseToFineOptions = {}): Strategy {
   const fineList =
     options.fine === undefined ? [{}] : Array.isArray(options.fine) ? options.fine : [options.fine];
   const fine = (fineList as readonly FineStageOptions[]).map((stage, index) =>
-    resolveFine(stage, Array.isArray(options.fine) ? `options.fine[${index}]` : 'options.fine'),
+    resolveFine(stage, Array.isArray(options.fine) ? `fine[${index}]` : 'fine'),
   );
 
   // Stage 1: the coarse grid, first parameter slowest.

@@ -183,7 +183,7 @@ export function inProcessExecutor(
 ): Executor {
   const check: ArgumentChecker = checkArguments('inProcessExecutor');
   check.callable('objective', objective);
-  const concurrency = check.integer('options.concurrency', options.concurrency ?? 1, { min: 1 });
+  const concurrency = check.integer('concurrency', options.concurrency ?? 1, { min: 1 });
   return Object.freeze({
     concurrency,
     remote: false,

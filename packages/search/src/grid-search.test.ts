@@ -90,7 +90,7 @@ describe('gridSearch', () => {
       'gridSearch: pointsPerParameter must be an integer >= 1, got 0.',
     );
     expect(() => gridSearch({ space, budget: { epochs: 0, learningRateDecay: false } })).toThrow(
-      'gridSearch: options.budget.epochs must be an integer >= 1, got 0.',
+      'gridSearch: budget.epochs must be an integer >= 1, got 0.',
     );
   });
 });

@@ -117,11 +117,11 @@ function productOf(
 export function gridSearch(options: GridSearchOptions): Strategy {
   const check: ArgumentChecker = checkArguments('gridSearch');
   if (typeof options !== 'object' || options === null || options.space === undefined) {
-    check.fail('options.space', options?.space, 'a space from defineSpace()');
+    check.fail('space', options?.space, 'a space from defineSpace()');
   }
   const space = options.space;
   const pointsPerParameter = options.pointsPerParameter ?? 5;
-  const budget = checkBudget('gridSearch', 'options.budget', options.budget);
+  const budget = checkBudget('gridSearch', 'budget', options.budget);
   const configs = productOf('gridSearch', space, pointsPerParameter);
   const proposals: TrialProposal[] = configs.map((config, index) => ({
     config,

@@ -33,14 +33,14 @@ export interface ManualSearchOptions {
 export function manualSearch(options: ManualSearchOptions): Strategy {
   const check: ArgumentChecker = checkArguments('manualSearch');
   if (typeof options !== 'object' || options === null || options.space === undefined) {
-    check.fail('options.space', options?.space, 'a space from defineSpace()');
+    check.fail('space', options?.space, 'a space from defineSpace()');
   }
-  check.nonEmptyArray('options.configs', options.configs, 'List at least one configuration.');
+  check.nonEmptyArray('configs', options.configs, 'List at least one configuration.');
   const space = options.space;
   const configs = options.configs.map((config, index) =>
-    checkConfig(space, config, 'manualSearch', `options.configs[${index}]`),
+    checkConfig(space, config, 'manualSearch', `configs[${index}]`),
   );
-  const budget = checkBudget('manualSearch', 'options.budget', options.budget);
+  const budget = checkBudget('manualSearch', 'budget', options.budget);
   const proposals: TrialProposal[] = configs.map((config, index) => ({
     config,
     stage: 1,

@@ -163,6 +163,6 @@ describe('percentilePruner', () => {
     expect(() => percentilePruner({ percentile: 101 })).toThrow(
       'percentilePruner: percentile must be a finite number >= 0 and <= 100, got 101.',
     );
-    expect(() => medianPruner({ intervalSteps: 0 })).toThrow('medianPruner: options.intervalSteps');
+    expect(() => medianPruner({ intervalSteps: 0 })).toThrow('medianPruner: intervalSteps');
   });
 });

@@ -62,14 +62,14 @@ export function medianPruner(options: MedianPrunerOptions = {}): Pruner {
 function createPercentilePruner(functionName: string, options: PercentilePrunerOptions): Pruner {
   const check: ArgumentChecker = checkArguments(functionName);
   const percentile = check.number('percentile', options.percentile, { min: 0, max: 100 });
-  const startupTrials = check.integer('options.startupTrials', options.startupTrials ?? 5, {
+  const startupTrials = check.integer('startupTrials', options.startupTrials ?? 5, {
     min: 0,
   });
-  const warmupSteps = check.integer('options.warmupSteps', options.warmupSteps ?? 0, { min: 0 });
-  const intervalSteps = check.integer('options.intervalSteps', options.intervalSteps ?? 1, {
+  const warmupSteps = check.integer('warmupSteps', options.warmupSteps ?? 0, { min: 0 });
+  const intervalSteps = check.integer('intervalSteps', options.intervalSteps ?? 1, {
     min: 1,
   });
-  const minTrials = check.integer('options.minTrials', options.minTrials ?? 1, { min: 1 });
+  const minTrials = check.integer('minTrials', options.minTrials ?? 1, { min: 1 });
 
   const decide = ({ trial, trials, direction }: PruneInput): PruneDecision => {
     const finished = trials.filter((t) => t.state === 'finished');

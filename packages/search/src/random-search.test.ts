@@ -55,9 +55,9 @@ describe('randomSearch', () => {
 
   it('refuses a budget of 0 trials and bad seeds', () => {
     expect(() => randomSearch({ space, trials: 0, seed: 1 })).toThrow(
-      'randomSearch: options.trials must be an integer >= 1, got 0. A search needs a budget of at least one trial.',
+      'randomSearch: trials must be an integer >= 1, got 0. A search needs a budget of at least one trial.',
     );
-    expect(() => randomSearch({ space, trials: 3, seed: -1 })).toThrow('options.seed');
+    expect(() => randomSearch({ space, trials: 3, seed: -1 })).toThrow('randomSearch: seed must be an integer');
   });
 });
 
@@ -87,10 +87,10 @@ describe('manualSearch', () => {
     expect(() =>
       manualSearch({ space: small, configs: [{ lr: 0.01 }, { lr: 0.01, batch: 32 }] }),
     ).toThrow(
-      'manualSearch: options.configs[1].batch must be a parameter of the space, got 32. Known parameters: lr; remove batch or add it to the space.',
+      'manualSearch: configs[1].batch must be a parameter of the space, got 32. Known parameters: lr; remove batch or add it to the space.',
     );
     expect(() => manualSearch({ space: small, configs: [] })).toThrow(
-      'options.configs must be a non-empty array',
+      'configs must be a non-empty array',
     );
   });
 });

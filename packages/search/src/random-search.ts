@@ -93,18 +93,18 @@ export function randomConfig(space: SearchSpace, seed: number, index: number): C
 export function randomSearch(options: RandomSearchOptions): Strategy {
   const check: ArgumentChecker = checkArguments('randomSearch');
   if (typeof options !== 'object' || options === null || options.space === undefined) {
-    check.fail('options.space', options?.space, 'a space from defineSpace()');
+    check.fail('space', options?.space, 'a space from defineSpace()');
   }
-  const trials = check.integer('options.trials', options.trials, {
+  const trials = check.integer('trials', options.trials, {
     min: 1,
     fix: 'A search needs a budget of at least one trial.',
   });
-  const seed = check.integer('options.seed', options.seed, {
+  const seed = check.integer('seed', options.seed, {
     min: 0,
     max: 2 ** 53 - 1,
     fix: 'Use a non-negative safe integer, e.g. 42.',
   });
-  const budget = checkBudget('randomSearch', 'options.budget', options.budget);
+  const budget = checkBudget('randomSearch', 'budget', options.budget);
   const space = options.space;
   const proposals: TrialProposal[] = Array.from({ length: trials }, (_, index) => ({
     config: randomConfig(space, seed, index),

@@ -55,7 +55,7 @@ export function summarizeSearch(
   options: { direction: Direction; searchId: string; parameterNames?: readonly string[] },
 ): SearchResult {
   const direction = checkArguments('summarizeSearch').oneOf(
-    'options.direction',
+    'direction',
     options.direction,
     ['minimize', 'maximize'],
   );
@@ -210,7 +210,7 @@ export function formatResultsTable(
   const limit =
     options.limit === undefined
       ? Number.POSITIVE_INFINITY
-      : check.integer('options.limit', options.limit, { min: 1 });
+      : check.integer('limit', options.limit, { min: 1 });
   const notes = options.notes ?? true;
   const rows = resultRows(result).slice(0, limit);
   const header = [

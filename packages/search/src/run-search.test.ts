@@ -285,10 +285,10 @@ describe('runSearch', () => {
     await expect(
       runSearch({ strategy: grid, direction: 'lower' as never, objective: () => 1 }),
     ).rejects.toThrow(
-      "runSearch: options.direction must be one of 'minimize', 'maximize', got \"lower\".",
+      "runSearch: direction must be one of 'minimize', 'maximize', got \"lower\".",
     );
     await expect(runSearch({ strategy: grid, direction: 'minimize' })).rejects.toThrow(
-      'runSearch: options.objective must be given exactly when options.executor is not',
+      'runSearch: objective must be given exactly when the executor option is not',
     );
     await expect(
       runSearch({

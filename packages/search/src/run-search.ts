@@ -96,26 +96,26 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
   const strategy = options.strategy;
   if (typeof strategy !== 'object' || strategy === null || typeof strategy.plan !== 'function') {
     check.fail(
-      'options.strategy',
+      'strategy',
       strategy,
       'a strategy',
       'Use gridSearch(), randomSearch(), manualSearch() or coarseToFine().',
     );
   }
-  const direction = check.oneOf('options.direction', options.direction, ['minimize', 'maximize']);
+  const direction = check.oneOf('direction', options.direction, ['minimize', 'maximize']);
   if ((options.objective === undefined) === (options.executor === undefined)) {
     check.fail(
-      'options.objective',
+      'objective',
       options.objective,
-      'given exactly when options.executor is not',
+      'given exactly when the executor option is not',
       'Pass objective to run trials in this process, or executor (a worker pool, BullMQ).',
     );
   }
   const executor = options.executor ?? inProcessExecutor(options.objective!);
   const pruner = options.pruner ?? noPruner();
   const journal = options.journal ?? memoryJournal();
-  const maxAttempts = check.integer('options.maxAttempts', options.maxAttempts ?? 3, { min: 1 });
-  const pollIntervalMs = check.positive('options.pollIntervalMs', options.pollIntervalMs ?? 500);
+  const maxAttempts = check.integer('maxAttempts', options.maxAttempts ?? 3, { min: 1 });
+  const pollIntervalMs = check.positive('pollIntervalMs', options.pollIntervalMs ?? 500);
   const onRecord = options.onRecord ?? (() => undefined);
   const log = options.log ?? (() => undefined);
   const outerSignal = options.signal;

@@ -60,7 +60,7 @@ describe('parameters', () => {
     expect(thrown(() => integer(0, 10, { step: 3 })).message).toContain('Use high = 9.');
     expect(thrown(() => integer(0, 10, { log: true })).argument).toBe('low');
     expect(thrown(() => integer(1, 11, { log: true, step: 3 })).argument).toBe('high');
-    expect(thrown(() => integer(1, 16, { log: true, step: 3 })).argument).toBe('options.step');
+    expect(thrown(() => integer(1, 16, { log: true, step: 3 })).argument).toBe('step');
   });
 
   it('refuses empty or duplicate categorical values', () => {

@@ -83,12 +83,12 @@ function withCondition<T extends Parameter>(
   const when = options.when;
   if (typeof when !== 'object' || when === null || typeof when.parameter !== 'string') {
     check.fail(
-      'options.when',
+      'when',
       when,
       "an object { parameter, values } like { parameter: 'optimizer', values: ['sgd'] }",
     );
   }
-  check.nonEmptyArray('options.when.values', when.values, 'List the values that activate it.');
+  check.nonEmptyArray('when.values', when.values, 'List the values that activate it.');
   return Object.freeze({
     ...parameter,
     when: Object.freeze({ parameter: when.parameter, values: Object.freeze([...when.values]) }),
@@ -220,8 +220,8 @@ export function integer(low: number, high: number, options: IntegerOptions = {})
     min: low + 1,
     fix: 'Pass low < high; for a single value use categorical([value]).',
   });
-  const step = check.integer('options.step', options.step ?? 1, { min: 1 });
-  const log = check.boolean('options.log', options.log ?? false);
+  const step = check.integer('step', options.step ?? 1, { min: 1 });
+  const log = check.boolean('log', options.log ?? false);
   if ((high - low) % step !== 0) {
     check.fail(
       'high',
@@ -239,7 +239,7 @@ export function integer(low: number, high: number, options: IntegerOptions = {})
     );
   }
   if (log && step !== 1) {
-    check.fail('options.step', step, '1 when log is true', 'Drop step or set log: false.');
+    check.fail('step', step, '1 when log is true', 'Drop step or set log: false.');
   }
   return withCondition('integer', { kind: 'integer', low, high, step, log }, options);
 }

@@ -91,7 +91,7 @@ describe('successiveHalvingPruner (Ray AsyncHyperBandScheduler semantics)', () =
 
   it('refuses a reduction factor <= 1', () => {
     expect(() => successiveHalvingPruner({ reductionFactor: 1 })).toThrow(
-      'successiveHalvingPruner: options.reductionFactor must be a finite number > 1, got 1.',
+      'successiveHalvingPruner: reductionFactor must be a finite number > 1, got 1.',
     );
   });
 });

@@ -71,8 +71,8 @@ function recordRungs(
  */
 export function successiveHalvingPruner(options: SuccessiveHalvingOptions = {}): Pruner {
   const check: ArgumentChecker = checkArguments('successiveHalvingPruner');
-  const minResource = check.positive('options.minResource', options.minResource ?? 1);
-  const reductionFactor = check.number('options.reductionFactor', options.reductionFactor ?? 4, {
+  const minResource = check.positive('minResource', options.minResource ?? 1);
+  const reductionFactor = check.number('reductionFactor', options.reductionFactor ?? 4, {
     min: 1,
     minInclusive: false,
     fix: 'Use 2 or more; each rung keeps 1/reductionFactor of the trials.',
@@ -80,7 +80,7 @@ export function successiveHalvingPruner(options: SuccessiveHalvingOptions = {}):
   const maxResource =
     options.maxResource === undefined
       ? Number.POSITIVE_INFINITY
-      : check.number('options.maxResource', options.maxResource, { min: minResource });
+      : check.number('maxResource', options.maxResource, { min: minResource });
   const rungs = milestones(minResource, reductionFactor, maxResource);
 
   const reward = (value: number, direction: Direction) =>

@@ -459,11 +459,11 @@ export async function saveCheckpoint(
     check.fail('contents', contents, 'an object { state, tensors }');
   }
   if (typeof options !== 'object' || options === null) check.fail('options', options, 'an object');
-  const keep = check.integer('options.keep', options.keep ?? 2, {
+  const keep = check.integer('keep', options.keep ?? 2, {
     min: 1,
     fix: 'Keep at least the new checkpoint; 2 also keeps a fallback.',
   });
-  const sync = check.boolean('options.sync', options.sync ?? true);
+  const sync = check.boolean('sync', options.sync ?? true);
   const layout = layoutTensors(contents.tensors);
   if (!('state' in contents)) check.fail('contents.state', undefined, 'a JSON value');
   checkJsonSafe(contents.state, 'contents.state');
@@ -915,8 +915,8 @@ export async function loadCheckpoint<S = unknown>(
   const validate =
     options.validate === undefined
       ? undefined
-      : check.callable<(checkpoint: VerifiedCheckpoint) => S>('options.validate', options.validate);
-  const quarantine = check.boolean('options.quarantine', options.quarantine ?? true);
+      : check.callable<(checkpoint: VerifiedCheckpoint) => S>('validate', options.validate);
+  const quarantine = check.boolean('quarantine', options.quarantine ?? true);
   const root = path.resolve(directory);
   const found = await listCheckpoints(root);
   if (found.length === 0) {

@@ -155,7 +155,7 @@ export async function lockDirectory(
     check.fail('directory', directory, 'a directory path');
   }
   const purpose = options.purpose ?? 'a trainkit process';
-  if (typeof purpose !== 'string') check.fail('options.purpose', purpose, 'a string');
+  if (typeof purpose !== 'string') check.fail('purpose', purpose, 'a string');
   const root = path.resolve(directory);
   const lockFile = path.join(root, '.lock');
   await mkdir(root, { recursive: true });

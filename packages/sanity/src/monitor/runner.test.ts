@@ -49,7 +49,7 @@ describe('createMonitorRunner', () => {
       createMonitorRunner({ thresholds: { 'update-ratios': { failRatio: 1 } } }),
     ).toThrow(InvalidArgumentError);
     expect(() => createMonitorRunner({ thresholds: { 'update-ratio': { failratio: 1 } } })).toThrow(
-      /options.thresholds\['update-ratio'\] must be one of minRatio, maxRatio, failRatio, patience, got "failratio"/,
+      /thresholds\['update-ratio'\] must be one of minRatio, maxRatio, failRatio, patience, got "failratio"/,
     );
   });
 

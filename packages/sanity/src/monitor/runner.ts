@@ -46,7 +46,7 @@ export function resolveRules(functionName: string, options: MonitorRunnerOptions
     functionName,
     options.rules ?? defaultMonitorRules,
     options.thresholds ?? {},
-    { rules: 'options.rules', thresholds: 'options.thresholds' },
+    { rules: 'rules', thresholds: 'thresholds' },
   );
 }
 

@@ -58,20 +58,20 @@ export async function discreteLearningRateTest(
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
   const rates = options.learningRates ?? [1e-1, 1e-2, 1e-3, 1e-4];
-  check.nonEmptyArray('options.learningRates', rates);
+  check.nonEmptyArray('learningRates', rates);
   rates.forEach((rate, i) => {
-    check.positive(`options.learningRates[${i}]`, rate);
+    check.positive(`learningRates[${i}]`, rate);
   });
-  const iterations = check.integer('options.iterations', options.iterations ?? 100, { min: 10 });
-  const batchSize = check.integer('options.batchSize', options.batchSize ?? 64, { min: 1 });
-  const seed = check.integer('options.seed', options.seed ?? 0, { min: 0 });
+  const iterations = check.integer('iterations', options.iterations ?? 100, { min: 10 });
+  const batchSize = check.integer('batchSize', options.batchSize ?? 64, { min: 1 });
+  const seed = check.integer('seed', options.seed ?? 0, { min: 0 });
   const configuredOption = options.configured ?? false;
   const configured =
     configuredOption === false
       ? undefined
       : configuredOption === true
         ? getLearningRate(name, trainee.optimizer)
-        : check.positive('options.configured', configuredOption);
+        : check.positive('configured', configuredOption);
   const plan: { learningRate: number; configured: boolean }[] = rates.map((learningRate) => ({
     learningRate,
     configured: false,

@@ -77,15 +77,15 @@ export function checkEvaluationMode(
   const check = checkArguments(name);
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  const sampleSize = check.integer('options.sampleSize', options.sampleSize ?? 64, { min: 4 });
+  const sampleSize = check.integer('sampleSize', options.sampleSize ?? 64, { min: 4 });
   const evaluate =
     options.evaluate === undefined
       ? trainee.predict
-      : check.callable<(x: tf.Tensor) => tf.Tensor>('options.evaluate', options.evaluate);
+      : check.callable<(x: tf.Tensor) => tf.Tensor>('evaluate', options.evaluate);
   if (evaluate === undefined) {
     return skippedResult(
       'evaluation-mode',
-      'The target has no predict; pass options.evaluate or target.predict.',
+      'The target has no predict; pass the evaluate option or target.predict.',
     );
   }
   const n = Math.min(count, sampleSize);
@@ -159,12 +159,12 @@ export function checkTrainingLossAgreement(
   const check = checkArguments(name);
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  check.finite('options.trackedLoss', options?.trackedLoss);
-  const chunkSize = check.integer('options.chunkSize', options.chunkSize ?? 1000, { min: 1 });
+  check.finite('trackedLoss', options?.trackedLoss);
+  const chunkSize = check.integer('chunkSize', options.chunkSize ?? 1000, { min: 1 });
   const evaluate =
     options.evaluate === undefined
       ? trainee.predict
-      : check.callable<(x: tf.Tensor) => tf.Tensor>('options.evaluate', options.evaluate);
+      : check.callable<(x: tf.Tensor) => tf.Tensor>('evaluate', options.evaluate);
   const lossFunction = trainee.lossFunction;
   if (evaluate === undefined || lossFunction === undefined) {
     return skippedResult(

@@ -72,8 +72,8 @@ export async function checkGradientFreshness(
   const check = checkArguments(name);
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  const k = check.integer('options.accumulationSteps', options.accumulationSteps ?? 1, { min: 1 });
-  const batchSize = check.integer('options.batchSize', options.batchSize ?? 16, { min: 1 });
+  const k = check.integer('accumulationSteps', options.accumulationSteps ?? 1, { min: 1 });
+  const batchSize = check.integer('batchSize', options.batchSize ?? 16, { min: 1 });
   if (count < 2 * k * batchSize) {
     check.fail(
       'data',
@@ -86,7 +86,7 @@ export async function checkGradientFreshness(
       ? trainee.model !== undefined
         ? (x: tf.Tensor, y: tf.Tensor) => trainee.model!.trainOnBatch(x, y)
         : (x: tf.Tensor, y: tf.Tensor) => tf.dispose(trainee.step(x, y))
-      : check.callable<(x: tf.Tensor, y: tf.Tensor) => unknown>('options.step', options.step);
+      : check.callable<(x: tf.Tensor, y: tf.Tensor) => unknown>('step', options.step);
   const snapshot = trainingSnapshot({
     variables: trainee.stateVariables,
     optimizer: trainee.optimizer,

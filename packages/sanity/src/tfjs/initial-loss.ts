@@ -42,7 +42,7 @@ export function checkInitialLoss(
   const check = checkArguments(name);
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  const sampleSize = check.integer('options.sampleSize', options.sampleSize ?? 512, { min: 1 });
+  const sampleSize = check.integer('sampleSize', options.sampleSize ?? 512, { min: 1 });
   const n = Math.min(count, sampleSize);
   return tidyValue(() => {
     const x = rows(data.x, 0, n);
@@ -55,7 +55,7 @@ export function checkInitialLoss(
       ) {
         return skippedResult(
           'initial-loss',
-          'The target has no predict/lossFunction, so the task and its expected loss are unknown; pass options.task (and options.classes), or predict and lossFunction.',
+          'The target has no predict/lossFunction, so the task and its expected loss are unknown; pass the task option (and classes), or predict and lossFunction.',
         );
       }
     }

@@ -129,7 +129,7 @@ export function checkOutputLossPairing(
   const name = 'checkOutputLossPairing';
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  const sampleSize = checkArguments(name).integer('options.sampleSize', options.sampleSize ?? 256, {
+  const sampleSize = checkArguments(name).integer('sampleSize', options.sampleSize ?? 256, {
     min: 2,
   });
   if (trainee.predict === undefined || trainee.lossFunction === undefined) {

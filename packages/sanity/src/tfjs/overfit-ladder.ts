@@ -73,20 +73,20 @@ export async function overfitLadder(
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
   const requested = options.sizes ?? [1, 4, 10, 100, 1000];
-  check.nonEmptyArray('options.sizes', requested);
+  check.nonEmptyArray('sizes', requested);
   requested.forEach((size, i) => {
-    check.integer(`options.sizes[${i}]`, size, { min: i === 0 ? 1 : requested[i - 1]! + 1 });
+    check.integer(`sizes[${i}]`, size, { min: i === 0 ? 1 : requested[i - 1]! + 1 });
   });
   const sizes = requested.filter((size) => size <= count);
   if (sizes.length === 0)
-    check.fail('data', `${count} examples`, `at least options.sizes[0] = ${requested[0]} examples`);
-  const maxSteps = check.integer('options.maxSteps', options.maxSteps ?? 200, { min: 1 });
-  const batchSize = check.integer('options.batchSize', options.batchSize ?? 64, { min: 1 });
-  const seed = check.integer('options.seed', options.seed ?? 0, { min: 0 });
+    check.fail('data', `${count} examples`, `at least sizes[0] = ${requested[0]} examples`);
+  const maxSteps = check.integer('maxSteps', options.maxSteps ?? 200, { min: 1 });
+  const batchSize = check.integer('batchSize', options.batchSize ?? 64, { min: 1 });
+  const seed = check.integer('seed', options.seed ?? 0, { min: 0 });
   const learningRate =
     options.learningRate === undefined
       ? undefined
-      : check.positive('options.learningRate', options.learningRate);
+      : check.positive('learningRate', options.learningRate);
   if (trainee.predict === undefined || trainee.lossFunction === undefined) {
     check.fail(
       'target',
@@ -114,7 +114,7 @@ export async function overfitLadder(
       : undefined);
   const ownsHeldOut = options.heldOut === undefined && heldOutData !== undefined;
   const heldOutCount =
-    heldOutData === undefined ? 0 : exampleCount(name, 'options.heldOut', heldOutData);
+    heldOutData === undefined ? 0 : exampleCount(name, 'heldOut', heldOutData);
   const task =
     options.task ??
     tidyValue(

@@ -60,13 +60,13 @@ export async function rangeTest(
   const check = checkArguments(name);
   const trainee = toTrainee(name, target);
   const count = exampleCount(name, 'data', data);
-  const batchSize = check.integer('options.batchSize', options.batchSize ?? 64, { min: 1 });
-  const seed = check.integer('options.seed', options.seed ?? 0, { min: 0 });
+  const batchSize = check.integer('batchSize', options.batchSize ?? 64, { min: 1 });
+  const seed = check.integer('seed', options.seed ?? 0, { min: 0 });
   const onIteration =
     options.onIteration === undefined
       ? undefined
       : check.callable<NonNullable<RangeTestOptions['onIteration']>>(
-          'options.onIteration',
+          'onIteration',
           options.onIteration,
         );
   const ramp = learningRateRamp(options);

@@ -94,9 +94,9 @@ describe('trainingSnapshot', () => {
   it('validates its arguments', () => {
     expect(() =>
       trainingSnapshot({ variables: [tf.zeros([1]) as unknown as tf.Variable] }),
-    ).toThrow(/trainingSnapshot: options.variables\[0\] must be a tf.Variable/);
+    ).toThrow(/trainingSnapshot: variables\[0\] must be a tf.Variable/);
     expect(() => trainingSnapshot({ variables: [], optimizer: {} as tf.Optimizer })).toThrow(
-      /options.optimizer must be a tf.Optimizer/,
+      /optimizer must be a tf.Optimizer/,
     );
   });
 });

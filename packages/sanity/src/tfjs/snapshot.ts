@@ -178,12 +178,12 @@ function snapshotObject(target: Record<string, unknown>, seen: Set<object>): Fie
 export function trainingSnapshot(options: TrainingSnapshotOptions): TrainingSnapshot {
   const check = checkArguments('trainingSnapshot');
   if (!Array.isArray(options?.variables)) {
-    check.fail('options.variables', options?.variables, 'an array of tf.Variable');
+    check.fail('variables', options?.variables, 'an array of tf.Variable');
   }
   options.variables.forEach((variable, i) => {
     if (!(variable instanceof tf.Variable)) {
       check.fail(
-        `options.variables[${i}]`,
+        `variables[${i}]`,
         variable,
         'a tf.Variable',
         'For a layers model pass model.weights.map((w) => w.read()).',
@@ -191,7 +191,7 @@ export function trainingSnapshot(options: TrainingSnapshotOptions): TrainingSnap
     }
   });
   if (options.optimizer !== undefined && !isOptimizerLike(options.optimizer)) {
-    check.fail('options.optimizer', options.optimizer, 'a tf.Optimizer');
+    check.fail('optimizer', options.optimizer, 'a tf.Optimizer');
   }
   const variables = [...options.variables];
   const saved = variables.map((variable) => tf.keep(tf.clone(variable)));

@@ -132,7 +132,7 @@ export async function runSanityChecks(
   exampleCount(name, 'data', data);
   const selected = options.checks ?? sanityCheckNames;
   selected.forEach((checkName, i) => {
-    check.oneOf(`options.checks[${i}]`, checkName, sanityCheckNames);
+    check.oneOf(`checks[${i}]`, checkName, sanityCheckNames);
   });
   const results: CheckResult[] = [];
   let range: RangeTestAnalysis | undefined;
@@ -151,10 +151,10 @@ export async function runSanityChecks(
             add({
               name: 'labels',
               status: 'skipped',
-              summary: 'skipped: not a classification (pass options.classes)',
+              summary: 'skipped: not a classification (pass the classes option)',
               measurements: {},
               advice: [],
-              reason: 'Not a classification; pass options.classes.',
+              reason: 'Not a classification; pass the classes option.',
             });
           } else add(checkLabels(await labelsFromTargets(data.y), { classes }));
           break;

@@ -250,47 +250,47 @@ export function trainingMonitor(options: TrainingMonitorOptions): TrainingMonito
   if (typeof options !== 'object' || options === null) check.fail('options', options, 'an object');
   const model = options.model;
   if (model !== undefined && !isLayersModel(model))
-    check.fail('options.model', model, 'a tfjs-layers model');
+    check.fail('model', model, 'a tfjs-layers model');
   const variables = [
     ...(options.variables ?? model?.trainableWeights.map((w) => w.read() as tf.Variable) ?? []),
   ];
   if (variables.length === 0) {
     check.fail(
-      'options.variables',
+      'variables',
       options.variables,
-      'a non-empty array of tf.Variable (or options.model)',
+      'a non-empty array of tf.Variable (or the model option)',
     );
   }
   variables.forEach((variable, i) => {
     if (!(variable instanceof tf.Variable))
-      check.fail(`options.variables[${i}]`, variable, 'a tf.Variable');
+      check.fail(`variables[${i}]`, variable, 'a tf.Variable');
   });
-  const interval = check.integer('options.interval', options.interval ?? 50, { min: 1 });
-  const stopOnFail = check.boolean('options.stopOnFail', options.stopOnFail ?? false);
+  const interval = check.integer('interval', options.interval ?? 50, { min: 1 });
+  const stopOnFail = check.boolean('stopOnFail', options.stopOnFail ?? false);
   const log =
     options.log === false
       ? undefined
       : options.log === undefined
         ? (line: string) => console.warn(line)
-        : check.callable<(line: string) => void>('options.log', options.log);
+        : check.callable<(line: string) => void>('log', options.log);
   const loss =
     options.loss === undefined
       ? model === undefined
         ? undefined
         : compiledLoss(model)
-      : check.callable<(x: tf.Tensor, y: tf.Tensor) => tf.Scalar>('options.loss', options.loss);
+      : check.callable<(x: tf.Tensor, y: tf.Tensor) => tf.Scalar>('loss', options.loss);
   const activations =
     options.activations === undefined
       ? model === undefined
         ? undefined
         : activationProbe(model)
       : check.callable<(x: tf.Tensor) => readonly ActivationOutput[]>(
-          'options.activations',
+          'activations',
           options.activations,
         );
   const probe = options.probe;
   if (probe !== undefined && (!(probe.x instanceof tf.Tensor) || !(probe.y instanceof tf.Tensor))) {
-    check.fail('options.probe', probe, 'an object { x: tf.Tensor, y: tf.Tensor }');
+    check.fail('probe', probe, 'an object { x: tf.Tensor, y: tf.Tensor }');
   }
   const runner = createMonitorRunner(options);
   const kernels = variables.filter((variable) => variable.rank >= 2);
@@ -457,8 +457,8 @@ export function trainingMonitorCallback(
 ): TrainingMonitorCallback {
   const check = checkArguments('trainingMonitorCallback');
   if (!isLayersModel(options?.model))
-    check.fail('options.model', options?.model, 'the tfjs-layers model being fitted');
-  const reportAtEnd = check.boolean('options.reportAtEnd', options.reportAtEnd ?? true);
+    check.fail('model', options?.model, 'the tfjs-layers model being fitted');
+  const reportAtEnd = check.boolean('reportAtEnd', options.reportAtEnd ?? true);
   const monitor = trainingMonitor(options);
   const model = options.model;
   // Steps are optimizer updates (several batches each with an accumulating optimizer), as in

@@ -79,7 +79,7 @@ function resolveOptimizer(
       'optimizer',
       optimizer,
       'an optimizer',
-      'Compile the model with an optimizer, or pass options.optimizer.',
+      'Compile the model with an optimizer, or pass the optimizer option.',
     );
   }
   return optimizer as LearningRateTarget;

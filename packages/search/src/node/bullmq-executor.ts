@@ -105,7 +105,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     check.fail('options', options, 'an object { redis, ... }');
   if (typeof options.redis !== 'string' || !/^rediss?:\/\//.test(options.redis)) {
     check.fail(
-      'options.redis',
+      'redis',
       options.redis,
       'a Redis URL',
       "Pass e.g. 'redis://127.0.0.1:6379'.",
@@ -113,12 +113,12 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
   }
   const queueName = options.queue ?? defaultQueueName;
   if (typeof queueName !== 'string' || queueName === '' || queueName.includes(':')) {
-    check.fail('options.queue', queueName, 'a name without ":"');
+    check.fail('queue', queueName, 'a name without ":"');
   }
-  const concurrency = check.integer('options.concurrency', options.concurrency ?? 1000, { min: 1 });
-  const pollIntervalMs = check.positive('options.pollIntervalMs', options.pollIntervalMs ?? 1000);
+  const concurrency = check.integer('concurrency', options.concurrency ?? 1000, { min: 1 });
+  const pollIntervalMs = check.positive('pollIntervalMs', options.pollIntervalMs ?? 1000);
   const connectTimeoutMs = check.positive(
-    'options.connectTimeoutMs',
+    'connectTimeoutMs',
     options.connectTimeoutMs ?? 5000,
   );
   const log = options.log ?? (() => undefined);

@@ -96,7 +96,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     check.fail('options', options, 'an object { redis, module, ... }');
   if (typeof options.redis !== 'string' || !/^rediss?:\/\//.test(options.redis)) {
     check.fail(
-      'options.redis',
+      'redis',
       options.redis,
       'a Redis URL',
       "Pass e.g. 'redis://127.0.0.1:6379'.",
@@ -105,33 +105,33 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const module = resolveObjectiveModule('startBullmqWorker', options.module);
   const exportName = options.exportName ?? 'objective';
   const queueName = options.queue ?? defaultQueueName;
-  const concurrency = check.integer('options.concurrency', options.concurrency ?? 1, { min: 1 });
-  const isolation = check.oneOf('options.isolation', options.isolation ?? 'thread', [
+  const concurrency = check.integer('concurrency', options.concurrency ?? 1, { min: 1 });
+  const isolation = check.oneOf('isolation', options.isolation ?? 'thread', [
     'thread',
     'process',
     'none',
   ]);
   const decisionTimeoutMs = check.positive(
-    'options.decisionTimeoutMs',
+    'decisionTimeoutMs',
     options.decisionTimeoutMs ?? 10_000,
   );
   const connectTimeoutMs = check.positive(
-    'options.connectTimeoutMs',
+    'connectTimeoutMs',
     options.connectTimeoutMs ?? 5000,
   );
   const reconnectTimeoutMs = check.positive(
-    'options.reconnectTimeoutMs',
+    'reconnectTimeoutMs',
     options.reconnectTimeoutMs ?? 60_000,
   );
-  const lockDuration = check.integer('options.lockDurationMs', options.lockDurationMs ?? 30_000, {
+  const lockDuration = check.integer('lockDurationMs', options.lockDurationMs ?? 30_000, {
     min: 1,
   });
   const stalledInterval = check.integer(
-    'options.stalledIntervalMs',
+    'stalledIntervalMs',
     options.stalledIntervalMs ?? 30_000,
     { min: 1 },
   );
-  const maxStalledCount = check.integer('options.maxStalledCount', options.maxStalledCount ?? 1, {
+  const maxStalledCount = check.integer('maxStalledCount', options.maxStalledCount ?? 1, {
     min: 0,
   });
   const name = options.name ?? `${hostname()}:${process.pid}`;

@@ -76,7 +76,7 @@ export async function fileJournal(
       "Pass where the journal lives, e.g. 'runs/search/journal.jsonl'.",
     );
   }
-  const fsync = check.boolean('options.fsync', options.fsync ?? true);
+  const fsync = check.boolean('fsync', options.fsync ?? true);
   const log = options.log ?? (() => undefined);
   const absolute = resolve(path);
   const lockPath = `${absolute}.lock`;

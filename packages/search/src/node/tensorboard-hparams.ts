@@ -70,7 +70,7 @@ export async function writeSearchHParams(
 ): Promise<string[]> {
   const check = checkArguments('writeSearchHParams');
   if (typeof logdir !== 'string' || logdir === '') check.fail('logdir', logdir, 'a directory path');
-  const replace = check.boolean('options.replace', options.replace ?? false);
+  const replace = check.boolean('replace', options.replace ?? false);
   const metricName = options.metricName ?? 'value';
   const existing = await readdir(logdir).catch(() => [] as string[]);
   if (existing.length > 0) {

@@ -181,13 +181,13 @@ export function workerPoolExecutor(options: WorkerPoolOptions): Executor {
   const module = resolveObjectiveModule('workerPoolExecutor', options.module);
   const exportName = options.exportName ?? 'objective';
   if (typeof exportName !== 'string' || exportName === '')
-    check.fail('options.exportName', exportName, 'a name');
-  const size = check.integer('options.size', options.size ?? availableParallelism(), { min: 1 });
-  const isolation = check.oneOf('options.isolation', options.isolation ?? 'thread', [
+    check.fail('exportName', exportName, 'a name');
+  const size = check.integer('size', options.size ?? availableParallelism(), { min: 1 });
+  const isolation = check.oneOf('isolation', options.isolation ?? 'thread', [
     'thread',
     'process',
   ]);
-  const fresh = check.boolean('options.freshWorkerPerTrial', options.freshWorkerPerTrial ?? true);
+  const fresh = check.boolean('freshWorkerPerTrial', options.freshWorkerPerTrial ?? true);
   const data = { module, exportName };
   const idle: PoolWorker[] = [];
   const live = new Set<PoolWorker>();
