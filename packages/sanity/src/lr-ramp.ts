@@ -27,12 +27,7 @@ export function resolveRamp(
   const start = check.positive('start', options.start ?? defaultLearningRateRamp.start);
   const end = check.positive('end', options.end ?? defaultLearningRateRamp.end);
   if (end <= start) {
-    check.fail(
-      'end',
-      end,
-      `> start (${start})`,
-      'The ramp goes from small to large rates.',
-    );
+    check.fail('end', end, `> start (${start})`, 'The ramp goes from small to large rates.');
   }
   const iterations = check.integer(
     'iterations',

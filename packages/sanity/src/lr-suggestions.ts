@@ -60,11 +60,9 @@ function peerWindow(
 ): { start: number; end: number } {
   checkCurve(functionName, learningRates, smoothed);
   const check = checkArguments(functionName);
-  const start = check.integer(
-    'skipStart',
-    options.skipStart ?? Math.floor(smoothed.length / 10),
-    { min: 0 },
-  );
+  const start = check.integer('skipStart', options.skipStart ?? Math.floor(smoothed.length / 10), {
+    min: 0,
+  });
   const skipEnd = check.integer('skipEnd', options.skipEnd ?? 5, { min: 0 });
   let end = smoothed.length - skipEnd;
   for (let i = start; i < end; i++) {

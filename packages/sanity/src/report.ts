@@ -96,10 +96,7 @@ export function formatReport(
   options: FormatReportOptions = {},
 ): string {
   const check = checkArguments('formatReport');
-  const order = check.oneOf('order', options.order ?? 'severity', [
-    'severity',
-    'run',
-  ] as const);
+  const order = check.oneOf('order', options.order ?? 'severity', ['severity', 'run'] as const);
   const full = 'results' in report ? report : sanityReport([report]);
   const results =
     order === 'run'

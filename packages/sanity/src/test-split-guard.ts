@@ -62,8 +62,7 @@ export function createTestSplitGuard(
 ): TestSplitGuardState {
   const check = checkArguments('createTestSplitGuard');
   const name = options.name ?? 'test';
-  if (typeof name !== 'string' || name === '')
-    check.fail('name', name, 'a non-empty string');
+  if (typeof name !== 'string' || name === '') check.fail('name', name, 'a non-empty string');
   if (options.fingerprint !== undefined && typeof options.fingerprint !== 'string') {
     check.fail('fingerprint', options.fingerprint, 'a string (fingerprintRows)');
   }

@@ -308,10 +308,7 @@ export function coarseToFine(options: CoarseToFineOptions = {}): Strategy {
       min: 1,
       fix: 'Train each trial for at least one epoch.',
     }),
-    learningRateDecay: check.boolean(
-      'coarse.learningRateDecay',
-      coarse.learningRateDecay ?? false,
-    ),
+    learningRateDecay: check.boolean('coarse.learningRateDecay', coarse.learningRateDecay ?? false),
   };
   const coarseSize = parameters.reduce((size, p) => size * p.values.length, 1);
   if (coarse.maxTrials !== undefined) {

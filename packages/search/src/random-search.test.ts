@@ -57,7 +57,9 @@ describe('randomSearch', () => {
     expect(() => randomSearch({ space, trials: 0, seed: 1 })).toThrow(
       'randomSearch: trials must be an integer >= 1, got 0. A search needs a budget of at least one trial.',
     );
-    expect(() => randomSearch({ space, trials: 3, seed: -1 })).toThrow('randomSearch: seed must be an integer');
+    expect(() => randomSearch({ space, trials: 3, seed: -1 })).toThrow(
+      'randomSearch: seed must be an integer',
+    );
   });
 });
 

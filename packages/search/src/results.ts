@@ -54,11 +54,10 @@ export function summarizeSearch(
   trials: readonly TrialView[],
   options: { direction: Direction; searchId: string; parameterNames?: readonly string[] },
 ): SearchResult {
-  const direction = checkArguments('summarizeSearch').oneOf(
-    'direction',
-    options.direction,
-    ['minimize', 'maximize'],
-  );
+  const direction = checkArguments('summarizeSearch').oneOf('direction', options.direction, [
+    'minimize',
+    'maximize',
+  ]);
   const names = options.parameterNames ?? [
     ...new Set(trials.flatMap((t) => Object.keys(t.config))),
   ];

@@ -284,9 +284,7 @@ describe('runSearch', () => {
   it('refuses bad options up front', async () => {
     await expect(
       runSearch({ strategy: grid, direction: 'lower' as never, objective: () => 1 }),
-    ).rejects.toThrow(
-      "runSearch: direction must be one of 'minimize', 'maximize', got \"lower\".",
-    );
+    ).rejects.toThrow("runSearch: direction must be one of 'minimize', 'maximize', got \"lower\".");
     await expect(runSearch({ strategy: grid, direction: 'minimize' })).rejects.toThrow(
       'runSearch: objective must be given exactly when the executor option is not',
     );

@@ -113,8 +113,7 @@ export async function overfitLadder(
         })()
       : undefined);
   const ownsHeldOut = options.heldOut === undefined && heldOutData !== undefined;
-  const heldOutCount =
-    heldOutData === undefined ? 0 : exampleCount(name, 'heldOut', heldOutData);
+  const heldOutCount = heldOutData === undefined ? 0 : exampleCount(name, 'heldOut', heldOutData);
   const task =
     options.task ??
     tidyValue(

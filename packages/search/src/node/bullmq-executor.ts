@@ -104,12 +104,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
   if (typeof options !== 'object' || options === null)
     check.fail('options', options, 'an object { redis, ... }');
   if (typeof options.redis !== 'string' || !/^rediss?:\/\//.test(options.redis)) {
-    check.fail(
-      'redis',
-      options.redis,
-      'a Redis URL',
-      "Pass e.g. 'redis://127.0.0.1:6379'.",
-    );
+    check.fail('redis', options.redis, 'a Redis URL', "Pass e.g. 'redis://127.0.0.1:6379'.");
   }
   const queueName = options.queue ?? defaultQueueName;
   if (typeof queueName !== 'string' || queueName === '' || queueName.includes(':')) {
@@ -117,10 +112,7 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
   }
   const concurrency = check.integer('concurrency', options.concurrency ?? 1000, { min: 1 });
   const pollIntervalMs = check.positive('pollIntervalMs', options.pollIntervalMs ?? 1000);
-  const connectTimeoutMs = check.positive(
-    'connectTimeoutMs',
-    options.connectTimeoutMs ?? 5000,
-  );
+  const connectTimeoutMs = check.positive('connectTimeoutMs', options.connectTimeoutMs ?? 5000);
   const log = options.log ?? (() => undefined);
   const url = options.redis;
 

@@ -95,12 +95,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   if (typeof options !== 'object' || options === null)
     check.fail('options', options, 'an object { redis, module, ... }');
   if (typeof options.redis !== 'string' || !/^rediss?:\/\//.test(options.redis)) {
-    check.fail(
-      'redis',
-      options.redis,
-      'a Redis URL',
-      "Pass e.g. 'redis://127.0.0.1:6379'.",
-    );
+    check.fail('redis', options.redis, 'a Redis URL', "Pass e.g. 'redis://127.0.0.1:6379'.");
   }
   const module = resolveObjectiveModule('startBullmqWorker', options.module);
   const exportName = options.exportName ?? 'objective';
@@ -115,10 +110,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     'decisionTimeoutMs',
     options.decisionTimeoutMs ?? 10_000,
   );
-  const connectTimeoutMs = check.positive(
-    'connectTimeoutMs',
-    options.connectTimeoutMs ?? 5000,
-  );
+  const connectTimeoutMs = check.positive('connectTimeoutMs', options.connectTimeoutMs ?? 5000);
   const reconnectTimeoutMs = check.positive(
     'reconnectTimeoutMs',
     options.reconnectTimeoutMs ?? 60_000,
@@ -126,11 +118,9 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const lockDuration = check.integer('lockDurationMs', options.lockDurationMs ?? 30_000, {
     min: 1,
   });
-  const stalledInterval = check.integer(
-    'stalledIntervalMs',
-    options.stalledIntervalMs ?? 30_000,
-    { min: 1 },
-  );
+  const stalledInterval = check.integer('stalledIntervalMs', options.stalledIntervalMs ?? 30_000, {
+    min: 1,
+  });
   const maxStalledCount = check.integer('maxStalledCount', options.maxStalledCount ?? 1, {
     min: 0,
   });

@@ -183,10 +183,7 @@ export function workerPoolExecutor(options: WorkerPoolOptions): Executor {
   if (typeof exportName !== 'string' || exportName === '')
     check.fail('exportName', exportName, 'a name');
   const size = check.integer('size', options.size ?? availableParallelism(), { min: 1 });
-  const isolation = check.oneOf('isolation', options.isolation ?? 'thread', [
-    'thread',
-    'process',
-  ]);
+  const isolation = check.oneOf('isolation', options.isolation ?? 'thread', ['thread', 'process']);
   const fresh = check.boolean('freshWorkerPerTrial', options.freshWorkerPerTrial ?? true);
   const data = { module, exportName };
   const idle: PoolWorker[] = [];
