@@ -1,5 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared';
 
-export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
-});
+// Pure private workspace (no TensorFlow.js); see vitest.shared.ts.
+export default packageTestConfig('@trainkit/mnist', import.meta.url, { tfjs: 'none' });

@@ -1,23 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared';
 
-export default defineConfig({
-  resolve: {
-    // The README examples import the package by name; test them against the source.
-    alias: [
-      {
-        find: /^@trainkit\/accumulate\/tfjs$/,
-        replacement: fileURLToPath(new URL('./src/tfjs/index.ts', import.meta.url)),
-      },
-      {
-        find: /^@trainkit\/accumulate$/,
-        replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-      },
-    ],
-  },
-  test: {
-    include: ['src/**/*.test.ts'],
-    setupFiles: ['./vitest.setup.ts'],
-    testTimeout: 60_000,
-  },
-});
+// Every test trains through tfjs (the optimizer itself lives in src/), so vitest.setup.ts
+// (CPU backend + gradients) runs for all of them; see vitest.shared.ts.
+export default packageTestConfig('@trainkit/accumulate', import.meta.url, { tfjs: 'everywhere' });
