@@ -7,10 +7,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseJournal } from '@trainkit/search';
+import { startRedis, type TestRedis } from '@trainkit/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResult, readSearch } from './artifacts';
 import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-helpers/cli-process';
-import { startRedis, type TestRedis } from './test-helpers/redis';
 
 let work: string;
 beforeAll(async () => {

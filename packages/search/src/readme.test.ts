@@ -8,8 +8,8 @@ beforeAll(async () => {
   redis = await startRedis();
   process.env.REDIS_URL = redis.url;
 }, 30_000);
-afterAll(() => {
-  redis?.child.kill();
+afterAll(async () => {
+  await redis?.stop();
 });
 
 describeReadmeExamples(

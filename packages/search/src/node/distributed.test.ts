@@ -34,7 +34,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await killAllChildren();
-  redis?.child.kill();
+  await redis?.stop();
 });
 
 function node(name: string, args: string[], env: Record<string, string> = {}): Child {
@@ -292,10 +292,11 @@ describe('distributed search on BullMQ (real redis-server, coordinator and worke
       env,
     );
     await a.waitFor(/trial \d+: started/);
-    own.child.kill();
+    own.kill(); // abrupt: a lost Redis
     const lost = Date.now();
     expect(await a.exited).toBe(1);
     expect(Date.now() - lost).toBeLessThan(10_000);
     expect(a.output()).toMatch(/lost Redis at redis:\/\/127\.0\.0\.1:\d+ for more than 1500 ms/);
+    await own.stop();
   }, 30_000);
 });

@@ -1,10 +1,10 @@
 // Test support: child processes in their own process groups (killed with the group, also when
-// a test fails), and a private redis-server on a free 127.0.0.1 port.
+// a test fails). The private redis-server on a free 127.0.0.1 port (and `freePort`) come from
+// the repository's one starter, internal/test-redis: `startRedis()` -> `{ url, port, child,
+// kill() (SIGKILL), stop() (SIGTERM, wait, remove its directory) }`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+export { freePort, startRedis, type TestRedis } from '@trainkit/test-redis';
 
 /** A started child with its output so far and a way to wait for a line. */
 export interface Child {
@@ -100,44 +100,4 @@ export async function killAllChildren(): Promise<void> {
   const running = [...started];
   for (const child of running) child.kill();
   await Promise.all(running.map((child) => child.exited));
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        resolve(typeof address === 'object' && address !== null ? address.port : 0),
-      );
-    });
-  });
-}
-
-/** Starts redis-server on a free port without persistence; resolves once it accepts connections. */
-export async function startRedis(): Promise<{ url: string; port: number; child: Child }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'trainkit-redis-'));
-  const child = startChild(
-    'redis',
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    {},
-    { keep: true },
-  );
-  await child.waitFor(/Ready to accept connections/, 15_000);
-  return { url: `redis://127.0.0.1:${port}`, port, child };
 }
