@@ -206,3 +206,53 @@ export function mulberry32(seed) {
 export function progress(section, text) {
   process.stderr.write(`[${section}] ${text}\n`);
 }
+
+/**
+ * Writes a section's JSON (its envelope around `body`) to `options.out` and logs where:
+ * the last step of every section.
+ */
+export function finishSection(name, options, body) {
+  writeJson(options.out, sectionResult(name, options, body));
+  progress(name, `wrote ${options.out}`);
+}
+
+/**
+ * A side-by-side comparison with a peer framework, measured in rounds. `round(i, trainkit,
+ * peer)` runs `trainkit()` and `peer()` (each resolving to a measurement `{ ms, cpuMs }`;
+ * `peer` null when the peer is unavailable) back to back, trainkit first in even rounds and
+ * the peer first in odd ones, sampling the 1-minute load average before each side; the
+ * measurements collect in `trainkit`, `peer` and `loads`. `summary()` gives the page's
+ * figures: spreads of both sides' wall and CPU ms, the per-round speedups (peer time /
+ * trainkit time; null without the peer) and the load.
+ */
+export function sideBySide() {
+  const pairs = {
+    trainkit: [],
+    peer: [],
+    loads: [],
+    async round(round, trainkit, peer) {
+      const sides = round % 2 === 0 ? ['trainkit', 'peer'] : ['peer', 'trainkit'];
+      for (const side of sides) {
+        pairs.loads.push(load1());
+        if (side === 'trainkit') pairs.trainkit.push(await trainkit());
+        else if (peer) pairs.peer.push(await peer());
+      }
+    },
+    summary() {
+      const of = (list, key = 'ms') => list.map((m) => m[key]);
+      const withPeer = pairs.peer.length > 0;
+      return {
+        trainkitMs: spread(of(pairs.trainkit)),
+        trainkitCpuMs: spread(of(pairs.trainkit, 'cpuMs')),
+        peerMs: spread(of(pairs.peer)),
+        peerCpuMs: spread(of(pairs.peer, 'cpuMs')),
+        speedup: withPeer ? pairedRatio(of(pairs.peer), of(pairs.trainkit)) : null,
+        cpuSpeedup: withPeer
+          ? pairedRatio(of(pairs.peer, 'cpuMs'), of(pairs.trainkit, 'cpuMs'))
+          : null,
+        loadAverage: spread(pairs.loads),
+      };
+    },
+  };
+  return pairs;
+}

@@ -19,15 +19,13 @@ import {
 import { createRandom } from '@trainkit/stats';
 import {
   cacheDir,
-  load1,
-  pairedRatio,
+  finishSection,
   progress,
   sectionArgs,
-  sectionResult,
+  sideBySide,
   spread,
   startPeer,
   timed,
-  writeJson,
 } from '../lib/common.mjs';
 
 const options = sectionArgs('metrics');
@@ -109,44 +107,43 @@ for (const [n, matrixRounds, reportRounds] of plan) {
     }
   }
   const measure = async (kind, rounds) => {
-    const r = { trainkit: [], peer: [], peerDefault: [], loads: [] };
+    const r = sideBySide();
+    const peerDefault = [];
     for (let round = 0; round < rounds; round++) {
-      const sides = round % 2 === 0 ? ['trainkit', 'peer'] : ['peer', 'trainkit'];
-      for (const side of sides) {
-        r.loads.push(load1());
-        if (side === 'trainkit') {
-          const t = await timed(() =>
+      await r.round(
+        round,
+        () =>
+          timed(() =>
             kind === 'matrix' ? trainkitMatrix(yTrue, yPred) : trainkitReport(yTrue, yPred),
-          );
-          r.trainkit.push(t);
-        } else if (peer) {
-          if (kind === 'matrix') {
-            r.peer.push(await peer.call({ cmd: 'confusion', labels: true, classes: C }));
-            r.peerDefault.push(await peer.call({ cmd: 'confusion', labels: false }));
-          } else {
-            r.peer.push(await peer.call({ cmd: 'report', digits: 2 }));
-          }
-        }
-      }
+          ),
+        peer &&
+          (async () => {
+            if (kind !== 'matrix') return peer.call({ cmd: 'report', digits: 2 });
+            const measured = await peer.call({ cmd: 'confusion', labels: true, classes: C });
+            peerDefault.push(await peer.call({ cmd: 'confusion', labels: false }));
+            return measured;
+          }),
+      );
       progress(
         'metrics',
         `${kind} ${n.toLocaleString('en-US')} labels round ${round + 1}/${rounds}: trainkit ${r.trainkit.at(-1).ms.toFixed(0)} ms, scikit-learn ${r.peer.at(-1)?.ms.toFixed(0) ?? '-'} ms`,
       );
     }
-    const ms = (list, key = 'ms') => list.map((m) => m[key]);
+    const summary = r.summary();
+    const { trainkitMs, trainkitCpuMs, peerMs, peerCpuMs } = summary;
     return {
       kind,
       labels: n,
       rounds,
-      trainkitMs: spread(ms(r.trainkit)),
-      trainkitCpuMs: spread(ms(r.trainkit, 'cpuMs')),
-      peerMs: spread(ms(r.peer)),
-      peerCpuMs: spread(ms(r.peer, 'cpuMs')),
-      peerDefaultMs: spread(ms(r.peerDefault)),
-      speedup: r.peer.length ? pairedRatio(ms(r.peer), ms(r.trainkit)) : null,
-      cpuSpeedup: r.peer.length ? pairedRatio(ms(r.peer, 'cpuMs'), ms(r.trainkit, 'cpuMs')) : null,
-      trainkitLabelsPerSecond: n / (spread(ms(r.trainkit)).median / 1000),
-      loadAverage: spread(r.loads),
+      trainkitMs,
+      trainkitCpuMs,
+      peerMs,
+      peerCpuMs,
+      peerDefaultMs: spread(peerDefault.map((m) => m.ms)),
+      speedup: summary.speedup,
+      cpuSpeedup: summary.cpuSpeedup,
+      trainkitLabelsPerSecond: n / (trainkitMs.median / 1000),
+      loadAverage: summary.loadAverage,
     };
   };
   rows.push(await measure('matrix', runsOverride ?? matrixRounds));
@@ -159,15 +156,11 @@ for (const [n, matrixRounds, reportRounds] of plan) {
 }
 if (peer) await peer.close();
 
-writeJson(
-  options.out,
-  sectionResult('metrics', options, {
-    classes: C,
-    labels:
-      'uniform true labels (PCG32 seed 42), predictions correct with probability 0.7, Int32Array',
-    peer: peer ? { name: 'scikit-learn', ...info } : { unavailable },
-    agreement,
-    rows,
-  }),
-);
-progress('metrics', `wrote ${options.out}`);
+finishSection('metrics', options, {
+  classes: C,
+  labels:
+    'uniform true labels (PCG32 seed 42), predictions correct with probability 0.7, Int32Array',
+  peer: peer ? { name: 'scikit-learn', ...info } : { unavailable },
+  agreement,
+  rows,
+});

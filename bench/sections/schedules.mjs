@@ -10,15 +10,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as schedules from '@trainkit/schedules';
 import { setLearningRate } from '@trainkit/schedules/tfjs';
 import {
-  load1,
+  finishSection,
   pairedRatio,
   progress,
   sectionArgs,
-  sectionResult,
+  sideBySide,
   spread,
   startPeer,
-  timed,
-  writeJson,
 } from '../lib/common.mjs';
 
 const options = sectionArgs('schedules');
@@ -87,16 +85,16 @@ for (const [kind, o] of combos) {
   if (peer) await peer.call({ cmd: 'schedule', kind, optimizer: o, steps });
 }
 
-const results = new Map(combos.map((c) => [c.join(':'), { trainkit: [], peer: [], loads: [] }]));
+const results = new Map(combos.map((c) => [c.join(':'), sideBySide()]));
 for (let round = 0; round < runs; round++) {
   for (const [kind, o] of combos) {
-    const r = results.get(`${kind}:${o}`);
-    const sides = round % 2 === 0 ? ['trainkit', 'peer'] : ['peer', 'trainkit'];
-    for (const side of sides) {
-      r.loads.push(load1());
-      if (side === 'trainkit') r.trainkit.push((await timed(() => trainkitRun(kind, o))).value);
-      else if (peer) r.peer.push(await peer.call({ cmd: 'schedule', kind, optimizer: o, steps }));
-    }
+    await results
+      .get(`${kind}:${o}`)
+      .round(
+        round,
+        () => trainkitRun(kind, o),
+        peer && (() => peer.call({ cmd: 'schedule', kind, optimizer: o, steps })),
+      );
   }
   progress('schedules', `round ${round + 1}/${runs} done`);
 }
@@ -118,14 +116,10 @@ const rows = combos.map(([kind, o]) => {
   };
 });
 
-writeJson(
-  options.out,
-  sectionResult('schedules', options, {
-    steps,
-    runs,
-    tfjs: { version: tf.version_core, backend: tf.getBackend() },
-    peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
-    rows,
-  }),
-);
-progress('schedules', `wrote ${options.out}`);
+finishSection('schedules', options, {
+  steps,
+  runs,
+  tfjs: { version: tf.version_core, backend: tf.getBackend() },
+  peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
+  rows,
+});

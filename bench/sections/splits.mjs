@@ -8,18 +8,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kFold, stratifiedKFold, trainTestSplit } from '@trainkit/splits';
-import { createRandom } from '@trainkit/stats';
+import { imbalancedLabels } from '../../packages/splits/bench/labels.mjs';
 import {
   cacheDir,
-  load1,
-  pairedRatio,
+  finishSection,
   progress,
   sectionArgs,
-  sectionResult,
-  spread,
+  sideBySide,
   startPeer,
   timed,
-  writeJson,
 } from '../lib/common.mjs';
 
 const options = sectionArgs('splits');
@@ -29,27 +26,7 @@ const classes = 10;
 const k = 5;
 const testSize = 0.2;
 
-function makeLabels() {
-  const weights = Array.from({ length: classes }, (_, c) => 1 / (c + 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cumulative = [];
-  let sum = 0;
-  for (const w of weights) {
-    sum += w / total;
-    cumulative.push(sum);
-  }
-  const labels = new Int32Array(n);
-  const random = createRandom({ seed: 2024 });
-  for (let i = 0; i < n; i++) {
-    const u = random.nextFloat();
-    let c = 0;
-    while (c < classes - 1 && u >= cumulative[c]) c++;
-    labels[i] = c;
-  }
-  return labels;
-}
-
-const labels = makeLabels();
+const labels = imbalancedLabels(n, { classes, seed: 2024 });
 
 const operations = [
   {
@@ -113,24 +90,19 @@ for (const op of operations) {
   if (peer) await peer.call({ cmd: 'split', kind: op.id, k, testSize, seed: 1 });
 }
 
-const results = Object.fromEntries(
-  operations.map((op) => [op.id, { trainkit: [], peer: [], loads: [] }]),
-);
+const results = Object.fromEntries(operations.map((op) => [op.id, sideBySide()]));
 for (let round = 0; round < runs; round++) {
   const seed = 100 + round;
   for (const op of operations) {
     const r = results[op.id];
-    const sides = round % 2 === 0 ? ['trainkit', 'peer'] : ['peer', 'trainkit'];
-    for (const side of sides) {
-      r.loads.push(load1());
-      if (side === 'trainkit') {
+    await r.round(
+      round,
+      async () => {
         const t = await timed(() => op.run(seed));
-        r.trainkit.push({ ms: t.ms, cpuMs: t.cpuMs });
-      } else if (peer) {
-        const t = await peer.call({ cmd: 'split', kind: op.id, k, testSize, seed });
-        r.peer.push({ ms: t.ms, cpuMs: t.cpuMs });
-      }
-    }
+        return { ms: t.ms, cpuMs: t.cpuMs };
+      },
+      peer && (() => peer.call({ cmd: 'split', kind: op.id, k, testSize, seed })),
+    );
     const last = (list) => list.at(-1)?.ms.toFixed(0) ?? '-';
     progress(
       'splits',
@@ -140,32 +112,18 @@ for (let round = 0; round < runs; round++) {
 }
 if (peer) await peer.close();
 
-const rows = operations.map((op) => {
-  const r = results[op.id];
-  const ms = (list, key = 'ms') => list.map((m) => m[key]);
-  return {
-    id: op.id,
-    title: op.title,
-    trainkitCall: op.trainkit,
-    peerCall: op.peer,
-    trainkitMs: spread(ms(r.trainkit)),
-    trainkitCpuMs: spread(ms(r.trainkit, 'cpuMs')),
-    peerMs: spread(ms(r.peer)),
-    peerCpuMs: spread(ms(r.peer, 'cpuMs')),
-    // speedup = scikit-learn's time / trainkit's, per round (both ran back to back)
-    speedup: r.peer.length ? pairedRatio(ms(r.peer), ms(r.trainkit)) : null,
-    cpuSpeedup: r.peer.length ? pairedRatio(ms(r.peer, 'cpuMs'), ms(r.trainkit, 'cpuMs')) : null,
-    loadAverage: spread(r.loads),
-  };
-});
+// speedup = scikit-learn's time / trainkit's, per round (both ran back to back)
+const rows = operations.map((op) => ({
+  id: op.id,
+  title: op.title,
+  trainkitCall: op.trainkit,
+  peerCall: op.peer,
+  ...results[op.id].summary(),
+}));
 
-writeJson(
-  options.out,
-  sectionResult('splits', options, {
-    labels: { count: n, classes, distribution: 'class c with weight 1/(c+1), PCG32 seed 2024' },
-    runs,
-    peer: peer ? { name: 'scikit-learn', ...info } : { unavailable },
-    rows,
-  }),
-);
-progress('splits', `wrote ${options.out}`);
+finishSection('splits', options, {
+  labels: { count: n, classes, distribution: 'class c with weight 1/(c+1), PCG32 seed 2024' },
+  runs,
+  peer: peer ? { name: 'scikit-learn', ...info } : { unavailable },
+  rows,
+});

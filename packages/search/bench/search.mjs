@@ -7,12 +7,14 @@
 // 2. Worker-pool scaling on a CPU-bound objective, 1..cores workers: speedup and efficiency
 //    T(1) / (k * T(k)), medians of interleaved repetitions. Target efficiency >= 85%.
 // The machine's load average is printed: on a shared machine it explains most of the spread.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+//
+// The measuring functions are exported: the root benchmark page's section
+// (bench/sections/search.mjs) runs the same measurements and writes them as JSON.
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRedis } from '@trainkit/test-redis';
 import { categorical, defineSpace, manualSearch, memoryJournal, runSearch } from '../dist/index.js';
 import {
   bullmqExecutor,
@@ -21,9 +23,7 @@ import {
   workerPoolExecutor,
 } from '../dist/node/index.js';
 
-const quick = process.argv.includes('--quick');
 const objectives = fileURLToPath(new URL('./objectives.mjs', import.meta.url));
-const cores = availableParallelism();
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function strategy(count, work = 0) {
@@ -39,194 +39,194 @@ async function timeSearch(options) {
   const result = await runSearch({ direction: 'minimize', ...options });
   const ms = performance.now() - start;
   if (result.counts.finished !== result.trials.length)
-    throw new Error(`not all finished: ${JSON.stringify(result.counts)}`);
+    throw new Error(`search: not all trials finished: ${JSON.stringify(result.counts)}`);
   return ms;
 }
 
-function row(name, trials, ms) {
-  return {
-    executor: name,
-    trials,
-    'trials/s': Number(((trials * 1000) / ms).toFixed(1)),
-    'ms/trial': Number((ms / trials).toFixed(2)),
+/**
+ * Per-trial overhead of each executor on the trivial objective. `trials`: trials of the cheap
+ * executors (in-process, reused threads, BullMQ without isolation); `fresh`: of the threads
+ * fresh per trial and BullMQ with thread isolation; `processes`: of a process per trial.
+ * BullMQ runs on a private redis-server (@trainkit/test-redis) when one can be started.
+ * Resolves to `{ rows: [{ id, trials, ms, loadAverage }], redisUnavailable: reason | null }`;
+ * `onRow(row)` is called after each measurement.
+ */
+export async function measureExecutors({ trials, fresh, processes, cores, onRow = () => {} }) {
+  const rows = [];
+  const add = (id, count, ms) => {
+    const row = { id, trials: count, ms, loadAverage: loadavg()[0] };
+    rows.push(row);
+    onRow(row);
   };
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.stdout.on('data', (data) => {
-      if (String(data).includes('Ready to accept connections')) resolve();
-    });
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
-
-console.log(
-  `node ${process.version}, ${cores} cores, load average ${loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
-);
-
-// 1. Overhead per executor.
-const n = quick ? 50 : 200;
-const rows = [];
-rows.push(
-  row(
-    'in-process, memory journal',
-    n,
+  add(
+    'memory',
+    trials,
     await timeSearch({
-      strategy: strategy(n),
+      strategy: strategy(trials),
       objective: (t) => t.config.x,
       journal: memoryJournal(),
     }),
-  ),
-);
-{
-  const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
-  const journal = await fileJournal(join(dir, 'journal.jsonl'));
-  rows.push(
-    row(
-      'in-process, file journal (fsync per record)',
-      n,
-      await timeSearch({ strategy: strategy(n), objective: (t) => t.config.x, journal }),
-    ),
   );
-  await journal.close();
-  rmSync(dir, { recursive: true, force: true });
-}
-for (const [name, options, count] of [
-  [
-    'pool: threads, fresh worker per trial',
-    { isolation: 'thread', freshWorkerPerTrial: true },
-    quick ? 20 : 60,
-  ],
-  ['pool: threads, workers reused', { isolation: 'thread', freshWorkerPerTrial: false }, n],
-  [
-    'pool: processes, fresh per trial',
-    { isolation: 'process', freshWorkerPerTrial: true },
-    quick ? 10 : 30,
-  ],
-]) {
-  const executor = workerPoolExecutor({
-    module: objectives,
-    exportName: 'trivial',
-    size: cores,
-    ...options,
-  });
-  try {
-    rows.push(
-      row(
-        `${name} (${cores})`,
-        count,
-        await timeSearch({ strategy: strategy(count), executor, journal: memoryJournal() }),
-      ),
+  {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-journal-'));
+    const journal = await fileJournal(join(dir, 'journal.jsonl'));
+    add(
+      'file',
+      trials,
+      await timeSearch({ strategy: strategy(trials), objective: (t) => t.config.x, journal }),
     );
-  } finally {
-    await executor.close();
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-}
-let redis;
-try {
-  redis = await startRedis();
-} catch {
-  console.log('redis-server not found: BullMQ row skipped');
-}
-if (redis !== undefined) {
-  for (const isolation of ['none', 'thread']) {
-    const count = isolation === 'none' ? n : quick ? 20 : 60;
-    const queue = `bench-${isolation}`;
-    const worker = await startBullmqWorker({
-      redis: redis.url,
-      queue,
+  for (const [id, poolOptions, count] of [
+    ['threadsFresh', { isolation: 'thread', freshWorkerPerTrial: true }, fresh],
+    ['threadsReused', { isolation: 'thread', freshWorkerPerTrial: false }, trials],
+    ['processes', { isolation: 'process', freshWorkerPerTrial: true }, processes],
+  ]) {
+    const executor = workerPoolExecutor({
       module: objectives,
       exportName: 'trivial',
-      isolation,
-      concurrency: cores,
+      size: cores,
+      ...poolOptions,
     });
-    const executor = await bullmqExecutor({ redis: redis.url, queue, pollIntervalMs: 200 });
     try {
-      rows.push(
-        row(
-          `BullMQ: 1 worker x ${cores}, isolation ${isolation}`,
-          count,
-          await timeSearch({ strategy: strategy(count), executor, journal: memoryJournal() }),
-        ),
+      add(
+        id,
+        count,
+        await timeSearch({ strategy: strategy(count), executor, journal: memoryJournal() }),
       );
     } finally {
       await executor.close();
-      await worker.close();
     }
   }
-  redis.stop();
-}
-console.table(rows);
-
-// 2. Pool scaling on a CPU-bound objective.
-const trials = quick ? 2 * cores : 4 * cores;
-const work = quick ? 10 : 50; // million square roots per trial (about 0.5 s)
-const repetitions = quick ? 1 : 3;
-const times = new Map();
-for (let r = 0; r < repetitions; r++) {
-  for (let k = 1; k <= cores; k++) {
-    const executor = workerPoolExecutor({ module: objectives, exportName: 'cpuBound', size: k });
-    try {
-      const ms = await timeSearch({
-        strategy: strategy(trials, work),
-        executor,
-        journal: memoryJournal(),
+  let redis;
+  try {
+    redis = await startRedis();
+  } catch (error) {
+    return { rows, redisUnavailable: `redis-server: ${error.message}` };
+  }
+  try {
+    for (const isolation of ['none', 'thread']) {
+      const count = isolation === 'none' ? trials : fresh;
+      const queue = `bench-${isolation}`;
+      const worker = await startBullmqWorker({
+        redis: redis.url,
+        queue,
+        module: objectives,
+        exportName: 'trivial',
+        isolation,
+        concurrency: cores,
       });
-      times.set(k, [...(times.get(k) ?? []), ms]);
-    } finally {
-      await executor.close();
+      const executor = await bullmqExecutor({ redis: redis.url, queue, pollIntervalMs: 200 });
+      try {
+        add(
+          `bullmq-${isolation}`,
+          count,
+          await timeSearch({ strategy: strategy(count), executor, journal: memoryJournal() }),
+        );
+      } finally {
+        await executor.close();
+        await worker.close();
+      }
     }
+  } finally {
+    await redis.stop();
   }
+  return { rows, redisUnavailable: null };
 }
-const t1 = median(times.get(1));
-console.table(
-  [...times].map(([k, list]) => {
-    const tk = median(list);
-    return {
-      workers: k,
+
+/**
+ * Worker-pool scaling on the CPU-bound objective (`work` million square roots per trial,
+ * `trials` trials, fresh worker threads): every pool size 1..cores once per repetition, the
+ * order rotated by repetition. Resolves to `{ times: Map(k -> ms[]), loads: number[] }`
+ * (the 1-minute load average before each measurement).
+ */
+export async function measureScaling({ trials, work, repetitions, cores, onRepetition }) {
+  const times = new Map();
+  const loads = [];
+  for (let r = 0; r < repetitions; r++) {
+    for (let i = 0; i < cores; i++) {
+      const k = ((i + r) % cores) + 1;
+      const executor = workerPoolExecutor({ module: objectives, exportName: 'cpuBound', size: k });
+      try {
+        loads.push(loadavg()[0]);
+        const ms = await timeSearch({
+          strategy: strategy(trials, work),
+          executor,
+          journal: memoryJournal(),
+        });
+        times.set(k, [...(times.get(k) ?? []), ms]);
+      } finally {
+        await executor.close();
+      }
+    }
+    onRepetition?.(r);
+  }
+  return { times: new Map([...times].sort(([a], [b]) => a - b)), loads };
+}
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const cores = availableParallelism();
+  console.log(
+    `node ${process.version}, ${cores} cores, load average ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
+
+  // 1. Overhead per executor.
+  const n = quick ? 50 : 200;
+  const names = {
+    memory: 'in-process, memory journal',
+    file: 'in-process, file journal (fsync per record)',
+    threadsFresh: `pool: threads, fresh worker per trial (${cores})`,
+    threadsReused: `pool: threads, workers reused (${cores})`,
+    processes: `pool: processes, fresh per trial (${cores})`,
+    'bullmq-none': `BullMQ: 1 worker x ${cores}, isolation none`,
+    'bullmq-thread': `BullMQ: 1 worker x ${cores}, isolation thread`,
+  };
+  const { rows, redisUnavailable } = await measureExecutors({
+    trials: n,
+    fresh: quick ? 20 : 60,
+    processes: quick ? 10 : 30,
+    cores,
+  });
+  if (redisUnavailable !== null) console.log('redis-server not found: BullMQ row skipped');
+  console.table(
+    rows.map(({ id, trials, ms }) => ({
+      executor: names[id],
       trials,
-      'median s': Number((tk / 1000).toFixed(2)),
-      speedup: Number((t1 / tk).toFixed(2)),
-      efficiency: `${((100 * t1) / (k * tk)).toFixed(0)}%`,
-    };
-  }),
-);
-console.log(
-  `load average after: ${loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
-);
+      'trials/s': Number(((trials * 1000) / ms).toFixed(1)),
+      'ms/trial': Number((ms / trials).toFixed(2)),
+    })),
+  );
+
+  // 2. Pool scaling on a CPU-bound objective.
+  const trials = quick ? 2 * cores : 4 * cores;
+  const { times } = await measureScaling({
+    trials,
+    work: quick ? 10 : 50, // million square roots per trial (about 0.5 s at 50)
+    repetitions: quick ? 1 : 3,
+    cores,
+  });
+  const t1 = median(times.get(1));
+  console.table(
+    [...times].map(([k, list]) => {
+      const tk = median(list);
+      return {
+        workers: k,
+        trials,
+        'median s': Number((tk / 1000).toFixed(2)),
+        speedup: Number((t1 / tk).toFixed(2)),
+        efficiency: `${((100 * t1) / (k * tk)).toFixed(0)}%`,
+      };
+    }),
+  );
+  console.log(
+    `load average after: ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
+if (realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -6,30 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '@trainkit/stats';
 import { miniBatches, stratifiedKFold, trainValidationTestSplit } from '../dist/index.js';
+import { imbalancedLabels } from './labels.mjs';
 
 const n = Number(process.env.SPLITS_BENCH_N ?? 10_000_000);
 const classes = 10;
 const runs = 2;
 
 // Labels: class c with weight 1 / (c + 1) (class 0 is 10x class 9), drawn with PCG32.
-const weights = Array.from({ length: classes }, (_, c) => 1 / (c + 1));
-const total = weights.reduce((a, b) => a + b, 0);
-const cumulative = [];
-let sum = 0;
-for (const w of weights) {
-  sum += w / total;
-  cumulative.push(sum);
-}
-const labels = new Int32Array(n);
-const random = createRandom({ seed: 2024 });
-for (let i = 0; i < n; i++) {
-  const u = random.nextFloat();
-  let c = 0;
-  while (c < classes - 1 && u >= cumulative[c]) c++;
-  labels[i] = c;
-}
+const labels = imbalancedLabels(n, { classes, seed: 2024 });
 
 // Wall time and process CPU time (user + system). On a shared machine the CPU
 // time is the steadier figure; both are printed and both ratios computed.
