@@ -21,6 +21,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { type StridedMatrix, wasmGemm } from './simd/gemm';
 import { simdKernels } from './simd/instance';
+import { wasmMalloc } from './wasm-kernel-calls';
 
 /** Bytes of one chunk of window rows (im2col rows or their gradient). */
 const CHUNK_BYTES = 256 * 1024;
@@ -57,9 +58,12 @@ function geometry(info: backend_util.Conv2DInfo) {
 }
 
 /** Allocates `bytes` of 16-byte-aligned scratch; returns `[aligned address, pointer to free]`. */
-function scratch(heap: { wasm: { _malloc(n: number): number } }, bytes: number): [number, number] {
-  const pointer = heap.wasm._malloc(bytes + 16);
-  if (pointer === 0) throw new Error(`wasm malloc of ${bytes} bytes failed`);
+function scratch(
+  heap: { wasm: { _malloc(n: number): number } },
+  bytes: number,
+  kernelName: string,
+): [number, number] {
+  const pointer = wasmMalloc(heap, bytes + 16, kernelName);
   return [(pointer + 15) & ~15, pointer];
 }
 
@@ -155,7 +159,7 @@ export function convBackpropInputGemm(
   if (rows === 0 || co === 0 || depth === 0) return dx;
   let pointer = 0;
   try {
-    const [cols, p] = scratch(heap, 4 * chunk * depth);
+    const [cols, p] = scratch(heap, 4 * chunk * depth, 'Conv2DBackpropInput');
     pointer = p;
     const dyAddress = heap.typedArrayFromHeap(dy).byteOffset;
     const dxAddress = heap.typedArrayFromHeap(dx).byteOffset;

@@ -6,15 +6,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { isHeapBackend, WASM } from './wasm-kernel-calls';
-
-function requireFloat32(kernel: string, ...infos: TensorInfo[]): void {
-  for (const info of infos) {
-    if (info.dtype !== 'float32') {
-      throw new Error(`${kernel} on wasm supports float32, got ${info.dtype}`);
-    }
-  }
-}
+import { requireDtypes, requireHeapBackend, WASM } from './wasm-kernel-calls';
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for the WebAssembly backend, which
@@ -29,8 +21,8 @@ export const depthwiseConv2dBackpropFilterJs: KernelFunc = ({ inputs, backend, a
   const dy = inputs.dy as TensorInfo;
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
     attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  if (!isHeapBackend(backend)) throw new Error('DepthwiseConv2dNativeBackpropFilter needs wasm');
-  requireFloat32('DepthwiseConv2dNativeBackpropFilter', x, dy);
+  requireHeapBackend('DepthwiseConv2dNativeBackpropFilter', backend);
+  requireDtypes('DepthwiseConv2dNativeBackpropFilter', { x, dy });
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -89,8 +81,8 @@ export const depthwiseConv2dBackpropInputJs: KernelFunc = ({ inputs, backend, at
   const filter = inputs.filter as TensorInfo;
   const { strides, dilations, pad, dimRoundingMode, inputShape } =
     attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  if (!isHeapBackend(backend)) throw new Error('DepthwiseConv2dNativeBackpropInput needs wasm');
-  requireFloat32('DepthwiseConv2dNativeBackpropInput', dy, filter);
+  requireHeapBackend('DepthwiseConv2dNativeBackpropInput', backend);
+  requireDtypes('DepthwiseConv2dNativeBackpropInput', { dy, filter });
   const info = backend_util.computeConv2DInfo(
     inputShape,
     filter.shape as [number, number, number, number],

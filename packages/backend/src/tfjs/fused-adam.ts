@@ -1,8 +1,8 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkArguments } from '@trainkit/core';
+import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { simdKernels } from './simd/instance';
-import { isHeapBackend, WASM } from './wasm-kernel-calls';
+import { requireDtypes, requireHeapBackend, WASM } from './wasm-kernel-calls';
 
 /** Name of the fused Adam update kernel (wasm only; registered by `registerWasmTrainingKernels`). */
 export const ADAM_UPDATE = 'TrainkitAdamUpdate';
@@ -31,14 +31,21 @@ export const adamUpdateWasm: KernelFunc = ({ inputs, backend, attrs }) => {
     TensorInfo
   >;
   const { beta1, beta2, epsilon, learningRate } = attrs as unknown as AdamUpdateAttrs;
-  if (!isHeapBackend(backend)) throw new Error(`${ADAM_UPDATE}: the wasm backend is required`);
+  requireHeapBackend(ADAM_UPDATE, backend);
+  requireDtypes(ADAM_UPDATE, { gradient, m, v, x, oneMinusAccBeta1, oneMinusAccBeta2 } as Record<
+    string,
+    TensorInfo
+  >);
   const size = tf.util.sizeFromShape((x as TensorInfo).shape);
-  for (const t of [gradient, m, v, x, oneMinusAccBeta1, oneMinusAccBeta2] as TensorInfo[]) {
-    if (t.dtype !== 'float32') throw new Error(`${ADAM_UPDATE}: float32 inputs only`);
-  }
-  for (const t of [gradient, m, v] as TensorInfo[]) {
+  for (const [name, t] of Object.entries({ gradient, m, v } as Record<string, TensorInfo>)) {
     if (tf.util.sizeFromShape(t.shape) !== size) {
-      throw new Error(`${ADAM_UPDATE}: gradient, m, v and x must have one size`);
+      throw new ShapeMismatchError({
+        functionName: ADAM_UPDATE,
+        argument: `${name} (size)`,
+        expected: size,
+        actual: tf.util.sizeFromShape(t.shape),
+        fix: 'Pass the gradient and the m and v moments of the variable x itself (all of its size).',
+      });
     }
   }
   const shape = (x as TensorInfo).shape.slice();

@@ -6,7 +6,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { composeKernels, isHeapBackend, type KernelScope, WASM } from './wasm-kernel-calls';
+import { composeKernels, type KernelScope, requireHeapBackend, WASM } from './wasm-kernel-calls';
 
 /** Name of the fused loss kernel (wasm only; registered by `registerWasmTrainingKernels`). */
 export const SOFTMAX_CROSS_ENTROPY = 'TrainkitSoftmaxCrossEntropy';
@@ -48,8 +48,7 @@ function logSoftmax(scope: KernelScope, logits: TensorInfo): TensorInfo {
 /** A float32 scalar tensor info holding `value` (tfjs' `scalar(value)`). */
 function scalarInfo(scope: KernelScope, value: number): TensorInfo {
   const backend = scope.backend;
-  if (!isHeapBackend(backend))
-    throw new Error(`${SOFTMAX_CROSS_ENTROPY}: the wasm backend is required`);
+  requireHeapBackend(SOFTMAX_CROSS_ENTROPY, backend);
   const info = scope.adopt(backend.makeOutput([], 'float32'));
   (backend.typedArrayFromHeap(info) as Float32Array)[0] = value;
   return info;

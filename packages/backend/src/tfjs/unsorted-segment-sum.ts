@@ -5,7 +5,7 @@ import {
   type UnsortedSegmentSumAttrs,
   util,
 } from '@tensorflow/tfjs-core';
-import { isHeapBackend, WASM } from './wasm-kernel-calls';
+import { requireDtypes, requireHeapBackend, WASM } from './wasm-kernel-calls';
 
 /**
  * `UnsortedSegmentSum` for the WebAssembly backend, which ships none, so the
@@ -21,14 +21,9 @@ export const unsortedSegmentSumJs: KernelFunc = ({ inputs, backend, attrs }) => 
   const x = inputs.x as TensorInfo;
   const segmentIds = inputs.segmentIds as TensorInfo;
   const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
-  if (!isHeapBackend(backend)) {
-    throw new Error(`Kernel 'UnsortedSegmentSum' needs the wasm backend, got ${String(backend)}`);
-  }
-  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || segmentIds.dtype !== 'int32') {
-    throw new Error(
-      `UnsortedSegmentSum on wasm supports float32 or int32 x and int32 segmentIds, got ${x.dtype} and ${segmentIds.dtype}`,
-    );
-  }
+  requireHeapBackend('UnsortedSegmentSum', backend);
+  requireDtypes('UnsortedSegmentSum', { x }, ['float32', 'int32']);
+  requireDtypes('UnsortedSegmentSum', { segmentIds }, ['int32']);
   const rows = util.sizeFromShape(segmentIds.shape);
   const sliceSize = util.sizeFromShape(x.shape) / Math.max(rows, 1);
   const outShape = [numSegments, ...x.shape.slice(segmentIds.shape.length)];

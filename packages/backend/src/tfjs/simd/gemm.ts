@@ -14,6 +14,7 @@
  * speed (and without its re-packing of every new right operand).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmMalloc } from '../wasm-kernel-calls';
 import { type SimdInstance, simdKernels } from './instance';
 
 /** One operand of {@link WasmGemm.matMul}: a float32 tensor of shape `[...batch, rows, cols]`. */
@@ -212,8 +213,7 @@ function gemmOn({ kernels: exports, backend: heap }: SimdInstance): WasmGemm {
       );
   /** Runs `body` with GEMM scratch for the given chunking; frees it after. */
   const withScratch = (kc: number, mc: number, n: number, body: (tile: number) => void) => {
-    const scratch = heap.wasm._malloc(scratchBytes(kc, mc, n));
-    if (scratch === 0) throw new Error('wasm malloc of the GEMM scratch failed');
+    const scratch = wasmMalloc(heap, scratchBytes(kc, mc, n), 'wasmGemm');
     try {
       body((scratch + 15) & ~15);
     } finally {
