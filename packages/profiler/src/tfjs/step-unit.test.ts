@@ -4,68 +4,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { EverySecondBatch, fitSetup } from '../../../../step-unit.shared';
 import { type FitProfileResult, profilerCallback } from './profiler-callback';
-
-/**
- * SGD that applies one update per two micro-batches, shaped like an accumulating
- * optimizer: `iterations` counts updates and `state.miniStep` the waiting micro-batches.
- * `flush()` applies a waiting micro-batch, as an epoch-end flush does.
- */
-class EverySecondBatch extends tf.SGDOptimizer {
-  private waiting: tf.NamedTensorMap | undefined;
-  get state() {
-    return { miniStep: this.waiting === undefined ? 0 : 1 };
-  }
-  override applyGradients(gradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
-    if (this.waiting === undefined) {
-      this.waiting = tf.tidy(() => {
-        const kept: tf.NamedTensorMap = {};
-        const list = Array.isArray(gradients)
-          ? gradients
-          : Object.entries(gradients).map(([name, tensor]) => ({ name, tensor }));
-        for (const { name, tensor } of list) kept[name] = tf.keep(tensor.clone());
-        return kept;
-      });
-      return;
-    }
-    tf.dispose(this.waiting);
-    this.waiting = undefined;
-    super.applyGradients(gradients);
-  }
-  flush(): void {
-    if (this.waiting === undefined) return;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    super.applyGradients(waiting);
-    tf.dispose(waiting);
-  }
-}
-
-function setup(optimizer: tf.Optimizer) {
-  const x = tf.randomUniform([40, 3], -1, 1, 'float32', 1);
-  const y = tf.sum(x, 1, true);
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        units: 1,
-        inputShape: [3],
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer, loss: 'meanSquaredError' });
-  const dispose = () => {
-    tf.dispose([x, y]);
-    model.dispose();
-    optimizer.dispose();
-  };
-  return { x, y, model, dispose };
-}
 
 describe('profilerCallback', () => {
   it('first in the list, then tf.callbacks.earlyStopping: one iteration per batch', async () => {
     const before = tf.memory().numTensors;
-    const { x, y, model, dispose } = setup(tf.train.sgd(0.1));
+    const { x, y, model, dispose } = fitSetup(tf.train.sgd(0.1));
     const callback = profilerCallback({ log: () => undefined });
     expect(callback).toBeInstanceOf(tfl.CustomCallback);
     const stopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
@@ -83,7 +28,7 @@ describe('profilerCallback', () => {
 
   it('counts optimizer updates: an iteration spans the micro-batches of one update', async () => {
     const optimizer = new EverySecondBatch(0.1);
-    const { x, y, model, dispose } = setup(optimizer);
+    const { x, y, model, dispose } = fitSetup(optimizer);
     let result: FitProfileResult | undefined;
     const flushAtEpochEnd = new tfl.CustomCallback({ onEpochEnd: () => optimizer.flush() });
     const callback = profilerCallback({
