@@ -5,24 +5,35 @@
 // (the wasm backend runs on one thread) is far less disturbed by other processes.
 //
 //   npx tsup && node bench/monitor-overhead.mjs [--rounds 5]
+//
+// The measuring functions are exported: the root benchmark page's section
+// (bench/sections/sanity.mjs) runs the same measurements and writes them as JSON.
+import { realpathSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
 import { trainingMonitor, trainingMonitorCallback } from '../dist/tfjs/index.js';
 
-const args = process.argv.slice(2);
-const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 5;
-tf.env().set('PROD', true);
-console.log(formatBackendSelection(await selectBackend({ backend: 'wasm' })));
-const mnist = await loadMnist({ split: 'train', limit: 12_800 });
-const x = tf.tensor2d(mnist.images, [mnist.count, 784]);
-const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(mnist.labels, 'int32'), 10), 'float32'));
-const probe = { x: tf.slice(x, [0, 0], [64, 784]), y: tf.slice(y, [0, 0], [64, 10]) };
-const steps = mnist.count / 128;
+/** The variants of one round: no callback, the monitor at interval 50 (default) and 10. */
+export const variants = ['none', 50, 10];
 
-function build() {
+/**
+ * The first `limit` MNIST training images as tensors: `{ x, y (one-hot), probe (64 rows),
+ * steps (batches of 128 per epoch) }`.
+ */
+export async function loadData(limit) {
+  const mnist = await loadMnist({ split: 'train', limit });
+  const x = tf.tensor2d(mnist.images, [mnist.count, 784]);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(mnist.labels, 'int32'), 10), 'float32'));
+  const probe = { x: tf.slice(x, [0, 0], [64, 784]), y: tf.slice(y, [0, 0], [64, 10]) };
+  return { x, y, probe, steps: mnist.count / 128 };
+}
+
+/** The trainer's MNIST MLP (784-256-128-10, seeded Glorot kernels), Adam 2e-3, softmax cross-entropy. */
+export function build() {
   let next = 1;
   const kernel = () => tfl.initializers.glorotUniform({ seed: next++ });
   const model = tfl.sequential({
@@ -44,7 +55,12 @@ function build() {
   return model;
 }
 
-async function epoch(variant) {
+/**
+ * One epoch of model.fit (batch 128, shuffled) on a fresh model after a one-batch warm-up,
+ * with no callback (`'none'`) or the monitor at interval `variant`: ms per step
+ * `{ wall, cpu }`, and with the monitor the number of fail/warn findings.
+ */
+export async function epoch({ x, y, probe, steps }, variant) {
   const model = build();
   await model.fit(probe.x, probe.y, { epochs: 1, batchSize: 64, verbose: 0 }); // warm-up: kernels, slots
   const callbacks =
@@ -63,71 +79,112 @@ async function epoch(variant) {
   const cpuStart = process.cpuUsage();
   await model.fit(x, y, { epochs: 1, batchSize: 128, shuffle: true, verbose: 0, callbacks });
   const cpu = process.cpuUsage(cpuStart);
-  const ms = {
+  const result = {
     wall: (performance.now() - start) / steps,
     cpu: (cpu.user + cpu.system) / 1000 / steps,
   };
   if (callbacks.length > 0) {
     const report = callbacks[0].monitor.report();
-    if (report.counts.fail + report.counts.warn > 0)
-      throw new Error('the healthy run reported a problem');
+    result.findings = report.counts.fail + report.counts.warn;
     callbacks[0].monitor.dispose();
   }
   model.optimizer.dispose();
   model.dispose();
-  return ms;
+  return result;
 }
 
-const variants = ['none', 50, 10];
-const times = Object.fromEntries(variants.map((v) => [v, []]));
-await epoch('none');
-for (let r = 0; r < rounds; r++) for (const v of variants) times[v].push(await epoch(v));
-const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-const of = (v, key) => median(times[v].map((t) => t[key]));
-console.log(
-  `\nmodel.fit, ${steps} steps of 128 per epoch, ${rounds} rounds interleaved, medians (ms per step):`,
-);
-console.log('| callback | CPU ms/step | CPU overhead | wall ms/step | wall overhead |');
-console.log('|---|---|---|---|---|');
-for (const v of variants) {
-  const label = v === 'none' ? 'none' : `monitor, interval ${v}${v === 50 ? ' (default)' : ''}`;
-  const cells = ['cpu', 'wall'].flatMap((key) => {
-    const m = of(v, key);
-    return [m.toFixed(2), v === 'none' ? '-' : `${(100 * (m / of('none', key) - 1)).toFixed(1)}%`];
-  });
-  console.log(`| ${label} | ${cells.join(' | ')} |`);
+/**
+ * `rounds` rounds of every variant (after one untimed epoch), the order rotated by round:
+ * `{ times: { none: [epoch results], 50: [...], 10: [...] }, loads }` (the 1-minute load
+ * average before each epoch).
+ */
+export async function measureEpochs(data, { rounds, onRound }) {
+  const times = Object.fromEntries(variants.map((v) => [v, []]));
+  const loads = [];
+  await epoch(data, 'none');
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < variants.length; i++) {
+      const v = variants[(i + r) % variants.length];
+      loads.push(loadavg()[0]);
+      times[v].push(await epoch(data, v));
+    }
+    onRound?.(r);
+  }
+  return { times, loads };
 }
-console.log(
-  `load average during the run: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(', ')}`,
-);
 
-// Direct: the cost of one check (probe gradient and activations, weight/update statistics, rules)
-// against one training step, timed alternately in the same loop with the custom-loop hook.
-{
+/**
+ * Direct: the cost of one check (probe gradient and activations, weight/update statistics,
+ * rules) against one training step, timed alternately in the same loop with the custom-loop
+ * hook, `steps` steps of which the first `warm` are not counted: `{ stepTimes, checkTimes }` (ms).
+ */
+export async function measureDirect({ x, y, probe }, { steps, warm }) {
   const model = build();
   const monitor = trainingMonitor({ model, probe, interval: 1, log: false });
   const batch = { x: tf.slice(x, 0, 128), y: tf.slice(y, 0, 128) };
   const stepTimes = [];
   const checkTimes = [];
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < steps; i++) {
     monitor.beforeStep(i);
     const t0 = performance.now();
     const loss = await model.trainOnBatch(batch.x, batch.y);
     const t1 = performance.now();
     await monitor.afterStep(i, { loss });
     const t2 = performance.now();
-    if (i >= 10) {
+    if (i >= warm) {
       stepTimes.push(t1 - t0);
       checkTimes.push(t2 - t1);
     }
   }
+  monitor.dispose();
+  tf.dispose([batch.x, batch.y]);
+  model.optimizer.dispose();
+  model.dispose();
+  return { stepTimes, checkTimes };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 5;
+  tf.env().set('PROD', true);
+  console.log(formatBackendSelection(await selectBackend({ backend: 'wasm' })));
+  const data = await loadData(12_800);
+  const { steps } = data;
+  const { times } = await measureEpochs(data, { rounds });
+  for (const v of variants.slice(1)) {
+    if (times[v].some((t) => t.findings > 0)) throw new Error('the healthy run reported a problem');
+  }
+  const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+  const of = (v, key) => median(times[v].map((t) => t[key]));
+  console.log(
+    `\nmodel.fit, ${steps} steps of 128 per epoch, ${rounds} rounds interleaved, medians (ms per step):`,
+  );
+  console.log('| callback | CPU ms/step | CPU overhead | wall ms/step | wall overhead |');
+  console.log('|---|---|---|---|---|');
+  for (const v of variants) {
+    const label = v === 'none' ? 'none' : `monitor, interval ${v}${v === 50 ? ' (default)' : ''}`;
+    const cells = ['cpu', 'wall'].flatMap((key) => {
+      const m = of(v, key);
+      return [
+        m.toFixed(2),
+        v === 'none' ? '-' : `${(100 * (m / of('none', key) - 1)).toFixed(1)}%`,
+      ];
+    });
+    console.log(`| ${label} | ${cells.join(' | ')} |`);
+  }
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
+  );
+
+  const { stepTimes, checkTimes } = await measureDirect(data, { steps: 60, warm: 10 });
   const step = median(stepTimes);
   const check = median(checkTimes);
   console.log(
     `\ndirect: one check ${check.toFixed(2)} ms, one step ${step.toFixed(2)} ms (median of 50 each, alternating);` +
       ` amortized at interval 50: ${((100 * check) / 50 / step).toFixed(1)}% of the step time, at interval 10: ${((100 * check) / 10 / step).toFixed(1)}%`,
   );
-  monitor.dispose();
 }
+
+if (realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
