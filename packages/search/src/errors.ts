@@ -1,18 +1,13 @@
-import { TrainkitError } from '@trainkit/core';
+import { errorMarker, hasErrorMarker as hasMarker, TrainkitError } from '@trainkit/core';
 
-const journalCorruptMarker = Symbol.for('trainkit.error.JournalCorruptError');
-const journalMismatchMarker = Symbol.for('trainkit.error.JournalMismatchError');
-const journalLockMarker = Symbol.for('trainkit.error.JournalLockError');
-const redisUnreachableMarker = Symbol.for('trainkit.error.RedisUnreachableError');
-const trialPrunedMarker = Symbol.for('trainkit.error.TrialPrunedError');
-
-function hasMarker(error: unknown, marker: symbol): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[marker] === true
-  );
-}
+const journalCorruptMarker = errorMarker('JournalCorruptError');
+const journalMismatchMarker = errorMarker('JournalMismatchError');
+const journalLockMarker = errorMarker('JournalLockError');
+const redisUnreachableMarker = errorMarker('RedisUnreachableError');
+const trialPrunedMarker = errorMarker('TrialPrunedError');
+const peerMissingMarker = errorMarker('DistributedPeerMissingError');
+const executorClosedMarker = errorMarker('ExecutorClosedError');
+const objectiveLoadMarker = errorMarker('ObjectiveLoadError');
 
 /** What a {@link JournalCorruptError} describes. */
 export interface JournalCorruptDetails {
@@ -177,6 +172,10 @@ export interface RedisUnreachableDetails {
   readonly url: string;
   /** How long the connection was tried, in milliseconds. */
   readonly waitedMs: number;
+  /** What was being done, phrased to follow "while trying to", e.g. `record the result`. */
+  readonly operation?: string;
+  /** True when a working connection was lost (rather than never made). */
+  readonly lost?: boolean;
   readonly cause?: unknown;
 }
 
@@ -203,7 +202,9 @@ export class RedisUnreachableError extends TrainkitError {
         ? ` (${details.cause.message})`
         : '';
     super(
-      `${details.functionName}: Redis at ${details.url} did not answer within ${details.waitedMs} ms${reason}. ` +
+      (details.lost === true
+        ? `${details.functionName}: lost Redis at ${details.url} for more than ${details.waitedMs} ms${reason}. `
+        : `${details.functionName}: Redis at ${details.url} did not answer within ${details.waitedMs} ms${details.operation === undefined ? '' : ` while trying to ${details.operation}`}${reason}. `) +
         'Start it (`redis-server --port 6379`), or pass the right URL with --redis redis://host:port ' +
         '(check the host, port, password and that the firewall lets this machine in).',
       details.cause === undefined ? undefined : { cause: details.cause },
@@ -241,5 +242,139 @@ export class TrialPrunedError extends TrainkitError {
   /** True for a {@link TrialPrunedError} from any copy of the package. */
   static override isInstance(error: unknown): error is TrialPrunedError {
     return hasMarker(error, trialPrunedMarker);
+  }
+}
+
+/** What a {@link DistributedPeerMissingError} describes. */
+export interface DistributedPeerMissingDetails {
+  /** The function that needed the peers, e.g. `bullmqExecutor`. */
+  readonly functionName: string;
+  /** The optional peer that could not be used: `bullmq` or `ioredis`. */
+  readonly peer: string;
+  /** What went wrong, e.g. the import error's message. */
+  readonly reason: string;
+  readonly cause?: unknown;
+}
+
+/**
+ * Distributed search (BullMQ on Redis) needs the optional peer dependencies
+ * `bullmq` and `ioredis`, and one of them cannot be imported (not installed,
+ * or a version without the expected exports).
+ *
+ * The message reads `fn: the distributed executor needs the optional peer
+ * dependencies bullmq and ioredis; peer cannot be used (reason). Install them:
+ * npm install bullmq ioredis`.
+ *
+ * @example
+ * ```ts
+ * if (DistributedPeerMissingError.isInstance(error)) console.error(error.peer);
+ * ```
+ */
+export class DistributedPeerMissingError extends TrainkitError {
+  readonly [peerMissingMarker] = true;
+  override name = 'DistributedPeerMissingError';
+  readonly functionName: string;
+  readonly peer: string;
+  readonly reason: string;
+
+  constructor(details: DistributedPeerMissingDetails) {
+    super(
+      `${details.functionName}: the distributed executor needs the optional peer dependencies bullmq and ioredis; ` +
+        `${details.peer} cannot be used (${details.reason}). Install them: npm install bullmq ioredis`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
+    this.functionName = details.functionName;
+    this.peer = details.peer;
+    this.reason = details.reason;
+  }
+
+  /** True for a {@link DistributedPeerMissingError} from any copy of the package. */
+  static override isInstance(error: unknown): error is DistributedPeerMissingError {
+    return hasMarker(error, peerMissingMarker);
+  }
+}
+
+/**
+ * A trial was handed to an executor after its `close()`: the executor's
+ * workers are gone, so it cannot run anything.
+ *
+ * @example
+ * ```ts
+ * if (ExecutorClosedError.isInstance(error)) console.error(error.functionName);
+ * ```
+ */
+export class ExecutorClosedError extends TrainkitError {
+  readonly [executorClosedMarker] = true;
+  override name = 'ExecutorClosedError';
+  readonly functionName: string;
+
+  /** @param functionName - The executor's factory, e.g. `workerPoolExecutor`. */
+  constructor(functionName: string) {
+    super(
+      `${functionName}: the pool is closed, so it cannot run a trial. ` +
+        'Call close() only after every runSearch using it has finished, or create a new executor.',
+    );
+    this.functionName = functionName;
+  }
+
+  /** True for an {@link ExecutorClosedError} from any copy of the package. */
+  static override isInstance(error: unknown): error is ExecutorClosedError {
+    return hasMarker(error, executorClosedMarker);
+  }
+}
+
+/** What an {@link ObjectiveLoadError} describes. */
+export interface ObjectiveLoadDetails {
+  /** The executor's factory, e.g. `workerPoolExecutor`. */
+  readonly functionName: string;
+  /** The objective module as given. */
+  readonly module: string;
+  /** The export that should hold the objective. */
+  readonly exportName: string;
+  /**
+   * The module's export names when it loaded but has no such function;
+   * `undefined` when importing the module failed.
+   */
+  readonly exports: readonly string[] | undefined;
+  /** The import error's message, when importing failed. */
+  readonly reason?: string;
+}
+
+/**
+ * A worker could not load the objective: importing the module failed, or the
+ * module has no exported function under the given name. Every trial the
+ * worker was given fails with this error as its reason.
+ *
+ * @example
+ * ```ts
+ * if (ObjectiveLoadError.isInstance(error)) console.error(error.exports);
+ * ```
+ */
+export class ObjectiveLoadError extends TrainkitError {
+  readonly [objectiveLoadMarker] = true;
+  override name = 'ObjectiveLoadError';
+  readonly functionName: string;
+  readonly module: string;
+  readonly exportName: string;
+  readonly exports: readonly string[] | undefined;
+
+  constructor(details: ObjectiveLoadDetails) {
+    const { functionName, module, exportName, exports } = details;
+    super(
+      exports === undefined
+        ? `${functionName}: could not load the objective module ${module}: ${details.reason ?? 'unknown error'}. ` +
+            'Fix the module so that it imports cleanly (run `node <module>` to see the error).'
+        : `${functionName}: ${module} has no exported function "${exportName}" (its exports: ${exports.length === 0 ? 'none' : exports.join(', ')}). ` +
+            'Export the objective under that name, or pass the exportName option naming one of its exports.',
+    );
+    this.functionName = functionName;
+    this.module = module;
+    this.exportName = exportName;
+    this.exports = exports;
+  }
+
+  /** True for an {@link ObjectiveLoadError} from any copy of the package. */
+  static override isInstance(error: unknown): error is ObjectiveLoadError {
+    return hasMarker(error, objectiveLoadMarker);
   }
 }

@@ -7,15 +7,20 @@ export type {
 } from './coarse-to-fine';
 export { coarseToFine, defaultCoarseParameters } from './coarse-to-fine';
 export type {
+  DistributedPeerMissingDetails,
   JournalCorruptDetails,
   JournalLockDetails,
   JournalMismatchDetails,
+  ObjectiveLoadDetails,
   RedisUnreachableDetails,
 } from './errors';
 export {
+  DistributedPeerMissingError,
+  ExecutorClosedError,
   JournalCorruptError,
   JournalLockError,
   JournalMismatchError,
+  ObjectiveLoadError,
   RedisUnreachableError,
   TrialPrunedError,
 } from './errors';

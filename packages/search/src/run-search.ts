@@ -1,4 +1,5 @@
 import { type ArgumentChecker, checkArguments, formatValue } from '@trainkit/core';
+import { JournalCorruptError } from './errors';
 import type { Executor, Objective, RawOutcome, TrialTask } from './executor';
 import { inProcessExecutor } from './executor';
 import type { JournalRecord, JournalState } from './journal';
@@ -143,7 +144,15 @@ export async function runSearch(options: RunSearchOptions): Promise<SearchResult
   const searchId = await journal.transact(state.recordCount, (fresh) => {
     apply(fresh);
     if (state.header === undefined) {
-      if (state.recordCount > 0) throw new Error('unreachable: records without a header');
+      // applyJournalRecord refuses a first record that is not the header; kept as a typed guard.
+      if (state.recordCount > 0) {
+        throw new JournalCorruptError({
+          functionName: 'runSearch',
+          path: journal.path,
+          line: 1,
+          reason: 'the first record must be the header',
+        });
+      }
       const header: JournalRecord = {
         op: 'header',
         format: journalFormat,

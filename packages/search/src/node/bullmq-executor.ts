@@ -5,6 +5,7 @@ import type { SearchKeys } from './redis-connection';
 import {
   connectRedis,
   defaultQueueName,
+  importPeer,
   maskRedisUrl,
   searchKeys,
   trialJobId,
@@ -58,15 +59,8 @@ function fields(list: string[]): Record<string, string> {
 }
 
 /** Loads bullmq, explaining how to install it when it is missing. */
-export async function loadBullmq(functionName: string): Promise<typeof import('bullmq')> {
-  try {
-    return await import('bullmq');
-  } catch (error) {
-    throw new Error(
-      `${functionName}: the distributed executor needs the optional peer dependencies bullmq and ioredis: npm install bullmq ioredis`,
-      { cause: error },
-    );
-  }
+export function loadBullmq(functionName: string): Promise<typeof import('bullmq')> {
+  return importPeer(functionName, 'bullmq', () => import('bullmq'));
 }
 
 /**

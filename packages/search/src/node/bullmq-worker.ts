@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { checkArguments } from '@trainkit/core';
+import { RedisUnreachableError } from '../errors';
 import type { Executor, Objective, RawOutcome, TrialTask } from '../executor';
 import { inProcessExecutor } from '../executor';
 import type { PruneDecision } from '../pruner';
@@ -181,9 +182,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     else lostSince ??= Date.now();
     if (lostSince !== undefined && Date.now() - lostSince > reconnectTimeoutMs) {
       fatal?.(
-        new Error(
-          `startBullmqWorker: lost Redis at ${maskRedisUrl(url)} for more than ${reconnectTimeoutMs} ms`,
-        ),
+        new RedisUnreachableError({
+          functionName: 'startBullmqWorker',
+          url: maskRedisUrl(url),
+          waitedMs: reconnectTimeoutMs,
+          lost: true,
+        }),
       );
     }
   }, 250);
@@ -196,10 +200,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         return await command();
       } catch (error) {
         if (Date.now() - started > reconnectTimeoutMs) {
-          throw new Error(
-            `startBullmqWorker: could not ${what} for ${reconnectTimeoutMs} ms: ${(error as Error).message}`,
-            { cause: error },
-          );
+          throw new RedisUnreachableError({
+            functionName: 'startBullmqWorker',
+            url: maskRedisUrl(url),
+            waitedMs: reconnectTimeoutMs,
+            operation: what,
+            cause: error,
+          });
         }
         await sleep(delay);
       }

@@ -1,4 +1,4 @@
-import { RedisUnreachableError } from '../errors';
+import { DistributedPeerMissingError, RedisUnreachableError } from '../errors';
 
 /** The subset of an ioredis client this package uses. */
 export interface RedisClient {
@@ -51,19 +51,43 @@ export function reconnectDelay(times: number): number {
 export async function loadIoredis(
   functionName: string,
 ): Promise<new (url: string, options: object) => RedisClient> {
+  const module = (await importPeer(
+    functionName,
+    'ioredis',
+    () => import('ioredis'),
+  )) as unknown as {
+    Redis?: new (url: string, options: object) => RedisClient;
+    default?: new (url: string, options: object) => RedisClient;
+  };
+  const RedisClass = module.Redis ?? module.default;
+  if (RedisClass === undefined) {
+    throw new DistributedPeerMissingError({
+      functionName,
+      peer: 'ioredis',
+      reason: 'it exports no Redis class (an ioredis older than 5?)',
+    });
+  }
+  return RedisClass;
+}
+
+/**
+ * Imports an optional peer of distributed search (`bullmq`, `ioredis`),
+ * failing with a {@link DistributedPeerMissingError} that says how to install it.
+ */
+export async function importPeer<T>(
+  functionName: string,
+  peer: string,
+  load: () => Promise<T>,
+): Promise<T> {
   try {
-    const module = (await import('ioredis')) as unknown as {
-      Redis?: new (url: string, options: object) => RedisClient;
-      default?: new (url: string, options: object) => RedisClient;
-    };
-    const RedisClass = module.Redis ?? module.default;
-    if (RedisClass === undefined) throw new Error('ioredis exports no Redis class');
-    return RedisClass;
+    return await load();
   } catch (error) {
-    throw new Error(
-      `${functionName}: the distributed executor needs the optional peer dependencies bullmq and ioredis: npm install bullmq ioredis`,
-      { cause: error },
-    );
+    throw new DistributedPeerMissingError({
+      functionName,
+      peer,
+      reason: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
   }
 }
 

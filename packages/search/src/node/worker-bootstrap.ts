@@ -9,7 +9,8 @@
  * structured-clone messages):
  *
  * - parent -> worker: `{ type: 'run', task }`, `{ type: 'decision', id, decision }`, `{ type: 'abort' }`
- * - worker -> parent: `{ type: 'ready' }` or `{ type: 'load-error', message }` once,
+ * - worker -> parent: `{ type: 'ready' }` or `{ type: 'load-error', message }` (importing failed)
+ *   or `{ type: 'load-error', exports }` (no such export; its export names) once,
  *   `{ type: 'report', id, value, step }`, `{ type: 'outcome', outcome }`
  *
  * @internal
@@ -40,15 +41,15 @@ const url = /^[a-z][a-z0-9+.-]*:/i.test(data.module) && !/^[a-z]:[\\/]/i.test(da
   : pathToFileURL(data.module).href;
 const loading = import(url).then((namespace) => {
   const objective = namespace[data.exportName];
-  if (typeof objective !== 'function') {
-    const names = Object.keys(namespace).join(', ') || 'none';
-    throw new Error(data.module + ' has no exported function "' + data.exportName + '" (its exports: ' + names + ')');
-  }
+  // No export of that name: rejected with the export names, which the parent turns into its typed error.
+  if (typeof objective !== 'function') return Promise.reject({ exports: Object.keys(namespace) });
   return objective;
 });
 loading.then(
   () => port.postMessage({ type: 'ready' }),
-  (error) => port.postMessage({ type: 'load-error', message: error && error.message ? error.message : String(error) }),
+  (error) => port.postMessage(error && Array.isArray(error.exports)
+    ? { type: 'load-error', exports: error.exports }
+    : { type: 'load-error', message: error && error.message ? error.message : String(error) }),
 );
 function toError(error) {
   if (error instanceof Error) {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { ExecutorClosedError, ObjectiveLoadError } from '../errors';
+import type { TrialHooks, TrialTask } from '../executor';
 import { memoryJournal } from '../journal-store';
 import { manualSearch } from '../manual-search';
 import { medianPruner } from '../median-pruner';
@@ -13,6 +15,21 @@ import { workerPoolExecutor } from './worker-pool';
 
 const objectives = fileURLToPath(new URL('./test-helpers/objectives.mjs', import.meta.url));
 const space = defineSpace({ x: categorical([0, 1, 2, 3, 4, 5]), work: categorical([0, 10, 60]) });
+const task: TrialTask = {
+  searchId: 'test',
+  trial: 0,
+  attempt: 1,
+  config: { x: 3, work: 0 },
+  stage: 0,
+  parent: undefined,
+  reason: 'test',
+  budget: undefined,
+  checkpointDirectory: undefined,
+};
+const hooks: TrialHooks = {
+  report: async () => ({ prune: false, reason: undefined }),
+  started: async () => 1,
+};
 const configs = (xs: number[], work = 0) =>
   manualSearch({ space, configs: xs.map((x) => ({ x, work })) });
 
@@ -100,6 +117,53 @@ describe('workerPoolExecutor', () => {
     );
     expect(result.trials[0]!.error?.message).toContain(
       `${objectives} has no exported function "nope" (its exports: `,
+    );
+    // The reason names the function, the module's real exports and the fix.
+    expect(result.trials[0]!.error?.message).toContain(
+      `workerPoolExecutor: ${objectives} has no exported function "nope" (its exports: callCount, cpuBound, `,
+    );
+    expect(result.trials[0]!.error?.message).toContain(
+      'pass the exportName option naming one of its exports.',
+    );
+  });
+
+  it('fails a missing export with a typed ObjectiveLoadError (threads and processes)', async () => {
+    for (const isolation of ['thread', 'process'] as const) {
+      const executor = workerPoolExecutor({
+        module: objectives,
+        exportName: 'nope',
+        size: 1,
+        isolation,
+      });
+      try {
+        const error = await executor.run(task, hooks, new AbortController().signal).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(ObjectiveLoadError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({
+          name: 'ObjectiveLoadError',
+          module: objectives,
+          exportName: 'nope',
+        });
+        expect((error as ObjectiveLoadError).exports).toContain('quadratic');
+      } finally {
+        await executor.close();
+      }
+    }
+  });
+
+  it('refuses a trial after close() with a typed ExecutorClosedError', async () => {
+    const executor = workerPoolExecutor({ module: objectives, exportName: 'quadratic', size: 1 });
+    await executor.close();
+    const error = await executor.run(task, hooks, new AbortController().signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(ExecutorClosedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'workerPoolExecutor: the pool is closed, so it cannot run a trial. ' +
+        'Call close() only after every runSearch using it has finished, or create a new executor.',
     );
   });
 

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkArguments } from '@trainkit/core';
+import { ExecutorClosedError, ObjectiveLoadError } from '../errors';
 import type { Executor, RawOutcome, TrialHooks, TrialTask } from '../executor';
 import { workerBootstrap } from './worker-bootstrap';
 
@@ -40,6 +41,8 @@ export interface WorkerPoolOptions extends ObjectiveModule {
 interface WorkerMessage {
   readonly type: 'ready' | 'load-error' | 'report' | 'outcome';
   readonly message?: string;
+  /** With `load-error`: the module's export names when it loaded but lacks the objective. */
+  readonly exports?: string[];
   readonly id?: number;
   readonly value?: number;
   readonly step?: number;
@@ -209,12 +212,20 @@ export function workerPoolExecutor(options: WorkerPoolOptions): Executor {
     hooks: TrialHooks,
     signal: AbortSignal,
   ): Promise<RawOutcome> => {
-    if (closed) throw new Error('workerPoolExecutor: the pool is closed');
+    if (closed) throw new ExecutorClosedError('workerPoolExecutor');
     const worker = idle.pop() ?? start();
     const outcome = new Promise<RawOutcome>((resolveOutcome, reject) => {
       worker.handler = (message: WorkerMessage) => {
         if (message.type === 'load-error') {
-          reject(new Error(`could not load the objective: ${message.message}`));
+          reject(
+            new ObjectiveLoadError({
+              functionName: 'workerPoolExecutor',
+              module,
+              exportName,
+              exports: message.exports,
+              reason: message.message,
+            }),
+          );
         } else if (message.type === 'report') {
           hooks.report(message.value!, message.step!).then(
             (decision) => worker.post({ type: 'decision', id: message.id, decision }),
