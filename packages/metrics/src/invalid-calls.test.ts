@@ -7,6 +7,7 @@ import {
   TrainkitError,
 } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { describeInvalidCalls, type InvalidCall } from '../../../invalid-calls.shared';
 import {
   accuracy,
   balancedAccuracy,
@@ -51,11 +52,6 @@ import {
   weightedMean,
 } from './index';
 
-type ErrorClass =
-  | typeof InvalidArgumentError
-  | typeof ShapeMismatchError
-  | typeof StateRestoreError;
-
 const matrix = () => confusionMatrix([0, 1, 2, 2], [0, 2, 2, 1]);
 const topK = () =>
   updateTopKAccuracy(createTopKAccuracy({ numClasses: 3, k: 2 }), [0], [[0.5, 0.2, 0.3]]);
@@ -67,7 +63,7 @@ const rows = [
 const nul = null as never;
 
 // [call, error class, message start]; each call gets fresh states.
-const cases: [string, () => unknown, ErrorClass, string][] = [
+const cases: InvalidCall[] = [
   [
     'createConfusionMatrix(NaN)',
     () => createConfusionMatrix(Number.NaN),
@@ -441,19 +437,7 @@ const cases: [string, () => unknown, ErrorClass, string][] = [
   ],
 ];
 
-describe('invalid calls: typed errors naming the function and the argument', () => {
-  it.each(cases)('%s', (_name, call, errorClass, message) => {
-    let caught: unknown;
-    try {
-      call();
-    } catch (error) {
-      caught = error;
-    }
-    expect(TrainkitError.isInstance(caught), String(caught)).toBe(true);
-    expect(caught).toBeInstanceOf(errorClass);
-    expect((caught as Error).message.startsWith(message), (caught as Error).message).toBe(true);
-  });
-});
+describeInvalidCalls(cases);
 
 describe('a rejected call leaves the state as it was', () => {
   const snapshots = {

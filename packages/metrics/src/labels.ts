@@ -1,4 +1,8 @@
-import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { checkArguments } from '@trainkit/core';
+import {
+  assertArrayLike as assertNumberArray,
+  checkSameLength as checkLengths,
+} from '@trainkit/stats';
 
 /**
  * Class labels: integer class indices in `[0, numClasses)`. Any array-like of
@@ -9,30 +13,15 @@ export type LabelArray = ArrayLike<number>;
 /** Per-sample weights: finite numbers >= 0, one per label. */
 export type WeightArray = ArrayLike<number>;
 
-function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
-  if (Array.isArray(value)) return true;
-  return (
-    ArrayBuffer.isView(value) &&
-    !(value instanceof DataView) &&
-    !(value instanceof BigInt64Array) &&
-    !(value instanceof BigUint64Array)
-  );
-}
+const arrayFix = 'Pass a number[] or a typed array such as Int32Array.';
 
-/** Throws unless `value` is an array or a numeric typed array. */
+/** Throws unless `value` is an array or a numeric typed array (stats' check, metrics' fix). */
 export function assertArrayLike(
   functionName: string,
   argument: string,
   value: unknown,
 ): asserts value is ArrayLike<number> {
-  if (!isArrayLikeOfNumbers(value)) {
-    checkArguments(functionName).fail(
-      argument,
-      value,
-      'an array or a numeric typed array',
-      'Pass a number[] or a typed array such as Int32Array.',
-    );
-  }
+  assertNumberArray(functionName, argument, value, arrayFix);
 }
 
 /**
@@ -100,22 +89,20 @@ export function checkWeights(
   }
 }
 
-/** Throws a {@link ShapeMismatchError} when two lengths differ. */
+/** Throws a `ShapeMismatchError` when two lengths differ (stats' check, metrics' fix). */
 export function checkSameLength(
   functionName: string,
   argument: string,
   actual: number,
   expected: number,
 ): void {
-  if (actual !== expected) {
-    throw new ShapeMismatchError({
-      functionName,
-      argument,
-      expected: [expected],
-      actual: [actual],
-      fix: 'Pass one value per sample: yTrue, yPred and sampleWeight must have the same length.',
-    });
-  }
+  checkLengths(
+    functionName,
+    argument,
+    actual,
+    expected,
+    'Pass one value per sample: yTrue, yPred and sampleWeight must have the same length.',
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+export { assertArrayLike, checkSameLength } from './array-arguments';
 export { mean, quantileSorted, sortedCopy } from './descriptive-statistics';
 export type { DownsampleMethod, DownsampleOptions } from './downsample';
 export { downsample, lttbIndices, minMaxIndices } from './downsample';

@@ -2,6 +2,7 @@
 // function and the argument, states unchanged.
 import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { describeInvalidCalls, type InvalidCall } from '../../../invalid-calls.shared';
 import {
   createEma,
   createWindowMean,
@@ -28,12 +29,7 @@ const nul = null as never;
 const ema = () => updateEma(createEma(0.6), 1.5);
 const window = () => updateWindowMean(updateWindowMean(createWindowMean(3), 1), 2, 4);
 
-const cases: [
-  string,
-  () => unknown,
-  typeof InvalidArgumentError | typeof StateRestoreError,
-  string,
-][] = [
+const cases: InvalidCall[] = [
   [
     'createEma(NaN)',
     () => createEma(Number.NaN),
@@ -183,19 +179,7 @@ const cases: [
   ],
 ];
 
-describe('invalid calls: typed errors naming the function and the argument', () => {
-  it.each(cases)('%s', (_name, call, errorClass, message) => {
-    let caught: unknown;
-    try {
-      call();
-    } catch (error) {
-      caught = error;
-    }
-    expect(TrainkitError.isInstance(caught), String(caught)).toBe(true);
-    expect(caught).toBeInstanceOf(errorClass);
-    expect((caught as Error).message.startsWith(message), (caught as Error).message).toBe(true);
-  });
-});
+describeInvalidCalls(cases);
 
 describe('a rejected update leaves the state as it was', () => {
   it.each([
