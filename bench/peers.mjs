@@ -11,14 +11,12 @@
 //   node bench/peers.mjs --help          every option
 import { spawn } from 'node:child_process';
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -36,11 +34,19 @@ import {
   selectBackend,
 } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
-import { loadTrainerLoop, loadTrainerModels, seedDropout } from './trainer-model.mjs';
+import {
+  bareLoop,
+  evaluateAccuracy,
+  gather,
+  layerSpec,
+  permutation,
+  step,
+  writeCached,
+} from './lib/bare-loop.mjs';
+import { loadTrainerLoop, loadTrainerModels } from './trainer-model.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const cacheDir = join(here, '.cache');
 
 // ---------------------------------------------------------------- options
 
@@ -176,37 +182,10 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** mulberry32: the permutation both frameworks share for one run. */
-function permutation(count, seed) {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const swap = order[i];
-    order[i] = order[j];
-    order[j] = swap;
-  }
-  return order;
-}
-
 function writeAtomic(path, bytes) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.tmp`, bytes);
   renameSync(`${path}.tmp`, path);
-}
-
-function writeCached(name, typed) {
-  const path = join(cacheDir, name);
-  const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-  if (!existsSync(path) || statSync(path).size !== bytes.length) writeAtomic(path, bytes);
-  return path;
 }
 
 function cpuFlags() {
@@ -253,47 +232,6 @@ const dataFiles = {
   testImages: writeCached(`mnist-test-images-${test.count}.f32`, test.images),
   testLabels: writeCached(`mnist-test-labels-${test.count}.i32`, test.labels),
 };
-
-/** The layer list torch_peer.py builds from (tfjs configs, reduced to what it mirrors). */
-function layerSpec(model) {
-  const spec = [{ type: 'input', shape: model.inputs[0].shape.slice(1) }];
-  for (const layer of model.layers) {
-    const name = layer.getClassName();
-    const config = layer.getConfig();
-    const pair = (v) => (Array.isArray(v) ? v : [v, v]);
-    if (name === 'Dense') {
-      const inShape = layer.inputSpec?.[0]?.axes ?? null;
-      const inFeatures = inShape ? Object.values(inShape)[0] : layer.batchInputShape?.[1];
-      spec.push({
-        type: 'dense',
-        units: config.units,
-        inFeatures: inFeatures ?? layer.getWeights()[0].shape[0],
-        activation: config.activation,
-      });
-    } else if (name === 'Conv2D') {
-      spec.push({
-        type: 'conv2d',
-        filters: config.filters,
-        kernelSize: pair(config.kernel_size ?? config.kernelSize),
-        strides: pair(config.strides),
-        padding: config.padding,
-        activation: config.activation,
-      });
-    } else if (name === 'MaxPooling2D') {
-      const pool = pair(config.pool_size ?? config.poolSize);
-      spec.push({
-        type: 'maxPooling2d',
-        poolSize: pool,
-        strides: pair(config.strides ?? pool),
-        padding: config.padding,
-      });
-    } else if (name === 'Flatten') spec.push({ type: 'flatten' });
-    else if (name === 'Dropout' || name === 'TrainkitSeededDropout') {
-      spec.push({ type: 'dropout', rate: config.rate ?? layer.rate });
-    } else throw new Error(`peers: the PyTorch peer does not mirror a ${name} layer`);
-  }
-  return spec;
-}
 
 function countParams(model) {
   return model.countParams();
@@ -353,47 +291,6 @@ class TorchWorker {
 
 // ---------------------------------------------------------------- tfjs bare loop
 
-function gather(images, labels, order, start, rows, xBuf, yBuf) {
-  for (let r = 0; r < rows; r++) {
-    const i = order[start + r];
-    xBuf.set(images.subarray(i * 784, i * 784 + 784), r * 784);
-    yBuf[r] = labels[i];
-  }
-}
-
-/** One step of the bare loop: gradient, Adam update, loss read (as the trainer reads it). */
-function step(model, optimizer, lossFunction, variables, shape, xBuf, yBuf, rows, dropout, seed) {
-  seedDropout(dropout, seed);
-  const x = tf.tensor(xBuf.subarray(0, rows * 784), [rows, ...shape]);
-  const y = tf.tensor1d(yBuf.subarray(0, rows), 'int32');
-  const cost = optimizer.minimize(
-    () => lossFunction(tf.oneHot(y, 10), model.apply(x, { training: true })),
-    true,
-    variables,
-  );
-  const loss = cost.dataSync()[0];
-  tf.dispose([x, y, cost]);
-  return loss;
-}
-
-function tfjsAccuracy(model, shape) {
-  let correct = 0;
-  for (let start = 0; start < test.count; start += 1000) {
-    const rows = Math.min(1000, test.count - start);
-    const predicted = tf.tidy(() => {
-      const x = tf.tensor(test.images.subarray(start * 784, (start + rows) * 784), [
-        rows,
-        ...shape,
-      ]);
-      return tf.argMax(model.apply(x, { training: false }), -1);
-    });
-    const labels = predicted.dataSync();
-    predicted.dispose();
-    for (let i = 0; i < rows; i++) if (labels[i] === test.labels[start + i]) correct++;
-  }
-  return correct / test.count;
-}
-
 /** The bare loops: the stock tfjs ops, or trainkit's fused optimizer and loss. */
 const VARIANTS = {
   adam: {
@@ -408,14 +305,19 @@ const VARIANTS = {
   },
 };
 
-function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
-  const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
-  const shape = model.inputs[0].shape.slice(1);
+/** A fresh bare loop on the trainer's `kind` model (seeded) with the variant's optimizer and loss. */
+function freshLoop(kind, optimizerName, batch, seed) {
   const variant = VARIANTS[optimizerName];
-  const optimizer = variant.optimizer(LR);
-  const variables = model.trainableWeights.map((w) => w.read());
-  const xBuf = new Float32Array(BATCH * 784);
-  const yBuf = new Int32Array(BATCH);
+  return bareLoop(
+    trainer.build(kind, seed, options.dropout),
+    variant.optimizer(LR),
+    variant.loss,
+    batch,
+  );
+}
+
+function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
+  const loop = freshLoop(kind, optimizerName, BATCH, seed);
   const total = Math.ceil(order.length / BATCH);
   const steps = maxSteps === null ? total : Math.min(total, maxSteps);
   const before = tf.memory().numTensors;
@@ -424,26 +326,13 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
   const start = performance.now();
   for (let s = 0; s < steps; s++) {
     const rows = Math.min(BATCH, order.length - s * BATCH);
-    gather(train.images, train.labels, order, s * BATCH, rows, xBuf, yBuf);
-    loss = step(
-      model,
-      optimizer,
-      variant.loss,
-      variables,
-      shape,
-      xBuf,
-      yBuf,
-      rows,
-      dropoutLayers,
-      seed * 1000 + s,
-    );
+    loss = loop.train(train, order, s * BATCH, rows, seed * 1000 + s);
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const leaked = tf.memory().numTensors - before;
-  const testAccuracy = tfjsAccuracy(model, shape);
-  optimizer.dispose();
-  model.dispose();
+  const testAccuracy = loop.accuracy(test);
+  loop.dispose();
   return {
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -456,13 +345,7 @@ function tfjsEpoch(kind, optimizerName, order, seed, maxSteps) {
 }
 
 function tfjsSteps(kind, optimizerName, batch, seed) {
-  const { model, dropoutLayers } = trainer.build(kind, seed, options.dropout);
-  const shape = model.inputs[0].shape.slice(1);
-  const variant = VARIANTS[optimizerName];
-  const optimizer = variant.optimizer(LR);
-  const variables = model.trainableWeights.map((w) => w.read());
-  const xBuf = new Float32Array(batch * 784);
-  const yBuf = new Int32Array(batch);
+  const loop = freshLoop(kind, optimizerName, batch, seed);
   const order = permutation(train.count, seed);
   let start = 0;
   let cpuStart;
@@ -473,13 +356,11 @@ function tfjsSteps(kind, optimizerName, batch, seed) {
       cpuStart = process.cpuUsage();
     }
     const at = (s * batch) % (train.count - batch);
-    gather(train.images, train.labels, order, at, batch, xBuf, yBuf);
-    step(model, optimizer, variant.loss, variables, shape, xBuf, yBuf, batch, dropoutLayers, s);
+    loop.train(train, order, at, batch, s);
   }
   const msPerStep = (performance.now() - start) / SCALING.steps;
   const cpu = process.cpuUsage(cpuStart);
-  optimizer.dispose();
-  model.dispose();
+  loop.dispose();
   return { msPerStep, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / SCALING.steps };
 }
 
@@ -536,7 +417,7 @@ async function trainerRun(kind, seed, batch, scaling, maxSteps) {
       return {
         ...measured,
         samples: result.trainSize,
-        testAccuracy: tfjsAccuracy(result.model, shape),
+        testAccuracy: evaluateAccuracy(result.model, shape, test),
       };
     } finally {
       await result.dispose();

@@ -8,22 +8,19 @@
 // each framework stops at the threshold or at the epoch cap.
 //
 //   node bench/sections/time-to-accuracy.mjs [--quick] [--out PATH]
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdam, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { bareLoop, layerSpec, permutation, writeCached } from '../lib/bare-loop.mjs';
 import {
-  cacheDir,
   load1,
-  mulberry32,
   progress,
   sectionArgs,
   sectionResult,
   startPeer,
   writeJson,
 } from '../lib/common.mjs';
-import { loadTrainerModels, seedDropout } from '../trainer-model.mjs';
+import { loadTrainerModels } from '../trainer-model.mjs';
 
 const options = sectionArgs('time-to-accuracy');
 const BATCH = 128;
@@ -43,90 +40,14 @@ const [train, test] = await Promise.all([
   loadMnist({ split: 'test', limit: testLimit }),
 ]);
 
-function writeCached(name, typed) {
-  const path = join(cacheDir, name);
-  const bytes = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-  if (!existsSync(path) || statSync(path).size !== bytes.length) writeFileSync(path, bytes);
-  return path;
-}
-
-function permutation(count, seed) {
-  const random = mulberry32(seed);
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const swap = order[i];
-    order[i] = order[j];
-    order[j] = swap;
-  }
-  return order;
-}
-
-/** The layer list bench/torch_peer.py builds from (as bench/peers.mjs' layerSpec). */
-function layerSpec(model) {
-  const spec = [{ type: 'input', shape: model.inputs[0].shape.slice(1) }];
-  const pair = (v) => (Array.isArray(v) ? v : [v, v]);
-  for (const layer of model.layers) {
-    const name = layer.getClassName();
-    const config = layer.getConfig();
-    if (name === 'Dense') {
-      spec.push({
-        type: 'dense',
-        units: config.units,
-        inFeatures: layer.getWeights()[0].shape[0],
-        activation: config.activation,
-      });
-    } else if (name === 'Conv2D') {
-      spec.push({
-        type: 'conv2d',
-        filters: config.filters,
-        kernelSize: pair(config.kernel_size ?? config.kernelSize),
-        strides: pair(config.strides),
-        padding: config.padding,
-        activation: config.activation,
-      });
-    } else if (name === 'MaxPooling2D') {
-      const pool = pair(config.pool_size ?? config.poolSize);
-      spec.push({
-        type: 'maxPooling2d',
-        poolSize: pool,
-        strides: pair(config.strides ?? pool),
-        padding: config.padding,
-      });
-    } else if (name === 'Flatten') spec.push({ type: 'flatten' });
-    else if (name === 'Dropout' || name === 'TrainkitSeededDropout') {
-      spec.push({ type: 'dropout', rate: config.rate ?? layer.rate });
-    } else throw new Error(`time-to-accuracy: PyTorch does not mirror a ${name} layer`);
-  }
-  return spec;
-}
-
-function tfjsAccuracy(model, shape) {
-  let correct = 0;
-  for (let start = 0; start < test.count; start += 1000) {
-    const rows = Math.min(1000, test.count - start);
-    const predicted = tf.tidy(() => {
-      const x = tf.tensor(test.images.subarray(start * 784, (start + rows) * 784), [
-        rows,
-        ...shape,
-      ]);
-      return tf.argMax(model.apply(x, { training: false }), -1);
-    });
-    const labels = predicted.dataSync();
-    predicted.dispose();
-    for (let i = 0; i < rows; i++) if (labels[i] === test.labels[start + i]) correct++;
-  }
-  return correct / test.count;
-}
-
 /** A trainkit run that keeps its model across epochs. */
 function tfjsRun(trainer, kind) {
-  const { model, dropoutLayers } = trainer.build(kind, SEED);
-  const shape = model.inputs[0].shape.slice(1);
-  const optimizer = fusedAdam(LR);
-  const variables = model.trainableWeights.map((w) => w.read());
-  const xBuf = new Float32Array(BATCH * 784);
-  const yBuf = new Int32Array(BATCH);
+  const loop = bareLoop(
+    trainer.build(kind, SEED),
+    fusedAdam(LR),
+    tf.losses.softmaxCrossEntropy,
+    BATCH,
+  );
   let stepCount = 0;
   return {
     epoch(order) {
@@ -137,21 +58,7 @@ function tfjsRun(trainer, kind) {
       let loss = Number.NaN;
       for (let s = 0; s < steps; s++) {
         const rows = Math.min(BATCH, order.length - s * BATCH);
-        for (let r = 0; r < rows; r++) {
-          const i = order[s * BATCH + r];
-          xBuf.set(train.images.subarray(i * 784, i * 784 + 784), r * 784);
-          yBuf[r] = train.labels[i];
-        }
-        seedDropout(dropoutLayers, SEED * 100_000 + stepCount++);
-        const x = tf.tensor(xBuf.subarray(0, rows * 784), [rows, ...shape]);
-        const y = tf.tensor1d(yBuf.subarray(0, rows), 'int32');
-        const cost = optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true })),
-          true,
-          variables,
-        );
-        loss = cost.dataSync()[0];
-        tf.dispose([x, y, cost]);
+        loss = loop.train(train, order, s * BATCH, rows, SEED * 100_000 + stepCount++);
       }
       const seconds = (performance.now() - start) / 1000;
       const used = process.cpuUsage(cpu);
@@ -160,13 +67,10 @@ function tfjsRun(trainer, kind) {
         cpuSeconds: (used.user + used.system) / 1e6,
         steps,
         lastLoss: loss,
-        testAccuracy: tfjsAccuracy(model, shape),
+        testAccuracy: loop.accuracy(test),
       };
     },
-    dispose() {
-      optimizer.dispose();
-      model.dispose();
-    },
+    dispose: loop.dispose,
   };
 }
 
