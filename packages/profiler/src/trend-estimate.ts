@@ -1,5 +1,11 @@
 import { checkArguments } from '@trainkit/core';
-import { criticalZ, mannKendall, trendOnset } from '@trainkit/stats';
+import {
+  checkFiniteValues,
+  criticalZ,
+  mannKendall,
+  significanceLevel,
+  trendOnset,
+} from '@trainkit/stats';
 import { formatDuration } from './format-duration';
 
 /** Options of {@link estimateTimeToTrend}. */
@@ -105,15 +111,7 @@ export function estimateTimeToTrend(
     options.msPerIteration === undefined
       ? null
       : check.nonNegative('msPerIteration', options.msPerIteration);
-  const alpha =
-    options.alpha === undefined
-      ? 0.05
-      : check.number('alpha', options.alpha, {
-          min: 0,
-          max: 1,
-          minInclusive: false,
-          maxInclusive: false,
-        });
+  const alpha = significanceLevel(check, options.alpha, 0.05);
   const perLoss =
     options.iterationsPerLoss === undefined
       ? 1
@@ -125,16 +123,12 @@ export function estimateTimeToTrend(
       ? 1000
       : check.integer('maxPoints', options.maxPoints, { min: minPoints, max: 2000 });
   const n = losses.length;
-  for (let i = 0; i < n; i += 1) {
-    if (!Number.isFinite(losses[i]!)) {
-      check.fail(
-        `losses[${i}]`,
-        losses[i],
-        'a finite number',
-        'A NaN or infinite loss means divergence: drop it or stop training.',
-      );
-    }
-  }
+  checkFiniteValues(
+    check,
+    'losses',
+    losses,
+    'A NaN or infinite loss means divergence: drop it or stop training.',
+  );
   const zRequired = criticalZ(alpha);
   const times = (iterations: number | null): number | null =>
     iterations === null || msPerIteration === null ? null : iterations * msPerIteration;

@@ -1,4 +1,4 @@
-import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { type ArgumentChecker, checkArguments, ShapeMismatchError } from '@trainkit/core';
 
 function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
   if (Array.isArray(value)) return true;
@@ -63,5 +63,32 @@ export function checkSameLength(
       actual: [actual],
       fix,
     });
+  }
+}
+
+/**
+ * Throws an `InvalidArgumentError` naming the first element of `values` that is
+ * not a finite number (NaN, ±Infinity).
+ *
+ * @param check - The caller's argument checker (its function name goes in the message).
+ * @param argument - The array's name, e.g. `losses`.
+ * @param values - The numbers to check.
+ * @param fix - The message's fix sentence.
+ * @example
+ * ```ts
+ * checkFiniteValues(checkArguments('trendOnset'), 'values', [1, Number.NaN], 'Drop NaN losses first.');
+ * // throws: trendOnset: values[1] must be a finite number, got NaN. Drop NaN losses first.
+ * ```
+ */
+export function checkFiniteValues(
+  check: ArgumentChecker,
+  argument: string,
+  values: ArrayLike<number>,
+  fix: string,
+): void {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i]!))
+      check.fail(`${argument}[${i}]`, values[i], 'a finite number', fix);
   }
 }

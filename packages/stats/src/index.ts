@@ -1,4 +1,4 @@
-export { assertArrayLike, checkSameLength } from './array-arguments';
+export { assertArrayLike, checkFiniteValues, checkSameLength } from './array-arguments';
 export { mean, quantileSorted, sortedCopy } from './descriptive-statistics';
 export type { DownsampleMethod, DownsampleOptions } from './downsample';
 export { downsample, lttbIndices, minMaxIndices } from './downsample';
@@ -60,6 +60,7 @@ export {
   bucketMedians,
   mannKendall,
   maxTrendPoints,
+  significanceLevel,
   theilSen,
   trendOnset,
   trendTest,

@@ -1,9 +1,15 @@
 // The streaming smoothers and the state definition called wrongly: typed errors naming the
 // function and the argument, states unchanged.
-import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
+import {
+  checkArguments,
+  InvalidArgumentError,
+  StateRestoreError,
+  TrainkitError,
+} from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { describeInvalidCalls, type InvalidCall } from '../../../invalid-calls.shared';
 import {
+  checkFiniteValues,
   createEma,
   createWindowMean,
   defineStreamingState,
@@ -13,6 +19,7 @@ import {
   emaValue,
   resetEma,
   resetWindowMean,
+  significanceLevel,
   smoothEma,
   stateField,
   trendOnset,
@@ -30,6 +37,42 @@ const ema = () => updateEma(createEma(0.6), 1.5);
 const window = () => updateWindowMean(updateWindowMean(createWindowMean(3), 1), 2, 4);
 
 const cases: InvalidCall[] = [
+  [
+    'trendTest alpha 1',
+    () => trendTest([1, 2, 3, 4], { alpha: 1 }),
+    InvalidArgumentError,
+    'trendTest: alpha must be a finite number > 0 and < 1, got 1.',
+  ],
+  [
+    'trendOnset alpha 0',
+    () => trendOnset([1, 2, 3, 4], { alpha: 0 }),
+    InvalidArgumentError,
+    'trendOnset: alpha must be a finite number > 0 and < 1, got 0.',
+  ],
+  [
+    'trendOnset a NaN value',
+    () => trendOnset([1, 2, Number.NaN, 4]),
+    InvalidArgumentError,
+    'trendOnset: values[2] must be a finite number, got NaN. Drop NaN and infinite losses first.',
+  ],
+  [
+    'significanceLevel NaN',
+    () => significanceLevel(checkArguments('myTest'), Number.NaN, 0.05),
+    InvalidArgumentError,
+    'myTest: alpha must be a finite number > 0 and < 1, got NaN.',
+  ],
+  [
+    'checkFiniteValues Infinity',
+    () =>
+      checkFiniteValues(
+        checkArguments('myTest'),
+        'xs',
+        [0, 1, Number.POSITIVE_INFINITY],
+        'Fix it.',
+      ),
+    InvalidArgumentError,
+    'myTest: xs[2] must be a finite number, got Infinity. Fix it.',
+  ],
   [
     'createEma(NaN)',
     () => createEma(Number.NaN),
@@ -180,6 +223,13 @@ const cases: InvalidCall[] = [
 ];
 
 describeInvalidCalls(cases);
+
+describe('significanceLevel', () => {
+  it('gives the default when the option is absent and the value otherwise', () => {
+    expect(significanceLevel(checkArguments('f'), undefined, 0.05)).toBe(0.05);
+    expect(significanceLevel(checkArguments('f'), 0.2, 0.05)).toBe(0.2);
+  });
+});
 
 describe('a rejected update leaves the state as it was', () => {
   it.each([

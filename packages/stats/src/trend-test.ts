@@ -1,4 +1,5 @@
-import { checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { type ArgumentChecker, checkArguments, ShapeMismatchError } from '@trainkit/core';
+import { checkFiniteValues } from './array-arguments';
 import { normalQuantile, twoSidedNormalPValue } from './normal-distribution';
 import { medianInPlace } from './robust-statistics';
 
@@ -130,15 +131,7 @@ function prepare(functionName: string, values: unknown, given: TrendTestOptions)
       iterations[i] = position;
     }
   }
-  const alpha =
-    options.alpha === undefined
-      ? 0.05
-      : check.number('alpha', options.alpha, {
-          min: 0,
-          max: 1,
-          minInclusive: false,
-          maxInclusive: false,
-        });
+  const alpha = significanceLevel(check, options.alpha, 0.05);
   const continuityCorrection =
     options.continuityCorrection === undefined
       ? true
@@ -365,15 +358,7 @@ export function trendOnset(
     options.direction === undefined
       ? 'decreasing'
       : check.oneOf('direction', options.direction, ['increasing', 'decreasing'] as const);
-  const alpha =
-    options.alpha === undefined
-      ? 0.01
-      : check.number('alpha', options.alpha, {
-          min: 0,
-          max: 1,
-          minInclusive: false,
-          maxInclusive: false,
-        });
+  const alpha = significanceLevel(check, options.alpha, 0.01);
   const minPoints =
     options.minPoints === undefined ? 8 : check.integer('minPoints', options.minPoints, { min: 3 });
   const confirmations =
@@ -382,16 +367,7 @@ export function trendOnset(
       : check.integer('confirmations', options.confirmations, { min: 1 });
   check.nonEmptyArray('values', values);
   const n = values.length;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      check.fail(
-        `values[${i}]`,
-        values[i],
-        'a finite number',
-        'Drop NaN and infinite losses first.',
-      );
-    }
-  }
+  checkFiniteValues(check, 'values', values, 'Drop NaN and infinite losses first.');
   if (options.iterations !== undefined && options.iterations.length !== n) {
     throw new ShapeMismatchError({
       functionName: 'trendOnset',
@@ -494,4 +470,27 @@ export function bucketMedians(
     out.values.push(medianInPlace(Float64Array.from(ys.slice(start, end))));
   }
   return out;
+}
+
+/**
+ * The significance level option of a statistical test: `defaultAlpha` when
+ * not given, otherwise a number strictly between 0 and 1 (an
+ * `InvalidArgumentError` naming `alpha` otherwise).
+ *
+ * @param check - The caller's argument checker.
+ * @param value - The `alpha` option as passed.
+ * @param defaultAlpha - The caller's default, e.g. 0.05.
+ * @returns The level.
+ * @example
+ * ```ts
+ * const alpha = significanceLevel(checkArguments('mannKendall'), options.alpha, 0.05);
+ * ```
+ */
+export function significanceLevel(
+  check: ArgumentChecker,
+  value: number | undefined,
+  defaultAlpha: number,
+): number {
+  if (value === undefined) return defaultAlpha;
+  return check.number('alpha', value, { min: 0, max: 1, minInclusive: false, maxInclusive: false });
 }
