@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
 import { quantileSorted, sortedCopy } from '@trainkit/stats';
-import { type ProfilerState, validateProfilerState } from './profiler-state';
-import { profileWindow } from './summarize-profile';
+import type { ProfilerState } from './profiler-state';
+import { checkProfileArguments, profileWindow } from './summarize-profile';
 
 /** Options of {@link estimateTimes}. Give `iterationsPerEpoch` and/or a total. */
 export interface EstimateTimesOptions {
@@ -128,17 +128,14 @@ export function estimateTimes(
   state: ProfilerState,
   options: EstimateTimesOptions = {},
 ): TimeEstimates {
-  options = checkArguments('estimateTimes').options(
-    'options',
+  const args = checkProfileArguments(
+    'estimateTimes',
+    state,
     options,
     '{ iterationsPerEpoch: 100 }',
   );
-  const valid = validateProfilerState('estimateTimes', state);
-  const check = checkArguments('estimateTimes');
-  const warmup =
-    options.warmupIterations === undefined
-      ? 0
-      : check.integer('warmupIterations', options.warmupIterations, { min: 0 });
+  options = args.options;
+  const { valid, check, warmup } = args;
   const perEpoch =
     options.iterationsPerEpoch === undefined
       ? undefined

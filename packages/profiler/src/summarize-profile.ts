@@ -1,4 +1,4 @@
-import { checkArguments } from '@trainkit/core';
+import { type ArgumentChecker, checkArguments } from '@trainkit/core';
 import { mean, quantileSorted, sortedCopy } from '@trainkit/stats';
 import {
   type AdviceContext,
@@ -180,6 +180,34 @@ const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /**
+ * The arguments every reader of a profile checks first, in this order: the
+ * options object, the state (see `validateProfilerState`) and the
+ * `warmupIterations` option (an integer >= 0, default 0).
+ *
+ * @param functionName - The public function, for the messages.
+ * @param state - The profiler state as passed.
+ * @param options - The options as passed.
+ * @param example - An example options object for the message, e.g. `'{ warmupIterations: 1 }'`.
+ * @returns The checked options and state, the function's argument checker and the warm-up.
+ * @internal
+ */
+export function checkProfileArguments<O extends { readonly warmupIterations?: number }>(
+  functionName: string,
+  state: ProfilerState,
+  options: O,
+  example: string,
+): { options: O; valid: ProfilerState; check: ArgumentChecker; warmup: number } {
+  const check = checkArguments(functionName);
+  const checked = check.options('options', options, example);
+  const valid = validateProfilerState(functionName, state);
+  const warmup =
+    checked.warmupIterations === undefined
+      ? 0
+      : check.integer('warmupIterations', checked.warmupIterations, { min: 0 });
+  return { options: checked, valid, check, warmup };
+}
+
+/**
  * Summarizes a profile: per-phase mean, median, p95 and share of the
  * iteration, throughput, the bottleneck with advice, and warnings (slow
  * iterations, reported once with their count; phases whose share is worth
@@ -214,17 +242,9 @@ export function summarizeProfile(
   state: ProfilerState,
   options: SummarizeOptions = {},
 ): ProfileReport {
-  options = checkArguments('summarizeProfile').options(
-    'options',
-    options,
-    '{ warmupIterations: 1 }',
-  );
-  const valid = validateProfilerState('summarizeProfile', state);
-  const check = checkArguments('summarizeProfile');
-  const warmup =
-    options.warmupIterations === undefined
-      ? 0
-      : check.integer('warmupIterations', options.warmupIterations, { min: 0 });
+  const args = checkProfileArguments('summarizeProfile', state, options, '{ warmupIterations: 1 }');
+  options = args.options;
+  const { valid, warmup } = args;
   const context = checkAdviceContext('summarizeProfile', options);
   const window = profileWindow(valid, warmup);
   const n = window.durations.length;

@@ -1,4 +1,4 @@
-import { checkArguments } from '@trainkit/core';
+import { type ArgumentChecker, checkArguments } from '@trainkit/core';
 import { type ProfilerState, validateProfilerState } from './profiler-state';
 import { summarizeProfile } from './summarize-profile';
 
@@ -57,6 +57,31 @@ function prefixOf(check: ReturnType<typeof checkArguments>, prefix: unknown): st
 }
 
 /**
+ * The arguments both scalar writers share, checked in this order: the
+ * `prefix` and `fromIteration` options, then the writer.
+ */
+function checkSinkArguments(
+  check: ArgumentChecker,
+  writer: ScalarSink,
+  options: { readonly prefix?: string; readonly fromIteration?: number },
+): { prefix: string; from: number } {
+  const prefix = prefixOf(check, options.prefix);
+  const from =
+    options.fromIteration === undefined
+      ? 0
+      : check.integer('fromIteration', options.fromIteration, { min: 0 });
+  if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
+    check.fail(
+      'writer',
+      writer,
+      'a ScalarSink with scalars(values, step)',
+      'Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
+    );
+  }
+  return { prefix, from };
+}
+
+/**
  * Writes one TensorBoard event per retained iteration (step = the
  * iteration's index over the run) through a {@link ScalarSink} (e.g. a
  * `@trainkit/tensorboard` writer):
@@ -91,19 +116,7 @@ export function writeIterationScalars(
   );
   const check = checkArguments('writeIterationScalars');
   const valid = validateProfilerState('writeIterationScalars', state);
-  const prefix = prefixOf(check, options.prefix);
-  const from =
-    options.fromIteration === undefined
-      ? 0
-      : check.integer('fromIteration', options.fromIteration, { min: 0 });
-  if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
-    check.fail(
-      'writer',
-      writer,
-      'a ScalarSink with scalars(values, step)',
-      'Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
-    );
-  }
+  const { prefix, from } = checkSinkArguments(check, writer, options);
   const phaseTags = valid.phases.map((name) => `${prefix}/phase_ms/${phaseTag(name)}`);
   const { first, startMs, endMs, samples, phaseMs } = valid.iterations;
   for (let row = Math.max(0, from - first); row < startMs.length; row += 1) {
@@ -149,19 +162,7 @@ export function writeProfileScalars(
     check.fail('options', options, 'an object with a step');
   }
   const step = check.integer('step', options.step, { min: 0 });
-  const prefix = prefixOf(check, options.prefix);
-  const from =
-    options.fromIteration === undefined
-      ? 0
-      : check.integer('fromIteration', options.fromIteration, { min: 0 });
-  if (typeof writer !== 'object' || writer === null || typeof writer.scalars !== 'function') {
-    check.fail(
-      'writer',
-      writer,
-      'a ScalarSink with scalars(values, step)',
-      'Pass e.g. a SummaryWriter from @trainkit/tensorboard.',
-    );
-  }
+  const { prefix, from } = checkSinkArguments(check, writer, options);
   const report = summarizeProfile(state, { warmupIterations: from });
   if (report.iterations > 0) {
     const values: Record<string, number> = {
