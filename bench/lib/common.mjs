@@ -217,6 +217,20 @@ export function finishSection(name, options, body) {
 }
 
 /**
+ * A section's run: its command line (`options`, see {@link sectionArgs}), `progress(text)`
+ * lines tagged with its name, and `finish(body)`, which writes its JSON (see
+ * {@link finishSection}).
+ */
+export function startSection(name) {
+  const options = sectionArgs(name);
+  return {
+    options,
+    progress: (text) => progress(name, text),
+    finish: (body) => finishSection(name, options, body),
+  };
+}
+
+/**
  * A side-by-side comparison with a peer framework, measured in rounds. `round(i, trainkit,
  * peer)` runs `trainkit()` and `peer()` (each resolving to a measurement `{ ms, cpuMs }`;
  * `peer` null when the peer is unavailable) back to back, trainkit first in even rounds and

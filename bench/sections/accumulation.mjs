@@ -17,19 +17,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradients
 import { AccumulatingOptimizer } from '@trainkit/accumulate';
 import { fusedAdam, selectBackend } from '@trainkit/backend';
-import {
-  load1,
-  mulberry32,
-  pairedRatio,
-  progress,
-  sectionArgs,
-  sectionResult,
-  spread,
-  startPeer,
-  writeJson,
-} from '../lib/common.mjs';
+import { load1, mulberry32, pairedRatio, spread, startPeer, startSection } from '../lib/common.mjs';
 
-const options = sectionArgs('accumulation');
+const { options, progress, finish } = startSection('accumulation');
 const runs = options.runs ?? (options.quick ? 1 : 7);
 const updates = options.quick ? 2 : 20;
 const k = 4;
@@ -136,7 +126,7 @@ for (let round = 0; round < runs; round++) {
     if (framework === 'trainkit') results[`${framework}:${mode}`].push(tfjsSetups[mode].run());
     else if (peer) results[`${framework}:${mode}`].push(await peerCall(mode));
   }
-  progress('accumulation', `round ${round + 1}/${runs} done`);
+  progress(`round ${round + 1}/${runs} done`);
 }
 for (const s of Object.values(tfjsSetups)) s.dispose();
 if (peer) await peer.close();
@@ -163,25 +153,21 @@ const frameworkRow = (framework) => {
   };
 };
 
-writeJson(
-  options.out,
-  sectionResult('accumulation', options, {
-    model: `MLP ${sizes.join('-')}`,
-    k,
-    microBatch: micro,
-    batch,
-    updatesPerRound: updates,
-    runs,
-    tfjs: {
-      version: tf.version_core,
-      backend: selection.backend,
-      simd: selection.simd,
-      threads: selection.threads,
-    },
-    peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
-    trainkit: frameworkRow('trainkit'),
-    pytorch: peer ? frameworkRow('peer') : null,
-    loadAverage: spread(loads),
-  }),
-);
-progress('accumulation', `wrote ${options.out}`);
+finish({
+  model: `MLP ${sizes.join('-')}`,
+  k,
+  microBatch: micro,
+  batch,
+  updatesPerRound: updates,
+  runs,
+  tfjs: {
+    version: tf.version_core,
+    backend: selection.backend,
+    simd: selection.simd,
+    threads: selection.threads,
+  },
+  peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
+  trainkit: frameworkRow('trainkit'),
+  pytorch: peer ? frameworkRow('peer') : null,
+  loadAverage: spread(loads),
+});

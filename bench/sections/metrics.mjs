@@ -17,18 +17,9 @@ import {
   updateConfusionMatrix,
 } from '@trainkit/metrics';
 import { createRandom } from '@trainkit/stats';
-import {
-  cacheDir,
-  finishSection,
-  progress,
-  sectionArgs,
-  sideBySide,
-  spread,
-  startPeer,
-  timed,
-} from '../lib/common.mjs';
+import { cacheDir, sideBySide, spread, startPeer, startSection, timed } from '../lib/common.mjs';
 
-const options = sectionArgs('metrics');
+const { options, progress, finish } = startSection('metrics');
 const C = 10;
 // [label count, rounds of the confusion matrix, rounds of the report (0: not measured)]
 const plan = options.quick
@@ -125,7 +116,6 @@ for (const [n, matrixRounds, reportRounds] of plan) {
           }),
       );
       progress(
-        'metrics',
         `${kind} ${n.toLocaleString('en-US')} labels round ${round + 1}/${rounds}: trainkit ${r.trainkit.at(-1).ms.toFixed(0)} ms, scikit-learn ${r.peer.at(-1)?.ms.toFixed(0) ?? '-'} ms`,
       );
     }
@@ -156,7 +146,7 @@ for (const [n, matrixRounds, reportRounds] of plan) {
 }
 if (peer) await peer.close();
 
-finishSection('metrics', options, {
+finish({
   classes: C,
   labels:
     'uniform true labels (PCG32 seed 42), predictions correct with probability 0.7, Int32Array',

@@ -15,16 +15,9 @@ import {
   measureEpochs,
   variants,
 } from '../../packages/sanity/bench/monitor-overhead.mjs';
-import {
-  finishSection,
-  median,
-  pairedRatio,
-  progress,
-  sectionArgs,
-  spread,
-} from '../lib/common.mjs';
+import { median, pairedRatio, spread, startSection } from '../lib/common.mjs';
 
-const options = sectionArgs('sanity');
+const { options, progress, finish } = startSection('sanity');
 const rounds = options.runs ?? (options.quick ? 1 : 5);
 const directSteps = options.quick ? 6 : 60;
 const selection = await selectBackend({ backend: 'wasm' });
@@ -33,7 +26,7 @@ tf.env().set('PROD', true);
 const data = await loadData(options.quick ? 1280 : 12_800);
 const { times, loads } = await measureEpochs(data, {
   rounds,
-  onRound: (r) => progress('sanity', `round ${r + 1}/${rounds} done`),
+  onRound: (r) => progress(`round ${r + 1}/${rounds} done`),
 });
 
 // Direct: one check against one training step, alternating in the same loop.
@@ -62,7 +55,7 @@ const rows = variants.map((v) => ({
   findings: v === 'none' ? null : times[v].reduce((n, t) => n + t.findings, 0),
 }));
 
-finishSection('sanity', options, {
+finish({
   model: 'MLP 784-256-128-10, Adam 2e-3, batch 128, model.fit',
   stepsPerEpoch: data.steps,
   rounds,

@@ -9,17 +9,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as schedules from '@trainkit/schedules';
 import { setLearningRate } from '@trainkit/schedules/tfjs';
-import {
-  finishSection,
-  pairedRatio,
-  progress,
-  sectionArgs,
-  sideBySide,
-  spread,
-  startPeer,
-} from '../lib/common.mjs';
+import { pairedRatio, sideBySide, spread, startPeer, startSection } from '../lib/common.mjs';
 
-const options = sectionArgs('schedules');
+const { options, progress, finish } = startSection('schedules');
 const steps = options.quick ? 1000 : 10_000;
 const runs = options.runs ?? (options.quick ? 1 : 7);
 await tf.setBackend('cpu');
@@ -96,7 +88,7 @@ for (let round = 0; round < runs; round++) {
         peer && (() => peer.call({ cmd: 'schedule', kind, optimizer: o, steps })),
       );
   }
-  progress('schedules', `round ${round + 1}/${runs} done`);
+  progress(`round ${round + 1}/${runs} done`);
 }
 if (peer) await peer.close();
 
@@ -116,7 +108,7 @@ const rows = combos.map(([kind, o]) => {
   };
 });
 
-finishSection('schedules', options, {
+finish({
   steps,
   runs,
   tfjs: { version: tf.version_core, backend: tf.getBackend() },

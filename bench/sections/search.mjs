@@ -6,9 +6,9 @@
 //   node bench/sections/search.mjs [--quick] [--runs N] [--out PATH]
 import { availableParallelism } from 'node:os';
 import { measureExecutors, measureScaling } from '../../packages/search/bench/search.mjs';
-import { median, progress, sectionArgs, sectionResult, spread, writeJson } from '../lib/common.mjs';
+import { median, spread, startSection } from '../lib/common.mjs';
 
-const options = sectionArgs('search');
+const { options, progress, finish } = startSection('search');
 const quick = options.quick;
 const cores = availableParallelism();
 
@@ -26,7 +26,7 @@ const { rows, redisUnavailable } = await measureExecutors({
   fresh: quick ? 6 : 60,
   processes: quick ? 4 : 30,
   cores,
-  onRow: (row) => progress('search', `${row.id} done`),
+  onRow: (row) => progress(`${row.id} done`),
 });
 const executors = rows.map(({ id, trials, ms, loadAverage }) => ({
   id,
@@ -46,7 +46,7 @@ const { times, loads } = await measureScaling({
   work,
   repetitions,
   cores,
-  onRepetition: (r) => progress('search', `scaling repetition ${r + 1}/${repetitions} done`),
+  onRepetition: (r) => progress(`scaling repetition ${r + 1}/${repetitions} done`),
 });
 const t1 = median(times.get(1));
 const scaling = [...times].map(([k, list]) => {
@@ -60,15 +60,11 @@ const scaling = [...times].map(([k, list]) => {
   };
 });
 
-writeJson(
-  options.out,
-  sectionResult('search', options, {
-    cores,
-    executors,
-    redisUnavailable,
-    scaling,
-    scalingWork: `${work} million square roots per trial, ${trials} trials, fresh worker threads`,
-    loadAverage: spread(loads),
-  }),
-);
-progress('search', `wrote ${options.out}`);
+finish({
+  cores,
+  executors,
+  redisUnavailable,
+  scaling,
+  scalingWork: `${work} million square roots per trial, ${trials} trials, fresh worker threads`,
+  loadAverage: spread(loads),
+});

@@ -9,17 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kFold, stratifiedKFold, trainTestSplit } from '@trainkit/splits';
 import { imbalancedLabels } from '../../packages/splits/bench/labels.mjs';
-import {
-  cacheDir,
-  finishSection,
-  progress,
-  sectionArgs,
-  sideBySide,
-  startPeer,
-  timed,
-} from '../lib/common.mjs';
+import { cacheDir, sideBySide, startPeer, startSection, timed } from '../lib/common.mjs';
 
-const options = sectionArgs('splits');
+const { options, progress, finish } = startSection('splits');
 const n = options.quick ? 200_000 : 10_000_000;
 const runs = options.runs ?? (options.quick ? 1 : 7);
 const classes = 10;
@@ -105,7 +97,6 @@ for (let round = 0; round < runs; round++) {
     );
     const last = (list) => list.at(-1)?.ms.toFixed(0) ?? '-';
     progress(
-      'splits',
       `round ${round + 1}/${runs} ${op.id.padEnd(26)} trainkit ${last(r.trainkit)} ms, scikit-learn ${last(r.peer)} ms`,
     );
   }
@@ -121,7 +112,7 @@ const rows = operations.map((op) => ({
   ...results[op.id].summary(),
 }));
 
-finishSection('splits', options, {
+finish({
   labels: { count: n, classes, distribution: 'class c with weight 1/(c+1), PCG32 seed 2024' },
   runs,
   peer: peer ? { name: 'scikit-learn', ...info } : { unavailable },

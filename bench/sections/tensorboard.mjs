@@ -9,18 +9,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSummaryWriter, readEventFile } from '@trainkit/tensorboard/node';
-import {
-  load1,
-  pairedRatio,
-  progress,
-  sectionArgs,
-  sectionResult,
-  spread,
-  startPeer,
-  writeJson,
-} from '../lib/common.mjs';
+import { pairedRatio, sideBySide, spread, startPeer, startSection } from '../lib/common.mjs';
 
-const options = sectionArgs('tensorboard');
+const { options, progress, finish } = startSection('tensorboard');
 // [scalars, rounds]
 const plan = options.quick
   ? [[10_000, 1]]
@@ -78,16 +69,10 @@ try {
 
   const rows = [];
   for (const [count, rounds] of plan) {
-    const r = { trainkit: [], peer: [], loads: [] };
+    const r = sideBySide();
     for (let round = 0; round < (options.runs ?? rounds); round++) {
-      const sides = round % 2 === 0 ? ['trainkit', 'peer'] : ['peer', 'trainkit'];
-      for (const side of sides) {
-        r.loads.push(load1());
-        if (side === 'trainkit') r.trainkit.push(await trainkitWrite(count));
-        else if (peer) r.peer.push(await peerWrite(count));
-      }
+      await r.round(round, () => trainkitWrite(count), peer && (() => peerWrite(count)));
       progress(
-        'tensorboard',
         `${count.toLocaleString('en-US')} scalars round ${round + 1}: trainkit ${r.trainkit.at(-1).ms.toFixed(0)} ms, peer ${r.peer.at(-1)?.ms.toFixed(0) ?? '-'} ms`,
       );
     }
@@ -105,15 +90,11 @@ try {
     });
   }
   if (peer) await peer.close();
-  writeJson(
-    options.out,
-    sectionResult('tensorboard', options, {
-      peer: peer ? { name: info.implementation, ...info } : { unavailable },
-      peerReadBack: check,
-      rows,
-    }),
-  );
-  progress('tensorboard', `wrote ${options.out}`);
+  finish({
+    peer: peer ? { name: info.implementation, ...info } : { unavailable },
+    peerReadBack: check,
+    rows,
+  });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

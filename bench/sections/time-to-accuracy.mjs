@@ -12,17 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdam, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
 import { bareLoop, layerSpec, permutation, writeCached } from '../lib/bare-loop.mjs';
-import {
-  load1,
-  progress,
-  sectionArgs,
-  sectionResult,
-  startPeer,
-  writeJson,
-} from '../lib/common.mjs';
+import { load1, startPeer, startSection } from '../lib/common.mjs';
 import { loadTrainerModels } from '../trainer-model.mjs';
 
-const options = sectionArgs('time-to-accuracy');
+const { options, progress, finish } = startSection('time-to-accuracy');
 const BATCH = 128;
 const LR = 1e-3;
 const SEED = 1;
@@ -117,7 +110,6 @@ for (const { kind, threshold, cap } of plan) {
       curves[side].push({ epoch, ...result, loadAverage1m: load });
       if (result.testAccuracy >= threshold) done[side] = true;
       progress(
-        'time-to-accuracy',
         `${kind} ${side} epoch ${epoch}: ${result.seconds.toFixed(1)} s, test accuracy ${(100 * result.testAccuracy).toFixed(2)}%`,
       );
     }
@@ -149,21 +141,17 @@ for (const { kind, threshold, cap } of plan) {
 }
 if (peer) await peer.close();
 
-writeJson(
-  options.out,
-  sectionResult('time-to-accuracy', options, {
-    protocol: {
-      batch: BATCH,
-      optimizer: `Adam(lr ${LR}, epsilon 1e-7)`,
-      runs: 'one run per framework and model (seed 1), not a median',
-      order: `epoch e uses the mulberry32 permutation with seed 5000 + e in both frameworks; epochs alternate between the frameworks`,
-      timed: 'training only; the test accuracy (10,000 images) after each epoch is untimed',
-      stepsCap,
-      testImages: test.count,
-    },
-    tfjs: { version: tf.version_core, backend: selection.backend, optimizer: 'fusedAdam' },
-    peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
-    models,
-  }),
-);
-progress('time-to-accuracy', `wrote ${options.out}`);
+finish({
+  protocol: {
+    batch: BATCH,
+    optimizer: `Adam(lr ${LR}, epsilon 1e-7)`,
+    runs: 'one run per framework and model (seed 1), not a median',
+    order: `epoch e uses the mulberry32 permutation with seed 5000 + e in both frameworks; epochs alternate between the frameworks`,
+    timed: 'training only; the test accuracy (10,000 images) after each epoch is untimed',
+    stepsCap,
+    testImages: test.count,
+  },
+  tfjs: { version: tf.version_core, backend: selection.backend, optimizer: 'fusedAdam' },
+  peer: peer ? { name: 'PyTorch', ...info } : { unavailable },
+  models,
+});
