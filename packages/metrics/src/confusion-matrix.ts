@@ -1,5 +1,6 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
+import { type BatchUpdate, batchUpdate } from './batch-update';
 import type { LabelArray, WeightArray } from './labels';
 import {
   assertArrayLike,
@@ -115,7 +116,7 @@ export function createConfusionMatrix(numClasses: number): ConfusionMatrixState 
  *
  * @param state - The matrix to update (mutated and returned, like torchmetrics' `update`).
  * @param yTrue - True class indices, integers in `[0, C)`.
- * @param yPred - Predicted class indices, same length as `yTrue`.
+ * @param predictions - Predicted class indices (`yPred`), same length as `yTrue`.
  * @param options - `sampleWeight`: one finite weight >= 0 per sample.
  * @returns `state`.
  * @throws InvalidArgumentError for a label that is not an integer in `[0, C)`
@@ -130,15 +131,11 @@ export function createConfusionMatrix(numClasses: number): ConfusionMatrixState 
  * confusionMatrixToArray(state); // [[1, 0, 0], [0, 0.5, 1], [0, 0, 2]]
  * ```
  */
-export function updateConfusionMatrix(
-  state: ConfusionMatrixState,
-  yTrue: LabelArray,
-  yPred: LabelArray,
-  options: ConfusionMatrixUpdateOptions = {},
-): ConfusionMatrixState {
-  options = checkOptions('updateConfusionMatrix', options);
-  return addLabels('updateConfusionMatrix', state, yTrue, yPred, options.sampleWeight);
-}
+export const updateConfusionMatrix: BatchUpdate<
+  ConfusionMatrixState,
+  LabelArray,
+  ConfusionMatrixUpdateOptions
+> = batchUpdate('updateConfusionMatrix', addLabels);
 
 /**
  * {@link updateConfusionMatrix} with the caller's name in error messages.

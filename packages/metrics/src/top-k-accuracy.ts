@@ -1,5 +1,6 @@
 import { checkArguments, ShapeMismatchError } from '@trainkit/core';
 import { defineStreamingState, stateField, stateParameter } from '@trainkit/stats';
+import { type BatchUpdate, batchUpdate } from './batch-update';
 import type { LabelArray, WeightArray } from './labels';
 import {
   assertArrayLike,
@@ -208,7 +209,7 @@ function isHit(
  *
  * @param state - The counter (mutated and returned).
  * @param yTrue - True class indices, N integers in `[0, C)`.
- * @param scores - N×C scores (flat row-major or rows). NaN is rejected; ±Infinity ranks normally.
+ * @param predictions - N×C scores (flat row-major or rows). NaN is rejected; ±Infinity ranks normally.
  * @param options - `sampleWeight`.
  * @returns `state`.
  * @throws InvalidArgumentError / ShapeMismatchError for bad labels, scores or weights.
@@ -218,15 +219,11 @@ function isHit(
  * updateTopKAccuracy(state, [2, 0], [[0.1, 0.5, 0.4], [0.2, 0.3, 0.5]]);
  * ```
  */
-export function updateTopKAccuracy(
-  state: TopKAccuracyState,
-  yTrue: LabelArray,
-  scores: ScoreMatrix,
-  options: TopKAccuracyUpdateOptions = {},
-): TopKAccuracyState {
-  options = checkOptions('updateTopKAccuracy', options);
-  return countHits('updateTopKAccuracy', state, yTrue, scores, options.sampleWeight);
-}
+export const updateTopKAccuracy: BatchUpdate<
+  TopKAccuracyState,
+  ScoreMatrix,
+  TopKAccuracyUpdateOptions
+> = batchUpdate('updateTopKAccuracy', countHits);
 
 /** {@link updateTopKAccuracy} with the caller's name in errors. */
 function countHits(

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '@trainkit/core';
 import { addLabels, type ConfusionMatrixState, confusionMatrixState } from '../confusion-matrix';
-import { checkOptions } from '../labels';
+import { type TensorBatchUpdate, tensorBatchUpdate } from './tensor-batch-update';
 import {
   type CheckedWeights,
   checkInt32,
@@ -135,44 +135,43 @@ const noArgmax = 'NaN scores have no argmax; check the model output for divergen
  * await updateConfusionMatrixFromTensors(state, tf.tensor1d([3, 1], 'int32'), tf.tensor1d([3, 7], 'int32'));
  * ```
  */
-export async function updateConfusionMatrixFromTensors(
-  state: ConfusionMatrixState,
-  yTrue: tf.Tensor,
-  yPred: tf.Tensor,
-  options: TensorConfusionMatrixUpdateOptions = {},
-): Promise<ConfusionMatrixState> {
-  options = checkOptions('updateConfusionMatrixFromTensors', options);
-  const name = 'updateConfusionMatrixFromTensors';
-  confusionMatrixState.assert(name, state);
-  const t = checkTensor(name, 'yTrue', yTrue);
-  const p = checkTensor(name, 'yPred', yPred);
-  checkRank(
-    name,
-    'yTrue',
-    t,
-    1,
-    'Pass class indices of shape [batch]; use updateConfusionMatrixFromScores for scores.',
-  );
-  checkRank(
-    name,
-    'yPred',
-    p,
-    1,
-    'Pass class indices of shape [batch]; use updateConfusionMatrixFromScores for scores.',
-  );
-  checkInt32(name, 'yTrue', t);
-  checkInt32(name, 'yPred', p);
-  if (p.shape[0] !== t.shape[0]) {
-    throw new ShapeMismatchError({
-      functionName: name,
-      argument: 'yPred',
-      expected: t.shape,
-      actual: p.shape,
-    });
-  }
-  const weights = checkSampleWeight(name, options.sampleWeight, t.shape[0]!);
-  return addLabelTensors(name, state, t, p, weights, undefined);
-}
+export const updateConfusionMatrixFromTensors: TensorBatchUpdate<
+  ConfusionMatrixState,
+  TensorConfusionMatrixUpdateOptions
+> = tensorBatchUpdate(
+  'updateConfusionMatrixFromTensors',
+  confusionMatrixState,
+  async (name, state, yTrue, yPred, sampleWeight) => {
+    const t = checkTensor(name, 'yTrue', yTrue);
+    const p = checkTensor(name, 'yPred', yPred);
+    checkRank(
+      name,
+      'yTrue',
+      t,
+      1,
+      'Pass class indices of shape [batch]; use updateConfusionMatrixFromScores for scores.',
+    );
+    checkRank(
+      name,
+      'yPred',
+      p,
+      1,
+      'Pass class indices of shape [batch]; use updateConfusionMatrixFromScores for scores.',
+    );
+    checkInt32(name, 'yTrue', t);
+    checkInt32(name, 'yPred', p);
+    if (p.shape[0] !== t.shape[0]) {
+      throw new ShapeMismatchError({
+        functionName: name,
+        argument: 'yPred',
+        expected: t.shape,
+        actual: p.shape,
+      });
+    }
+    const weights = checkSampleWeight(name, sampleWeight, t.shape[0]!);
+    return addLabelTensors(name, state, t, p, weights, undefined);
+  },
+);
 
 /**
  * Adds a batch to a confusion matrix from model outputs: the predicted class
@@ -197,25 +196,24 @@ export async function updateConfusionMatrixFromTensors(
  * logits.dispose();
  * ```
  */
-export async function updateConfusionMatrixFromScores(
-  state: ConfusionMatrixState,
-  yTrue: tf.Tensor,
-  scores: tf.Tensor,
-  options: TensorConfusionMatrixUpdateOptions = {},
-): Promise<ConfusionMatrixState> {
-  options = checkOptions('updateConfusionMatrixFromScores', options);
-  const name = 'updateConfusionMatrixFromScores';
-  confusionMatrixState.assert(name, state);
-  const prepared = prepareScores(name, state.numClasses, yTrue, scores, options.sampleWeight);
-  if (prepared === undefined) return state;
-  const { labels, predictions, nanCount, weights } = prepared;
-  try {
-    return await addLabelTensors(name, state, labels, predictions!, weights, nanCount);
-  } finally {
-    tf.dispose([predictions, nanCount]);
-    if (labels !== yTrue) labels.dispose();
-  }
-}
+export const updateConfusionMatrixFromScores: TensorBatchUpdate<
+  ConfusionMatrixState,
+  TensorConfusionMatrixUpdateOptions
+> = tensorBatchUpdate(
+  'updateConfusionMatrixFromScores',
+  confusionMatrixState,
+  async (name, state, yTrue, scores, sampleWeight) => {
+    const prepared = prepareScores(name, state.numClasses, yTrue, scores, sampleWeight);
+    if (prepared === undefined) return state;
+    const { labels, predictions, nanCount, weights } = prepared;
+    try {
+      return await addLabelTensors(name, state, labels, predictions!, weights, nanCount);
+    } finally {
+      tf.dispose([predictions, nanCount]);
+      if (labels !== yTrue) labels.dispose();
+    }
+  },
+);
 
 /** Device-side argmax results of {@link prepareScores}. */
 export interface PreparedScores {
