@@ -1,6 +1,6 @@
-import { TrainkitError } from '@trainkit/core';
+import { errorMarker, hasErrorMarker, TrainkitError } from '@trainkit/core';
 
-const backendUnavailableMarker = Symbol.for('trainkit.error.BackendUnavailableError');
+const backendUnavailableMarker = errorMarker('BackendUnavailableError');
 
 /** What a {@link BackendUnavailableError} describes. */
 export interface BackendUnavailableDetails {
@@ -52,10 +52,6 @@ export class BackendUnavailableError extends TrainkitError {
 
   /** True for a {@link BackendUnavailableError} from any copy of the package. */
   static override isInstance(error: unknown): error is BackendUnavailableError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[backendUnavailableMarker] === true
-    );
+    return hasErrorMarker(error, backendUnavailableMarker);
   }
 }

@@ -1,7 +1,7 @@
-import { StateRestoreError, TrainkitError } from '../errors';
+import { errorMarker, hasErrorMarker, StateRestoreError, TrainkitError } from '../errors';
 
-const restoreMarker = Symbol.for('trainkit.error.CheckpointRestoreError');
-const writeMarker = Symbol.for('trainkit.error.CheckpointWriteError');
+const restoreMarker = errorMarker('CheckpointRestoreError');
+const writeMarker = errorMarker('CheckpointWriteError');
 
 /**
  * Why a checkpoint could not be restored:
@@ -75,11 +75,7 @@ export class CheckpointRestoreError extends StateRestoreError {
 
   /** True for a {@link CheckpointRestoreError} from any copy of the package. */
   static override isInstance(error: unknown): error is CheckpointRestoreError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[restoreMarker] === true
-    );
+    return hasErrorMarker(error, restoreMarker);
   }
 }
 
@@ -150,10 +146,6 @@ export class CheckpointWriteError extends TrainkitError {
 
   /** True for a {@link CheckpointWriteError} from any copy of the package. */
   static override isInstance(error: unknown): error is CheckpointWriteError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[writeMarker] === true
-    );
+    return hasErrorMarker(error, writeMarker);
   }
 }

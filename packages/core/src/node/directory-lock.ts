@@ -3,10 +3,10 @@ import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { checkArguments } from '../check-arguments';
-import { TrainkitError } from '../errors';
+import { errorMarker, hasErrorMarker, TrainkitError } from '../errors';
 import { isProcessAlive, processStartTime } from './process-alive';
 
-const lockedMarker = Symbol.for('trainkit.error.DirectoryLockedError');
+const lockedMarker = errorMarker('DirectoryLockedError');
 
 /** Who holds a directory lock, as written in its lock file. */
 export interface DirectoryLockOwner {
@@ -60,11 +60,7 @@ export class DirectoryLockedError extends TrainkitError {
 
   /** True for a {@link DirectoryLockedError} from any copy of the package. */
   static override isInstance(error: unknown): error is DirectoryLockedError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[lockedMarker] === true
-    );
+    return hasErrorMarker(error, lockedMarker);
   }
 }
 
