@@ -1,9 +1,10 @@
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type MnistModelKind, mnistInputShape, mnistModel } from '@trainkit/mnist/models';
 import { deriveSeed } from '@trainkit/stats';
 import { SeededDropout } from './seeded-dropout';
 
-/** The two reference architectures. */
-export type ModelKind = 'mlp' | 'cnn';
+/** The two reference architectures (defined once, in `@trainkit/mnist/models`). */
+export type ModelKind = MnistModelKind;
 
 /** A built model and its dropout layers (whose mask seeds the training step sets). */
 export interface ReferenceModel {
@@ -12,9 +13,10 @@ export interface ReferenceModel {
 }
 
 /**
- * Builds the reference model. Both output logits (no softmax): the loss is
- * softmax cross-entropy from logits. Initializers are seeded from `seed`, so
- * two builds with the same seed start from the same weights.
+ * Builds the reference model (`mnistModel` of `@trainkit/mnist/models`) as the
+ * trainer trains it: kernel `i` seeded with `deriveSeed(seed, i)`, so two builds
+ * with the same seed start from the same weights, and the CNN's dropout a
+ * {@link SeededDropout} whose mask the training step seeds. Both output logits.
  *
  * - `mlp`: 784-256-128-10 with ReLU.
  * - `cnn`: conv 3x3x16, max-pool 2, conv 3x3x32, max-pool 2, dense 128 with
@@ -25,53 +27,15 @@ export interface ReferenceModel {
  * @param dropout - The CNN's dropout rate (0 for none).
  */
 export function buildModel(kind: ModelKind, seed: number, dropout = 0): ReferenceModel {
-  let layerIndex = 0;
-  const kernel = () => tfl.initializers.glorotUniform({ seed: deriveSeed(seed, layerIndex++) });
+  const kernelSeed = (index: number) => deriveSeed(seed, index);
   if (kind === 'mlp') {
-    const model = tfl.sequential({
-      name: 'mlp',
-      layers: [
-        tfl.layers.dense({
-          inputShape: [784],
-          units: 256,
-          activation: 'relu',
-          kernelInitializer: kernel(),
-        }),
-        tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: kernel() }),
-        tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-      ],
-    });
-    return { model, dropout: [] };
+    return { model: mnistModel('mlp', { kernelSeed, name: 'mlp' }), dropout: [] };
   }
   const drop = new SeededDropout({ rate: dropout });
-  const model = tfl.sequential({
-    name: 'cnn',
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        activation: 'relu',
-        kernelInitializer: kernel(),
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({
-        filters: 32,
-        kernelSize: 3,
-        activation: 'relu',
-        kernelInitializer: kernel(),
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: kernel() }),
-      drop,
-      tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-    ],
-  });
-  return { model, dropout: [drop] };
+  return { model: mnistModel('cnn', { kernelSeed, dropout: drop, name: 'cnn' }), dropout: [drop] };
 }
 
 /** The per-sample input shape each model expects. */
 export function inputShape(kind: ModelKind): number[] {
-  return kind === 'mlp' ? [784] : [28, 28, 1];
+  return mnistInputShape(kind);
 }
