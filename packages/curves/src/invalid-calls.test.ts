@@ -1,12 +1,8 @@
 // Every invalid call of the main entry throws a typed trainkit error naming the function and
 // the argument; a rejected record leaves the history unchanged.
-import {
-  InvalidArgumentError,
-  type ShapeMismatchError,
-  StateRestoreError,
-  TrainkitError,
-} from '@trainkit/core';
+import { InvalidArgumentError, StateRestoreError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { describeInvalidCalls, type InvalidCall } from '../../../invalid-calls.shared';
 import {
   biasVariance,
   createHistory,
@@ -36,14 +32,7 @@ function history(): TrainingHistory {
 }
 const h = history();
 
-const invalidCalls: ReadonlyArray<
-  readonly [
-    string,
-    () => unknown,
-    typeof InvalidArgumentError | typeof StateRestoreError | typeof ShapeMismatchError,
-    RegExp,
-  ]
-> = [
+const invalidCalls: InvalidCall[] = [
   [
     'createHistory(null)',
     () => createHistory(null as never),
@@ -179,19 +168,7 @@ const invalidCalls: ReadonlyArray<
   ],
 ];
 
-describe('invalid calls throw typed errors', () => {
-  it.each(invalidCalls)('%s', (_name, call, errorClass, message) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(TrainkitError.isInstance(thrown), String(thrown)).toBe(true);
-    expect(errorClass.isInstance(thrown), String(thrown)).toBe(true);
-    expect((thrown as Error).message).toMatch(message);
-  });
-});
+describeInvalidCalls(invalidCalls);
 
 describe('a rejected record leaves the history unchanged', () => {
   it.each([

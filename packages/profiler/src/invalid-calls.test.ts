@@ -2,7 +2,7 @@
 // the argument, and a rejected call leaves a profiler's recorded state unchanged.
 import { InvalidArgumentError, StateRestoreError, TrainkitError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
-import type { ProfilerUsageError } from './errors';
+import { describeInvalidCalls, type InvalidCall } from '../../../invalid-calls.shared';
 import {
   backendAdvice,
   createProfiler,
@@ -35,12 +35,7 @@ function recorded() {
 const { state } = recorded();
 const sink = { scalars() {} };
 
-type ErrorClass =
-  | typeof InvalidArgumentError
-  | typeof StateRestoreError
-  | typeof ProfilerUsageError;
-
-const invalidCalls: ReadonlyArray<readonly [string, () => unknown, ErrorClass, string | RegExp]> = [
+const invalidCalls: InvalidCall[] = [
   // Issue 13.
   [
     'estimateDuration([], 10)',
@@ -217,34 +212,7 @@ const invalidCalls: ReadonlyArray<readonly [string, () => unknown, ErrorClass, s
   ],
 ];
 
-describe('invalid calls throw typed errors', () => {
-  it.each(invalidCalls)('%s', (_name, call, errorClass, message) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(TrainkitError.isInstance(thrown), String(thrown)).toBe(true);
-    expect(errorClass.isInstance(thrown), String(thrown)).toBe(true);
-    expect((thrown as Error).message).toMatch(
-      typeof message === 'string'
-        ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
-        : message,
-    );
-  });
-
-  it('keeps documented behaviour at the edges: Infinity prints as ∞, a zero horizon costs nothing', () => {
-    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('∞');
-    expect(formatDuration(0)).toBe('0.00 ms');
-    expect(estimateDuration([4, 6], 0)).toEqual({
-      iterations: 0,
-      expectedMs: 0,
-      lowMs: 0,
-      highMs: 0,
-    });
-  });
-});
+describeInvalidCalls(invalidCalls, { exactMessages: true });
 
 describe('a rejected profiler call leaves the recorded state unchanged', () => {
   const calls: ReadonlyArray<readonly [string, (p: ReturnType<typeof recorded>) => unknown]> = [
