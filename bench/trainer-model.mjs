@@ -1,5 +1,6 @@
-// The trainer's reference models for the benchmarks: apps/trainer/src/model.ts (and the
-// trainer's default options, for the CNN's dropout rate) bundled with esbuild into
+// The trainer's reference models for the benchmarks: apps/trainer/src/model.ts (the layers are
+// defined in internal/mnist/src/models.ts, @trainkit/mnist/models; and the trainer's default
+// options, for the CNN's dropout rate) bundled with esbuild into
 // bench/.cache, so the benchmarks always train exactly the trainer's architecture; and the
 // trainer's own training loop (loadTrainerLoop), bundled from its sources the same way.
 import { createHash } from 'node:crypto';
@@ -13,7 +14,8 @@ const source = join(here, '..', 'apps', 'trainer', 'src');
 
 /**
  * Loads the trainer's `buildModel` and default options. Returns `{ build(kind, seed, dropout)
- * -> { model, dropoutLayers }, defaultDropout, sha256 }`; `sha256` identifies model.ts.
+ * -> { model, dropoutLayers }, defaultDropout, sha256 }`; `sha256` identifies model.ts and the
+ * architecture it builds (internal/mnist/src/models.ts).
  */
 export async function loadTrainerModels() {
   const cache = join(here, '.cache');
@@ -39,6 +41,7 @@ export async function loadTrainerModels() {
     defaultDropout,
     sha256: createHash('sha256')
       .update(readFileSync(join(source, 'model.ts')))
+      .update(readFileSync(join(here, '..', 'internal', 'mnist', 'src', 'models.ts')))
       .digest('hex')
       .slice(0, 16),
     build(kind, seed, dropout = defaultDropout) {

@@ -1,13 +1,14 @@
 // False positives of the monitor and the model-free-of-training checks on healthy runs: the MNIST MLP
-// (784-256-128-10) and the trainer's CNN, Adam 2e-3, batch 128, one epoch of 12,800 examples each,
+// (784-256-128-10) and the CNN (both from @trainkit/mnist/models; the CNN without the trainer's
+// dense-128 and dropout head), Adam 2e-3, batch 128, one epoch of 12,800 examples each,
 // 5 seeds, monitor checks every 10 updates (9 checks per run, each evaluating every rule), on the wasm
 // backend with trainkit's kernels. Prints every warn/fail (there should be none) and the counts.
 //
 //   npx tsup && node bench/false-positives.mjs [--seeds 0,1,2,3,4]
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { mnistInputShape, mnistModel } from '@trainkit/mnist/models';
 import {
   checkEvaluationMode,
   checkInitialLoss,
@@ -24,40 +25,11 @@ await selectBackend({ backend: 'wasm' });
 const mnist = await loadMnist({ split: 'train', limit: 12_800 });
 
 function build(kind, seed) {
-  let next = seed * 100 + 1;
-  const kernel = () => tfl.initializers.glorotUniform({ seed: next++ });
-  const layers =
-    kind === 'mlp'
-      ? [
-          tfl.layers.dense({
-            inputShape: [784],
-            units: 256,
-            activation: 'relu',
-            kernelInitializer: kernel(),
-          }),
-          tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: kernel() }),
-          tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-        ]
-      : [
-          tfl.layers.conv2d({
-            inputShape: [28, 28, 1],
-            filters: 16,
-            kernelSize: 3,
-            activation: 'relu',
-            kernelInitializer: kernel(),
-          }),
-          tfl.layers.maxPooling2d({ poolSize: 2 }),
-          tfl.layers.conv2d({
-            filters: 32,
-            kernelSize: 3,
-            activation: 'relu',
-            kernelInitializer: kernel(),
-          }),
-          tfl.layers.maxPooling2d({ poolSize: 2 }),
-          tfl.layers.flatten(),
-          tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-        ];
-  const model = tfl.sequential({ layers });
+  // The reference models of @trainkit/mnist/models; the CNN without its hidden dense layer.
+  const model = mnistModel(kind, {
+    kernelSeed: (i) => seed * 100 + 1 + i,
+    ...(kind === 'cnn' ? { hiddenUnits: 0 } : {}),
+  });
   model.compile({
     optimizer: tf.train.adam(2e-3),
     loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p),
@@ -68,7 +40,7 @@ function build(kind, seed) {
 let evaluations = 0;
 let problems = 0;
 for (const kind of ['mlp', 'cnn']) {
-  const shape = kind === 'mlp' ? [784] : [28, 28, 1];
+  const shape = mnistInputShape(kind);
   const x = tf.tensor(mnist.images, [mnist.count, ...shape]);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(mnist.labels, 'int32'), 10), 'float32'));
   const probe = { x: tf.slice(x, 0, 64), y: tf.slice(y, 0, 64) };

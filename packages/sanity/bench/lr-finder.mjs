@@ -1,5 +1,6 @@
 // Stability of learning-rate suggestions: the range test (1e-7 to 10, batch 128) on real MNIST
-// for the MLP (784-256-128-10) and the trainer's CNN, on the wasm backend with trainkit's kernels,
+// for the MLP (784-256-128-10) and the CNN (both from @trainkit/mnist/models; the CNN without the
+// trainer's dense-128 and dropout head), on the wasm backend with trainkit's kernels,
 // over 5 seeds (initialization and batch order) and 100 vs 300 iterations. Every rule reads the same
 // losses: trainkit's descent suggestion, fastai's valley, the steepest slope (fastai `steep`) and
 // fastai's minimum/10. Spread = max/min of a rule's suggestions.
@@ -8,9 +9,9 @@
 //   node bench/lr-finder.mjs --optimizer momentum        SGD with momentum 0.9
 //   node bench/lr-finder.mjs --only mlp|cnn --seeds 0,1,2,3,4
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { mnistInputShape, mnistModel } from '@trainkit/mnist/models';
 import { rangeTest } from '../dist/tfjs/index.js';
 
 const args = process.argv.slice(2);
@@ -25,43 +26,11 @@ console.log(formatBackendSelection(await selectBackend({ backend: 'wasm' })));
 const mnist = await loadMnist({ split: 'train', limit: 20_000 });
 
 function build(kind, seed) {
-  let next = seed * 100 + 1;
-  const kernel = () => tfl.initializers.glorotUniform({ seed: next++ });
-  const model =
-    kind === 'mlp'
-      ? tfl.sequential({
-          layers: [
-            tfl.layers.dense({
-              inputShape: [784],
-              units: 256,
-              activation: 'relu',
-              kernelInitializer: kernel(),
-            }),
-            tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: kernel() }),
-            tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-          ],
-        })
-      : tfl.sequential({
-          layers: [
-            tfl.layers.conv2d({
-              inputShape: [28, 28, 1],
-              filters: 16,
-              kernelSize: 3,
-              activation: 'relu',
-              kernelInitializer: kernel(),
-            }),
-            tfl.layers.maxPooling2d({ poolSize: 2 }),
-            tfl.layers.conv2d({
-              filters: 32,
-              kernelSize: 3,
-              activation: 'relu',
-              kernelInitializer: kernel(),
-            }),
-            tfl.layers.maxPooling2d({ poolSize: 2 }),
-            tfl.layers.flatten(),
-            tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-          ],
-        });
+  // The reference models of @trainkit/mnist/models; the CNN without its hidden dense layer.
+  const model = mnistModel(kind, {
+    kernelSeed: (i) => seed * 100 + 1 + i,
+    ...(kind === 'cnn' ? { hiddenUnits: 0 } : {}),
+  });
   const optimizer =
     optimizerName === 'adam'
       ? tf.train.adam(1e-3)
@@ -83,7 +52,7 @@ const spread = (values) => {
 
 for (const kind of ['mlp', 'cnn']) {
   if (only !== undefined && only !== kind) continue;
-  const shape = kind === 'mlp' ? [784] : [28, 28, 1];
+  const shape = mnistInputShape(kind);
   const x = tf.tensor(mnist.images, [mnist.count, ...shape]);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(mnist.labels, 'int32'), 10), 'float32'));
   const rules = { trainkit: {}, valley: {}, steepest: {}, 'minimum/10': {} };

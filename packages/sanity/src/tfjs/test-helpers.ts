@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { mnistModel } from '@trainkit/mnist/models';
 import { afterAll, beforeAll } from 'vitest';
 
 export interface MnistSlice {
@@ -42,6 +43,22 @@ export async function mnistSlice(
       : tf.tensor2d(pixels, [count, 784]);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 'float32'));
   return { x, y, labels, pixels, count, dispose: () => tf.dispose([x, y]) };
+}
+
+/**
+ * Loads `count` MNIST rows (as {@link mnistSlice}) before the file's tests and disposes them
+ * after; the returned object is filled in when the tests run (read its fields inside tests).
+ */
+export function useMnistSlice(
+  count: number,
+  options: Parameters<typeof mnistSlice>[1] = {},
+): MnistSlice {
+  const slice = {} as { -readonly [K in keyof MnistSlice]: MnistSlice[K] };
+  beforeAll(async () => {
+    Object.assign(slice, await mnistSlice(count, options));
+  });
+  afterAll(() => slice.dispose());
+  return slice;
 }
 
 /** A seeded Glorot initializer sequence. */
@@ -101,30 +118,13 @@ export function smallMlp(
   return model;
 }
 
-/** The trainer's CNN (apps/trainer/src/model.ts): conv 3x3x16, pool, conv 3x3x32, pool, dense 10, logits. */
+/**
+ * The reference CNN of `@trainkit/mnist/models` without its hidden dense layer (conv 3x3x16,
+ * pool, conv 3x3x32, pool, dense 10, logits; the trainer adds dense 128 and dropout before the
+ * output), kernels seeded `seed`, `seed + 1`, ..., compiled with Adam and softmax cross-entropy.
+ */
 export function trainerCnn(seed = 1, learningRate = 1e-3): tfl.LayersModel {
-  const kernel = seeded(seed);
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        activation: 'relu',
-        kernelInitializer: kernel(),
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({
-        filters: 32,
-        kernelSize: 3,
-        activation: 'relu',
-        kernelInitializer: kernel(),
-      }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-    ],
-  });
+  const model = mnistModel('cnn', { kernelSeed: (i) => seed + i, hiddenUnits: 0 });
   model.compile({
     optimizer: tf.train.adam(learningRate),
     loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
