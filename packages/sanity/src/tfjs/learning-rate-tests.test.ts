@@ -1,22 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rangeTestSvg } from '../lr-range-svg';
 import { discreteLearningRateTest } from './discrete-lr-test';
 import { rangeTest } from './range-test';
-import {
-  disposeModel,
-  type MnistSlice,
-  mnistSlice,
-  smallMlp,
-  useWasmBackend,
-} from './test-helpers';
+import { disposeModel, smallMlp, useMnistSlice, useWasmBackend } from './test-helpers';
 
 useWasmBackend();
-let data: MnistSlice;
-beforeAll(async () => {
-  data = await mnistSlice(2000);
-});
-afterAll(() => data.dispose());
+const data = useMnistSlice(2000);
 
 const weightsOf = (model: { weights: { read(): tf.Tensor }[] }) =>
   model.weights.map((w) => Array.from(w.read().dataSync()));

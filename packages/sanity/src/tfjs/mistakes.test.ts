@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkEvaluationMode, checkTrainingLossAgreement } from './evaluation-mode';
 import { checkGradientFreshness } from './gradient-freshness';
 import { checkInitialLoss } from './initial-loss';
 import { checkOutputLossPairing } from './output-loss-pairing';
-import { disposeModel, type MnistSlice, mnistSlice, smallMlp } from './test-helpers';
+import { disposeModel, smallMlp, useMnistSlice } from './test-helpers';
 
-let data: MnistSlice;
-beforeAll(async () => {
-  data = await mnistSlice(512);
-});
-afterAll(() => data.dispose());
+const data = useMnistSlice(512);
 
 describe('checkInitialLoss on MNIST', () => {
   it('passes a healthy MLP near ln(10)', () => {

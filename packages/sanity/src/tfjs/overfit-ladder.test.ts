@@ -1,21 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { overfitLadder } from './overfit-ladder';
-import {
-  disposeModel,
-  type MnistSlice,
-  mnistSlice,
-  smallMlp,
-  useWasmBackend,
-} from './test-helpers';
+import { disposeModel, smallMlp, useMnistSlice, useWasmBackend } from './test-helpers';
 
 useWasmBackend();
-let data: MnistSlice;
-beforeAll(async () => {
-  data = await mnistSlice(1500);
-});
-afterAll(() => data.dispose());
+const data = useMnistSlice(1500);
 
 describe('overfitLadder on MNIST', () => {
   it('memorizes the small sets, generalizes at 500, and leaves the model as it was', async () => {
