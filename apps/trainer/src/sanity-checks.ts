@@ -20,7 +20,9 @@ import {
   overfitLadder,
   type RangeTestOptions,
   rangeTest,
+  type SanityCheckName,
   type SanityData,
+  sanityCheckNames,
 } from '@trainkit/sanity/tfjs';
 import { BatchGatherer, loadTrainingData, type TrainingData } from './data';
 import { buildModel, inputShape } from './model';
@@ -325,22 +327,14 @@ export async function rangeTestCheck(
   return { result, analysis };
 }
 
-/** The checks of the trainer's suite, in the order they run (`lr-range-test` only when asked). */
-export const trainerSanityChecks = [
-  'labels',
-  'input-scale',
-  'duplicates',
-  'initial-loss',
-  'output-loss-pairing',
-  'evaluation-mode',
-  'gradient-freshness',
-  'overfit-ladder',
-  'discrete-lr-test',
-  'lr-range-test',
-] as const;
+/**
+ * The checks of the trainer's suite, in the order they run (`lr-range-test` only when asked):
+ * the same checks as sanity's `runSanityChecks`, run here on the trainer's own step and data.
+ */
+export const trainerSanityChecks = sanityCheckNames;
 
 /** A check of the trainer's suite. */
-export type TrainerSanityCheck = (typeof trainerSanityChecks)[number];
+export type TrainerSanityCheck = SanityCheckName;
 
 /** What the whole suite found. */
 export interface SanityOutcome {
