@@ -61,7 +61,8 @@ export class EverySecondBatch extends tf.SGDOptimizer {
 
 /**
  * A one-layer linear model compiled with `optimizer` on 40 seeded samples of `y = sum(x)`
- * (3 features). `dispose()` frees the data, the model and the optimizer.
+ * (3 features). `fit(callbacks, { epochs, batchSize })` trains it (unshuffled, silent);
+ * `dispose()` frees the data, the model and the optimizer.
  */
 export function fitSetup(optimizer: tf.Optimizer) {
   const x = tf.randomUniform([40, 3], -1, 1, 'float32', 1);
@@ -76,12 +77,17 @@ export function fitSetup(optimizer: tf.Optimizer) {
     ],
   });
   model.compile({ optimizer, loss: 'meanSquaredError' });
+  /** `model.fit` on the data, unshuffled and silent, with these callbacks. */
+  const fit = (
+    callbacks: NonNullable<tfl.ModelFitArgs['callbacks']>,
+    { epochs, batchSize }: { epochs: number; batchSize: number },
+  ) => model.fit(x, y, { epochs, batchSize, shuffle: false, verbose: 0, callbacks });
   const dispose = () => {
     tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();
   };
-  return { x, y, model, dispose };
+  return { x, y, model, fit, dispose };
 }
 
 /**

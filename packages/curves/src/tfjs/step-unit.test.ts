@@ -12,7 +12,7 @@ import { historyCallback } from './history-callback';
 describe('curves callbacks first in the list, then tf.callbacks.earlyStopping', () => {
   it('historyCallback records and earlyStoppingCallback stops, without leaking', async () => {
     const before = tf.memory().numTensors;
-    const { x, y, model, dispose } = fitSetup(tf.train.sgd(0.1));
+    const { fit, dispose } = fitSetup(tf.train.sgd(0.1));
     const history = createHistory();
     const recorder = historyCallback({ history, diagnoseAtEnd: false });
     const stopper = earlyStoppingCallback({
@@ -24,21 +24,9 @@ describe('curves callbacks first in the list, then tf.callbacks.earlyStopping', 
       expect(first).toBeInstanceOf(tfl.CustomCallback);
     }
     const tfjsStopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
-    await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 10,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [recorder, tfjsStopper],
-    });
+    await fit([recorder, tfjsStopper], { epochs: 2, batchSize: 10 });
     expect(history.train.iterations).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 10,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [stopper, tfjsStopper],
-    });
+    await fit([stopper, tfjsStopper], { epochs: 2, batchSize: 10 });
     expect(stopper.state.bestEpoch).toBe(1);
     expect(stopper.hasSnapshot).toBe(false);
     dispose();
@@ -48,16 +36,13 @@ describe('curves callbacks first in the list, then tf.callbacks.earlyStopping', 
 
 describe('historyCallback step unit', () => {
   it('with an optimizer that updates every second micro-batch: one point per update', async () => {
-    const { x, y, model, dispose } = fitSetup(new EverySecondBatch(0.1));
+    const { model, fit, dispose } = fitSetup(new EverySecondBatch(0.1));
     const history = createHistory();
     const batchLogs = microBatchLosses();
     // 40 samples in batches of 12: 4 micro-batches (12, 12, 12, 4) per epoch, 2 updates.
-    await model.fit(x, y, {
+    await fit([historyCallback({ history, diagnoseAtEnd: false }), batchLogs.callback], {
       epochs: 3,
       batchSize: 12,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [historyCallback({ history, diagnoseAtEnd: false }), batchLogs.callback],
     });
     expect(model.optimizer.iterations).toBe(6);
     expect(history.train.iterations).toEqual([0, 1, 2, 3, 4, 5]);

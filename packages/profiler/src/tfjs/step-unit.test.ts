@@ -10,17 +10,11 @@ import { type FitProfileResult, profilerCallback } from './profiler-callback';
 describe('profilerCallback', () => {
   it('first in the list, then tf.callbacks.earlyStopping: one iteration per batch', async () => {
     const before = tf.memory().numTensors;
-    const { x, y, model, dispose } = fitSetup(tf.train.sgd(0.1));
+    const { fit, dispose } = fitSetup(tf.train.sgd(0.1));
     const callback = profilerCallback({ log: () => undefined });
     expect(callback).toBeInstanceOf(tfl.CustomCallback);
     const stopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
-    await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 10,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [callback, stopper],
-    });
+    await fit([callback, stopper], { epochs: 2, batchSize: 10 });
     expect(callback.profiler.state().totals).toMatchObject({ iterations: 8, samples: 80 });
     dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -28,7 +22,7 @@ describe('profilerCallback', () => {
 
   it('counts optimizer updates: an iteration spans the micro-batches of one update', async () => {
     const optimizer = new EverySecondBatch(0.1);
-    const { x, y, model, dispose } = fitSetup(optimizer);
+    const { model, fit, dispose } = fitSetup(optimizer);
     let result: FitProfileResult | undefined;
     const flushAtEpochEnd = new tfl.CustomCallback({ onEpochEnd: () => optimizer.flush() });
     const callback = profilerCallback({
@@ -39,13 +33,7 @@ describe('profilerCallback', () => {
     });
     // 40 samples in batches of 8: 5 micro-batches per epoch, 2 updates of 16 samples, then
     // the epoch-end flush applies the fifth (8 samples): 3 updates per epoch.
-    await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 8,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [flushAtEpochEnd, callback],
-    });
+    await fit([flushAtEpochEnd, callback], { epochs: 2, batchSize: 8 });
     expect(model.optimizer.iterations).toBe(6);
     const state = callback.profiler.state();
     expect(state.totals).toMatchObject({ iterations: 6, samples: 80 });

@@ -24,7 +24,7 @@ function scalars(fileSystem: MemoryFileSystem, run: string): Map<string, [number
 describe('tensorBoardCallback', () => {
   it('first in the list, then tf.callbacks.earlyStopping: writes every batch and epoch', async () => {
     const before = tf.memory().numTensors;
-    const { x, y, model, dispose } = fitSetup(tf.train.sgd(0.1));
+    const { fit, dispose } = fitSetup(tf.train.sgd(0.1));
     const fileSystem = new MemoryFileSystem();
     const callback = tensorBoardCallback('logs', {
       updateFreq: 'batch',
@@ -32,13 +32,7 @@ describe('tensorBoardCallback', () => {
     });
     expect(callback).toBeInstanceOf(tfl.CustomCallback);
     const stopper = tfl.callbacks.earlyStopping({ monitor: 'loss', patience: 100 });
-    const history = await model.fit(x, y, {
-      epochs: 2,
-      batchSize: 10,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [callback, stopper],
-    });
+    const history = await fit([callback, stopper], { epochs: 2, batchSize: 10 });
     const train = scalars(fileSystem, 'train');
     expect(train.get('batch_loss')?.map(([step]) => step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(train.get('epoch_loss')?.map(([, value]) => value)).toEqual(
@@ -49,23 +43,20 @@ describe('tensorBoardCallback', () => {
   });
 
   it('counts optimizer updates: one batch_ point per update of an accumulating optimizer', async () => {
-    const { x, y, model, dispose } = fitSetup(new EverySecondBatch(0.1));
+    const { model, fit, dispose } = fitSetup(new EverySecondBatch(0.1));
     const fileSystem = new MemoryFileSystem();
     const batchLogs = microBatchLosses();
     // 40 samples in batches of 12: 4 micro-batches (12, 12, 12, 4) per epoch, 2 updates.
-    await model.fit(x, y, {
-      epochs: 3,
-      batchSize: 12,
-      shuffle: false,
-      verbose: 0,
-      callbacks: [
+    await fit(
+      [
         batchLogs.callback,
         tensorBoardCallback('logs', {
           updateFreq: 2,
           writerOptions: { fileSystem, hostname: 'test', pid: 1 },
         }),
       ],
-    });
+      { epochs: 3, batchSize: 12 },
+    );
     expect(model.optimizer.iterations).toBe(6);
     expect(batchLogs.losses).toHaveLength(12);
     // Every second update (updateFreq 2): steps 0, 2, 4 of 0..5.
