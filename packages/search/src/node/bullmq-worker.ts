@@ -213,6 +213,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     }
   };
 
+  /** Appends an event (start, report, result) to the search's Redis stream, capped at ~100,000. */
+  const event = (stream: string, fields: Record<string, string>) =>
+    client.xadd(stream, 'MAXLEN', '~', '100000', '*', ...Object.entries(fields).flat());
+
   /** The coordinator did not answer the last report in time. */
   let coordinatorSilent = false;
 
@@ -229,21 +233,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       return 'duplicate';
     }
     const execution = `${name}/${trialKey}/${job.attemptsStarted}/${randomBytes(3).toString('hex')}`;
-    await client.xadd(
-      keys.events,
-      'MAXLEN',
-      '~',
-      '100000',
-      '*',
-      'type',
-      'started',
-      'trial',
-      trialKey,
-      'worker',
-      name,
-      'execution',
-      execution,
-    );
+    await event(keys.events, { type: 'started', trial: trialKey, worker: name, execution });
     const attempt = task.attempt + Math.max(0, job.attemptsStarted - 1);
     log(`trial ${task.trial}: started (attempt ${attempt}) ${JSON.stringify(task.config)}`);
     const report = async (value: number, step: number): Promise<PruneDecision> => {
@@ -251,23 +241,13 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         // Another execution of this job already stored the trial's result.
         return { prune: true, reason: 'this trial already has a result (its job ran twice)' };
       }
-      await client.xadd(
-        keys.events,
-        'MAXLEN',
-        '~',
-        '100000',
-        '*',
-        'type',
-        'report',
-        'trial',
-        trialKey,
-        'execution',
+      await event(keys.events, {
+        type: 'report',
+        trial: trialKey,
         execution,
-        'value',
-        String(value),
-        'step',
-        String(step),
-      );
+        value: String(value),
+        step: String(step),
+      });
       const connection = blockingPool.pop();
       if (connection === undefined) return continueTrial;
       try {
@@ -317,19 +297,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     );
     if (first === 1) {
       await persist('announce the result', () =>
-        client.xadd(
-          keys.events,
-          'MAXLEN',
-          '~',
-          '100000',
-          '*',
-          'type',
-          'done',
-          'trial',
-          trialKey,
-          'worker',
-          name,
-        ),
+        event(keys.events, { type: 'done', trial: trialKey, worker: name }),
       );
       log(
         `trial ${task.trial}: ${outcome.kind === 'returned' ? `returned ${String(outcome.value)}` : `threw ${outcome.error.message}`}`,
@@ -340,19 +308,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
       `trial ${task.trial}: duplicate result (the job ran twice); the first result is kept, this one is ignored`,
     );
     await persist('announce the duplicate', () =>
-      client.xadd(
-        keys.events,
-        'MAXLEN',
-        '~',
-        '100000',
-        '*',
-        'type',
-        'duplicate',
-        'trial',
-        trialKey,
-        'worker',
-        name,
-      ),
+      event(keys.events, { type: 'duplicate', trial: trialKey, worker: name }),
     );
     return 'duplicate';
   };
