@@ -47,7 +47,8 @@ export interface ArgumentChecker {
   fail(argument: string, value: unknown, expected: string, fix?: string): never;
 }
 
-function describeBounds(bounds: NumberBounds, kind: string): string {
+/** `kind` with the bounds, e.g. `an integer >= 1 and <= 10`. @internal */
+export function describeBounds(bounds: NumberBounds, kind: string): string {
   const parts: string[] = [];
   if (bounds.min !== undefined)
     parts.push(`${bounds.minInclusive === false ? '>' : '>='} ${bounds.min}`);
@@ -56,7 +57,8 @@ function describeBounds(bounds: NumberBounds, kind: string): string {
   return parts.length === 0 ? kind : `${kind} ${parts.join(' and ')}`;
 }
 
-function withinBounds(value: number, bounds: NumberBounds): boolean {
+/** Whether `value` satisfies the bounds (inclusive unless said otherwise). @internal */
+export function withinBounds(value: number, bounds: NumberBounds): boolean {
   if (bounds.min !== undefined) {
     if (bounds.minInclusive === false ? value <= bounds.min : value < bounds.min) return false;
   }

@@ -1,5 +1,5 @@
 import type { NumberBounds } from './check-arguments';
-import { checkArguments } from './check-arguments';
+import { checkArguments, describeBounds, withinBounds } from './check-arguments';
 import { StateRestoreError } from './errors';
 import { formatValue } from './format-value';
 import { decodeJsonNumber, encodeJsonNumber, type JsonNumber } from './json-number';
@@ -97,29 +97,6 @@ export function stateEnvelope<
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeBounds(bounds: NumberBounds, kind: string): string {
-  const parts: string[] = [];
-  if (bounds.min !== undefined)
-    parts.push(`${bounds.minInclusive === false ? '>' : '>='} ${bounds.min}`);
-  if (bounds.max !== undefined)
-    parts.push(`${bounds.maxInclusive === false ? '<' : '<='} ${bounds.max}`);
-  return parts.length === 0 ? kind : `${kind} ${parts.join(' and ')}`;
-}
-
-function withinBounds(value: number, bounds: NumberBounds): boolean {
-  if (
-    bounds.min !== undefined &&
-    (bounds.minInclusive === false ? value <= bounds.min : value < bounds.min)
-  )
-    return false;
-  if (
-    bounds.max !== undefined &&
-    (bounds.maxInclusive === false ? value >= bounds.max : value > bounds.max)
-  )
-    return false;
-  return true;
 }
 
 interface ReaderContext {
