@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../../../random.shared';
 import { median, robustNoise } from './robust-statistics';
-import { gaussian, seededRandom } from './test-helpers';
 
 describe('median', () => {
   it('odd, even, unsorted, does not modify its input', () => {

@@ -3,11 +3,11 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../../random.shared';
 import type { Diagnosis } from '../diagnose';
 import { earlyStopping } from '../early-stopping';
 import { formatDiagnosis } from '../format-diagnosis';
 import { createHistory } from '../history';
-import { seededRandom } from '../test-helpers';
 import { earlyStoppingCallback } from './early-stopping-callback';
 import { historyCallback } from './history-callback';
 

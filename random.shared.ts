@@ -1,7 +1,15 @@
-// Shared by the tests only (not exported from the package).
-import { createRandom } from './random';
+import { createRandom } from '@trainkit/stats';
 
-/** Seeded uniform numbers in [0, 1) from the package's PCG32. */
+/**
+ * Seeded random numbers for tests (shared by the packages' test helpers; never published).
+ *
+ * ```ts
+ * import { gaussian, seededRandom } from '../../../random.shared';
+ * const noise = gaussian(seededRandom(7));
+ * ```
+ */
+
+/** Seeded uniform numbers in [0, 1) from @trainkit/stats' PCG32. */
 export function seededRandom(seed: number): () => number {
   const random = createRandom({ seed });
   return () => random.nextFloat();
