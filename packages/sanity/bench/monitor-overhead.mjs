@@ -12,9 +12,10 @@ import { realpathSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-layers'; // registers the gradients model.fit needs
 import { formatBackendSelection, selectBackend } from '@trainkit/backend';
 import { loadMnist } from '@trainkit/mnist';
+import { mnistModel } from '@trainkit/mnist/models';
 import { trainingMonitor, trainingMonitorCallback } from '../dist/tfjs/index.js';
 
 /** The variants of one round: no callback, the monitor at interval 50 (default) and 10. */
@@ -32,22 +33,9 @@ export async function loadData(limit) {
   return { x, y, probe, steps: mnist.count / 128 };
 }
 
-/** The trainer's MNIST MLP (784-256-128-10, seeded Glorot kernels), Adam 2e-3, softmax cross-entropy. */
+/** The MNIST reference MLP (@trainkit/mnist/models, kernel seeds 1, 2, 3), Adam 2e-3, softmax cross-entropy. */
 export function build() {
-  let next = 1;
-  const kernel = () => tfl.initializers.glorotUniform({ seed: next++ });
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        inputShape: [784],
-        units: 256,
-        activation: 'relu',
-        kernelInitializer: kernel(),
-      }),
-      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: kernel() }),
-      tfl.layers.dense({ units: 10, kernelInitializer: kernel() }),
-    ],
-  });
+  const model = mnistModel('mlp', { kernelSeed: (i) => 1 + i });
   model.compile({
     optimizer: tf.train.adam(2e-3),
     loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
