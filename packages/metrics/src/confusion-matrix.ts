@@ -135,10 +135,10 @@ export const updateConfusionMatrix: BatchUpdate<
   ConfusionMatrixState,
   LabelArray,
   ConfusionMatrixUpdateOptions
-> = batchUpdate('updateConfusionMatrix', addLabels);
+> = batchUpdate('updateConfusionMatrix', confusionMatrixState, addLabels);
 
 /**
- * {@link updateConfusionMatrix} with the caller's name in error messages.
+ * {@link updateConfusionMatrix} with the caller's name in error messages, for a state already checked.
  * @internal
  */
 export function addLabels(
@@ -148,7 +148,6 @@ export function addLabels(
   yPred: LabelArray,
   weights: WeightArray | undefined,
 ): ConfusionMatrixState {
-  confusionMatrixState.assert(name, state);
   const c = state.numClasses;
   assertArrayLike(name, 'yTrue', yTrue);
   assertArrayLike(name, 'yPred', yPred);

@@ -223,9 +223,9 @@ export const updateTopKAccuracy: BatchUpdate<
   TopKAccuracyState,
   ScoreMatrix,
   TopKAccuracyUpdateOptions
-> = batchUpdate('updateTopKAccuracy', countHits);
+> = batchUpdate('updateTopKAccuracy', topKAccuracyState, countHits);
 
-/** {@link updateTopKAccuracy} with the caller's name in errors. */
+/** {@link updateTopKAccuracy} with the caller's name in errors, for a state already checked. */
 function countHits(
   name: string,
   state: TopKAccuracyState,
@@ -233,7 +233,6 @@ function countHits(
   scores: ScoreMatrix,
   weights: WeightArray | undefined,
 ): TopKAccuracyState {
-  topKAccuracyState.assert(name, state);
   const c = state.numClasses;
   checkLabels(name, 'yTrue', yTrue, c);
   const n = yTrue.length;
