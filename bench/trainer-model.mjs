@@ -13,29 +13,42 @@ const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, '..', 'apps', 'trainer', 'src');
 
 /**
- * Loads the trainer's `buildModel` and default options. Returns `{ build(kind, seed, dropout)
- * -> { model, dropoutLayers }, defaultDropout, sha256 }`; `sha256` identifies model.ts and the
- * architecture it builds (internal/mnist/src/models.ts).
+ * Bundles an entry module of `lines` (re-exports from apps/trainer/src) with esbuild into
+ * bench/.cache/<name>.mjs and imports it (fresh each call). `options`: esbuild's
+ * externals.
  */
-export async function loadTrainerModels() {
+async function bundleAndImport(name, lines, options) {
   const cache = join(here, '.cache');
   mkdirSync(cache, { recursive: true });
-  const entry = join(cache, 'trainer-entry.mjs');
-  writeFileSync(
-    entry,
-    `export { buildModel } from ${JSON.stringify(join(source, 'model.ts'))};\nexport * as trainerOptions from ${JSON.stringify(join(source, 'options.ts'))};\n`,
-  );
-  const out = join(cache, 'trainer-model.mjs');
+  const entry = join(cache, `${name}-entry.mjs`);
+  writeFileSync(entry, `${lines.join('\n')}\n`);
+  const out = join(cache, `${name}.mjs`);
   await build({
     entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'node',
     outfile: out,
-    external: ['@tensorflow/*'],
     logLevel: 'error',
+    ...options,
   });
-  const module = await import(`${pathToFileURL(out).href}?${Date.now()}`);
+  return import(`${pathToFileURL(out).href}?${Date.now()}`);
+}
+
+/**
+ * Loads the trainer's `buildModel` and default options. Returns `{ build(kind, seed, dropout)
+ * -> { model, dropoutLayers }, defaultDropout, sha256 }`; `sha256` identifies model.ts and the
+ * architecture it builds (internal/mnist/src/models.ts).
+ */
+export async function loadTrainerModels() {
+  const module = await bundleAndImport(
+    'trainer-model',
+    [
+      `export { buildModel } from ${JSON.stringify(join(source, 'model.ts'))};`,
+      `export * as trainerOptions from ${JSON.stringify(join(source, 'options.ts'))};`,
+    ],
+    { external: ['@tensorflow/*'] },
+  );
   const defaultDropout = module.trainerOptions?.defaultTrainOptions?.dropout ?? 0;
   return {
     defaultDropout,
@@ -76,12 +89,9 @@ export function seedDropout(dropoutLayers, seed) {
  * the number of training images.
  */
 export async function loadTrainerLoop() {
-  const cache = join(here, '.cache');
-  mkdirSync(cache, { recursive: true });
-  const entry = join(cache, 'trainer-loop-entry.mjs');
   const file = (name) => JSON.stringify(join(source, name));
-  writeFileSync(
-    entry,
+  const loop = await bundleAndImport(
+    'trainer-loop',
     [
       `export { openRunDirectory } from ${file('run-directory.ts')};`,
       `export { createRunState } from ${file('run-state.ts')};`,
@@ -89,20 +99,9 @@ export async function loadTrainerLoop() {
       `export { trainEpochs } from ${file('training-loop.ts')};`,
       `export { defaultTrainOptions } from ${file('options.ts')};`,
       `export { neverStop } from ${file('interrupt.ts')};`,
-      '',
-    ].join('\n'),
+    ],
+    { packages: 'external' },
   );
-  const out = join(cache, 'trainer-loop.mjs');
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    packages: 'external',
-    logLevel: 'error',
-  });
-  const loop = await import(`${pathToFileURL(out).href}?${Date.now()}`);
   const silent = {
     live: false,
     log() {},
