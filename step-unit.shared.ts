@@ -91,6 +91,30 @@ export function fitSetup(optimizer: tf.Optimizer) {
 }
 
 /**
+ * A seeded `inputs`-64-`classes` ReLU/softmax MLP compiled with SGD(0.1) and categorical
+ * cross-entropy: the small classifier the callbacks' real-run tests train.
+ */
+export function seededClassifier(inputs: number, classes: number): tfl.Sequential {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({
+        units: 64,
+        activation: 'relu',
+        inputShape: [inputs],
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tfl.layers.dense({
+        units: classes,
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/**
  * A callback recording every micro-batch's loss and size, and `updateMean(update)`: the
  * sample-weighted mean loss of the two micro-batches of update `update` (0-based) with
  * {@link EverySecondBatch}, which is what a step-unit-aware callback must record per update.

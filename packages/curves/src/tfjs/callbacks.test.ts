@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '@trainkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../random.shared';
+import { seededClassifier } from '../../../../step-unit.shared';
 import type { Diagnosis } from '../diagnose';
 import { earlyStopping } from '../early-stopping';
 import { formatDiagnosis } from '../format-diagnosis';
@@ -33,23 +34,7 @@ function toyData() {
 
 /** A seeded 4-64-3 MLP that overfits the toy data: validation loss bottoms out near epoch 14. */
 function toyModel(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        units: 64,
-        activation: 'relu',
-        inputShape: [4],
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.dense({
-        units: 3,
-        activation: 'softmax',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-  return model;
+  return seededClassifier(4, 3);
 }
 
 function weightValues(model: tfl.LayersModel): Float32Array[] {

@@ -5,10 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@trainkit/backend';
 import { saveCheckpoint } from '@trainkit/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededClassifier } from '../../../../step-unit.shared';
 import { formatProfileReport } from '../format-profile-report';
 import { createProfiler } from '../profiler';
 import { summarizeProfile } from '../summarize-profile';
@@ -19,23 +20,7 @@ afterAll(async () => {
 });
 
 function mlp(): tfl.Sequential {
-  const model = tfl.sequential({
-    layers: [
-      tfl.layers.dense({
-        units: 64,
-        activation: 'relu',
-        inputShape: [32],
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-      }),
-      tfl.layers.dense({
-        units: 4,
-        activation: 'softmax',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
-  return model;
+  return seededClassifier(32, 4);
 }
 
 describe('profiler advice on real runs', () => {
