@@ -2,14 +2,15 @@
 // by packages/sanity/bench/monitor-overhead.mjs' own functions (that script prints a table;
 // this driver runs the same measurements and writes JSON): model.fit on the
 // trainer's MNIST MLP (784-256-128-10, Adam, batch 128) on the wasm backend with trainkit's
-// kernels, one epoch with no callback, with the monitor at its default interval (50) and at
-// interval 10, interleaved, medians of CPU and wall milliseconds per step; plus one check
+// kernels, runs of 3 epochs (the first untimed) with no callback, with the monitor at its default
+// interval (50) and at interval 10, interleaved, medians of CPU and wall milliseconds per step; plus one check
 // timed directly against one training step (alternating, medians).
 //
 //   node bench/sections/sanity.mjs [--quick] [--runs N] [--out PATH]
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@trainkit/backend';
 import {
+  epochsPerRun,
   loadData,
   measureDirect,
   measureEpochs,
@@ -58,6 +59,7 @@ const rows = variants.map((v) => ({
 finish({
   model: 'MLP 784-256-128-10, Adam 2e-3, batch 128, model.fit',
   stepsPerEpoch: data.steps,
+  epochsPerRun,
   rounds,
   tfjs: { version: tf.version_core, backend: selection.backend, threads: selection.threads },
   rows,
