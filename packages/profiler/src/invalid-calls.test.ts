@@ -214,6 +214,19 @@ const invalidCalls: InvalidCall[] = [
 
 describeInvalidCalls(invalidCalls, { exactMessages: true });
 
+describe('documented edges', () => {
+  it('keeps documented behaviour at the edges: Infinity prints as ∞, a zero horizon costs nothing', () => {
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('∞');
+    expect(formatDuration(0)).toBe('0.00 ms');
+    expect(estimateDuration([4, 6], 0)).toEqual({
+      iterations: 0,
+      expectedMs: 0,
+      lowMs: 0,
+      highMs: 0,
+    });
+  });
+});
+
 describe('a rejected profiler call leaves the recorded state unchanged', () => {
   const calls: ReadonlyArray<readonly [string, (p: ReturnType<typeof recorded>) => unknown]> = [
     ['phase(NaN id)', ({ profiler }) => profiler.phase(Number.NaN)],
