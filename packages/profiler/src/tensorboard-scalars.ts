@@ -109,12 +109,8 @@ export function writeIterationScalars(
   state: ProfilerState,
   options: IterationScalarsOptions = {},
 ): number {
-  options = checkArguments('writeIterationScalars').options(
-    'options',
-    options,
-    '{ fromIteration: 0 }',
-  );
   const check = checkArguments('writeIterationScalars');
+  options = check.options('options', options, '{ fromIteration: 0 }');
   const valid = validateProfilerState('writeIterationScalars', state);
   const { prefix, from } = checkSinkArguments(check, writer, options);
   const phaseTags = valid.phases.map((name) => `${prefix}/phase_ms/${phaseTag(name)}`);

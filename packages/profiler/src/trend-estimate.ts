@@ -98,12 +98,8 @@ export function estimateTimeToTrend(
   losses: ArrayLike<number>,
   options: TrendEstimateOptions = {},
 ): TrendEstimate {
-  options = checkArguments('estimateTimeToTrend').options(
-    'options',
-    options,
-    '{ msPerIteration: 20 }',
-  );
   const check = checkArguments('estimateTimeToTrend');
+  options = check.options('options', options, '{ msPerIteration: 20 }');
   if (losses === null || typeof losses !== 'object' || typeof losses.length !== 'number') {
     check.fail('losses', losses, 'an array of finite losses');
   }

@@ -117,12 +117,8 @@ export function synchronizedProfiler(
   profiler: Profiler,
   options: SynchronizedProfilerOptions = {},
 ): SynchronizedProfiler {
-  options = checkArguments('synchronizedProfiler').options(
-    'options',
-    options,
-    "{ synchronize: 'auto' }",
-  );
   const check = checkArguments('synchronizedProfiler');
+  options = check.options('options', options, "{ synchronize: 'auto' }");
   if (typeof profiler !== 'object' || profiler === null || typeof profiler.phase !== 'function') {
     check.fail('profiler', profiler, 'a profiler from createProfiler');
   }
