@@ -26,11 +26,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startRedis } from '@trainkit/test-redis';
 import { build, transform } from 'esbuild';
 
 const run = promisify(execFile);
@@ -94,47 +94,6 @@ function optionalPeers(packages) {
     }
   }
   return [...specs.values()].sort();
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts redis-server on a free port for the examples that use a queue; undefined without one. */
-async function startRedis(directory) {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { cwd: directory, stdio: 'ignore' },
-  );
-  let exited = false;
-  child.on('error', () => {
-    exited = true;
-  });
-  child.on('exit', () => {
-    exited = true;
-  });
-  for (let attempt = 0; attempt < 50 && !exited; attempt++) {
-    const ready = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ready) return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  return undefined;
 }
 
 /** Runs a command with a timeout; resolves to { code, output, ms } (never rejects). */
@@ -330,8 +289,9 @@ async function checkVersion(version, packages, tarballs, results, keep) {
         toRun.push({ label, target });
       }
     }
-    // Examples that use a queue get a redis-server of their own (REDIS_URL).
-    const redis = await startRedis(project);
+    // Examples that use a queue get a redis-server of their own (REDIS_URL); without
+    // redis-server they run without one (and say so themselves).
+    const redis = await startRedis().catch(() => undefined);
     try {
       for (const { label, target } of toRun) {
         const scratch = mkdtempSync(join(project, 'run-'));
@@ -348,7 +308,7 @@ async function checkVersion(version, packages, tarballs, results, keep) {
         );
       }
     } finally {
-      redis?.stop();
+      await redis?.stop();
     }
 
     // b. Every entry with ESM import and CJS require, each format in its own process.
