@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../../chromium.shared.mjs';
 
 const [page, out, height = '1560'] = process.argv.slice(2);
 if (page === undefined || out === undefined) {
@@ -13,19 +13,8 @@ if (page === undefined || out === undefined) {
   process.exit(2);
 }
 const profile = await mkdtemp(path.join(tmpdir(), 'trainkit-screenshot-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
+const context = await launchChromium(profile, {
   viewport: { width: 1200, height: Number(height) },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
 });
 try {
   const tab = await context.newPage();

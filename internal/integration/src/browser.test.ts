@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../chromium.shared.mjs';
 import { type ProgramResult, runProgram } from './browser/program';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -114,19 +114,7 @@ describe('in headless Chromium', () => {
     expect(script).not.toMatch(/require\(["']node:/);
 
     const profile = mkdtempSync(join(tmpdir(), 'trainkit-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const context = await launchChromium(profile);
     let inBrowser: { result?: ProgramResult; error?: string; process: string };
     try {
       const page = await context.newPage();

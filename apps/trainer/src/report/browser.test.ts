@@ -9,14 +9,14 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-helpers/cli-process';
+import { chromiumPath, launchChromium } from '../../../../chromium.shared.mjs';
+import { quickTrainArgs, runCli } from '../test-helpers/cli-process';
 import { reportSections } from './sections';
 import { writeSyntheticRun } from './synthetic-run';
 import { writeReport } from './write-report';
 
-const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 let work: string;
@@ -27,19 +27,8 @@ beforeAll(async () => {
   );
   work = await mkdtemp(path.join(tmpdir(), 'trainkit-report-browser-'));
   await mkdir(artifacts, { recursive: true });
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
+  context = await launchChromium(path.join(work, 'profile'), {
     viewport: { width: 1200, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   });
 });
 afterAll(async () => {
@@ -141,24 +130,7 @@ function expectEveryFigureDrawn(figures: readonly FigureCheck[]): void {
 
 describe('the report in headless Chromium', () => {
   it("loads a real MNIST run's report (written by train) with no console error, no request, every figure drawn", async () => {
-    const run = await runCli(
-      [
-        'train',
-        '--limit',
-        '1500',
-        '--epochs',
-        '2',
-        '--batch-size',
-        '64',
-        '--validate-every',
-        '5',
-        '--validation-subset',
-        '50',
-        '--name',
-        'mnist',
-      ],
-      { cwd: work },
-    );
+    const run = await runCli(['train', ...quickTrainArgs, '--name', 'mnist'], { cwd: work });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       'Report page: runs/mnist/report.html (Markdown: runs/mnist/report.md; trainkit report mnist rewrites it)',
