@@ -16,39 +16,31 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliScript, runCli, startCli, withoutProfilerNotes } from './test-helpers/cli-process';
+import {
+  cliScript,
+  quickTrainArgs,
+  runCli,
+  startCli,
+  withoutProfilerNotes,
+} from './test-helpers/cli-process';
+import { faultyDirectory, unmountFaultyDisks } from './test-helpers/faulty-disk';
 
 /** Terminal control sequences (cursor moves, colours, line clears). */
 const ansiEscape = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
 let work: string;
-const mounts: string[] = [];
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'trainkit-cli-'));
   await chmod(work, 0o755);
   await cliScript();
 });
 afterAll(async () => {
-  for (const point of mounts) execFileSync('umount', [point]);
+  unmountFaultyDisks();
   await rm(work, { recursive: true, force: true });
 });
-
-const quick = [
-  '--limit',
-  '1500',
-  '--epochs',
-  '2',
-  '--batch-size',
-  '64',
-  '--validate-every',
-  '5',
-  '--validation-subset',
-  '50',
-];
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
@@ -59,31 +51,27 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-async function tmpfs(sizeKb: number, readOnly = false): Promise<string | undefined> {
-  const point = await mkdtemp(path.join(tmpdir(), 'trainkit-tmpfs-'));
-  try {
-    execFileSync(
-      'mount',
-      ['-t', 'tmpfs', '-o', `size=${sizeKb}k${readOnly ? ',ro' : ''}`, 'tmpfs', point],
-      {
-        stdio: 'ignore',
-      },
-    );
-  } catch {
-    return undefined;
-  }
-  mounts.push(point);
-  return point;
+/** `train --logdir <dir>/runs` refuses with exit 2 and one line matching `pattern`, and writes nothing in `dir`. */
+async function expectLogdirRefused(
+  dir: string,
+  options: { env?: Record<string, string>; uid?: number; gid?: number },
+  pattern: RegExp,
+): Promise<void> {
+  const result = await runCli(['train', ...quickTrainArgs, '--logdir', path.join(dir, 'runs')], {
+    cwd: work,
+    ...options,
+  });
+  expect(result.code).toBe(2);
+  expectOneLine(result.stderr, pattern);
+  expect(await readdir(dir)).toEqual([]);
 }
-
-const faults = fileURLToPath(new URL('./test-helpers/fs-faults.mjs', import.meta.url));
 
 describe('trainkit train (end to end)', () => {
   it('trains, writes the run directory, the report and TensorBoard runs, and prints paths relative to the user', async () => {
     const elsewhere = path.join(work, 'elsewhere');
     await mkdir(elsewhere);
     // As under `npm start`: the process runs elsewhere, npm passes the user's directory in INIT_CWD.
-    const result = await runCli(['train', ...quick, '--name', 'first'], {
+    const result = await runCli(['train', ...quickTrainArgs, '--name', 'first'], {
       cwd: elsewhere,
       env: { INIT_CWD: work },
     });
@@ -144,7 +132,7 @@ describe('trainkit train (end to end)', () => {
   it('draws a live bar that fits a 60-column terminal, with a plain line per epoch above it', async () => {
     const dir = await mkdtemp(path.join(work, 'tty-'));
     const script = await cliScript();
-    const command = `stty cols 60 rows 20; ${process.execPath} ${script} train ${quick.join(' ')} --no-test`;
+    const command = `stty cols 60 rows 20; ${process.execPath} ${script} train ${quickTrainArgs.join(' ')} --no-test`;
     // `script` runs the trainer on a pseudo-terminal (util-linux).
     const output = execFileSync('script', ['-qfec', command, '/dev/null'], {
       cwd: dir,
@@ -162,7 +150,7 @@ describe('trainkit train (end to end)', () => {
   it('never overwrites a run silently: a new name by default, an error for an existing --name, --overwrite to replace', async () => {
     const dir = path.join(work, 'names');
     await mkdir(dir);
-    const args = ['train', ...quick, '--epochs', '1', '--no-test'];
+    const args = ['train', ...quickTrainArgs, '--epochs', '1', '--no-test'];
     const [a, b] = [await runCli(args, { cwd: dir }), await runCli(args, { cwd: dir })];
     expect([a.code, b.code]).toEqual([0, 0]);
     const names = await readdir(path.join(dir, 'runs'));
@@ -370,7 +358,7 @@ describe('trainkit train (end to end)', () => {
     it('is a file', async () => {
       const dir = await mkdtemp(path.join(work, 'file-'));
       await writeFile(path.join(dir, 'runs'), 'not a directory');
-      const result = await runCli(['train', ...quick], { cwd: dir });
+      const result = await runCli(['train', ...quickTrainArgs], { cwd: dir });
       expect(result.code).toBe(2);
       expectOneLine(
         result.stderr,
@@ -382,7 +370,9 @@ describe('trainkit train (end to end)', () => {
     it('is under a file', async () => {
       const dir = await mkdtemp(path.join(work, 'under-'));
       await writeFile(path.join(dir, 'file'), 'x');
-      const result = await runCli(['train', ...quick, '--logdir', 'file/runs'], { cwd: dir });
+      const result = await runCli(['train', ...quickTrainArgs, '--logdir', 'file/runs'], {
+        cwd: dir,
+      });
       expect(result.code).toBe(2);
       expectOneLine(
         result.stderr,
@@ -392,22 +382,12 @@ describe('trainkit train (end to end)', () => {
     });
 
     it('is on a read-only file system', async () => {
-      const mounted = await tmpfs(1024, true);
-      const dir = mounted ?? (await mkdtemp(path.join(work, 'ro-')));
-      const env =
-        mounted === undefined
-          ? { NODE_OPTIONS: `--import=${faults}`, TRAINKIT_TEST_FS_FAULT: `EROFS:${dir}` }
-          : {};
-      const result = await runCli(['train', ...quick, '--logdir', path.join(dir, 'runs')], {
-        cwd: work,
-        env,
-      });
-      expect(result.code).toBe(2);
-      expectOneLine(
-        result.stderr,
+      const { dir, env } = await faultyDirectory('EROFS', 1024, work);
+      await expectLogdirRefused(
+        dir,
+        { env },
         /--logdir .*: cannot create .* \(EROFS: read-only file system\)\. The file system is read-only: choose a --logdir on a writable disk\. Nothing was written\./,
       );
-      expect(await readdir(dir)).toEqual([]);
     });
 
     it('has no write permission', async () => {
@@ -415,35 +395,21 @@ describe('trainkit train (end to end)', () => {
       await chmod(dir, 0o555);
       // Root ignores permissions: run the trainer as an unprivileged user then.
       const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-      const result = await runCli(['train', ...quick, '--logdir', path.join(dir, 'runs')], {
-        cwd: work,
-        ...asUser,
-      });
-      expect(result.code).toBe(2);
-      expectOneLine(
-        result.stderr,
+      await expectLogdirRefused(
+        dir,
+        asUser,
         /--logdir .*: cannot create .*runs \(EACCES: permission denied\)\. You may not write there: choose a --logdir you own, or fix its permissions\. Nothing was written\./,
       );
-      expect(await readdir(dir)).toEqual([]);
     });
 
     it('is on a full disk', async () => {
-      const mounted = await tmpfs(256); // room for the folders, not for the first checkpoint
-      const dir = mounted ?? (await mkdtemp(path.join(work, 'full-')));
-      const env =
-        mounted === undefined
-          ? { NODE_OPTIONS: `--import=${faults}`, TRAINKIT_TEST_FS_FAULT: `ENOSPC:${dir}` }
-          : {};
-      const result = await runCli(['train', ...quick, '--logdir', path.join(dir, 'runs')], {
-        cwd: work,
-        env,
-      });
-      expect(result.code).toBe(2);
-      expectOneLine(
-        result.stderr,
+      // 256 KiB: room for the folders, not for the first checkpoint.
+      const { dir, env } = await faultyDirectory('ENOSPC', 256, work);
+      await expectLogdirRefused(
+        dir,
+        { env },
         /--logdir .*: cannot write .* \(ENOSPC: no space left on the device\)\. The disk is full: free some space, or choose a --logdir on another disk\. Nothing was kept\./,
       );
-      expect(await readdir(dir)).toEqual([]);
     });
   });
 });

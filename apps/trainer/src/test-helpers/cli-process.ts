@@ -43,6 +43,20 @@ export function cliScript(): Promise<string> {
   return bundled;
 }
 
+/** `train` flags for a short real MNIST run (1,500 images, 2 epochs, a few validations). */
+export const quickTrainArgs: readonly string[] = [
+  '--limit',
+  '1500',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '64',
+  '--validate-every',
+  '5',
+  '--validation-subset',
+  '50',
+];
+
 /** A running CLI process. */
 export interface CliProcess {
   readonly child: ChildProcess;
