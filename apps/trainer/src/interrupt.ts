@@ -52,3 +52,35 @@ export function handleInterrupts(say: (line: string) => void): {
     },
   };
 }
+
+/**
+ * `handleInterrupts` plus an AbortSignal for the commands that run many
+ * trainings (search, recipe): once the user asks to stop, the signal aborts
+ * (checked every 50 ms), so work not yet started is skipped while the running
+ * training saves its checkpoint.
+ *
+ * @param say - Prints a line (above the progress bar).
+ * @returns The stop request, the abort signal and a function that removes the handlers and the watch.
+ * @example
+ * const interrupts = handleInterruptsWithAbort((line) => output.warn(line));
+ * try { await runSearch({ signal: interrupts.signal }); } finally { interrupts.dispose(); }
+ */
+export function handleInterruptsWithAbort(say: (line: string) => void): {
+  readonly stop: StopSignal;
+  readonly signal: AbortSignal;
+  dispose(): void;
+} {
+  const interrupts = handleInterrupts(say);
+  const controller = new AbortController();
+  const watch = setInterval(() => {
+    if (interrupts.stop.requested && !controller.signal.aborted) controller.abort();
+  }, 50);
+  return {
+    stop: interrupts.stop,
+    signal: controller.signal,
+    dispose() {
+      clearInterval(watch);
+      interrupts.dispose();
+    },
+  };
+}

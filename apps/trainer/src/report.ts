@@ -137,9 +137,7 @@ export function profileLines(run: Run): string[] {
  */
 export async function evaluateTestSet(run: Run, lines: string[]): Promise<Evaluation> {
   const test = await loadMnist({ split: 'test' });
-  const gatherer = new BatchGatherer(test, inputShape(run.options.model), evaluationChunk);
-  const all = Int32Array.from({ length: test.count }, (_, i) => i);
-  const result = evaluate(run.model, gatherer, all);
+  const result = evaluateAll(run, test);
   const step = run.state.updates;
   lines.push(
     '',
@@ -160,7 +158,31 @@ export async function evaluateTestSet(run: Run, lines: string[]): Promise<Evalua
     path.join(run.directory.path, reportFiles.confusionMatrix),
     confusionMatrixToSvg(result.matrix, { classNames }),
   );
-  await writeEvaluation(run.directory.path, {
+  await writeTestArtifacts(run.directory.path, run, test, result);
+  return result;
+}
+
+/** The model of a run and its kind: all that evaluating it needs. */
+export type EvaluatedModel = Pick<Run, 'model' | 'options'>;
+
+/** Evaluates the model on every image of `data` (1,000-row chunks, inference mode). */
+export function evaluateAll(run: EvaluatedModel, data: MnistData): Evaluation {
+  const gatherer = new BatchGatherer(data, inputShape(run.options.model), evaluationChunk);
+  const all = Int32Array.from({ length: data.count }, (_, i) => i);
+  return evaluate(run.model, gatherer, all);
+}
+
+/**
+ * Writes a test evaluation into a run directory: `evaluation.json` and
+ * `misclassified.json` (the {@link misclassifiedKept} most confident mistakes).
+ */
+export async function writeTestArtifacts(
+  directory: string,
+  run: EvaluatedModel,
+  test: MnistData,
+  result: Evaluation,
+): Promise<void> {
+  await writeEvaluation(directory, {
     split: 'test',
     count: result.count,
     loss: result.loss,
@@ -168,17 +190,15 @@ export async function evaluateTestSet(run: Run, lines: string[]): Promise<Evalua
     classNames,
     matrix: result.matrix,
   });
-  const mistakes = mostConfidentMistakes(run, test, misclassifiedKept);
-  await writeMisclassified(run.directory.path, {
+  await writeMisclassified(directory, {
     split: 'test',
     selection: 'most confident mistakes',
     total: result.count - Math.round(result.accuracy * result.count),
     width: 28,
     height: 28,
     classNames,
-    samples: mistakes,
+    samples: mostConfidentMistakes(run, test, misclassifiedKept),
   });
-  return result;
 }
 
 /**
@@ -187,7 +207,7 @@ export async function evaluateTestSet(run: Run, lines: string[]): Promise<Evalua
  * one more inference pass over the set, in 1,000-row chunks inside `tf.tidy`.
  */
 export function mostConfidentMistakes(
-  run: Run,
+  run: EvaluatedModel,
   data: MnistData,
   keep: number,
 ): MisclassifiedSample[] {

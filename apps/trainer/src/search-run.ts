@@ -51,9 +51,12 @@ export interface SearchPlan {
   readonly maxFineTrials?: number;
 }
 
-/** The search defaults (the recipe's coarse grid; `search --help` lists them). */
-export const defaultSearchPlan: SearchPlan = {
-  learningRates: [1e-1, 1e-2, 1e-3, 1e-4],
+/**
+ * The recipe's own search numbers (coarse trials of 3 epochs, refined ones of
+ * 10, the 3 best refined, median pruning): `search`'s defaults and the `full`
+ * recipe budget's search, which takes its learning rates from the finder.
+ */
+export const recipeSearchSettings: Omit<SearchPlan, 'learningRates'> = {
   weightDecays: [1e-4, 1e-5, 0],
   coarseEpochs: 3,
   fineEpochs: 10,
@@ -62,6 +65,12 @@ export const defaultSearchPlan: SearchPlan = {
   fine: true,
   decay: false,
   pruner: 'median',
+};
+
+/** The search defaults (the recipe's coarse grid; `search --help` lists them). */
+export const defaultSearchPlan: SearchPlan = {
+  learningRates: [1e-1, 1e-2, 1e-3, 1e-4],
+  ...recipeSearchSettings,
 };
 
 /** Where the trials run. */

@@ -1,6 +1,6 @@
 import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
-import { handleInterrupts } from '../interrupt';
+import { handleInterruptsWithAbort } from '../interrupt';
 import { parseCommandOptions, trainUsage } from '../options';
 import { parsePlantedBugs, plantableBugs } from '../planted-bugs';
 import { consoleProgress, formatSeconds } from '../progress';
@@ -102,11 +102,7 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
     workers === undefined ? { kind: 'in-process' } : { kind: 'pool', workers };
   const output = consoleProgress(false);
   const progress = consoleProgress(options.progress);
-  const interrupts = handleInterrupts((line) => progress.warn(line));
-  const controller = new AbortController();
-  const watch = setInterval(() => {
-    if (interrupts.stop.requested && !controller.signal.aborted) controller.abort();
-  }, 50);
+  const interrupts = handleInterruptsWithAbort((line) => progress.warn(line));
   try {
     return await runInDirectory(
       'recipe',
@@ -141,7 +137,7 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
             output,
             progress,
             stop: interrupts.stop,
-            signal: controller.signal,
+            signal: interrupts.signal,
           },
         );
         const report = await writeRecipeReport(directory.path);
@@ -163,7 +159,6 @@ export async function recipeCommand(argv: readonly string[]): Promise<number> {
       },
     );
   } finally {
-    clearInterval(watch);
     interrupts.dispose();
     progress.stop();
   }

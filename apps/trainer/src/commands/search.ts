@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
 import { exitCodes, TrainerError } from '../errors';
-import { handleInterrupts } from '../interrupt';
+import { handleInterruptsWithAbort } from '../interrupt';
 import { parseCommandOptions, type TrainOptions, trainUsage } from '../options';
 import { consoleProgress, formatSeconds } from '../progress';
 import {
@@ -239,11 +239,7 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
   }
   const { plan, executor } = parseSearchPlan(command, extra);
   const output = consoleProgress(false);
-  const interrupts = handleInterrupts((line) => output.warn(line));
-  const controller = new AbortController();
-  const watch = setInterval(() => {
-    if (interrupts.stop.requested && !controller.signal.aborted) controller.abort();
-  }, 50);
+  const interrupts = handleInterruptsWithAbort((line) => output.warn(line));
   try {
     return await runInDirectory(
       'search',
@@ -267,7 +263,7 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
         );
         const outcome = await runTrainerSearch(options, plan, executor, directory.path, {
           output,
-          signal: controller.signal,
+          signal: interrupts.signal,
           // Before the first trial is planned (e.g. Redis unreachable) nothing is kept.
           onStarted: keep,
         });
@@ -308,7 +304,6 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
       'journal.jsonl',
     );
   } finally {
-    clearInterval(watch);
     interrupts.dispose();
   }
 }

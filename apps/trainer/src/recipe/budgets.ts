@@ -1,4 +1,4 @@
-import type { SearchPlan } from '../search-run';
+import { recipeSearchSettings, type SearchPlan } from '../search-run';
 
 /** The recipe's budgets. */
 export const recipeBudgets = ['quick', 'standard', 'full'] as const;
@@ -90,16 +90,7 @@ export const budgetSettings: Readonly<Record<RecipeBudgetName, RecipeBudget>> = 
     ladderSteps: 200,
     rangeIterations: 100,
     maxCoarseRates: 4,
-    search: {
-      weightDecays: [1e-4, 1e-5, 0],
-      coarseEpochs: 3,
-      fineEpochs: 10,
-      topK: 3,
-      points: 3,
-      fine: true,
-      decay: false,
-      pruner: 'median',
-    },
+    search: recipeSearchSettings,
     finalEpochs: 15,
     debugCycleWarning: 180,
   },

@@ -9,19 +9,15 @@ import {
   testSplitGuardFromJSON,
   testSplitGuardToJSON,
 } from '@trainkit/sanity';
-import { readResult, writeEvaluation, writeMisclassified, writeResult } from '../artifacts';
-import { BatchGatherer } from '../data';
+import { readResult, writeResult } from '../artifacts';
 import { TrainerError } from '../errors';
-import { type Evaluation, evaluate, evaluationChunk } from '../evaluate';
-import { buildModel, inputShape } from '../model';
-import { misclassifiedKept, mostConfidentMistakes } from '../report';
+import type { Evaluation } from '../evaluate';
+import { buildModel } from '../model';
+import { evaluateAll, writeTestArtifacts } from '../report';
 import { loadRunCheckpoint } from '../run-checkpoint';
-import type { Run } from '../run-setup';
 
 /** The file of the recipe's test-split guard (sanity's `trainkit.sanity.test-split-guard`). */
 export const testGuardFile = 'test-guard.json';
-
-const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /**
  * Writes the guard state atomically and synchronously (the guard's
@@ -76,32 +72,9 @@ export async function evaluateOnTest(
       onChange: (next) => saveTestGuard(guardDirectory, next),
     });
     const test = await guard.open(reason);
-    const gatherer = new BatchGatherer(test, inputShape(state.options.model), evaluationChunk);
-    const all = Int32Array.from({ length: test.count }, (_, i) => i);
-    const result = evaluate(model, gatherer, all);
-    await writeEvaluation(runDirectory, {
-      split: 'test',
-      count: result.count,
-      loss: result.loss,
-      accuracy: result.accuracy,
-      classNames,
-      matrix: result.matrix,
-    });
-    // mostConfidentMistakes reads only the model and its kind.
-    const mistakes = mostConfidentMistakes(
-      { model, options: state.options } as unknown as Run,
-      test,
-      misclassifiedKept,
-    );
-    await writeMisclassified(runDirectory, {
-      split: 'test',
-      selection: 'most confident mistakes',
-      total: result.count - Math.round(result.accuracy * result.count),
-      width: 28,
-      height: 28,
-      classNames,
-      samples: mistakes,
-    });
+    const evaluated = { model, options: state.options };
+    const result = evaluateAll(evaluated, test);
+    await writeTestArtifacts(runDirectory, evaluated, test, result);
     const recorded = await readResult(runDirectory);
     if (recorded === undefined) {
       throw new TrainerError(
