@@ -98,6 +98,31 @@ describe('consoleProgress', () => {
     expect(console.warn).toBe(original);
   });
 
+  it('prints lines wider than the terminal whole: line wrapping is on for them, off for the bar', () => {
+    // cli-progress turns the terminal's autowrap off (ESC[?7l) while the bar is drawn; a line
+    // printed above the bar in that mode is clipped at the last column by the terminal
+    // ("val acc 96.10% (best)  3.8s" showed as "val acc 96.1s" at 60 columns).
+    const { stream, chunks } = fakeTerminal(60);
+    const display = consoleProgress(true, stream);
+    display.start(100, 0);
+    display.update(1, { ...payload, batch: 1, batches: 100 });
+    const wide = 'epoch 1/6  train loss 0.3686  val loss 0.1321  val acc 96.10% (best)  3.8s';
+    display.log(wide);
+    display.update(2, { ...payload, batch: 2, batches: 100 });
+    display.stop();
+    const text = chunks.join('');
+    const at = text.indexOf(wide);
+    expect(at).toBeGreaterThan(-1);
+    const wrapMode = new RegExp(`${String.fromCharCode(27)}\\[\\?7([hl])`, 'g');
+    const wrapModes = (part: string) => [...part.matchAll(wrapMode)].map((m) => m[1]);
+    // Autowrap is on when the line is written ...
+    expect(wrapModes(text.slice(0, at)).at(-1)).toBe('h');
+    // ... and off again for the bar drawn after it.
+    const after = text.slice(at + wide.length);
+    expect(wrapModes(after)[0]).toBe('l');
+    expect(after.replace(ansiEscape, '\n')).toMatch(/epoch 2\/10 \[/);
+  });
+
   it('prints plain lines and no bar without a terminal', () => {
     const { stream, chunks } = fakeTerminal(80);
     (stream as { isTTY: boolean }).isTTY = false;

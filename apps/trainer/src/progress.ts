@@ -113,8 +113,12 @@ export function consoleProgress(
   let bar: SingleBar | undefined;
   let fraction = 0;
   const saved = new Map<(typeof consoleMethods)[number], (...values: unknown[]) => void>();
+  // cli-progress turns the terminal's autowrap off (ESC[?7l) while the bar is live, so
+  // that the bar never wraps; a line printed above it would be clipped at the last
+  // column. Each such line is written with autowrap on, and it is turned off again
+  // before the bar is redrawn.
   const above = (text: string) => {
-    multibar!.log(`${text}\n`);
+    multibar!.log(`\u001b[?7h${text}\n\u001b[?7l`);
     multibar!.update();
   };
   return {
