@@ -773,7 +773,8 @@ function searchSection(read: ReadRunArtifacts): Part {
         'state',
         search.metric,
         ...parameters,
-        'updates',
+        // The trainer's trials report once per epoch (search-trial.ts): the step is an epoch.
+        'last reported epoch',
         'time',
         'run',
         'note',

@@ -276,6 +276,9 @@ describe('writeReport on a run with every artifact', () => {
       'Best: trial 2, validation accuracy 0.99 with learningRate 0.01, batchSize 32.',
     );
     expect(search).not.toContain('<th>model</th>');
+    // The step column is the trial's last reported epoch (trials report once per epoch), not updates.
+    expect(search).toContain('<th>last reported epoch</th>');
+    expect(search).not.toContain('<th>updates</th>');
     const [parallel] = figures(search);
     expect(parallel!.file).toBe('search-parallel-coordinates.svg');
     const lines = [
