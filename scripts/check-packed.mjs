@@ -42,18 +42,35 @@ const defaultVersions = ['4.21.0', '4.22.0'];
 const nodeMainEntries = new Set(['@trainkit/backend']);
 const exampleTimeoutMs = 180_000;
 
+const usage = `Usage: node scripts/check-packed.mjs [--tfjs 4.21.0,4.22.0] [--keep]
+
+Packs every published package (npm pack), installs the tarballs into a fresh project outside
+the repository next to each given @tensorflow/tfjs version, and checks there that every
+packages/*/examples/*.ts runs, every entry point loads with ESM import and CJS require, a file
+importing every entry type-checks strictly (nodenext as ESM and CJS, and bundler), and every
+main entry but @trainkit/backend's bundles for the browser without a Node built-in.
+Needs the packages built (npm run build) and the npm registry (or its cache).
+
+  --tfjs V1,V2   the @tensorflow/tfjs versions to check against (default ${defaultVersions.join(',')})
+  --keep         keep the fresh projects (their paths are printed)
+
+Exits 0 when every check passes, 1 on a failed check, 2 on a bad argument.`;
+
 function parseArguments(argv) {
   const options = { versions: defaultVersions, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--keep') options.keep = true;
+    if (arg === '--help' || arg === '-h') {
+      console.log(usage);
+      process.exit(0);
+    } else if (arg === '--keep') options.keep = true;
     else if (arg === '--tfjs')
       options.versions = String(argv[++i] ?? '')
         .split(',')
         .filter(Boolean);
     else if (arg.startsWith('--tfjs=')) options.versions = arg.slice(7).split(',').filter(Boolean);
     else {
-      console.error(`check-packed: unknown argument ${arg}. Use --tfjs <v1,v2> and --keep.`);
+      console.error(`check-packed: unknown argument ${arg}. Use --tfjs <v1,v2> and --keep (--help for more).`);
       process.exit(2);
     }
   }
