@@ -70,7 +70,9 @@ function parseArguments(argv) {
         .filter(Boolean);
     else if (arg.startsWith('--tfjs=')) options.versions = arg.slice(7).split(',').filter(Boolean);
     else {
-      console.error(`check-packed: unknown argument ${arg}. Use --tfjs <v1,v2> and --keep (--help for more).`);
+      console.error(
+        `check-packed: unknown argument ${arg}. Use --tfjs <v1,v2> and --keep (--help for more).`,
+      );
       process.exit(2);
     }
   }
