@@ -40,6 +40,11 @@ function values(size: number, seed: number): Float32Array {
   );
 }
 
+/** A float32 array's bits (NaN signs and payloads included). */
+function asBits(values: Float32Array): number[] {
+  return Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
+}
+
 async function on(
   backend: 'cpu' | 'wasm',
   f: () => tf.Tensor,
@@ -196,6 +201,39 @@ describe('SIMD Relu and Step on wasm', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it("keeps a NaN's bits (sign and payload) in the vector lanes and the scalar tail alike, as the fused bias + relu epilogue does", async () => {
+    const bits = new Uint32Array([
+      0x3f800000, 0x7fc00000, 0xffc00000, 0x7fc00001, 0xbf800000, 0xffc00000, 0x7fc00000,
+    ]);
+    const x = new Float32Array(bits.buffer);
+    const relu = await on('wasm', () => tf.relu(tf.tensor1d(x)));
+    const out = asBits(relu.values);
+    // Indices 1-3 are vector lanes, 5 and 6 the tail (length 7): each NaN comes out as it went in.
+    for (const i of [1, 2, 3, 5, 6]) {
+      expect(out[i]!.toString(16), `element ${i}`).toBe(bits[i]!.toString(16));
+    }
+    // The fused matmul's epilogue (bias, then relu, a row of 6: 4 lanes and a tail of 2) gives
+    // the bits of the separate Add and Relu kernels.
+    const a = new Float32Array(3 * 4).fill(0.5);
+    a[1] = Number.NaN;
+    a[6] = Number.POSITIVE_INFINITY;
+    const b = Float32Array.from({ length: 4 * 6 }, (_, i) => (i % 3) - 1);
+    const bias = Float32Array.from({ length: 6 }, (_, i) => i - 2.5);
+    const fusedBits = await on('wasm', () =>
+      tf.fused.matMul({
+        a: tf.tensor2d(a, [3, 4]),
+        b: tf.tensor2d(b, [4, 6]),
+        bias: tf.tensor1d(bias),
+        activation: 'relu',
+      }),
+    );
+    const separate = await on('wasm', () =>
+      tf.relu(tf.add(tf.matMul(tf.tensor2d(a, [3, 4]), tf.tensor2d(b, [4, 6])), tf.tensor1d(bias))),
+    );
+    expect(Array.from(fusedBits.values).some(Number.isNaN)).toBe(true);
+    expect(asBits(fusedBits.values)).toEqual(asBits(separate.values));
   });
 
   it('gives the CPU relu gradient (Step then Multiply) for a conv activation shape', async () => {

@@ -410,7 +410,8 @@
       (br $positions))))
 
   ;; c[r, j] = act(c[r, j] + bias[j]) for rows x n row-major floats; bias is
-  ;; read only when $hasBias; $relu: max(x, 0) (NaN stays NaN, -0 becomes 0). The epilogue
+  ;; read only when $hasBias; $relu: x < 0 ? 0 : x, then + 0 (a NaN keeps its bits, -0
+  ;; becomes 0), the vector lanes' pmax and the scalar tail alike. The epilogue
   ;; of a fused convolution or matmul, each step rounded as the separate
   ;; Add and Relu kernels round.
   (func (export "bias_act")
@@ -440,7 +441,7 @@
           (then (local.set $s (f32.add (local.get $s)
             (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))))))
         (if (local.get $relu)
-          (then (local.set $s (f32.max (local.get $s) (f32.const 0)))))
+          (then (local.set $s (f32.add (select (f32.const 0) (local.get $s) (f32.lt (local.get $s) (f32.const 0))) (f32.const 0)))))
         (f32.store (local.get $at) (local.get $s))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $ss)))
@@ -967,8 +968,8 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowsLoop))))
 
-  ;; out[i] = f(x[i]) for n float32s: op 0 relu (max(x, 0): NaN stays NaN,
-  ;; -0 becomes 0, as Math.max(0, x)), op 1 step (1 where x > 0, NaN where x
+  ;; out[i] = f(x[i]) for n float32s: op 0 relu (x < 0 ? 0 : x, then + 0: a NaN keeps its bits,
+  ;; -0 becomes 0, in the vector lanes and the tail alike), op 1 step (1 where x > 0, NaN where x
   ;; is NaN, else alpha).
   (func (export "unary")
     (param $op i32) (param $x i32) (param $out i32) (param $n i32) (param $alpha f32)
@@ -1003,7 +1004,7 @@
       (local.set $s (f32.load (local.get $x)))
       (f32.store (local.get $out)
         (if (result f32) (i32.eqz (local.get $op))
-          (then (f32.max (local.get $s) (f32.const 0)))
+          (then (f32.add (select (f32.const 0) (local.get $s) (f32.lt (local.get $s) (f32.const 0))) (f32.const 0)))
           (else
             (if (result f32) (f32.ne (local.get $s) (local.get $s))
               (then (local.get $s))
