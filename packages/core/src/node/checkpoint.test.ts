@@ -439,6 +439,8 @@ describe('fallback to the previous good checkpoint', () => {
       /ckpt-000000000002\/manifest\.json: checksum: is missing.*No older checkpoint can be restored either: .*ckpt-000000000001: checksum: is missing/,
     );
     expect(error.kind).toBe('corrupt');
+    // One sentence per problem: no doubled full stop where a problem ends the list.
+    expect(error.message).not.toMatch(/\.\.(\s|$)/);
     // Nothing is moved when nothing could be restored.
     expect((await listCheckpoints(dir)).length).toBe(2);
   });

@@ -987,7 +987,7 @@ export async function loadCheckpoint<S = unknown>(
     problem: `${newest!.error.problem} No older checkpoint can be restored either: ${older
       .map(
         ({ info, error }) =>
-          `${info.path}: ${error.field === undefined ? '' : `${error.field}: `}${error.problem}`,
+          `${info.path}: ${error.field === undefined ? '' : `${error.field}: `}${error.problem.replace(/\.$/, '')}`,
       )
       .join('; ')}.`,
     fix: newest!.error.fix,
