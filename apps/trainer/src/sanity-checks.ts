@@ -24,6 +24,7 @@ import {
   type SanityData,
   sanityCheckNames,
 } from '@trainkit/sanity/tfjs';
+import { deriveSeed } from '@trainkit/stats';
 import { BatchGatherer, loadTrainingData, type TrainingData } from './data';
 import { buildModel, inputShape } from './model';
 import { buildOptimizer } from './optimizer';
@@ -100,8 +101,17 @@ export async function prepareSanity(
   const sample = rowsOf(gatherer, data.train.subarray(0, rows));
   const heldOut = rowsOf(gatherer, data.validation.subarray(0, 1000));
   const { model, dropout } = buildModel(options.model, options.seed, options.dropout);
-  for (const layer of dropout) layer.seed = options.seed;
   const optimizer = buildOptimizer(options);
+  // A new dropout mask for every update, as train draws one per micro-batch: the seed
+  // follows the inner optimizer's update count, which the checks' snapshots restore, so a
+  // step repeated from the same state draws the same mask (the freshness check needs that)
+  // while a check that trains for many updates does not train one fixed half of the units.
+  const reseedDropout = () => {
+    if (dropout.length === 0) return;
+    const seed = deriveSeed(options.seed, optimizer.inner.iterations);
+    for (const layer of dropout) layer.seed = seed;
+  };
+  reseedDropout();
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const softmaxFirst = plants.includes('softmax-before-loss');
   const outputs = (x: tf.Tensor, training: boolean): tf.Tensor => {
@@ -110,6 +120,7 @@ export async function prepareSanity(
   };
   const weightDecay = options.weightDecay;
   const loss = (x: tf.Tensor, y: tf.Tensor): tf.Scalar => {
+    reseedDropout();
     const dataLoss = softmaxFirst
       ? (tf.losses.softmaxCrossEntropy(y, outputs(x, true)) as tf.Scalar)
       : batchLoss(model, x, y);
@@ -128,6 +139,7 @@ export async function prepareSanity(
   };
   let stale: tf.NamedTensorMap | undefined;
   const step = (x: tf.Tensor, y: tf.Tensor) => {
+    reseedDropout();
     let value: tf.Scalar;
     let grads: tf.NamedTensorMap;
     if (softmaxFirst) {

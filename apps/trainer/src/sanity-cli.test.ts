@@ -73,6 +73,34 @@ describe('trainkit sanity (end to end)', () => {
     expect(configuration?.settings.limit).toBe(1500);
   });
 
+  it('passes the healthy CNN (dropout 0.5): a new dropout mask each update, the same one for a repeated step', async () => {
+    // With one dropout mask for every update, half the hidden units never trained and the
+    // ladder failed to memorize 4 or 10 examples on every seed (a false positive that would
+    // stop `recipe --model cnn` at its overfit step); freshness needs the repeat deterministic.
+    const result = await runCli(
+      [
+        'sanity',
+        '--model',
+        'cnn',
+        '--limit',
+        '1500',
+        '--rows',
+        '100',
+        '--checks',
+        'evaluation-mode,gradient-freshness,overfit-ladder',
+        '--name',
+        'healthy-cnn',
+      ],
+      { cwd: work },
+    );
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(tableStatuses(result.stdout)).toEqual({
+      'evaluation-mode': 'PASS',
+      'gradient-freshness': 'PASS',
+      'overfit-ladder': 'PASS',
+    });
+  });
+
   it('flags every planted bug with the check the catalogue names, and exits 4', async () => {
     const result = await runCli(
       ['sanity', ...slice, '--name', 'planted', '--plant', plantableBugs.join(',')],
