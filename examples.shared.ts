@@ -62,9 +62,9 @@ export async function runExample(packageRoot: URL, path: string): Promise<string
 }
 
 /**
- * The standard README test: every file in `examples/` is shown verbatim, every example runs,
- * printed output equals the README's output block where there is one, and `checks` asserts
- * values per example.
+ * The standard README test: every file in `examples/` is shown verbatim, the README shows no
+ * other TypeScript code block, every example runs, printed output equals the README's output block
+ * where there is one, and `checks` asserts values per example.
  *
  * @param testFileUrl - `import.meta.url` of a test file in the package's `src/`.
  */
@@ -89,6 +89,13 @@ export function describeReadmeExamples(
       for (const path of Object.keys(checks)) {
         expect(files, `checks name ${path}, which is not an example`).toContain(path);
       }
+    });
+    it('shows no TypeScript code block that is not an example file', () => {
+      // A program in the README that no test runs is how examples rotted (issue 11): each
+      // ts block must be an example (`<!-- example: examples/<name>.ts -->` before it).
+      const readme = readFileSync(new URL('README.md', packageRoot), 'utf8');
+      const blocks = [...readme.matchAll(/^```(ts|typescript|tsx)\n/gm)].length;
+      expect(blocks, 'code blocks without an example marker').toBe(examples.length);
     });
     for (const example of examples) {
       it(
