@@ -158,6 +158,15 @@ Exit codes: 0 done, 2 bad input (flags, data, checkpoint, run directory), 3 trai
 130 interrupted (Ctrl-C: the checkpoint holds the exact position), 1 internal error.
 `;
 
+/**
+ * The training options of {@link trainUsage} without its usage line and exit codes: the
+ * part that `sanity`, `lr-find`, `search` and `recipe` append to their own help.
+ */
+export const trainOptionsHelp = trainUsage.slice(
+  trainUsage.indexOf('Model and data'),
+  trainUsage.indexOf('\nExit codes:') + 1,
+);
+
 const valueFlags = [
   'model',
   'dropout',

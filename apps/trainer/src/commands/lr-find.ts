@@ -8,7 +8,7 @@ import {
   learningRateChart,
   writeLearningRateFiles,
 } from '../lr-finder';
-import { parseCommandOptions, trainUsage } from '../options';
+import { parseCommandOptions, trainOptionsHelp } from '../options';
 import { consoleProgress, formatSeconds } from '../progress';
 import { displayPath, userDirectory } from '../run-directory';
 import { prepareSanity } from '../sanity-checks';
@@ -16,7 +16,7 @@ import { prepareSanity } from '../sanity-checks';
 /** The `lr-find` command's one-line summary, for `trainkit help`. */
 export const lrFindSummary = 'find a learning rate: range test + discrete test, plot, --apply';
 
-const trainOptionsText = trainUsage.slice(trainUsage.indexOf('Model and data'));
+const trainOptionsText = trainOptionsHelp;
 
 export const lrFindUsage = `Usage: trainkit lr-find [options]
 

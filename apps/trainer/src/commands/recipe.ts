@@ -1,7 +1,7 @@
 import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
 import { handleInterruptsWithAbort } from '../interrupt';
-import { parseCommandOptions, trainUsage } from '../options';
+import { parseCommandOptions, trainOptionsHelp } from '../options';
 import { parsePlantedBugs, plantableBugs } from '../planted-bugs';
 import { consoleProgress, formatSeconds } from '../progress';
 import { budgetSettings, type RecipeBudgetName, recipeBudgets } from '../recipe/budgets';
@@ -12,7 +12,7 @@ import type { SearchExecutorChoice } from '../search-run';
 export const recipeSummary =
   'the whole training recipe in order, each step deciding the next, and its report';
 
-const trainOptionsText = trainUsage.slice(trainUsage.indexOf('Model and data'));
+const trainOptionsText = trainOptionsHelp;
 
 const budgetLine = (name: RecipeBudgetName) => {
   const b = budgetSettings[name];

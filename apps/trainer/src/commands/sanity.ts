@@ -3,7 +3,7 @@ import { formatReport, rangeTestSvg, sanityReport } from '@trainkit/sanity';
 import { writeFileAtomic, writeLearningRateFinder, writeSanity } from '../artifacts';
 import { formatRate, runInDirectory } from '../command-run';
 import { exitCodes } from '../errors';
-import { parseCommandOptions, trainUsage } from '../options';
+import { parseCommandOptions, trainOptionsHelp } from '../options';
 import { parsePlantedBugs, plantableBugs, plantedBugCatalogue } from '../planted-bugs';
 import { consoleProgress, formatSeconds } from '../progress';
 import {
@@ -16,7 +16,7 @@ import {
 /** The `sanity` command's one-line summary, for `trainkit help`. */
 export const sanitySummary = 'check the model, the data and the training step before training';
 
-const trainOptionsText = trainUsage.slice(trainUsage.indexOf('Model and data'));
+const trainOptionsText = trainOptionsHelp;
 
 export const sanityUsage = `Usage: trainkit sanity [options]
 

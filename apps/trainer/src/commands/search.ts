@@ -2,7 +2,7 @@ import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
 import { exitCodes, TrainerError } from '../errors';
 import { handleInterruptsWithAbort } from '../interrupt';
-import { parseCommandOptions, type TrainOptions, trainUsage } from '../options';
+import { parseCommandOptions, type TrainOptions, trainOptionsHelp } from '../options';
 import { consoleProgress, formatSeconds } from '../progress';
 import {
   defaultSearchPlan,
@@ -16,7 +16,7 @@ import {
 export const searchSummary =
   'coarse-to-fine search of learning rate x weight decay (in process, pool, BullMQ)';
 
-const trainOptionsText = trainUsage.slice(trainUsage.indexOf('Model and data'));
+const trainOptionsText = trainOptionsHelp;
 
 const d = defaultSearchPlan;
 
