@@ -5,6 +5,26 @@ export interface StopSignal {
   requested: boolean;
   /** The signal that asked, for the exit code. */
   signal: 'SIGINT' | 'SIGTERM' | undefined;
+  /**
+   * Where the run is, for what a first Ctrl-C says it will do: `training`
+   * (the default) saves a checkpoint at the next batch; `finishing` (all
+   * epochs trained and checkpointed; curves, test set, report being written)
+   * stops before the next of those steps; `done` (the finished checkpoint
+   * saved, only the result files and the report left) lets the run end.
+   */
+  stage?: 'training' | 'finishing' | 'done';
+}
+
+/** What a first Ctrl-C (or SIGTERM) promises, by the run's stage. */
+function firstStopMessage(name: string, stop: StopSignal): string {
+  switch (stop.stage) {
+    case 'finishing':
+      return `${name}: stopping before the report (the training is complete and its checkpoint saved; --resume writes the report) (${name} again quits at once).`;
+    case 'done':
+      return `${name}: the training and the test evaluation are complete; finishing the report (${name} again quits at once; --resume then writes the report).`;
+    default:
+      return `${name}: saving a checkpoint at the next batch, then stopping (${name} again quits at once).`;
+  }
 }
 
 /** A stop signal that nothing sets (for programmatic use and tests). */
@@ -14,8 +34,9 @@ export function neverStop(): StopSignal {
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM: the first asks the training loop to save a
- * checkpoint at the next batch boundary and exit (130 or 143); the second
- * exits at once. The checkpoint protocol (a temporary folder renamed into
+ * checkpoint at the next batch boundary and exit (130 or 143), or, once every
+ * epoch is trained, to stop before the next reporting step (`stop.stage`);
+ * the second exits at once. The checkpoint protocol (a temporary folder renamed into
  * place) keeps the last good checkpoint intact even then, and the run's lock
  * is removed by its exit hook.
  *
@@ -36,9 +57,7 @@ export function handleInterrupts(say: (line: string) => void): {
     }
     stop.requested = true;
     stop.signal = signal;
-    say(
-      `${signal === 'SIGINT' ? 'Ctrl-C' : signal}: saving a checkpoint at the next batch, then stopping (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once).`,
-    );
+    say(firstStopMessage(signal === 'SIGINT' ? 'Ctrl-C' : signal, stop));
   };
   const onInterrupt = () => handler('SIGINT');
   const onTerminate = () => handler('SIGTERM');

@@ -250,6 +250,7 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     );
 
     const outcome =
+    stop.stage = 'training';
       state.epoch < state.options.epochs
         ? await trainEpochs(run, {
             stop,
@@ -259,9 +260,14 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
         : ({ kind: 'completed' } as const);
     committedUpdates = state.updates;
     display.stop();
-
-    if (outcome.kind === 'completed' && stop.requested) {
-      // Stopped after the last epoch's checkpoint, before the report: the report runs on --resume.
+    if (outcome.kind === 'completed') stop.stage = 'finishing';
+    /**
+     * A stop asked for after the last epoch's checkpoint: the curves, the test
+     * set and the report run on --resume (checked between those steps, so a
+     * Ctrl-C there is honoured within one step, not after the whole report).
+     */
+    const stoppedAfterTraining = (): TrainResult | undefined => {
+      if (!stop.requested) return undefined;
       display.log(
         `Stopped after the last epoch (its checkpoint is saved), before the report. Write it with: trainkit train --resume --name ${directory.name}${options.logdir === 'runs' ? '' : ` --logdir ${options.logdir}`}`,
       );
@@ -270,6 +276,12 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
         stop.signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted,
         undefined,
       );
+    };
+    if (outcome.kind === 'completed') {
+      // Let a signal that arrived during the last epoch's end be seen.
+      await new Promise((resolve) => setImmediate(resolve));
+      const stopped = stoppedAfterTraining();
+      if (stopped !== undefined) return stopped;
     }
     if (outcome.kind === 'interrupted') {
       display.log(
@@ -302,9 +314,15 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     const testAccuracy = test?.accuracy;
     // A finished run resumed for its report already has its end record (rewound to the checkpoint).
     if (!state.finished) run.writers.session.hparamsEnd({ status: 'success' });
+    const stoppedBeforeTest = stoppedAfterTraining();
+    if (stoppedBeforeTest !== undefined) return stoppedBeforeTest;
     state.finished = true;
     await saveRunCheckpoint(run);
     const best = state.best;
+    // The test records are written after the last checkpoint: a resume rewinds and rewrites them.
+    const stoppedAfterTest = stoppedAfterTraining();
+    if (stoppedAfterTest !== undefined) return stoppedAfterTest;
+    stop.stage = 'done';
     await writeRunResult(run, selection.backend, test, evaluateTraining(run));
     const page = await writeReport(directory.path);
     lines.push(
