@@ -249,8 +249,8 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       `run: ${directory.display(directory.path)}  (${plan.microBatchesPerEpoch} batches of ${state.options.batchSize}, ${plan.updatesPerEpoch} updates per epoch; TensorBoard: tensorboard --logdir ${directory.display(directory.root)})`,
     );
 
-    const outcome =
     stop.stage = 'training';
+    const outcome =
       state.epoch < state.options.epochs
         ? await trainEpochs(run, {
             stop,
@@ -309,20 +309,20 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       );
     }
 
+    const stoppedBeforeTest = stoppedAfterTraining();
+    if (stoppedBeforeTest !== undefined) return stoppedBeforeTest;
     useBestWeights(run);
     const test = state.options.test ? await evaluateTestSet(run, lines) : undefined;
     const testAccuracy = test?.accuracy;
-    // A finished run resumed for its report already has its end record (rewound to the checkpoint).
-    if (!state.finished) run.writers.session.hparamsEnd({ status: 'success' });
-    const stoppedBeforeTest = stoppedAfterTraining();
-    if (stoppedBeforeTest !== undefined) return stoppedBeforeTest;
-    state.finished = true;
-    await saveRunCheckpoint(run);
-    const best = state.best;
     // The test records are written after the last checkpoint: a resume rewinds and rewrites them.
     const stoppedAfterTest = stoppedAfterTraining();
     if (stoppedAfterTest !== undefined) return stoppedAfterTest;
     stop.stage = 'done';
+    // A finished run resumed for its report already has its end record (rewound to the checkpoint).
+    if (!state.finished) run.writers.session.hparamsEnd({ status: 'success' });
+    state.finished = true;
+    await saveRunCheckpoint(run);
+    const best = state.best;
     await writeRunResult(run, selection.backend, test, evaluateTraining(run));
     const page = await writeReport(directory.path);
     lines.push(
