@@ -46,20 +46,43 @@ export function validateSubset(run: Run): Evaluation | undefined {
   return result;
 }
 
+/** An epoch whose training or validation loss is not a finite number: nothing of it is recorded or saved. */
+export interface DivergedEpoch {
+  readonly diverged: true;
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  readonly updates: number;
+  /** NaN when every micro-batch of the epoch was skipped. */
+  readonly trainLoss: number;
+  readonly validationLoss: number;
+}
+
 /**
  * The end of an epoch, as phases of its last iteration (not an iteration of
  * its own): the full validation set (`evaluation`), the history, TensorBoard
  * scalars and weight histograms and the best model (`logging`), then a
  * checkpoint (`checkpoint`). The state moves to the next epoch before the
- * checkpoint, so a resume starts there.
+ * checkpoint, so a resume starts there. An epoch whose training loss (over
+ * its kept micro-batches) or validation loss is NaN or infinite has diverged:
+ * it returns a {@link DivergedEpoch} before recording or saving anything, so
+ * the last good checkpoint stays the newest and no NaN reaches `best`.
  */
-export async function endEpoch(run: Run): Promise<EpochSummary> {
+export async function endEpoch(run: Run): Promise<EpochSummary | DivergedEpoch> {
   const { state, profiler, writers } = run;
   profiler.phase(evaluationPhase);
   const validation = evaluate(run.model, run.evaluationBatches, run.data.validation);
   profiler.phase(loggingPhase);
   const updates = state.updates;
   const trainLoss = runningMeanValue(state.epochLoss);
+  if (!Number.isFinite(trainLoss) || !Number.isFinite(validation.loss)) {
+    return {
+      diverged: true,
+      epoch: state.epoch + 1,
+      updates,
+      trainLoss,
+      validationLoss: validation.loss,
+    };
+  }
   const last = state.history.validation.iterations.at(-1);
   if (last === undefined || updates > last)
     recordValidation(state.history, updates, validation.loss);

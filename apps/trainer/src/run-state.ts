@@ -48,6 +48,8 @@ export interface RunState {
   curveLoss: RunningMeanState;
   /** Consecutive micro-batches whose loss or gradients were not finite. */
   nonFiniteStreak: number;
+  /** Micro-batches dropped because a gradient was not finite, over the whole run. */
+  skippedMicroBatches: number;
   /** Milliseconds spent training, over all sessions of the run. */
   trainingMs: number;
   best: BestResult | null;
@@ -86,6 +88,7 @@ export function createRunState(options: TrainOptions, name: string): RunState {
     epochLoss: createRunningMean(),
     curveLoss: createRunningMean(),
     nonFiniteStreak: 0,
+    skippedMicroBatches: 0,
     trainingMs: 0,
     best: null,
     finished: false,
@@ -111,6 +114,7 @@ export function runStateToJSON(state: RunState) {
     epochLoss: runningMeanToJSON(state.epochLoss),
     curveLoss: runningMeanToJSON(state.curveLoss),
     nonFiniteStreak: state.nonFiniteStreak,
+    skippedMicroBatches: state.skippedMicroBatches,
     trainingMs: state.trainingMs,
     best: state.best,
     finished: state.finished,
@@ -265,6 +269,11 @@ export function runStateFromJSON(json: unknown): RunState {
     epochLoss: restoreMean('epochLoss'),
     curveLoss: restoreMean('curveLoss'),
     nonFiniteStreak: count(json.nonFiniteStreak, 'nonFiniteStreak'),
+    // Absent in checkpoints written before the count was kept.
+    skippedMicroBatches:
+      json.skippedMicroBatches === undefined
+        ? 0
+        : count(json.skippedMicroBatches, 'skippedMicroBatches'),
     trainingMs: finite(json.trainingMs, 'trainingMs'),
     best:
       best === null
@@ -282,6 +291,12 @@ export function runStateFromJSON(json: unknown): RunState {
   };
   if (state.epoch > options.epochs)
     fail('epoch', `must be <= options.epochs = ${options.epochs}, got ${state.epoch}`);
+  if (state.skippedMicroBatches > state.microBatches) {
+    fail(
+      'skippedMicroBatches',
+      `must be <= microBatches = ${state.microBatches}, got ${state.skippedMicroBatches}`,
+    );
+  }
   if (state.updates > state.microBatches) {
     fail(
       'updates',

@@ -303,8 +303,13 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
       await writeReport(directory.path).catch(() => undefined);
       printLines(display, lines);
       const lower = state.options.learningRate > 1e-3 ? 1e-3 : state.options.learningRate / 10;
+      const at = outcome.epoch;
+      const cause =
+        at === undefined
+          ? `the loss or the gradients became NaN or infinite in the last ${outcome.microBatches} batches (their updates were skipped)`
+          : `epoch ${at.epoch} ended with ${Number.isFinite(at.trainLoss) ? `validation loss ${at.validationLoss}` : `training loss ${at.trainLoss}`}${skippedNote()}`;
       throw new TrainerError(
-        `trainkit train: training diverged at update ${outcome.update}: the loss or the gradients became NaN or infinite in the last ${outcome.microBatches} batches (their updates were skipped). Lower --lr (it is ${state.options.learningRate}), e.g. --lr ${lower}${state.options.clipNorm === undefined ? ', or clip gradients with --clip-norm 1' : ''}. The curves so far are in ${directory.display(directory.path)}; the last good checkpoint is kept.`,
+        `trainkit train: training diverged at update ${outcome.update}: ${cause}. Lower --lr (it is ${state.options.learningRate}), e.g. --lr ${lower}${state.options.clipNorm === undefined ? ', or clip gradients with --clip-norm 1' : ''}. The curves so far are in ${directory.display(directory.path)}; the last good checkpoint is kept.`,
         { exitCode: exitCodes.diverged },
       );
     }
@@ -327,7 +332,7 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     const page = await writeReport(directory.path);
     lines.push(
       '',
-      `Done in ${formatSeconds(state.trainingMs / 1000)} of training: ${state.updates} updates${best === null ? '' : `, best validation accuracy ${(best.accuracy * 100).toFixed(2)}% at epoch ${best.epoch} (the model kept)`}${testAccuracy === undefined ? '' : `, test accuracy ${(testAccuracy * 100).toFixed(2)}%`}.`,
+      `Done in ${formatSeconds(state.trainingMs / 1000)} of training: ${state.updates} updates${skippedNote()}${best === null ? '' : `, best validation accuracy ${(best.accuracy * 100).toFixed(2)}% at epoch ${best.epoch} (the model kept)`}${testAccuracy === undefined ? '' : `, test accuracy ${(testAccuracy * 100).toFixed(2)}%`}.`,
       `Report: ${directory.display(directory.path)}/ (${(await readdir(directory.path))
         .filter((name) => (Object.values(reportFiles) as string[]).includes(name))
         .sort()
@@ -337,6 +342,13 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     );
     printLines(display, lines);
     return finish('completed', exitCodes.done, testAccuracy, diagnosis);
+
+    /** ` (N of M micro-batches skipped: ...)` when any micro-batch was dropped, else ''. */
+    function skippedNote(): string {
+      return state.skippedMicroBatches === 0
+        ? ''
+        : ` (${state.skippedMicroBatches} of ${state.microBatches} micro-batches skipped: their loss or gradients were NaN or infinite)`;
+    }
 
     function finish(
       outcomeKind: TrainResult['outcome'],

@@ -141,6 +141,7 @@ export function trainStep(run: Run, indices: Int32Array, endOfEpoch: boolean): S
     updateRunningMean(state.curveLoss, loss, indices.length);
   }
   state.nonFiniteStreak = result.skipped || !Number.isFinite(loss) ? state.nonFiniteStreak + 1 : 0;
+  if (result.skipped) state.skippedMicroBatches++;
   const updated = result.updated || flushed?.updated === true;
   let updateLoss = Number.NaN;
   if (updated) {

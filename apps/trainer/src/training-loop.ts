@@ -1,5 +1,5 @@
 import { miniBatches } from '@trainkit/splits';
-import { type EpochSummary, endEpoch, validateSubset } from './epoch-end';
+import { type DivergedEpoch, type EpochSummary, endEpoch, validateSubset } from './epoch-end';
 import type { StopSignal } from './interrupt';
 import type { ProgressDisplay } from './progress';
 import { formatSeconds } from './progress';
@@ -11,7 +11,14 @@ import { trainStep } from './train-step';
 export type LoopOutcome =
   | { readonly kind: 'completed' }
   | { readonly kind: 'interrupted'; readonly signal: 'SIGINT' | 'SIGTERM' }
-  | { readonly kind: 'diverged'; readonly update: number; readonly microBatches: number };
+  | {
+      readonly kind: 'diverged';
+      readonly update: number;
+      /** The streak of consecutive micro-batches with a non-finite loss or gradients. */
+      readonly microBatches: number;
+      /** Set when an epoch's end found its training or validation loss not finite. */
+      readonly epoch?: DivergedEpoch;
+    };
 
 /** What the loop reads besides the run. */
 export interface LoopControls {
@@ -51,9 +58,11 @@ export function formatEpochLine(summary: EpochSummary, epochs: number, seconds: 
  *   boundary; resuming is exact from any batch boundary);
  * - a stop request (Ctrl-C) is honoured at the next batch boundary: a
  *   checkpoint of the exact position, then `interrupted`;
- * - `diverged` when the last `max(20, 2k)` micro-batches all had a non-finite
- *   loss or gradients (their updates skipped): nothing is saved over the last
- *   good checkpoint.
+ * - `diverged` when the last `max(20, 2k)` micro-batches (or every
+ *   micro-batch of a shorter run) all had a non-finite loss or gradients
+ *   (their updates skipped), or when an epoch ends with a NaN or infinite
+ *   training or validation loss: nothing is saved over the last good
+ *   checkpoint.
  *
  * Each micro-batch is one profiler iteration (phases data, step, logging, and
  * evaluation/checkpoint when they happen); an epoch's end is part of its last
@@ -66,7 +75,8 @@ export async function trainEpochs(run: Run, controls: LoopControls): Promise<Loo
   const sessionStart = performance.now();
   const trainingMsBefore = state.trainingMs;
   const microBatchesBefore = state.microBatches;
-  const divergenceWindow = Math.max(20, 2 * options.accumulate);
+  // A run shorter than the window diverges when all of its micro-batches were skipped.
+  const divergenceWindow = Math.min(Math.max(20, 2 * options.accumulate), total);
   let lastCheckpointMs = sessionStart;
   let lastCheckpointUpdates = state.updates;
   let nextYield = sessionStart + yieldEveryMs;
@@ -114,6 +124,15 @@ export async function trainEpochs(run: Run, controls: LoopControls): Promise<Loo
         epochDone = true;
         state.trainingMs = trainingMsBefore + now - sessionStart;
         const summary = await endEpoch(run);
+        if ('diverged' in summary) {
+          profiler.endIteration(indices.length);
+          return {
+            kind: 'diverged',
+            update: state.updates,
+            microBatches: state.nonFiniteStreak,
+            epoch: summary,
+          };
+        }
         now = performance.now();
         display.log(formatEpochLine(summary, options.epochs, (now - epochStart) / 1000));
         await controls.onEpoch?.(summary);
