@@ -58,26 +58,43 @@ export async function loadTrainingData(
     }
     return { data, train: split.train, validation: split.validation };
   }
+  const all = classCounts(data.labels);
+  const smallest = Math.min(...all.filter((count) => count > 0));
+  const orLimit = options.limit === undefined ? '' : ', or a larger --limit';
+  // About 10 validation images of the rarest class, or where that would hold out more than
+  // half the data (a small --limit), one.
+  const ten = Number((10 / smallest).toPrecision(2));
+  const suggestion =
+    ten <= 0.5
+      ? `Use at least ${ten} (about 10 validation images of the rarest class)${orLimit}.`
+      : `Use e.g. ${Math.min(0.9, Math.ceil(100 / smallest) / 100)} (one validation image of the rarest class, which has ${smallest} images)${orLimit}.`;
+  const expectation = 'a fraction that leaves at least one image of every class on each side';
+  // Checked before the split, which would refuse an empty part in its own words: the
+  // held-out share, rounded half down as the split rounds two parts.
+  const expected = Math.ceil(data.count * options.validationFraction - 0.5);
+  if (expected === 0) {
+    checkArguments('trainkit train').fail(
+      '--validation-fraction',
+      options.validationFraction,
+      `${expectation} (with ${data.count} images${options.limit === undefined ? '' : ` (--limit ${options.limit})`} it leaves none for validation)`,
+      suggestion,
+    );
+  }
   const [train, validation] = stratifiedSplit(data.count, {
     ratios: [1 - options.validationFraction, options.validationFraction],
     labels: data.labels,
     seed: options.seed,
   }) as [Int32Array, Int32Array];
-  const all = classCounts(data.labels);
   const held = classCounts(data.labels, validation);
   const kept = classCounts(data.labels, train);
   const missing = all.findIndex((count, c) => count > 0 && (held[c] === 0 || kept[c] === 0));
   if (missing >= 0) {
-    const smallest = Math.min(...all.filter((count) => count > 0));
-    const suggestion = Math.min(0.9, Number((10 / smallest).toPrecision(2)));
     const side = held[missing] === 0 ? 'validation' : 'training';
     checkArguments('trainkit train').fail(
       '--validation-fraction',
       options.validationFraction,
-      `a fraction that leaves at least one image of every class on each side (with ${data.count} images it leaves ${validation.length} for validation, none of class ${missing} in the ${side} set)`,
-      side === 'validation'
-        ? `Use at least ${suggestion} (about 10 validation images of the rarest class)${options.limit === undefined ? '' : ', or a larger --limit'}.`
-        : 'Hold out less, e.g. 0.1.',
+      `${expectation} (with ${data.count} images it leaves ${validation.length} for validation, none of class ${missing} in the ${side} set)`,
+      side === 'validation' ? suggestion : 'Hold out less, e.g. 0.1.',
     );
   }
   return { data, train, validation };

@@ -1,8 +1,9 @@
 // End-to-end (issue 13, "Errors the user must understand"): runs too short for
 // the trainer's usual safeguards. Divergence inside a run of fewer micro-batches
 // than the divergence window (it once ended "saveCheckpoint: contents.state.best.loss
-// must be a finite number, got NaN", exit 2) and skipped micro-batches in a run that
-// completes (once not mentioned at all).
+// must be a finite number, got NaN", exit 2), skipped micro-batches in a run that
+// completes (once not mentioned at all), and a --validation-fraction that rounds
+// to no validation image (once stratifiedSplit's own message, naming no flag).
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,5 +70,19 @@ describe('trainkit train on short runs', () => {
     // One update per kept micro-batch (no accumulation).
     expect(Number(done![1]) + Number(done![2])).toBe(15);
     expect(Number(done![2])).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses a --validation-fraction that rounds to too few validation images, naming the flag, --limit and the fix', async () => {
+    const result = await runCli(
+      ['train', '--limit', '100', '--validation-fraction', '0.005', '--no-test', '--name', 'tiny'],
+      { cwd: work },
+    );
+    expect(result.code).toBe(2);
+    expect(withoutProfilerNotes(result.stderr).split('\n')).toEqual([
+      expect.stringMatching(
+        /^trainkit train: --validation-fraction must be a fraction that leaves at least one image of every class on each side \(with 100 images \(--limit 100\) it leaves none for validation\), got 0\.005\. Use e\.g\. 0\.\d+ \(one validation image of the rarest class, which has \d+ images\), or a larger --limit\.$/,
+      ),
+    ]);
+    expect(result.stdout).not.toMatch(/^run: /m);
   }, 120_000);
 });
