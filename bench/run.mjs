@@ -296,7 +296,7 @@ if (!options.renderOnly) {
     currentSection = section.id;
     console.log(`bench: ${section.id} ...`);
     const result = await runSection(section);
-    sectionRuns[section.id] = result;
+    sectionRuns[section.id] = { ...result, finishedAt: new Date().toISOString() };
     console.log(
       `bench: ${section.id} ${result.code === 0 ? 'done' : `FAILED (${result.code})`} in ${result.seconds.toFixed(0)} s`,
     );

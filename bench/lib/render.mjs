@@ -776,9 +776,13 @@ function renderMachine(ctx) {
         r.code === 0 ? 'ok' : `failed (${r.code})`,
         l ? sig(l.median) : '–',
         l ? sig(l.max) : '–',
+        r.finishedAt ?? ctx.data?.[s.id]?.finishedAt ?? '–',
       ];
     });
-  out.push(table(['section', 'duration', 'status', 'load median', 'load max'], perSection), '');
+  out.push(
+    table(['section', 'duration', 'status', 'load median', 'load max', 'finished'], perSection),
+    '',
+  );
   if (run.peers?.install) {
     const i = run.peers.install;
     out.push(
@@ -827,6 +831,20 @@ function renderSummary() {
 }
 
 /** The whole page. */
+/**
+ * A partial run (`--only`, `--skip`): which sections ran this time; the others are kept from
+ * earlier runs (their dates are in the section table). Empty for a full run.
+ */
+function partialRun(ctx) {
+  const run = ctx.run;
+  const kept = ctx.sections.filter(
+    (s) => run.sections?.[s.id] && !(run.ranThisTime ?? []).includes(s.id),
+  );
+  if (run.ranThisTime === undefined || kept.length === 0) return '';
+  const ran = ctx.sections.filter((s) => run.ranThisTime.includes(s.id)).map((s) => s.title);
+  return `> **Partial run.** Rerun this time: ${ran.join(', ')}. Kept from earlier runs: ${kept.map((s) => s.title).join(', ')} (each finished at the time shown in [the section table](#machine-versions-and-load)); every comparison still ran side by side within its own section's run.\n`;
+}
+
 export function renderPage({ run, data, sections }) {
   TARGETS.length = 0;
   const ctx = { run, data, sections };
@@ -851,7 +869,8 @@ export function renderPage({ run, data, sections }) {
     run.quick
       ? '> **Quick mode: not a measurement.** Every script ran for seconds to check that it works.\n'
       : '',
-    `Generated ${run.finishedAt} by \`npm run bench\` in ${num(run.seconds / 60, 1)} minutes on ${run.machine.model} (${run.machine.cores} cores), **load average median ${overall ? sig(overall.median) : '–'} (max ${overall ? sig(overall.max) : '–'})** during the run. Every comparison ran in this one run with trainkit's and the peer's measurements alternating; figures are medians, ratios are paired (same round) unless a table says otherwise. Peers: PyTorch and scikit-learn from Debian with OpenBLAS (see [Machine, versions and load](#machine-versions-and-load)).`,
+    partialRun(ctx),
+    `Generated ${run.finishedAt} by \`npm run bench\` in ${num(run.seconds / 60, 1)} minutes on ${run.machine.model} (${run.machine.cores} cores), **load average median ${overall ? sig(overall.median) : '–'} (max ${overall ? sig(overall.max) : '–'})** during the run. ${partialRun(ctx) === '' ? 'Every comparison ran in this one run' : 'Every comparison ran within one section run'} with trainkit's and the peer's measurements alternating; figures are medians, ratios are paired (same round) unless a table says otherwise. Peers: PyTorch and scikit-learn from Debian with OpenBLAS (see [Machine, versions and load](#machine-versions-and-load)).`,
     '',
   ].filter((l) => l !== '');
   return `${[head.join('\n\n'), '', renderSummary(), renderMachine(ctx), ...body, renderReproduce(ctx)].join('\n')}`.replace(
