@@ -15,6 +15,17 @@ import type { Run, RunPlan } from './run-setup';
 import { planRun, runSchedules } from './run-setup';
 import { type RunState, runStateFromJSON, runStateToJSON } from './run-state';
 
+/** The update count of each run's newest checkpoint committed in this process. */
+const committed = new WeakMap<Run, number>();
+
+/**
+ * The updates of the newest checkpoint this process committed for `run`
+ * (what an error after it can promise is intact), or undefined before the first.
+ */
+export function lastCommittedUpdates(run: Run): number | undefined {
+  return committed.get(run);
+}
+
 /**
  * Saves the run's checkpoint: the writers are flushed first and the event
  * files' sizes recorded in the state, so a resume can rewind them to exactly
@@ -49,7 +60,8 @@ export async function saveRunCheckpoint(run: Run): Promise<SavedCheckpoint> {
       values: tensor.dataSync() as Float32Array | Int32Array,
     });
   });
-  return saveCheckpoint(
+  const updates = run.state.updates;
+  const saved = await saveCheckpoint(
     run.directory.checkpoints,
     {
       state: {
@@ -60,6 +72,8 @@ export async function saveRunCheckpoint(run: Run): Promise<SavedCheckpoint> {
     },
     { keep: 2 },
   );
+  committed.set(run, updates);
+  return saved;
 }
 
 /** A checkpoint checked against the run it belongs to. */

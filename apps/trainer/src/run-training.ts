@@ -26,6 +26,7 @@ import {
 } from './report';
 import { reportPageFiles, writeReport } from './report/write-report';
 import {
+  lastCommittedUpdates,
   loadRunCheckpoint,
   type RunCheckpoint,
   restoreRun,
@@ -258,7 +259,6 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
             ...(io.onEpoch === undefined ? {} : { onEpoch: io.onEpoch }),
           })
         : ({ kind: 'completed' } as const);
-    committedUpdates = state.updates;
     display.stop();
     if (outcome.kind === 'completed') stop.stage = 'finishing';
     /**
@@ -372,6 +372,8 @@ export async function runTraining(options: TrainOptions, io: TrainIO): Promise<T
     }
   } catch (error) {
     display.stop();
+    // The newest checkpoint this session committed (epoch ends, --checkpoint-every, Ctrl-C), else the resumed one.
+    if (run !== undefined) committedUpdates = lastCommittedUpdates(run) ?? committedUpdates;
     if (committedUpdates === undefined && !directory.resumed) {
       // Failed before the run's first checkpoint: leave nothing half-written.
       await run?.dispose();

@@ -16,6 +16,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadCheckpoint } from '@trainkit/core/node';
 import { scalarSeries } from '@trainkit/tensorboard';
 import { readRun } from '@trainkit/tensorboard/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -410,6 +411,35 @@ describe('trainkit train (end to end)', () => {
         { env },
         /--logdir .*: cannot write .* \(ENOSPC: no space left on the device\)\. The disk is full: free some space, or choose a --logdir on another disk\. Nothing was kept\./,
       );
+    });
+
+    it('fills up during the run: names the newest intact checkpoint (not the first one)', async () => {
+      // 10 MiB: room for the first few checkpoints of the MLP and the logs, not for the whole run.
+      const { dir, env } = await faultyDirectory('ENOSPC', 10 * 1024, work, { fillsUp: true });
+      const logdir = path.join(dir, 'runs');
+      const result = await runCli(
+        [
+          'train',
+          ...quickTrainArgs,
+          '--checkpoint-every',
+          '3',
+          '--logdir',
+          logdir,
+          '--name',
+          'full',
+        ],
+        { cwd: work, env },
+      );
+      expect(result.code).toBe(2);
+      expectOneLine(
+        result.stderr,
+        /--logdir .*: cannot write .* \(ENOSPC: no space left on the device\)\. The disk is full: free some space, or choose a --logdir on another disk\. The last checkpoint \(update \d+ or earlier\) is intact: continue with trainkit train --resume --name full --logdir .*\.$/,
+      );
+      const updates = Number(result.stderr.match(/The last checkpoint \(update (\d+)/)![1]);
+      // Not the first checkpoint's 0 (the count once never advanced past it).
+      expect(updates).toBeGreaterThan(0);
+      const { state } = await loadCheckpoint(path.join(logdir, 'full', 'checkpoints'));
+      expect((state as { updates: number }).updates).toBe(updates);
     });
   });
 });

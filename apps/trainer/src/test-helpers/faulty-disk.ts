@@ -32,19 +32,28 @@ async function tmpfs(sizeKb: number, readOnly: boolean): Promise<string | undefi
  * A directory where writes fail with `fault`: EROFS (a read-only tmpfs of
  * `sizeKb`) or ENOSPC (a tmpfs of `sizeKb`: room for folders, not for much
  * more). Without mount rights, a fresh directory under `parent` and the `env`
- * for the CLI child that injects the fault there. Unmount with `unmountFaultyDisks()`.
+ * for the CLI child that injects the fault there: every write fails, or with
+ * `fillsUp` (ENOSPC), writes fail once `sizeKb` KiB were written (deletions
+ * free nothing there, unlike on the tmpfs). Unmount with `unmountFaultyDisks()`.
  */
 export async function faultyDirectory(
   fault: 'EROFS' | 'ENOSPC',
   sizeKb: number,
   parent: string,
+  options: { readonly fillsUp?: boolean } = {},
 ): Promise<{ dir: string; env: Record<string, string> }> {
   const mounted = await tmpfs(sizeKb, fault === 'EROFS');
   if (mounted !== undefined) return { dir: mounted, env: {} };
   const dir = await mkdtemp(path.join(parent, fault === 'EROFS' ? 'ro-' : 'full-'));
   return {
     dir,
-    env: { NODE_OPTIONS: `--import=${faults}`, TRAINKIT_TEST_FS_FAULT: `${fault}:${dir}` },
+    env: {
+      NODE_OPTIONS: `--import=${faults}`,
+      TRAINKIT_TEST_FS_FAULT: `${fault}:${dir}`,
+      ...(options.fillsUp === true && fault === 'ENOSPC'
+        ? { TRAINKIT_TEST_FS_BUDGET: String(sizeKb * 1024) }
+        : {}),
+    },
   };
 }
 

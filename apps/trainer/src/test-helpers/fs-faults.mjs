@@ -2,7 +2,10 @@
 // mounted (`node --import ./fs-faults.mjs`): makes writes under a path fail
 // the way a full disk (ENOSPC) or a read-only file system (EROFS) fails them.
 // TRAINKIT_TEST_FS_FAULT="ENOSPC:/abs/prefix". mkdir succeeds for ENOSPC (a
-// full disk still has inodes for directories), file writes fail.
+// full disk still has inodes for directories), file writes fail. With
+// TRAINKIT_TEST_FS_BUDGET=<bytes> (ENOSPC only), a disk that fills up: writes
+// under the prefix succeed until that many bytes were written (deletions free
+// nothing), then fail.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
@@ -21,6 +24,75 @@ if (spec !== undefined && spec !== '') {
       path: file,
     });
   const writes = (flags) => typeof flags === 'string' && /[wax+]/.test(flags);
+  const budgetText = process.env.TRAINKIT_TEST_FS_BUDGET;
+  if (budgetText !== undefined && budgetText !== '') {
+    installBudget(Number(budgetText), under, fault);
+  } else {
+    installFaults(code, under, fault, writes);
+  }
+  syncBuiltinESMExports();
+}
+
+/** Every write under the prefix counts against `budget` bytes; past it, ENOSPC. */
+function installBudget(budget, under, fault) {
+  let left = budget;
+  const spend = (bytes, syscall, file) => {
+    if (bytes > left) {
+      left = 0;
+      throw fault(syscall, file);
+    }
+    left -= bytes;
+  };
+  const size = (data) =>
+    typeof data === 'string' ? Buffer.byteLength(data) : (data?.byteLength ?? 0);
+  const tracked = new Map();
+  const { open, writeFile } = fsp;
+  fsp.open = async (file, ...rest) => {
+    const handle = await open(file, ...rest);
+    if (!under(file)) return handle;
+    tracked.set(handle.fd, file);
+    const { write, writeFile: handleWriteFile, close } = handle;
+    handle.write = async (data, offset, length, ...more) => {
+      spend(
+        typeof data === 'string' ? size(data) : (length ?? data.byteLength - (offset ?? 0)),
+        'write',
+        file,
+      );
+      return write.call(handle, data, offset, length, ...more);
+    };
+    handle.writeFile = async (data, ...more) => {
+      spend(size(data), 'write', file);
+      return handleWriteFile.call(handle, data, ...more);
+    };
+    handle.close = async () => {
+      tracked.delete(handle.fd);
+      return close.call(handle);
+    };
+    return handle;
+  };
+  fsp.writeFile = async (file, data, ...rest) => {
+    if (under(file)) spend(size(data), 'write', file);
+    return writeFile(file, data, ...rest);
+  };
+  const { writeSync, writeFileSync } = fs;
+  fs.writeSync = (fd, data, offset, length, ...rest) => {
+    if (tracked.has(fd)) {
+      spend(
+        typeof data === 'string' ? size(data) : (length ?? data.byteLength - (offset ?? 0)),
+        'write',
+        tracked.get(fd),
+      );
+    }
+    return writeSync(fd, data, offset, length, ...rest);
+  };
+  fs.writeFileSync = (file, data, ...rest) => {
+    if (under(file)) spend(size(data), 'write', file);
+    return writeFileSync(file, data, ...rest);
+  };
+}
+
+/** Every write under the prefix fails with `code` (mkdir too, except for ENOSPC). */
+function installFaults(code, under, fault, writes) {
   const { mkdir, open, writeFile, link, rename } = fsp;
   fsp.mkdir = async (file, ...rest) => {
     if (under(file) && code !== 'ENOSPC') throw fault('mkdir', file);
@@ -55,5 +127,4 @@ if (spec !== undefined && spec !== '') {
     if (under(file) && code !== 'ENOSPC') throw fault('mkdir', file);
     return mkdirSync(file, ...rest);
   };
-  syncBuiltinESMExports();
 }
