@@ -88,6 +88,19 @@ export function trialOptions(
   directory: string,
   backend: BackendChoice,
 ): TrainOptions {
+  // A trainer search puts every shared setting into each trial (limit and clipNorm only
+  // when set). A trial without them was queued by another search on the same queue:
+  // training MNIST with defaults would hand that search an accuracy as its value.
+  for (const key of sharedTrialSettings) {
+    if (key !== 'limit' && key !== 'clipNorm' && config[key] === undefined) {
+      checkArguments('trainkit search trial').fail(
+        `config.${key}`,
+        undefined,
+        "present: every trial of 'trainkit search' carries its shared settings",
+        `This trial (configuration ${JSON.stringify(config)}) was queued by another search sharing this Redis queue, not by 'trainkit search'; give each search its own --queue (trainkit search --queue NAME and trainkit worker --queue NAME).`,
+      );
+    }
+  }
   const number = (key: string, fallback?: number): number => {
     const value = config[key] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value)) fail(key, 'a number', value);
