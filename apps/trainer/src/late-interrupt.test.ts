@@ -20,7 +20,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 
 const runArgs = ['train', '--limit', '3000', '--epochs', '1'];
 const stoppedLine =
-  /^Stopped after the last epoch \(its checkpoint is saved\), before the report\. Write it with: trainkit train --resume --name \w+$/m;
+  /^Stopped after the last epoch \(its checkpoint is saved\), before the report\. Write it with: trainkit train --resume --name [\w-]+$/m;
 
 async function testAccuracy(name: string): Promise<number> {
   const result = JSON.parse(await readFile(path.join(work, 'runs', name, 'result.json'), 'utf8'));
