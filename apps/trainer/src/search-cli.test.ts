@@ -3,9 +3,12 @@
 // on a small real-MNIST slice with a grid where one learning rate obviously
 // wins; plus bad flags, an unreachable Redis and a resumed search with other
 // settings.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseJournal } from '@trainkit/search';
 import { startRedis, type TestRedis } from '@trainkit/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +133,8 @@ describe('trainkit search (end to end)', () => {
       const worker = await startCli(['worker', '--redis', redis.url, '--logdir', 'worker-runs'], {
         cwd: work,
       });
-      await worker.waitFor(/waiting for trials on queue trainkit-search/);
+      // Not trainkit-search's default queue (trainkit-search coordinator/worker use that one).
+      await worker.waitFor(/waiting for trials on queue trainkit-trainer /);
       const result = await runCli(['search', ...grid, '--name', 'remote', '--redis', redis.url], {
         cwd: work,
       });
@@ -142,6 +146,62 @@ describe('trainkit search (end to end)', () => {
         (await readdir(path.join(work, 'worker-runs', 'search-trials', searchId!))).sort(),
       ).toEqual(['trial-0', 'trial-1']);
       expect(worker.stdout.join('\n')).toMatch(/trial 1: epoch 2\/2/);
+
+      // Another search's coordinator (trainkit-search, its own module) on the trainer's queue:
+      // the trainer worker leaves its trial in the queue instead of running (or failing) it.
+      const searchPackage = path.dirname(
+        createRequire(import.meta.url).resolve('@trainkit/search/package.json'),
+      );
+      const foreignModule = path.join(work, 'foreign-search.mjs');
+      await writeFile(
+        foreignModule,
+        `import { categorical, defineSpace, manualSearch } from ${JSON.stringify(pathToFileURL(path.join(searchPackage, 'dist', 'index.js')).href)};
+export const search = { strategy: manualSearch({ space: defineSpace({ x: categorical([5]) }), configs: [{ x: 5 }] }), direction: 'minimize' };
+export function objective(trial) { return trial.config.x; }
+`,
+      );
+      const seen = { stdout: worker.stdout.length, stderr: worker.stderr.length };
+      const foreign = spawn(
+        process.execPath,
+        [
+          path.join(searchPackage, 'dist', 'node', 'cli.js'),
+          'coordinator',
+          '--redis',
+          redis.url,
+          '--module',
+          foreignModule,
+          '--journal',
+          path.join(work, 'foreign.jsonl'),
+          '--queue',
+          'trainkit-trainer',
+        ],
+        { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let foreignOutput = '';
+      foreign.stderr.on('data', (data: Buffer) => {
+        foreignOutput += data.toString();
+      });
+      try {
+        await worker.waitFor(
+          /left trial 0 of search \S+ on the queue: it needs foreign-search\.mjs#objective@/,
+        );
+        for (
+          let waited = 0;
+          !/worker \S+ left trial 0: it runs search-objective\.js#objective@/.test(foreignOutput);
+          waited += 100
+        ) {
+          expect(waited, foreignOutput).toBeLessThan(20_000);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        foreign.kill('SIGKILL');
+      }
+      // Nothing of it ran on the trainer worker: no training, no failure (its trial was trial 0 too).
+      const late = [
+        ...worker.stdout.slice(seen.stdout),
+        ...worker.stderr.slice(seen.stderr),
+      ].filter((line) => /^trial \d+: |must be present/.test(line));
+      expect(late).toEqual([]);
       worker.child.kill('SIGINT');
       const ended = await worker.exited;
       expect(ended.code).toBe(0);

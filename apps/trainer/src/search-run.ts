@@ -73,6 +73,13 @@ export const defaultSearchPlan: SearchPlan = {
   ...recipeSearchSettings,
 };
 
+/**
+ * The BullMQ queue of `trainkit search --redis` and `trainkit worker` unless
+ * `--queue`: not `trainkit-search` (the default of `trainkit-search
+ * coordinator/worker`), so that the two never share a queue by default.
+ */
+export const defaultTrainerQueue = 'trainkit-trainer';
+
 /** Where the trials run. */
 export type SearchExecutorChoice =
   | { readonly kind: 'in-process' }
@@ -204,6 +211,8 @@ export async function runTrainerSearch(
       remote = await bullmqExecutor({
         redis: executor.redis,
         queue: executor.queue,
+        // Jobs carry the objective's fingerprint: a worker of another search on this queue leaves them.
+        objective: { module: objectiveModulePath(), exportName: 'objective' },
         log: (line) => output.log(`bullmq: ${line}`),
       });
     }

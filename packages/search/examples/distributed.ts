@@ -5,12 +5,11 @@ import { categorical, defineSpace, gridSearch, logUniform, runSearch } from '@tr
 import { bullmqExecutor, startBullmqWorker } from '@trainkit/search/node';
 
 const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const worker = await startBullmqWorker({
-  redis,
-  queue: 'example',
-  module: fileURLToPath(new URL('./objective.mjs', import.meta.url)),
-});
-const executor = await bullmqExecutor({ redis, queue: 'example' });
+const module = fileURLToPath(new URL('./objective.mjs', import.meta.url));
+const worker = await startBullmqWorker({ redis, queue: 'example', module });
+// The jobs carry the objective's fingerprint: a worker of another objective on the
+// same queue leaves them to this search's workers.
+const executor = await bullmqExecutor({ redis, queue: 'example', objective: { module } });
 try {
   const result = await runSearch({
     strategy: gridSearch({

@@ -6,6 +6,7 @@ import { parseCommandOptions, type TrainOptions, trainOptionsHelp } from '../opt
 import { consoleProgress, formatSeconds } from '../progress';
 import {
   defaultSearchPlan,
+  defaultTrainerQueue,
   runTrainerSearch,
   type SearchExecutorChoice,
   type SearchPlan,
@@ -48,7 +49,7 @@ Where trials run (one of)
   (default)                    in this process, one after the other
   --workers N                  a pool of N worker threads on this machine
   --redis URL                  BullMQ on Redis: start 'trainkit worker --redis URL' on any machines
-  --queue NAME                 with --redis: the BullMQ queue (default trainkit-search)
+  --queue NAME                 with --redis: the BullMQ queue (default trainkit-trainer)
 Runs
   --name NAME --logdir DIR     the search directory runs/<name>/ (default name: the start time)
   --resume                     continue the search --name from its journal
@@ -181,7 +182,7 @@ export function parseSearchPlan(
         'E.g. --redis redis://127.0.0.1:6379 (or rediss://:password@host:6379).',
       );
     }
-    const queue = (extra.queue as string | undefined) ?? 'trainkit-search';
+    const queue = (extra.queue as string | undefined) ?? defaultTrainerQueue;
     if (!/^[\w.-]+$/.test(queue)) {
       check.fail(
         '--queue',
@@ -259,7 +260,7 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
       async ({ directory }, keep) => {
         const started = performance.now();
         output.log(
-          `search: ${directory.display(directory.path)}${directory.resumed ? ' (resumed from its journal)' : ''}; trials ${executor.kind === 'in-process' ? 'in this process' : executor.kind === 'pool' ? `on ${executor.workers} worker threads` : `on BullMQ workers (queue ${executor.queue} at ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}); start them with: trainkit worker --redis ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}${executor.queue === 'trainkit-search' ? '' : ` --queue ${executor.queue}`}`}`,
+          `search: ${directory.display(directory.path)}${directory.resumed ? ' (resumed from its journal)' : ''}; trials ${executor.kind === 'in-process' ? 'in this process' : executor.kind === 'pool' ? `on ${executor.workers} worker threads` : `on BullMQ workers (queue ${executor.queue} at ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}); start them with: trainkit worker --redis ${executor.redis.replace(/\/\/:[^@]*@/, '//:***@')}${executor.queue === defaultTrainerQueue ? '' : ` --queue ${executor.queue}`}`}`,
         );
         const outcome = await runTrainerSearch(options, plan, executor, directory.path, {
           output,

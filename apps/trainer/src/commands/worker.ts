@@ -5,7 +5,7 @@ import { startBullmqWorker } from '@trainkit/search/node';
 import { exitCodes } from '../errors';
 import { consoleProgress } from '../progress';
 import { displayPath, userDirectory } from '../run-directory';
-import { objectiveModulePath } from '../search-run';
+import { defaultTrainerQueue, objectiveModulePath } from '../search-run';
 
 /** The `worker` command's one-line summary, for `trainkit help`. */
 export const workerSummary = 'run search trials from Redis (BullMQ) for trainkit search --redis';
@@ -20,7 +20,7 @@ lock expires (30 s). Ctrl-C stops after the running trials (a second Ctrl-C at o
 
 Options
   --redis URL                  the search's Redis, e.g. redis://10.0.0.5:6379 (required)
-  --queue NAME                 the search's queue (default trainkit-search)
+  --queue NAME                 the search's queue (default trainkit-trainer)
   --concurrency N              trials at once on this machine (default 1)
   --logdir DIR                 where trial runs go (default runs)
   --backend auto|tensorflow|wasm|cpu   (default auto)
@@ -68,13 +68,13 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
       'E.g. --redis redis://127.0.0.1:6379 (the URL the search was given).',
     );
   }
-  const queue = values.queue ?? 'trainkit-search';
+  const queue = values.queue ?? defaultTrainerQueue;
   if (!/^[\w.-]+$/.test(queue)) {
     check.fail(
       '--queue',
       queue,
       'a name of letters, digits, ".", "-" and "_"',
-      'The queue the search uses, e.g. --queue trainkit-search.',
+      `The queue the search uses, e.g. --queue ${defaultTrainerQueue}.`,
     );
   }
   const concurrency =

@@ -1,6 +1,7 @@
 import { checkArguments } from '@trainkit/core';
 import type { Executor, RawOutcome, TrialHooks, TrialTask } from '../executor';
 import type { PruneDecision } from '../pruner';
+import { objectiveFingerprint } from './objective-fingerprint';
 import type { SearchKeys } from './redis-connection';
 import {
   connectRedis,
@@ -10,6 +11,7 @@ import {
   searchKeys,
   trialJobId,
 } from './redis-connection';
+import type { ObjectiveModule } from './worker-pool';
 
 /** Options of {@link bullmqExecutor}. */
 export interface BullmqExecutorOptions {
@@ -17,6 +19,15 @@ export interface BullmqExecutorOptions {
   readonly redis: string;
   /** The BullMQ queue; workers must use the same. Default `trainkit-search`. */
   readonly queue?: string;
+  /**
+   * The objective the workers run (the module they load and its export).
+   * Each job then carries its {@link objectiveFingerprint}, and a worker of
+   * another objective that shares the queue leaves the job queued for a
+   * worker of this search (it says so in its log and in this executor's
+   * `log`) instead of running it. Without it, any worker on the queue runs
+   * the trials.
+   */
+  readonly objective?: ObjectiveModule;
   /** Trials queued at once. Default 1000 (workers decide how many run). */
   readonly concurrency?: number;
   /** Fail with `RedisUnreachableError` when Redis does not answer within this long, ms. Default 5000. */
@@ -109,6 +120,10 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
   const connectTimeoutMs = check.positive('connectTimeoutMs', options.connectTimeoutMs ?? 5000);
   const log = options.log ?? (() => undefined);
   const url = options.redis;
+  const objective =
+    options.objective === undefined ? undefined : objectiveFingerprint(options.objective);
+  /** Workers already said to have left this search's trials (said once each). */
+  const leftBy = new Set<string>();
 
   const client = await connectRedis(url, {
     functionName: 'bullmqExecutor',
@@ -150,6 +165,14 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     if (event.type === 'duplicate') {
       log(
         `trial ${trialKey.slice(trialKey.lastIndexOf('-') + 1)}: ${event.worker} produced a second result (its job ran twice); the first result is kept, the duplicate ignored`,
+      );
+      return;
+    }
+    if (event.type === 'left') {
+      if (leftBy.has(event.worker!)) return;
+      leftBy.add(event.worker!);
+      log(
+        `worker ${event.worker} left trial ${trialKey.slice(trialKey.lastIndexOf('-') + 1)}: it runs ${event.objective}, this search's trials need ${event.wanted}; the trials stay queued for a worker of this search. Another search's workers share queue ${queueName}: give each search its own queue (--queue).`,
       );
       return;
     }
@@ -293,11 +316,11 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Ex
     for (const event of early) await handle(listener, event);
     if (!(await settle(listener, trialKey))) {
       // Same job id: a trial already queued, running or done is not added again.
-      await queue.add(
-        'trial',
-        { task },
-        { jobId: trialKey, removeOnComplete: false, removeOnFail: false },
-      );
+      await queue.add('trial', objective === undefined ? { task } : { task, objective }, {
+        jobId: trialKey,
+        removeOnComplete: false,
+        removeOnFail: false,
+      });
     }
     return outcome;
   };

@@ -9,6 +9,7 @@ import type { PruneDecision } from '../pruner';
 import { continueTrial } from '../pruner';
 import type { StoredResult } from './bullmq-executor';
 import { loadBullmq } from './bullmq-executor';
+import { objectiveFingerprint } from './objective-fingerprint';
 import type { RedisClient } from './redis-connection';
 import {
   connectRedis,
@@ -52,9 +53,12 @@ export interface BullmqWorkerOptions extends ObjectiveModule {
   readonly reconnectTimeoutMs?: number;
   /** This worker's name in the journal. Default `host:pid`. */
   readonly name?: string;
-  /** Progress and notes (trial started, finished, duplicate result ignored). */
+  /** Progress and notes (trial started, finished, duplicate result ignored, another search's trial left). */
   readonly log?: (message: string) => void;
 }
+
+/** How long a worker that left another objective's job waits before it takes a job again, ms. */
+const leavePauseMs = 1000;
 
 /** A running worker. */
 export interface BullmqWorker {
@@ -74,6 +78,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * coordinator and waits for its pruning decisions, then stores the result
  * once (HSETNX: the first result of a trial wins; a second one, from a job
  * that ran twice, is logged and dropped).
+ *
+ * A job of another objective (the coordinator's `objective` fingerprint
+ * differs from this worker's module and export: another search shares the
+ * queue), or a job that is not a trial at all, is never run: the worker
+ * moves it back to the queue, says so once per search in its log and to
+ * that search's coordinator, and pauses a second so that a worker of that
+ * search takes it.
  *
  * Redis lost while a trial runs: ioredis reconnects; storing the result is
  * retried until `reconnectTimeoutMs`, after which the worker stops with an
@@ -125,6 +136,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   const maxStalledCount = check.integer('maxStalledCount', options.maxStalledCount ?? 1, {
     min: 0,
   });
+  const fingerprint = objectiveFingerprint({ module, exportName });
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const log = options.log ?? (() => undefined);
   const url = options.redis;
@@ -220,11 +232,58 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   /** The coordinator did not answer the last report in time. */
   let coordinatorSilent = false;
 
-  const process_ = async (job: {
-    id?: string | undefined;
-    data: { task: TrialTask };
-    attemptsStarted: number;
-  }): Promise<string> => {
+  /** Searches whose trials this worker left (said once each). */
+  const leftSearches = new Set<string>();
+
+  /** Hands a job this worker must not run back to the queue, and tells its search. */
+  const leave = async (
+    job: { id?: string | undefined; data: unknown; moveToWait(token?: string): Promise<number> },
+    token: string | undefined,
+    wanted: string,
+  ): Promise<never> => {
+    const task = (job.data as { task?: Partial<TrialTask> } | null)?.task;
+    const searchId = typeof task?.searchId === 'string' ? task.searchId : undefined;
+    const trialKey = job.id ?? '?';
+    if (searchId !== undefined) {
+      const keys = searchKeys(queueName, searchId);
+      await client.hincrby(keys.left, trialKey, 1);
+      await event(keys.events, {
+        type: 'left',
+        trial: trialKey,
+        worker: name,
+        objective: fingerprint,
+        wanted,
+      });
+    }
+    const search = searchId ?? '(not a trainkit search)';
+    if (!leftSearches.has(search)) {
+      leftSearches.add(search);
+      log(
+        `left trial ${typeof task?.trial === 'number' ? task.trial : trialKey} of search ${search} on the queue: it needs ${wanted}, this worker runs ${fingerprint}. Another search shares queue ${queueName}; give each search its own queue (--queue).`,
+      );
+    }
+    await job.moveToWait(token);
+    await sleep(leavePauseMs); // so that a worker of that search takes it, not this one again
+    const { WaitingError } = await loadBullmq('startBullmqWorker');
+    throw new WaitingError();
+  };
+
+  const process_ = async (
+    job: {
+      id?: string | undefined;
+      data: { task: TrialTask; objective?: unknown };
+      attemptsStarted: number;
+      moveToWait(token?: string): Promise<number>;
+    },
+    token: string | undefined,
+  ): Promise<string> => {
+    const data = job.data as { task?: unknown; objective?: unknown } | null;
+    if (typeof data?.task !== 'object' || data.task === null) {
+      return leave(job, token, 'another program (the job is not a trainkit trial)');
+    }
+    if (typeof data.objective === 'string' && data.objective !== fingerprint) {
+      return leave(job, token, data.objective);
+    }
     const task = job.data.task;
     const keys = searchKeys(queueName, task.searchId);
     const trialKey = job.id ?? trialJobId(task.searchId, task.trial);
@@ -234,7 +293,9 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     }
     const execution = `${name}/${trialKey}/${job.attemptsStarted}/${randomBytes(3).toString('hex')}`;
     await event(keys.events, { type: 'started', trial: trialKey, worker: name, execution });
-    const attempt = task.attempt + Math.max(0, job.attemptsStarted - 1);
+    // Takes that other objectives' workers left do not count as attempts.
+    const left = Number((await client.hget(keys.left, trialKey)) ?? 0);
+    const attempt = task.attempt + Math.max(0, job.attemptsStarted - 1 - left);
     log(`trial ${task.trial}: started (attempt ${attempt}) ${JSON.stringify(task.config)}`);
     const report = async (value: number, step: number): Promise<PruneDecision> => {
       if ((await client.hexists(keys.results, trialKey)) === 1) {
@@ -314,7 +375,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
   };
 
   const { Worker } = await loadBullmq('startBullmqWorker');
-  const worker = new Worker(queueName, (job) => process_(job as never), {
+  const worker = new Worker(queueName, (job, token) => process_(job as never, token), {
     connection: {
       url,
       connectTimeout: connectTimeoutMs,

@@ -162,6 +162,11 @@ async function search(
       redis: required(values, 'redis'),
       ...(values.queue === undefined ? {} : { queue: values.queue }),
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      // Workers of another module on the same queue leave this search's trials.
+      objective: {
+        module: required(values, 'module'),
+        exportName: values['objective-export'] ?? 'objective',
+      },
       log: note,
     });
   } else if ((values.executor ?? 'in-process') === 'pool') {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisUnreachableError } from '../errors';
 import type { JournalRecord } from '../journal';
@@ -228,6 +229,51 @@ describe('distributed search on BullMQ (real redis-server, coordinator and worke
     const { state } = checkExactlyOnce(journal, 6);
     expect(state.trials.map((t) => t.value)).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
     a.kill();
+  }, 90_000);
+
+  it('a worker of another objective on the same queue leaves the trials for a worker of this search', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainkit-dist-'));
+    const journal = join(dir, 'journal.jsonl');
+    const env = { TRAINKIT_TEST_TRIALS: '3', TRAINKIT_TEST_STEP_MS: '50' };
+    // Another search's worker (another module and export) waits on the same queue first.
+    const foreign = node(
+      'worker foreign',
+      [
+        'worker',
+        '--redis',
+        redis.url,
+        '--module',
+        fileURLToPath(new URL('./test-helpers/objectives.mjs', import.meta.url)),
+        '--objective-export',
+        'trivial',
+        '--queue',
+        'shared',
+        '--name',
+        'foreign',
+      ],
+      env,
+    );
+    await foreign.waitFor(/waiting for trials/);
+    const boss = coordinator('shared', journal, env);
+    await foreign.waitFor(/left trial \d+ of search \S+ on the queue/);
+    await boss.waitFor(/worker foreign left trial \d+: it runs objectives\.mjs#trivial@/);
+    const b = worker('B', 'shared', [], env);
+    expect(await boss.exited, boss.output()).toBe(0);
+    const { records, state } = checkExactlyOnce(journal, 3);
+    expect(state.trials.map((t) => t.value)).toEqual([0, 1, 2]);
+    // Every trial started on B only (the foreign worker never ran one) and as attempt 1.
+    const starts = records.filter((r) => r.op === 'started') as {
+      owner: string;
+      attempt: number;
+    }[];
+    expect(starts.map((s) => [s.owner, s.attempt])).toEqual([
+      ['B', 1],
+      ['B', 1],
+      ['B', 1],
+    ]);
+    expect(foreign.output()).not.toMatch(/trial \d+: (started|returned)/);
+    foreign.kill();
+    b.kill();
   }, 90_000);
 
   it('fails within seconds with the URL and the fix when Redis cannot be reached', async () => {

@@ -6,6 +6,7 @@ export type { FileJournal, FileJournalOptions } from './file-journal';
 export { fileJournal } from './file-journal';
 export type { FileLock, FileLockOptions } from './file-lock';
 export { acquireFileLock } from './file-lock';
+export { objectiveFingerprint } from './objective-fingerprint';
 export type { SearchHParamsOptions } from './tensorboard-hparams';
 export { searchTags, writeSearchHParams } from './tensorboard-hparams';
 export type { ObjectiveModule, WorkerPoolOptions } from './worker-pool';

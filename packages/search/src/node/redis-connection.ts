@@ -13,6 +13,7 @@ export interface RedisClient {
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   hsetnx(key: string, field: string, value: string): Promise<number>;
   hexists(key: string, field: string): Promise<number>;
+  hincrby(key: string, field: string, increment: number): Promise<number>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<string | null>;
   rpush(key: string, ...values: string[]): Promise<number>;
@@ -151,6 +152,8 @@ export interface SearchKeys {
   readonly events: string;
   /** The last event id the coordinator has processed. */
   readonly lastEvent: string;
+  /** Hash trial key -> how many times workers of another objective took its job and left it. */
+  readonly left: string;
   /** List of pruning decisions for one execution of a trial. */
   decisions(execution: string): string;
 }
@@ -162,6 +165,7 @@ export function searchKeys(queue: string, searchId: string): SearchKeys {
     results: `${base}:results`,
     events: `${base}:events`,
     lastEvent: `${base}:events:last`,
+    left: `${base}:left`,
     decisions: (execution) => `${base}:decision:${execution}`,
   };
 }
