@@ -123,6 +123,94 @@ describe('lineChartSvg vertical lines', () => {
     ).not.toContain('vertical-line');
   });
 
+  /** The label boxes (11 px text: 6.2 px per character, 10 px above the baseline, 3 below) and the legend box. */
+  function layout(svg: string, labels: readonly string[]) {
+    const boxes = labels.map((label) => {
+      const match = new RegExp(`<text x="([\\d.]+)" y="([\\d.]+)"([^>]*)>${label}</text>`).exec(
+        svg,
+      );
+      expect(match, label).not.toBeNull();
+      const x = Number(match![1]);
+      const y = Number(match![2]);
+      const width = label.length * 6.2;
+      const left = match![3]!.includes('text-anchor="end"') ? x - width : x;
+      return { label, left, right: left + width, top: y - 10, bottom: y + 3 };
+    });
+    const legend =
+      /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="#ffffff" fill-opacity/.exec(
+        svg,
+      );
+    const legendBox =
+      legend === null
+        ? undefined
+        : {
+            label: 'legend',
+            left: Number(legend[1]),
+            top: Number(legend[2]),
+            right: Number(legend[1]) + Number(legend[3]),
+            bottom: Number(legend[2]) + Number(legend[4]),
+          };
+    const lines = [
+      ...svg.matchAll(/<path d="M([\d.]+) [\d.]+V[\d.]+"[^>]*class="vertical-line"/g),
+    ].map((m) => Number(m[1]));
+    return { boxes, legendBox, lines };
+  }
+  type Box = { label: string; left: number; right: number; top: number; bottom: number };
+  const overlap = (a: Box, b: Box) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+  it('gives close lines labels that overlap neither each other nor the legend (the range-test plot)', () => {
+    const y = Array.from({ length: 100 }, (_, i) => 2 - i / 100);
+    for (const legend of [true, false]) {
+      const svg = lineChartSvg({
+        title: 'Learning-rate range test',
+        series: legend
+          ? [
+              { name: 'loss', y },
+              { name: 'smoothed loss', y: y.map((v) => v + 0.01) },
+            ]
+          : [{ name: 'loss', y }],
+        legend,
+        verticalLines: [
+          { x: 60, label: 'trainkit' },
+          { x: 61.7, label: 'valley' },
+          { x: 63.4, label: 'steepest' },
+        ],
+      });
+      const { boxes, legendBox, lines } = layout(svg, ['trainkit', 'valley', 'steepest']);
+      expect(lines).toHaveLength(3);
+      expect(lines[1]! - lines[0]!).toBeLessThanOrEqual(10.5); // about 10 px apart
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          expect(overlap(boxes[i]!, boxes[j]!), `${boxes[i]!.label} / ${boxes[j]!.label}`).toBe(
+            false,
+          );
+        }
+        if (legendBox !== undefined)
+          expect(overlap(boxes[i]!, legendBox), boxes[i]!.label).toBe(false);
+        // Inside the chart.
+        expect(boxes[i]!.left).toBeGreaterThanOrEqual(0);
+        expect(boxes[i]!.right).toBeLessThanOrEqual(640);
+      }
+      expect(legendBox !== undefined).toBe(legend);
+    }
+  });
+
+  it('keeps labels of lines far apart on one row at the top, and a label at the right edge inside the plot', () => {
+    const svg = lineChartSvg({
+      series: [{ name: 'loss', y: Array.from({ length: 100 }, (_, i) => i) }],
+      legend: false,
+      verticalLines: [
+        { x: 10, label: 'a' },
+        { x: 50, label: 'b' },
+        { x: 99, label: 'right edge' },
+      ],
+    });
+    const { boxes } = layout(svg, ['a', 'b', 'right edge']);
+    expect(boxes[0]!.top).toBe(boxes[1]!.top);
+    expect(boxes[2]!.right).toBeLessThanOrEqual(640 - 18);
+  });
+
   it('validates the lines', () => {
     expect(() =>
       lineChartSvg({ series: [{ name: 'a', y: [1, 2] }], verticalLines: [{ x: Number.NaN }] }),

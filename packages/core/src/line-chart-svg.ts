@@ -120,6 +120,85 @@ function seriesPath(
   return parts.join('');
 }
 
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+const overlaps = (a: Box, b: Box) =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/**
+ * The dashed vertical lines and their labels. Each label goes right of its
+ * line (left of it when it would leave the plot), on the highest row where it
+ * overlaps no label placed before it (lines from left to right) and nothing
+ * in `avoid` (the legend), preferring places that cross no other line:
+ * close lines get stacked labels instead of labels drawn over each other.
+ */
+function verticalLineMarkup(
+  lines: readonly { readonly x: number; readonly label: string | undefined }[],
+  frame: {
+    readonly toX: (x: number) => number;
+    readonly top: number;
+    readonly plotLeft: number;
+    readonly plotRight: number;
+    readonly plotBottom: number;
+    readonly avoid: readonly Box[];
+  },
+): string[] {
+  const { toX, top, plotLeft, plotRight, plotBottom } = frame;
+  const out: string[] = [];
+  for (const line of lines) {
+    const x = coordinate(toX(line.x));
+    out.push(
+      `<path d="M${x} ${top}V${plotBottom}" stroke="#666666" stroke-dasharray="4 3" fill="none" class="vertical-line"/>`,
+    );
+  }
+  const rowHeight = 14;
+  const rows = Math.max(1, Math.floor((plotBottom - top - 4) / rowHeight));
+  const placed: Box[] = [...frame.avoid];
+  const labelled = lines
+    .filter((line) => line.label !== undefined && line.label !== '')
+    .sort((a, b) => a.x - b.x);
+  for (const line of labelled) {
+    const label = line.label as string;
+    const px = toX(line.x);
+    const width = label.length * characterWidth;
+    const candidates: { x: number; end: boolean; box: Box }[] = [];
+    for (let row = 0; row < rows; row++) {
+      const baseline = top + 12 + row * rowHeight;
+      const vertical = { top: baseline - 10, bottom: baseline + 3 };
+      const sides = [
+        { x: px + 4, end: false, box: { left: px + 4, right: px + 4 + width, ...vertical } },
+        { x: px - 4, end: true, box: { left: px - 4 - width, right: px - 4, ...vertical } },
+      ].filter((side) => side.box.left >= plotLeft && side.box.right <= plotRight);
+      candidates.push(...sides);
+    }
+    // Best: crossing no other line either; else crossing lines (the label has a white halo).
+    const others = labelled
+      .filter((other) => other !== line)
+      .map((other) => toX(other.x))
+      .map((x) => ({ left: x - 1, right: x + 1, top, bottom: plotBottom }));
+    const free =
+      candidates.find(
+        (candidate) => ![...placed, ...others].some((box) => overlaps(box, candidate.box)),
+      ) ?? candidates.find((candidate) => !placed.some((box) => overlaps(box, candidate.box)));
+    // Nothing free (a crowded chart): the top row, right of the line.
+    const chosen = free ?? {
+      x: px + 4,
+      end: false,
+      box: { left: px + 4, right: px + 4 + width, top: top + 2, bottom: top + 15 },
+    };
+    placed.push(chosen.box);
+    out.push(
+      `<text x="${coordinate(chosen.x)}" y="${coordinate(chosen.box.top + 10)}"${chosen.end ? ' text-anchor="end"' : ''} fill="#444444" stroke="#ffffff" stroke-width="3" paint-order="stroke" class="vertical-line-label">${escapeXml(label)}</text>`,
+    );
+  }
+  return out;
+}
+
 /**
  * Renders a line chart as a standalone SVG document (a string): several named
  * series, optional log y scale, title, axis labels, legend, NaN gaps, dots
@@ -248,32 +327,39 @@ export function lineChartSvg(options: LineChartSvgOptions): string {
     );
   });
 
+  // The legend's box (drawn last, on top), which the vertical-line labels avoid.
+  const legendRowHeight = 16;
+  const legendWidth = Math.ceil(
+    Math.max(...chart.series.map((series) => series.name.length)) * characterWidth + 36,
+  );
+  const legendBox = {
+    left: left + plotWidth - legendWidth - 6,
+    top: top + 6,
+    right: left + plotWidth - 6,
+    bottom: top + 6 + chart.series.length * legendRowHeight + 8,
+  };
+
   // Vertical marker lines, dashed, with their labels at the top of the plot.
-  for (const line of chart.verticalLines) {
-    const x = coordinate(toX(line.x));
-    out.push(
-      `<path d="M${x} ${top}V${top + plotHeight}" stroke="#666666" stroke-dasharray="4 3" fill="none" class="vertical-line"/>`,
-    );
-    if (line.label !== undefined) {
-      out.push(
-        `<text x="${coordinate(toX(line.x) + 4)}" y="${top + 12}" fill="#444444">${escapeXml(line.label)}</text>`,
-      );
-    }
-  }
+  out.push(
+    ...verticalLineMarkup(chart.verticalLines, {
+      toX,
+      top,
+      plotLeft: left,
+      plotRight: left + plotWidth,
+      plotBottom: top + plotHeight,
+      avoid: chart.legend ? [legendBox] : [],
+    }),
+  );
 
   if (chart.legend) {
-    const rowHeight = 16;
-    const textWidth =
-      Math.max(...chart.series.map((series) => series.name.length)) * characterWidth;
-    const boxWidth = Math.ceil(textWidth + 36);
-    const boxX = left + plotWidth - boxWidth - 6;
-    const boxY = top + 6;
+    const boxX = legendBox.left;
+    const boxY = legendBox.top;
     out.push(
-      `<g><rect x="${boxX}" y="${boxY}" width="${boxWidth}" height="${chart.series.length * rowHeight + 8}" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`,
+      `<g><rect x="${boxX}" y="${boxY}" width="${legendWidth}" height="${chart.series.length * legendRowHeight + 8}" fill="#ffffff" fill-opacity="0.85" stroke="#cccccc"/>`,
     );
     chart.series.forEach((series, index) => {
       const color = lineChartColors[index % lineChartColors.length] as string;
-      const y = boxY + 12 + index * rowHeight;
+      const y = boxY + 12 + index * legendRowHeight;
       out.push(
         `<path d="M${boxX + 6} ${y}h18" stroke="${color}" stroke-width="2"/>${series.markers ? `<circle cx="${boxX + 15}" cy="${y}" r="2.5" fill="${color}"/>` : ''}<text x="${boxX + 30}" y="${y}" dominant-baseline="middle" fill="#222222">${escapeXml(series.name)}</text>`,
       );
