@@ -14,14 +14,15 @@ export const compareUsage = `Usage: trainkit compare RUN RUN... [options]
 Puts runs side by side (change one thing at a time): the configuration settings that differ
 (only those), the final metrics (best validation accuracy and loss, test accuracy and loss,
 training-split accuracy, final losses, updates, training time; the best marked), printed here,
-and a page with the learning curves overlaid: <out>/compare.html (standalone) and compare.md.
+and a page with the learning curves overlaid: <out>/compare.html (standalone) and compare.md,
+by default under the runs directory (runs/compare-<run>-vs-<run>/); the last line says where.
 
 RUN is a run directory or a run name under --logdir.
 
 Options
   --logdir DIR                 where run directories are (default runs)
   --out DIR                    where compare.html and compare.md go
-                               (default <logdir>/../compare-<run>-vs-<run>)
+                               (default <logdir>/compare-<run>-vs-<run>)
 `;
 
 /**
@@ -64,7 +65,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     .slice(0, 120);
   const out =
     values.out === undefined
-      ? path.join(path.dirname(path.resolve(cwd, logdir)), `compare-${slug}`)
+      ? path.join(path.resolve(cwd, logdir), `compare-${slug}`)
       : path.resolve(cwd, values.out);
   const written = await writeComparison(comparison, out);
   process.stdout.write(

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,11 +102,16 @@ describe('trainkit compare (CLI)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Configuration: 1 setting differs (');
     expect(result.stdout).toContain('learningRate  0.003    0.01');
+    // Under the runs directory (git-ignored), like every other output; nothing beside it.
     expect(result.stdout).toMatch(
-      /\nPage: compare-base-vs-faster\/compare\.html \(Markdown: compare-base-vs-faster\/compare\.md\)$/,
+      /\nPage: runs\/compare-base-vs-faster\/compare\.html \(Markdown: runs\/compare-base-vs-faster\/compare\.md\)$/,
     );
-    const html = await readFile(path.join(work, 'compare-base-vs-faster', 'compare.html'), 'utf8');
+    const html = await readFile(
+      path.join(work, 'runs', 'compare-base-vs-faster', 'compare.html'),
+      'utf8',
+    );
     expect(html).toContain('<tr><td>learningRate</td><td>0.003</td><td>0.01</td></tr>');
+    expect((await readdir(work)).filter((name) => name.startsWith('compare'))).toEqual([]);
   });
 
   it('needs two runs that exist', async () => {
