@@ -403,7 +403,11 @@ function lrFinderSection(read: ReadRunArtifacts): Part {
       ],
       rows: finder.discrete.map((run) => [
         `${formatMetric(run.learningRate)}${run.configured ? ' (configured)' : ''}`,
-        statusCell(run.verdict === 'drops' ? 'pass' : run.verdict === 'flat' ? 'warn' : 'fail'),
+        // The terminal's word for it, coloured as a status.
+        {
+          text: run.verdict,
+          status: run.verdict === 'drops' ? 'pass' : run.verdict === 'flat' ? 'warn' : 'fail',
+        },
         formatMetric(run.startLoss),
         formatMetric(run.endLoss),
         percent(run.relativeDrop, 1),

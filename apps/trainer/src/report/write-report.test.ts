@@ -180,10 +180,16 @@ describe('writeReport on a run with every artifact', () => {
     expect(finder).toContain(
       `<tr><td>fastai valley</td><td>${formatMetric(analysis.peers.valley!.learningRate)}</td></tr>`,
     );
-    expect([...finder.matchAll(/<td class="status"[^>]*>(\w+)<\/td>/g)].map((m) => m[1])).toEqual([
-      'pass',
-      'pass',
-      'fail',
+    // The terminal's words (drops / flat / diverged), coloured as pass / warn / fail.
+    expect(
+      [...finder.matchAll(/<td class="status" style="color:([^"]+)">(\w+)<\/td>/g)].map((m) => [
+        m[2],
+        m[1],
+      ]),
+    ).toEqual([
+      ['drops', '#1a7f37'],
+      ['drops', '#1a7f37'],
+      ['diverged', '#cf222e'],
     ]);
     expect(finder).toContain('Applied to the configuration: --lr 0.003.');
   });
