@@ -104,7 +104,8 @@ describe('trainkit search (end to end)', () => {
     expect(result.stdout).toMatch(/^1\s+1\s+1\s+-\s+finished\s+0\.\d+\s+1\s+0\.003\s+0$/m);
     expect(result.stdout).toContain('Best: trial 1, lr 0.003, weight decay 0: validation accuracy');
     expect(result.stdout).toContain(
-      'Train it: trainkit train --lr 0.003 --weight-decay 0 --epochs 2 --limit 1500 --batch-size 64',
+      // The trial's exact settings: no decay inside trials (--schedule constant), validation at epoch ends.
+      'Train it: trainkit train --lr 0.003 --weight-decay 0 --epochs 2 --schedule constant --limit 1500 --batch-size 64 --validate-every 0',
     );
     // One outcome per trial in the journal.
     const journal = parseJournal(await readFile(path.join(directory, 'journal.jsonl'), 'utf8'));

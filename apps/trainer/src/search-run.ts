@@ -23,7 +23,7 @@ import {
 } from '@trainkit/search/node';
 import { writeSearch } from './artifacts';
 import { formatRate } from './command-run';
-import type { TrainOptions } from './options';
+import { defaultTrainOptions, flagName, type TrainOptions } from './options';
 import type { Output } from './progress';
 import { searchedParameters, searchParameters, trainTrial } from './search-trial';
 
@@ -92,6 +92,54 @@ export const searchMetric = 'validation accuracy';
 /** The built objective module workers import (dist/search-objective.js beside the CLI). */
 export function objectiveModulePath(): string {
   return fileURLToPath(new URL('./search-objective.js', import.meta.url));
+}
+
+/** A number as printed in a command: 3 significant digits when that is exact, else in full. */
+function exactNumber(value: number): string {
+  const short = formatRate(value);
+  return Number(short) === value ? short : String(value);
+}
+
+/** The train settings a command must repeat (where a run goes and how it prints are not among them). */
+const reproducedSettings = [
+  'schedule',
+  'warmupSteps',
+  'model',
+  'dropout',
+  'limit',
+  'validationFraction',
+  'seed',
+  'batchSize',
+  'accumulate',
+  'optimizer',
+  'clipNorm',
+  'validateEvery',
+  'validationSubset',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+/**
+ * The `trainkit train` command that trains with exactly these options (a
+ * search trial's, from `trialOptions`): the learning rate, weight decay and
+ * epochs always, then every setting that decides the run's course and
+ * differs from train's default, e.g. `--schedule constant` for a trial
+ * trained without decay. Rates are printed in full unless 3 significant
+ * digits are exact.
+ *
+ * @param options - The trial's training options.
+ * @returns The command, e.g. `trainkit train --lr 0.003 --weight-decay 0 --epochs 10 --schedule constant`.
+ */
+export function trainCommandFor(options: TrainOptions): string {
+  const flags = [
+    `--lr ${exactNumber(options.learningRate)}`,
+    `--weight-decay ${exactNumber(options.weightDecay)}`,
+    `--epochs ${options.epochs}`,
+  ];
+  for (const key of reproducedSettings) {
+    const value = options[key];
+    if (value === undefined || value === defaultTrainOptions[key]) continue;
+    flags.push(`${flagName(key)} ${typeof value === 'number' ? exactNumber(value) : value}`);
+  }
+  return `trainkit train ${flags.join(' ')}`;
 }
 
 /** The coarse-to-fine strategy and the pruner of a plan. */

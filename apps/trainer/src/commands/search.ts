@@ -2,7 +2,7 @@ import { checkArguments } from '@trainkit/core';
 import { formatRate, runInDirectory } from '../command-run';
 import { exitCodes, TrainerError } from '../errors';
 import { handleInterruptsWithAbort } from '../interrupt';
-import { parseCommandOptions, type TrainOptions, trainOptionsHelp } from '../options';
+import { parseCommandOptions, trainOptionsHelp } from '../options';
 import { consoleProgress, formatSeconds } from '../progress';
 import {
   defaultSearchPlan,
@@ -11,7 +11,9 @@ import {
   type SearchExecutorChoice,
   type SearchPlan,
   searchTable,
+  trainCommandFor,
 } from '../search-run';
+import { trialOptions } from '../search-trial';
 
 /** The `search` command's one-line summary, for `trainkit help`. */
 export const searchSummary =
@@ -295,7 +297,8 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
           `Best: trial ${best.trial}, lr ${formatRate(lr)}, weight decay ${formatRate(wd)}: validation accuracy ${((best.value ?? Number.NaN) * 100).toFixed(2)}%${directoryOf === undefined ? '' : ` (${directory.display(`${directory.path}/${directoryOf}`)})`}, ${result.trials.length} trials in ${formatSeconds(seconds)}.`,
         );
         output.log(
-          `Train it: trainkit train --lr ${formatRate(lr)} --weight-decay ${formatRate(wd)} --epochs ${plan.fine ? plan.fineEpochs : plan.coarseEpochs}${sharedFlags(options)}`,
+          // Exactly the best trial's settings (its epochs and schedule: constant unless the plan decays).
+          `Train it: ${trainCommandFor(trialOptions(best.config, best.budget, directory.path, options.backend))}`,
         );
         output.log(
           `Files: ${directory.display(directory.path)}/ (search.json, journal.jsonl, hparams/, trials/). TensorBoard: tensorboard --logdir ${directory.display(directory.path)}/hparams (HParams), --logdir ${directory.display(directory.path)}/trials (curves)`,
@@ -307,15 +310,4 @@ export async function searchCommand(argv: readonly string[]): Promise<number> {
   } finally {
     interrupts.dispose();
   }
-}
-
-/** The flags that reproduce the shared settings that differ from the defaults. */
-function sharedFlags(options: TrainOptions): string {
-  const flags: string[] = [];
-  if (options.model !== 'mlp') flags.push(`--model ${options.model}`);
-  if (options.limit !== undefined) flags.push(`--limit ${options.limit}`);
-  if (options.batchSize !== 128) flags.push(`--batch-size ${options.batchSize}`);
-  if (options.optimizer !== 'adam') flags.push(`--optimizer ${options.optimizer}`);
-  if (options.seed !== 42) flags.push(`--seed ${options.seed}`);
-  return flags.length === 0 ? '' : ` ${flags.join(' ')}`;
 }
