@@ -244,16 +244,17 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
     const task = (job.data as { task?: Partial<TrialTask> } | null)?.task;
     const searchId = typeof task?.searchId === 'string' ? task.searchId : undefined;
     const trialKey = job.id ?? '?';
+    // Nothing here may fail the job (a thrown error other than WaitingError would): notes are best effort.
     if (searchId !== undefined) {
       const keys = searchKeys(queueName, searchId);
-      await client.hincrby(keys.left, trialKey, 1);
+      await client.hincrby(keys.left, trialKey, 1).catch(() => undefined);
       await event(keys.events, {
         type: 'left',
         trial: trialKey,
         worker: name,
         objective: fingerprint,
         wanted,
-      });
+      }).catch(() => undefined);
     }
     const search = searchId ?? '(not a trainkit search)';
     if (!leftSearches.has(search)) {
@@ -262,7 +263,12 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<B
         `left trial ${typeof task?.trial === 'number' ? task.trial : trialKey} of search ${search} on the queue: it needs ${wanted}, this worker runs ${fingerprint}. Another search shares queue ${queueName}; give each search its own queue (--queue).`,
       );
     }
-    await job.moveToWait(token);
+    // Fails only when the job is no longer this worker's (its lock expired): then it is back in the queue anyway.
+    await job
+      .moveToWait(token)
+      .catch((error: unknown) =>
+        log(`trial ${trialKey}: could not move it back to the queue: ${(error as Error).message}`),
+      );
     await sleep(leavePauseMs); // so that a worker of that search takes it, not this one again
     const { WaitingError } = await loadBullmq('startBullmqWorker');
     throw new WaitingError();
