@@ -48,7 +48,9 @@ resumable: run the same command again after a crash.
 Several machines: start Redis once, then
   machine A:  trainkit-search coordinator --redis redis://A:6379 --module ./search.mjs
   machine B:  trainkit-search worker --redis redis://A:6379 --module ./search.mjs
-  (as many workers as you like, on any machines that reach Redis and have the module)`;
+  (as many workers as you like, on any machines that reach Redis and have the module)
+One queue per search (default trainkit-search, or --queue on both sides): a worker whose module
+differs from the coordinator's leaves its trials in the queue and says so.`;
 
 class UsageError extends Error {}
 
