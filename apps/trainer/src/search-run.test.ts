@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrainOptions } from './options';
+import { fixedOnResume, parseTrainOptions } from './options';
 import { trainCommandFor } from './search-run';
 import { trialOptions } from './search-trial';
 
 /** The settings that decide a training run's course (not where it goes or how it prints). */
-const decisive = [
-  'model',
-  'epochs',
-  'batchSize',
-  'accumulate',
-  'optimizer',
-  'learningRate',
-  'weightDecay',
-  'schedule',
-  'warmupSteps',
-  'clipNorm',
-  'dropout',
-  'limit',
-  'validationFraction',
-  'validateEvery',
-  'validationSubset',
-  'seed',
-] as const;
+const decisive = ['epochs', ...fixedOnResume] as const;
 
 function pick(options: object) {
   return Object.fromEntries(

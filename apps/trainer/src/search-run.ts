@@ -25,7 +25,12 @@ import { writeSearch } from './artifacts';
 import { formatRate } from './command-run';
 import { defaultTrainOptions, flagName, type TrainOptions } from './options';
 import type { Output } from './progress';
-import { searchedParameters, searchParameters, trainTrial } from './search-trial';
+import {
+  searchedParameters,
+  searchParameters,
+  sharedTrialSettings,
+  trainTrial,
+} from './search-trial';
 
 /** What a trainer search tries and how. */
 export interface SearchPlan {
@@ -103,18 +108,7 @@ function exactNumber(value: number): string {
 /** The train settings a command must repeat (where a run goes and how it prints are not among them). */
 const reproducedSettings = [
   'schedule',
-  'warmupSteps',
-  'model',
-  'dropout',
-  'limit',
-  'validationFraction',
-  'seed',
-  'batchSize',
-  'accumulate',
-  'optimizer',
-  'clipNorm',
-  'validateEvery',
-  'validationSubset',
+  ...sharedTrialSettings,
 ] as const satisfies readonly (keyof TrainOptions)[];
 
 /**

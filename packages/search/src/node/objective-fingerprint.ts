@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ObjectiveModule } from './worker-pool';
+import { basename } from 'node:path';
+import { type ObjectiveModule, objectiveModulePath } from './worker-pool';
 
 /**
  * What a distributed search's jobs carry so that only workers of the same
@@ -26,12 +25,7 @@ import type { ObjectiveModule } from './worker-pool';
 export function objectiveFingerprint(objective: ObjectiveModule): string {
   const { module } = objective;
   const exportName = objective.exportName ?? 'objective';
-  const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module);
-  const path = isUrl
-    ? module.startsWith('file:')
-      ? fileURLToPath(module)
-      : undefined
-    : resolve(module);
+  const { path } = objectiveModulePath(module);
   let content: Buffer | string = module;
   if (path !== undefined) {
     try {

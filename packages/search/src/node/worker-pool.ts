@@ -59,6 +59,22 @@ interface PoolWorker {
   terminate(): Promise<void>;
 }
 
+/**
+ * Where a module option points on this machine: `isUrl` for a URL (`file:`,
+ * `https:`, ...; a Windows drive path is a path), and the local file path
+ * (a path resolved against the working directory, or a `file:` URL's path;
+ * undefined for other URLs).
+ */
+export function objectiveModulePath(module: string): { isUrl: boolean; path: string | undefined } {
+  const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module);
+  const path = isUrl
+    ? module.startsWith('file:')
+      ? fileURLToPath(module)
+      : undefined
+    : resolve(module);
+  return { isUrl, path };
+}
+
 /** Resolves a module option to a file path or URL the worker can import. */
 export function resolveObjectiveModule(functionName: string, module: string): string {
   const check = checkArguments(functionName);
@@ -70,12 +86,7 @@ export function resolveObjectiveModule(functionName: string, module: string): st
       "Pass the file that exports the objective, e.g. './objective.mjs'.",
     );
   }
-  const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module);
-  const path = isUrl
-    ? module.startsWith('file:')
-      ? fileURLToPath(module)
-      : undefined
-    : resolve(module);
+  const { isUrl, path } = objectiveModulePath(module);
   if (path !== undefined && !existsSync(path)) {
     check.fail(
       'module',
