@@ -181,10 +181,10 @@ function verticalLineMarkup(
       .filter((other) => other !== line)
       .map((other) => toX(other.x))
       .map((x) => ({ left: x - 1, right: x + 1, top, bottom: plotBottom }));
+    const blocked = [...placed, ...others];
     const free =
-      candidates.find(
-        (candidate) => ![...placed, ...others].some((box) => overlaps(box, candidate.box)),
-      ) ?? candidates.find((candidate) => !placed.some((box) => overlaps(box, candidate.box)));
+      candidates.find((candidate) => !blocked.some((box) => overlaps(box, candidate.box))) ??
+      candidates.find((candidate) => !placed.some((box) => overlaps(box, candidate.box)));
     // Nothing free (a crowded chart): the top row, right of the line.
     const chosen = free ?? {
       x: px + 4,
